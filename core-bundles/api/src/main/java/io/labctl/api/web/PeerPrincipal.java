@@ -1,0 +1,13 @@
+package io.labctl.api.web;
+
+import io.labctl.api.Identity;
+import java.security.Principal;
+import java.security.cert.X509Certificate;
+
+/** The verified client behind a request: its certificate and the identity it names. */
+public record PeerPrincipal(Identity identity, X509Certificate certificate, String remoteAddress) implements Principal {
+    @Override
+    public String getName() {
+        return identity.toString();
+    }
+}

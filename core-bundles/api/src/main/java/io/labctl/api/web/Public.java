@@ -1,0 +1,14 @@
+package io.labctl.api.web;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a resource method that answers without a client certificate. Only enrolment and the health check carry
+ * it; everything else is refused with 401 before it runs.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Public {}

@@ -1,0 +1,17 @@
+package io.labctl.api.web;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/** The sending side of one WebSocket connection, independent of the HTTP library underneath. */
+public interface SocketConnection {
+    /** Sends one binary message; the future completes when it was written. */
+    CompletableFuture<Void> send(ByteBuffer message);
+
+    /** Closes with a WebSocket status code (1000 normal, 1002 protocol error, 1008 policy, 1009 too big). */
+    void close(int code, String reason);
+
+    boolean isOpen();
+
+    String remoteAddress();
+}

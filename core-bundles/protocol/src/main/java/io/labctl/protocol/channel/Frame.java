@@ -1,0 +1,71 @@
+package io.labctl.protocol.channel;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.labctl.protocol.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One binary WebSocket message on the agent channel: a type byte, a 4-byte stream id, then the payload.
+ * Anything that does not decode is a {@link ProtocolException}; the peer that sent it is disconnected.
+ */
+public record Frame(FrameType type, int stream, byte[] payload) {
+    public static final int HEADER = 5;
+    /** Largest payload a peer may send in one frame. */
+    public static final int MAX_PAYLOAD = 64 * 1024;
+    /** Largest WebSocket message either side accepts. */
+    public static final int MAX_FRAME = HEADER + MAX_PAYLOAD;
+
+    public Frame {
+        if (payload.length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("frame payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
+        }
+    }
+
+    public static Frame json(FrameType type, int stream, Object body) {
+        try {
+            return new Frame(type, stream, Json.json().writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public <T> T body(Class<T> cls) throws ProtocolException {
+        try {
+            T value = Json.json().readValue(payload, cls);
+            if (value == null) {
+                throw new ProtocolException(type + " frame has an empty body");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new ProtocolException(type + " frame body is not valid " + cls.getSimpleName() + " JSON");
+        }
+    }
+
+    public ByteBuffer encode() {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length);
+        b.put((byte) type.code()).putInt(stream).put(payload);
+        return b.flip();
+    }
+
+    public static Frame decode(ByteBuffer in) throws ProtocolException {
+        int size = in.remaining();
+        if (size < HEADER) {
+            throw new ProtocolException("frame of " + size + " bytes is shorter than its " + HEADER + "-byte header");
+        }
+        if (size > MAX_FRAME) {
+            throw new ProtocolException("frame of " + size + " bytes exceeds the limit of " + MAX_FRAME);
+        }
+        FrameType type = FrameType.of(in.get() & 0xff);
+        if (type == null) {
+            throw new ProtocolException("unknown frame type");
+        }
+        int stream = in.getInt();
+        if (stream < 0) {
+            throw new ProtocolException("negative stream id");
+        }
+        byte[] payload = new byte[in.remaining()];
+        in.get(payload);
+        return new Frame(type, stream, payload);
+    }
+}
