@@ -1,0 +1,64 @@
+package io.labctl.agent.core.internal;
+
+import io.labctl.agent.api.StreamHandler;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The stream handler services present right now, by kind. With two handlers for one kind the higher
+ * service.ranking wins, then the older service.
+ */
+final class HandlerRegistry {
+    record Entry(StreamHandler handler, List<String> kinds, int ranking, long serviceId) {}
+
+    private static final Comparator<Entry> PREFERRED = Comparator.comparingInt(Entry::ranking).reversed()
+            .thenComparingLong(Entry::serviceId);
+
+    private final CopyOnWriteArrayList<Entry> entries = new CopyOnWriteArrayList<>();
+
+    /** Adds a handler; returns the kinds it serves (empty if its service lacks the kind property). */
+    List<String> add(StreamHandler handler, Map<String, ?> properties) {
+        List<String> kinds = kindsOf(properties.get(StreamHandler.KIND));
+        if (!kinds.isEmpty()) {
+            entries.add(new Entry(handler, kinds, number(properties.get("service.ranking")).intValue(),
+                    number(properties.get("service.id")).longValue()));
+        }
+        return kinds;
+    }
+
+    /** Removes a handler; returns the kinds it served. */
+    List<String> remove(StreamHandler handler) {
+        List<String> kinds = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.handler() == handler && entries.remove(e)) {
+                kinds.addAll(e.kinds());
+            }
+        }
+        return kinds;
+    }
+
+    StreamHandler find(String kind) {
+        return entries.stream().filter(e -> e.kinds().contains(kind)).min(PREFERRED).map(Entry::handler).orElse(null);
+    }
+
+    private static List<String> kindsOf(Object value) {
+        List<String> kinds = new ArrayList<>();
+        if (value instanceof String s) {
+            kinds.add(s);
+        } else if (value instanceof String[] array) {
+            kinds.addAll(List.of(array));
+        } else if (value instanceof Collection<?> collection) {
+            collection.forEach(k -> kinds.add(String.valueOf(k)));
+        }
+        kinds.removeIf(k -> k == null || k.isBlank());
+        return List.copyOf(kinds);
+    }
+
+    private static Number number(Object value) {
+        return value instanceof Number n ? n : 0;
+    }
+}

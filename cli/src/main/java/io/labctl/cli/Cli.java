@@ -1,0 +1,147 @@
+package io.labctl.cli;
+
+import io.labctl.cli.config.ConfigStore;
+import io.labctl.cli.config.ContextEntry;
+import io.labctl.cli.config.LabctlConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Everything a command needs from the outside world, in one object so tests can swap it: stdout and stderr, the
+ * environment, the home directory and the clock, plus the global options (--config, --context) of this call.
+ */
+public final class Cli {
+    public static final String NO_CONTEXT =
+            "no labctl context configured; run 'labctl config import <bundle>' or './labctl quickstart'";
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Map<String, String> env;
+    private final Path home;
+    private final Clock clock;
+    private String configOverride;
+    private String contextOverride;
+
+    public Cli(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Clock clock) {
+        this.out = out;
+        this.err = err;
+        this.env = Map.copyOf(env);
+        this.home = home;
+        this.clock = clock;
+    }
+
+    public static Cli system() {
+        return new Cli(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
+                System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC());
+    }
+
+    public PrintWriter out() { return out; }
+
+    public PrintWriter err() { return err; }
+
+    public Instant now() { return clock.instant(); }
+
+    public String env(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    public boolean debug() {
+        return "1".equals(env("LABCTL_DEBUG"));
+    }
+
+    public void setConfigOverride(String file) { this.configOverride = file; }
+
+    public void setContextOverride(String name) { this.contextOverride = name; }
+
+    public String contextOverride() { return contextOverride; }
+
+    /** --config, else $LABCTL_CONFIG, else ~/.labctl/config.yaml. */
+    public Path configPath() {
+        if (configOverride != null) {
+            return Path.of(configOverride);
+        }
+        String fromEnv = env("LABCTL_CONFIG");
+        return fromEnv != null ? Path.of(fromEnv) : home.resolve(".labctl").resolve("config.yaml");
+    }
+
+    /** $LABCTL_QUICKSTART_DIR, else ~/.labctl/quickstart. */
+    public Path quickstartDir() {
+        String fromEnv = env("LABCTL_QUICKSTART_DIR");
+        return fromEnv != null ? Path.of(fromEnv) : home.resolve(".labctl").resolve("quickstart");
+    }
+
+    /** The source tree labctl was built from: $LABCTL_HOME (the launcher sets it), else derived from the jar's place. */
+    public Path labctlHome() {
+        String fromEnv = env("LABCTL_HOME");
+        if (fromEnv != null) {
+            return Path.of(fromEnv);
+        }
+        try {
+            Path jar = Path.of(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // <home>/cli/target/labctl.jar
+            Path target = jar.getParent();
+            if (target != null && target.getParent() != null && target.getParent().getParent() != null) {
+                return target.getParent().getParent();
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return null;
+    }
+
+    public LabctlConfig loadConfig() {
+        Path file = configPath();
+        try {
+            return ConfigStore.load(file);
+        } catch (IOException e) {
+            throw CliException.usage("cannot read labctl config " + file + ": " + e.getMessage());
+        }
+    }
+
+    public void saveConfig(LabctlConfig config) {
+        Path file = configPath();
+        try {
+            ConfigStore.save(file, config);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.REFUSED, "cannot write labctl config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The context this call talks to: --context, else the config's current-context. */
+    public ContextEntry context() {
+        LabctlConfig config = loadConfig();
+        String name = contextOverride != null ? contextOverride : config.currentContext();
+        if (name == null || config.contexts().isEmpty()) {
+            if (contextOverride == null) {
+                throw CliException.usage(NO_CONTEXT);
+            }
+        }
+        return config.find(name).orElseThrow(() -> CliException.usage("context '" + name + "' is not in "
+                + configPath() + "; see 'labctl config get-contexts'"
+                + (config.contexts().isEmpty() ? " (" + NO_CONTEXT + ")" : "")));
+    }
+
+    /** The CLI's own version, from a resource Maven filters at build time. */
+    public static String version() {
+        try (InputStream in = Cli.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            String v = p.getProperty("version");
+            return v == null || v.startsWith("$") ? "unknown" : v;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

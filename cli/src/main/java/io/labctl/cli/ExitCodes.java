@@ -1,0 +1,14 @@
+package io.labctl.cli;
+
+/** The exit codes scripts can rely on; the same list is printed in the footer of {@code labctl --help}. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** labd refused or failed the request; its message is printed as {@code error: <message>}. */
+    public static final int REFUSED = 1;
+    /** Usage error: unknown verb or flag, a malformed selector, duration or name, no usable context. */
+    public static final int USAGE = 2;
+    /** labctl could not reach or talk to labd: connection refused, TLS failure, timeout, garbled answer. */
+    public static final int UNREACHABLE = 255;
+
+    private ExitCodes() {}
+}

@@ -1,0 +1,37 @@
+package io.labctl.api;
+
+import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.Selector;
+import io.labctl.protocol.ServerInfo;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+
+/** Managed servers, their agents and their presence. */
+public interface ServerRegistry {
+
+    List<ServerInfo> list(Selector selector);
+
+    Optional<ServerInfo> find(String name);
+
+    /** True if a server of that name exists with an agent enrolled. */
+    boolean isEnrolled(String name);
+
+    /** Records a newly enrolled server and its agent certificate; joins the caller's transaction. */
+    void enrolled(String name, JoinTokens.Grant grant, X509Certificate certificate);
+
+    /** Records a renewed agent certificate. */
+    void renewed(String name, X509Certificate certificate);
+
+    /** Deletes a server and its agent; returns false if it did not exist. */
+    boolean delete(String name);
+
+    /** An agent connected to this labd instance and said hello. */
+    void connected(String name, HostFacts facts);
+
+    /** A heartbeat from a connected agent; facts only when they changed. */
+    void heartbeat(String name, HostFacts facts);
+
+    /** The agent's connection to this instance ended. */
+    void disconnected(String name);
+}

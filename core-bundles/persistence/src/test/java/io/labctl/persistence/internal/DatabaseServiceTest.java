@@ -1,0 +1,79 @@
+package io.labctl.persistence.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.persistence.Sessions;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs against a real embedded PostgreSQL, as labd does. */
+class DatabaseServiceTest {
+    @TempDir
+    static Path dir;
+    static DatabaseService db;
+
+    public interface CloudMapper {
+        @Insert("INSERT INTO clouds (name) VALUES (#{name})")
+        int add(@Param("name") String name);
+
+        @Select("SELECT name FROM clouds ORDER BY name")
+        List<String> names();
+
+        @Select("SELECT count(*) FROM flyway_schema_history WHERE success")
+        int migrations();
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabases.start(dir.resolve("pg"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (db != null) {
+            db.deactivate();
+        }
+    }
+
+    @Test
+    void schemaIsMigratedOnARealPostgres() {
+        Sessions s = db.sessions(CloudMapper.class);
+        assertTrue(s.mapper(CloudMapper.class, CloudMapper::migrations) >= 1);
+        assertTrue(db.describe().startsWith("PostgreSQL 18"), db.describe());
+    }
+
+    @Test
+    void workFromSeveralSessionsIsOneTransaction() {
+        Sessions a = db.sessions(CloudMapper.class);
+        Sessions b = db.sessions(CloudMapper.class);
+        assertThrows(IllegalStateException.class, () -> db.transaction(() -> {
+            a.mapper(CloudMapper.class, m -> m.add("tx-a"));
+            b.mapper(CloudMapper.class, m -> m.add("tx-b"));
+            throw new IllegalStateException("fail after both writes");
+        }));
+        List<String> names = a.mapper(CloudMapper.class, CloudMapper::names);
+        assertTrue(!names.contains("tx-a") && !names.contains("tx-b"), "rolled back: " + names);
+
+        db.transaction(() -> {
+            a.mapper(CloudMapper.class, m -> m.add("ok-a"));
+            return b.mapper(CloudMapper.class, m -> m.add("ok-b"));
+        });
+        names = a.mapper(CloudMapper.class, CloudMapper::names);
+        assertTrue(names.containsAll(List.of("ok-a", "ok-b")), names.toString());
+    }
+
+    @Test
+    void serializationFailuresAreRecognised() {
+        assertTrue(DatabaseService.isSerializationFailure(new RuntimeException(new java.sql.SQLException("x", "40001"))));
+        assertEquals(false, DatabaseService.isSerializationFailure(new RuntimeException(new java.sql.SQLException("x", "23505"))));
+    }
+}

@@ -1,0 +1,209 @@
+package io.labctl.tokens.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.api.ApiException;
+import io.labctl.api.CertificateAuthority;
+import io.labctl.api.JoinTokens;
+import io.labctl.protocol.IssuedToken;
+import io.labctl.protocol.JoinTokenString;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Names;
+import io.labctl.protocol.Selector;
+import io.labctl.protocol.TokenInfo;
+import io.labctl.protocol.TokenSpec;
+import io.labctl.persistence.Database;
+import io.labctl.persistence.Sessions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Join tokens in the database: only a hash of each secret is stored; uses are consumed with one conditional UPDATE. */
+@Component(service = JoinTokens.class)
+public class TokenService implements JoinTokens {
+    /** Longest lifetime a token may be given; reusable tokens for autoscaling groups still expire within a year. */
+    static final Duration MAX_TTL = Duration.ofDays(366);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+
+    private final Database database;
+    private final Sessions sessions;
+    private final CertificateAuthority ca;
+
+    @Activate
+    public TokenService(@Reference Database database, @Reference CertificateAuthority ca) {
+        this.database = database;
+        this.ca = ca;
+        this.sessions = database.sessions(TokenMapper.class);
+    }
+
+    @Override
+    public IssuedToken create(TokenSpec spec, String createdBy) {
+        TokenRow row = new TokenRow();
+        row.id = UUID.randomUUID().toString();
+        row.reusable = spec.reusable();
+        row.cloud = scopeName("cloud", spec.cloud());
+        row.environment = scopeName("environment", spec.environment());
+        row.role = scopeName("role", spec.role());
+        row.serverName = scopeName("server name", spec.server());
+        row.labels = labelsJson(spec.labels());
+        row.description = spec.description() == null ? null : limit(spec.description(), 512, "description");
+        row.createdBy = createdBy;
+        if (spec.ttlSeconds() != null && spec.ttlSeconds() != 0) {
+            if (spec.ttlSeconds() < 0 || spec.ttlSeconds() > MAX_TTL.getSeconds()) {
+                throw ApiException.badRequest("invalid-ttl", "token ttl must be between 1s and " + MAX_TTL.toDays() + "d");
+            }
+            row.expiresAt = Instant.now().plusSeconds(spec.ttlSeconds()).truncatedTo(ChronoUnit.MILLIS);
+        }
+        byte[] secretBytes = new byte[32];
+        RANDOM.nextBytes(secretBytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        row.secretHash = hash(secret);
+        sessions.mapper(TokenMapper.class, m -> {
+            m.insert(row);
+            return null;
+        });
+        TokenRow stored = sessions.mapper(TokenMapper.class, m -> m.byId(row.id));
+        JoinTokenString token = new JoinTokenString(JoinTokenString.idOf(UUID.fromString(row.id)), secret, ca.caPin());
+        return new IssuedToken(info(stored), token.toString());
+    }
+
+    @Override
+    public List<TokenInfo> list() {
+        return sessions.mapper(TokenMapper.class, TokenMapper::all).stream().map(TokenService::info).toList();
+    }
+
+    @Override
+    public TokenInfo revoke(String idOrPrefix) {
+        String prefix = idOrPrefix == null ? "" : idOrPrefix.strip().replace("-", "").toLowerCase();
+        if (!prefix.matches("[0-9a-f]{6,32}")) {
+            throw ApiException.badRequest("invalid-token-id", "'" + idOrPrefix + "' is not a token id; use at least 6 hex digits of an ID from 'labctl get tokens'");
+        }
+        return database.transaction(() -> sessions.mapper(TokenMapper.class, m -> {
+            List<TokenRow> rows = m.byPrefix(prefix + "%");
+            if (rows.isEmpty()) {
+                throw ApiException.notFound("token-not-found", "no join token with id " + idOrPrefix + "; see 'labctl get tokens'");
+            }
+            if (rows.size() > 1) {
+                throw ApiException.badRequest("ambiguous-token-id", "more than one token id starts with " + idOrPrefix + "; give more digits");
+            }
+            m.revoke(rows.get(0).id);
+            return info(m.byId(rows.get(0).id));
+        }));
+    }
+
+    @Override
+    public Grant redeem(JoinTokenString token, String serverName) {
+        return database.transaction(() -> sessions.mapper(TokenMapper.class, m -> {
+            TokenRow row = m.byId(token.uuid().toString());
+            // An unknown id and a wrong secret look the same to the caller: neither tells a guesser anything.
+            if (row == null || !MessageDigest.isEqual(row.secretHash.getBytes(StandardCharsets.US_ASCII),
+                    hash(token.secret()).getBytes(StandardCharsets.US_ASCII))) {
+                throw ApiException.unauthorized("token-invalid", "join token not recognised; ask an admin for a new one (labctl create token)");
+            }
+            if (row.revokedAt != null) {
+                throw ApiException.unauthorized("token-revoked", "join token was revoked at " + time(row.revokedAt)
+                        + "; ask an admin for a new one (labctl create token)");
+            }
+            if (row.expiresAt != null && !row.expiresAt.isAfter(Instant.now())) {
+                throw ApiException.unauthorized("token-expired", "join token expired at " + time(row.expiresAt)
+                        + "; ask an admin for a new one (labctl create token)");
+            }
+            if (!row.reusable && row.uses > 0) {
+                throw ApiException.unauthorized("token-used", "join token was already used at " + time(row.lastUsedAt)
+                        + "; one-time tokens enrol one server only. Ask an admin for a new one (labctl create token)");
+            }
+            if (row.serverName != null && !row.serverName.equals(serverName)) {
+                throw ApiException.forbidden("name-out-of-scope", "this join token is for server '" + row.serverName
+                        + "' only, not '" + serverName + "'; set the agent's name to " + row.serverName + " or ask for a token for " + serverName);
+            }
+            if (m.consume(row.id) != 1) {
+                throw ApiException.unauthorized("token-used", "join token was just used by another enrolment; one-time tokens enrol one server only");
+            }
+            return new Grant(UUID.fromString(row.id), row.cloud, row.environment, row.role, labels(row.labels));
+        }));
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TokenInfo info(TokenRow r) {
+        Instant now = Instant.now();
+        String state = r.revokedAt != null ? "revoked"
+                : r.expiresAt != null && !r.expiresAt.isAfter(now) ? "expired"
+                : !r.reusable && r.uses > 0 ? "used" : "active";
+        return new TokenInfo(r.id.replace("-", ""), r.reusable, r.cloud, r.environment, r.role, labels(r.labels), r.serverName,
+                r.description, r.createdAt, r.expiresAt, r.uses, r.lastUsedAt, r.revokedAt, state);
+    }
+
+    private static String scopeName(String what, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Names.require(what, value.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-name", e.getMessage());
+        }
+    }
+
+    private static String labelsJson(Map<String, String> labels) {
+        Map<String, String> l = labels == null ? Map.of() : labels;
+        if (l.size() > 64) {
+            throw ApiException.badRequest("too-many-labels", "a token carries at most 64 labels");
+        }
+        Selector check = Selector.everything();
+        for (Map.Entry<String, String> e : l.entrySet()) {
+            try {
+                check = check.and(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw ApiException.badRequest("invalid-label", "label " + e.getKey() + "=" + e.getValue() + " is not valid: " + ex.getMessage());
+            }
+        }
+        try {
+            return Json.json().writeValueAsString(l);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> labels(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return Json.json().readValue(json, LABELS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("labels in the database are not a JSON object", e);
+        }
+    }
+
+    private static String limit(String text, int max, String what) {
+        if (text.length() > max) {
+            throw ApiException.badRequest("too-long", what + " is longer than " + max + " characters");
+        }
+        return text;
+    }
+
+    private static String time(Instant t) {
+        return t == null ? "an earlier time" : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+}
