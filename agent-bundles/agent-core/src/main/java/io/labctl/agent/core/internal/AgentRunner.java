@@ -1,0 +1,307 @@
+package io.labctl.agent.core.internal;
+
+import io.labctl.agent.api.StreamHandler;
+import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.channel.Frame;
+import io.labctl.protocol.channel.FrameType;
+import io.labctl.protocol.channel.Heartbeat;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's life on one thread: enrol if there is no identity, renew when due, connect, heartbeat, and
+ * reconnect with backoff after every end, until stopped or until labd refuses the agent for good.
+ */
+final class AgentRunner implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.labctl.agent");
+    /** A connection that lived this long was healthy: the next outage starts the backoff from the bottom. */
+    static final Duration HEALTHY_CONNECTION = Duration.ofSeconds(30);
+    static final Duration RENEWAL_CHECK = Duration.ofHours(1);
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final AgentSettings settings;
+    private final HandlerRegistry handlers;
+    private final HostFactsCollector facts;
+    private final Executor ioThreads;
+    private final Executor streamThreads;
+    private final ScheduledExecutorService timer;
+    private final IdentityStore store;
+    private final Backoff backoff;
+    private final ConnectionStateLog stateLog = new ConnectionStateLog(LOG);
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final long startedNanos = System.nanoTime();
+
+    private volatile AgentSession session;
+    private volatile boolean reconnectAtOnce;
+    private HttpClient client;
+    private Identity clientIdentity;
+
+    AgentRunner(AgentSettings settings, HandlerRegistry handlers, HostFactsCollector facts, Executor ioThreads,
+                Executor streamThreads, ScheduledExecutorService timer) {
+        this.settings = settings;
+        this.handlers = handlers;
+        this.facts = facts;
+        this.ioThreads = ioThreads;
+        this.streamThreads = streamThreads;
+        this.timer = timer;
+        this.store = new IdentityStore(settings.identityDir());
+        this.backoff = new Backoff(settings.reconnectMinMillis(), settings.reconnectMaxMillis(), new SplittableRandom());
+    }
+
+    @Override
+    public void run() {
+        ScheduledFuture<?> renewals = timer.scheduleWithFixedDelay(this::renewIfDueQuietly,
+                RENEWAL_CHECK.toMillis(), RENEWAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            while (!stopped()) {
+                Identity identity = identityOrEnrol();
+                if (identity == null) {
+                    return;
+                }
+                if (identity == NOT_YET) {
+                    continue;
+                }
+                identity = renewIfDue(identity);
+                connectOnce(identity);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            renewals.cancel(false);
+        }
+    }
+
+    /** Marker: enrolment should be tried again after the backoff. */
+    private static final Identity NOT_YET = new Identity(null, null, null);
+
+    /** The stored identity; or a new one from enrolment; NOT_YET to retry; null to give up. */
+    private Identity identityOrEnrol() throws InterruptedException {
+        Identity identity;
+        try {
+            identity = store.load();
+        } catch (IOException e) {
+            LOG.error("cannot use this agent's identity: {}. Not retrying until the configuration changes", e.getMessage());
+            return null;
+        }
+        if (identity != null) {
+            return identity;
+        }
+        LOG.info("no identity in {}: enrolling with labd at {} as '{}'", store.dir(), settings.server(), settings.name());
+        try {
+            Identity enrolled = LabdClient.enrol(settings, ioThreads);
+            store.store(enrolled.key(), enrolled.certificate(), enrolled.ca());
+            backoff.reset();
+            LOG.info("enrolled with labd as '{}'; certificate valid until {}", enrolled.name(),
+                    enrolled.certificate().getNotAfter().toInstant());
+            return enrolled;
+        } catch (LabdClient.Refused e) {
+            LOG.error("enrolment failed: {}. Not retrying until the configuration changes", e.getMessage());
+            return null;
+        } catch (LabdClient.Unavailable e) {
+            long delay = backoff.nextDelayMillis();
+            stateLog.attemptFailed("enrolment: " + e.getMessage(), delay);
+            pause(delay);
+            return NOT_YET;
+        } catch (IOException e) {
+            LOG.error("enrolled, but cannot store the identity in {}: {}. Not retrying until the configuration changes",
+                    store.dir(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void connectOnce(Identity identity) throws InterruptedException {
+        Instant expires = identity.certificate().getNotAfter().toInstant();
+        if (Instant.now().isAfter(expires)) {
+            backoff.slowest();
+            long delay = backoff.nextDelayMillis();
+            stateLog.attemptFailed("this agent's certificate expired at " + expires + "; labd will refuse it."
+                    + " Remove " + store.dir() + " and enrol again with a new join token", delay);
+            pause(delay);
+            return;
+        }
+        AgentSession attempt = new AgentSession(handlers, streamThreads);
+        try {
+            clientFor(identity).newWebSocketBuilder().connectTimeout(LabdClient.CONNECT_TIMEOUT)
+                    .buildAsync(settings.agentSocket(), attempt)
+                    .get(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            attempt.abort("connection attempt failed");
+            long delay = backoff.nextDelayMillis();
+            stateLog.attemptFailed("cannot connect to labd at " + settings.agentSocket() + ": " + Failures.describe(e), delay);
+            pause(delay);
+            return;
+        }
+        long connectedNanos = System.nanoTime();
+        session = attempt;
+        if (stopped()) {
+            attempt.close(AgentSession.NORMAL, "agent stopping");
+        }
+        stateLog.connected("connected to labd at " + settings.server() + " as '" + identity.name() + "'");
+        HeartbeatTask heartbeat = new HeartbeatTask(attempt, facts.collect());
+        attempt.send(Frame.json(FrameType.HELLO, 0, heartbeat.lastSentFacts));
+        long periodMillis = settings.heartbeat().toMillis();
+        ScheduledFuture<?> beats = timer.scheduleAtFixedRate(heartbeat, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        AgentSession.Ended how;
+        try {
+            how = attempt.ended().get();
+        } catch (ExecutionException e) {
+            how = new AgentSession.Ended(AgentSession.NO_CODE, Failures.describe(e));
+        } catch (InterruptedException e) {
+            attempt.close(AgentSession.NORMAL, "agent stopping");
+            throw e;
+        } finally {
+            beats.cancel(false);
+            session = null;
+        }
+        if (stopped()) {
+            return;
+        }
+        if (System.nanoTime() - connectedNanos >= HEALTHY_CONNECTION.toNanos()) {
+            backoff.reset();
+        }
+        if (reconnectAtOnce) {
+            reconnectAtOnce = false;
+            LOG.info("reconnecting to labd with the renewed certificate");
+            return;
+        }
+        if (how.code() == AgentSession.POLICY_VIOLATION) {
+            // labd refused us on policy (a revoked certificate): keep knocking, but slowly
+            backoff.slowest();
+            long delay = backoff.nextDelayMillis();
+            stateLog.disconnected("labd closed the connection on policy grounds: " + how.reason()
+                    + " (was this agent's certificate revoked?)");
+            LOG.warn("labd refused this agent: {}; retrying every ~{} s", how.reason(), settings.reconnectMaxMillis() / 1000);
+            pause(delay);
+            return;
+        }
+        long delay = backoff.nextDelayMillis();
+        stateLog.disconnected("disconnected from labd: " + describe(how));
+        pause(delay);
+    }
+
+    private static String describe(AgentSession.Ended how) {
+        if (how.code() == AgentSession.NO_CODE) {
+            return how.reason();
+        }
+        return "close code " + how.code() + (how.reason().isBlank() ? "" : " (" + how.reason() + ")");
+    }
+
+    /** One HTTP client per identity: reusing it lets reconnects resume the TLS session (cheaper for labd). */
+    private synchronized HttpClient clientFor(Identity identity) {
+        if (client == null || !clientIdentity.certificate().equals(identity.certificate())) {
+            client = HttpClient.newBuilder().sslContext(TlsContexts.mutual(identity))
+                    .connectTimeout(LabdClient.CONNECT_TIMEOUT).executor(ioThreads).build();
+            clientIdentity = identity;
+        }
+        return client;
+    }
+
+    private void renewIfDueQuietly() {
+        try {
+            Identity identity = store.load();
+            if (identity != null && renewIfDue(identity) != identity) {
+                AgentSession live = session;
+                if (live != null) {
+                    reconnectAtOnce = true;
+                    live.close(AgentSession.NORMAL, "reconnecting with a renewed certificate");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("certificate renewal check failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Renews when a third or less of the lifetime is left; returns the identity to use now. */
+    private synchronized Identity renewIfDue(Identity identity) throws InterruptedException {
+        Instant now = Instant.now();
+        if (!RenewalPolicy.isDue(identity.certificate(), now)
+                || now.isAfter(identity.certificate().getNotAfter().toInstant())) {
+            return identity;
+        }
+        try {
+            Identity renewed = LabdClient.renew(settings, identity, clientFor(identity));
+            store.store(renewed.key(), renewed.certificate(), renewed.ca());
+            LOG.info("renewed this agent's certificate; valid until {}", renewed.certificate().getNotAfter().toInstant());
+            return renewed;
+        } catch (LabdClient.Refused | LabdClient.Unavailable e) {
+            LOG.warn("certificate renewal failed (certificate valid until {}; will try again within the hour): {}",
+                    identity.certificate().getNotAfter().toInstant(), e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("cannot store the renewed certificate in {}: {}", store.dir(), e.getMessage());
+        }
+        return identity;
+    }
+
+    /** A handler left: fail only its streams; the connection stays up. */
+    void handlerRemoved(StreamHandler handler) {
+        AgentSession live = session;
+        if (live != null) {
+            live.dispatcher().handlerRemoved(handler);
+        }
+    }
+
+    void stop() {
+        stopping.countDown();
+        AgentSession live = session;
+        if (live != null) {
+            live.close(AgentSession.NORMAL, "agent stopping");
+        }
+    }
+
+    private boolean stopped() {
+        return stopping.getCount() == 0;
+    }
+
+    private void pause(long millis) throws InterruptedException {
+        stopping.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends heartbeats on one session, with facts only when they changed; cuts a session labd stopped answering. */
+    private final class HeartbeatTask implements Runnable {
+        private final AgentSession on;
+        private long sequence;
+        private HostFacts lastSentFacts;
+        private final long silenceLimitNanos = Math.max(settings.heartbeat().multipliedBy(4).toNanos(),
+                Duration.ofSeconds(20).toNanos());
+
+        HeartbeatTask(AgentSession on, HostFacts hello) {
+            this.on = on;
+            this.lastSentFacts = hello;
+        }
+
+        @Override
+        public void run() {
+            try {
+                if (on.silentNanos() > silenceLimitNanos) {
+                    on.abort("labd has not answered for " + TimeUnit.NANOSECONDS.toSeconds(on.silentNanos()) + " s");
+                    return;
+                }
+                HostFacts now = facts.collect();
+                HostFacts changed = now.equals(lastSentFacts) ? null : now;
+                lastSentFacts = now;
+                on.send(Frame.json(FrameType.HEARTBEAT, 0, new Heartbeat(++sequence, uptimeMillis(), changed)));
+                on.ping(); // labd's pong proves the path is alive in both directions
+            } catch (RuntimeException e) {
+                LOG.warn("heartbeat failed: {}", e.toString());
+            }
+        }
+    }
+
+    private long uptimeMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+}

@@ -1,0 +1,11 @@
+package io.labctl.agent.core.internal;
+
+import java.util.List;
+
+/**
+ * The names of the lab-agent features installed here. A service of its own so that the agent component does not
+ * touch Karaf's features API: that package is optional, and a class that names it could not even load without it.
+ */
+public interface FeatureNames {
+    List<String> installedAgentFeatures();
+}

@@ -1,0 +1,127 @@
+package io.labctl.agent.core.internal;
+
+import io.labctl.agent.api.StreamHandler;
+import io.labctl.protocol.channel.Frame;
+import io.labctl.protocol.channel.FrameType;
+import io.labctl.protocol.channel.ProtocolException;
+import io.labctl.protocol.channel.StreamError;
+import io.labctl.protocol.channel.StreamOpen;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes labd's frames on one connection to the streams they belong to, opening streams with the handler
+ * registered for their kind. Never blocks the caller (the WebSocket's thread): handlers run on the streams' own
+ * serial executors.
+ */
+final class StreamDispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
+
+    private final HandlerRegistry handlers;
+    private final FrameSink out;
+    private final Executor streamThreads;
+    private final Map<Integer, AgentStream> streams = new ConcurrentHashMap<>();
+
+    StreamDispatcher(HandlerRegistry handlers, FrameSink out, Executor streamThreads) {
+        this.handlers = handlers;
+        this.out = out;
+        this.streamThreads = streamThreads;
+    }
+
+    /**
+     * Handles one frame from labd.
+     *
+     * @throws ProtocolException when labd broke the channel's rules; the caller drops the connection
+     */
+    void onFrame(Frame frame) throws ProtocolException {
+        switch (frame.type()) {
+            case OPEN -> open(frame);
+            case DATA -> {
+                AgentStream stream = streams.get(frame.stream());
+                if (stream != null) {
+                    stream.dataFromLabd(frame.payload());
+                }
+                // data for a stream that just ended is a normal race, not an error
+            }
+            case CREDIT -> {
+                if (frame.payload().length != 4) {
+                    throw new ProtocolException("CREDIT frame must carry 4 bytes, got " + frame.payload().length);
+                }
+                int bytes = ByteBuffer.wrap(frame.payload()).getInt();
+                if (bytes < 0) {
+                    throw new ProtocolException("negative CREDIT on stream " + frame.stream());
+                }
+                AgentStream stream = streams.get(frame.stream());
+                if (stream != null) {
+                    stream.creditGranted(bytes);
+                }
+            }
+            case CLOSE -> {
+                AgentStream stream = streams.get(frame.stream());
+                if (stream != null) {
+                    stream.inputClosedByLabd();
+                }
+            }
+            case ERROR -> {
+                AgentStream stream = streams.get(frame.stream());
+                if (stream != null) {
+                    StreamError error = frame.body(StreamError.class);
+                    stream.abort("labd ended the stream: " + error.message());
+                }
+            }
+            case HELLO, HEARTBEAT -> throw new ProtocolException(frame.type() + " frames go from agent to labd only");
+        }
+    }
+
+    private void open(Frame frame) throws ProtocolException {
+        int id = frame.stream();
+        if (id == 0) {
+            throw new ProtocolException("OPEN on stream 0, which is reserved for control frames");
+        }
+        StreamOpen request = frame.body(StreamOpen.class);
+        if (request.kind() == null || request.kind().isBlank()) {
+            throw new ProtocolException("OPEN on stream " + id + " names no kind");
+        }
+        if (streams.containsKey(id)) {
+            throw new ProtocolException("OPEN for stream " + id + ", which is already open");
+        }
+        StreamHandler handler = handlers.find(request.kind());
+        if (handler == null) {
+            // how labd learns that a feature is absent on this agent
+            out.send(Frame.json(FrameType.ERROR, id, new StreamError(StreamError.NOT_INSTALLED,
+                    "capability '" + request.kind() + "' is not installed on this agent")));
+            return;
+        }
+        AgentStream stream = new AgentStream(id, request.kind(), handler, request.credit(), out,
+                new SerialExecutor(streamThreads), ended -> streams.remove(ended.id(), ended));
+        streams.put(id, stream);
+        LOG.debug("stream {} ({}) opened", id, request.kind());
+        stream.start(request);
+    }
+
+    /** A handler went away: its streams fail with a message for labd, the others carry on. */
+    void handlerRemoved(StreamHandler handler) {
+        for (AgentStream stream : List.copyOf(streams.values())) {
+            if (stream.handler() == handler) {
+                stream.abortWithError(StreamErrors.CAPABILITY_REMOVED,
+                        "capability '" + stream.kind() + "' was removed from this agent while the stream was open");
+            }
+        }
+    }
+
+    /** The connection is gone: every stream ends. */
+    void abortAll(String reason) {
+        for (AgentStream stream : List.copyOf(streams.values())) {
+            stream.abort(reason);
+        }
+    }
+
+    int openStreams() {
+        return streams.size();
+    }
+}

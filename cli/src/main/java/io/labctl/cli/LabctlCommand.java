@@ -1,0 +1,66 @@
+package io.labctl.cli;
+
+import io.labctl.cli.cmd.CompletionCommand;
+import io.labctl.cli.cmd.ConfigCommand;
+import io.labctl.cli.cmd.CreateCommand;
+import io.labctl.cli.cmd.DeleteCommand;
+import io.labctl.cli.cmd.DescribeCommand;
+import io.labctl.cli.cmd.GetCommand;
+import io.labctl.cli.cmd.QuickstartCommand;
+import io.labctl.cli.cmd.VersionCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "labctl",
+        mixinStandardHelpOptions = true,
+        versionProvider = LabctlCommand.Version.class,
+        sortOptions = false,
+        header = "labctl controls the lab platform: servers, join tokens and credentials, through labd.",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {"", "Examples:",
+                "  labctl quickstart                         # labd + one agent on this machine",
+                "  labctl get servers --env lab -o wide",
+                "  labctl describe server/web-1",
+                "  TOKEN=$(labctl create token --env lab --ttl 1h)",
+                "  labctl config import ~/alice.labctl.yaml", ""},
+        subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, DeleteCommand.class,
+                ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
+        commandListHeading = "%nCommands:%n",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:ok",
+                "1:labd refused or failed the request (its message is printed as 'error: <message>')",
+                "2:usage error: unknown command or flag, malformed selector, duration or name, no usable context",
+                "255:labctl could not reach or talk to labd (connection refused, TLS failure, timeout)"},
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+                "  LABCTL_CONFIG          config file (default ~/.labctl/config.yaml)",
+                "  LABCTL_QUICKSTART_DIR  quickstart state (default ~/.labctl/quickstart)",
+                "  LABCTL_DEBUG=1         print stack traces on errors"})
+public final class LabctlCommand implements Callable<Integer> {
+    private final Cli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    LabctlCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(cli.out());
+        return ExitCodes.OK;
+    }
+
+    /** The CLI's own version for --version. */
+    public static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"labctl " + Cli.version()};
+        }
+    }
+}

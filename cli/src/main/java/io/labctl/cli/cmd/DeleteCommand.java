@@ -1,0 +1,62 @@
+package io.labctl.cli.cmd;
+
+import io.labctl.cli.Cli;
+import io.labctl.cli.ExitCodes;
+import io.labctl.cli.http.LabdClient;
+import io.labctl.protocol.Api;
+import io.labctl.protocol.Names;
+import io.labctl.protocol.TokenInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "delete", mixinStandardHelpOptions = true,
+        description = {"Revoke a join token, or delete a server.", "",
+                "Deleting a server makes labd revoke its agent certificate and cut its connection.",
+                "Asks for no confirmation.", "",
+                "Examples:",
+                "  labctl delete token/3f9a2c71d0e4        # a unique id prefix of 6+ characters is enough",
+                "  labctl delete server/web-1",
+                "  labctl delete server web-1 web-2"})
+public final class DeleteCommand extends LabdCommand {
+    private static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f-]{6,36}");
+
+    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "token/ID, server/NAME, or: TYPE NAME...")
+    List<String> args = new ArrayList<>();
+
+    DeleteCommand(Cli cli) {
+        super(cli);
+    }
+
+    @Override
+    public Integer call() {
+        List<ResourceRef> refs;
+        try {
+            refs = ResourceRef.parse(args, "token, server");
+            for (ResourceRef r : refs) {
+                if (r.type().equals("server")) {
+                    Names.require("server name", r.name());
+                } else if (!TOKEN_ID.matcher(r.name()).matches()) {
+                    throw new IllegalArgumentException("token id '" + r.name() + "' is not valid: give the id (or a"
+                            + " unique prefix of at least 6 characters) from 'labctl get tokens'");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        LabdClient client = client();
+        for (ResourceRef r : refs) {
+            if (r.type().equals("server")) {
+                client.delete(Api.SERVERS + "/" + r.name(), null);
+                cli.out().println("server/" + r.name() + " deleted");
+            } else {
+                TokenInfo t = client.delete(Api.TOKENS + "/" + r.name(), TokenInfo.class);
+                cli.out().println("token/" + (t != null && t.id() != null ? t.id() : r.name()) + " revoked");
+            }
+            cli.out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,156 @@
+package io.labctl.cli.cmd;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.labctl.cli.Cli;
+import io.labctl.cli.ExitCodes;
+import io.labctl.cli.render.Formats;
+import io.labctl.cli.render.ServerPrinter;
+import io.labctl.cli.render.TokenPrinter;
+import io.labctl.protocol.Api;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Selector;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.TokenInfo;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "get", mixinStandardHelpOptions = true,
+        description = {"List resources.", "", "Examples:",
+                "  labctl get servers",
+                "  labctl get servers --env lab --cloud baremetal -o wide",
+                "  labctl get servers -l 'role=worker,rack!=r9' --label zone=a -o json",
+                "  labctl get tokens -o wide"},
+        subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class})
+public final class GetCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens");
+    }
+
+    /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
+    public static Selector compose(String selector, String env, String cloud, Map<String, String> labels) {
+        Selector s = Selector.parse(selector);
+        if (env != null) {
+            s = s.and("env", env);
+        }
+        if (cloud != null) {
+            s = s.and("cloud", cloud);
+        }
+        if (labels != null) {
+            for (Map.Entry<String, String> e : labels.entrySet()) {
+                s = s.and(e.getKey(), e.getValue());
+            }
+        }
+        return s;
+    }
+
+    @Command(name = "servers", aliases = {"server"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List servers, optionally filtered by a selector.", "",
+                    "A selector is comma-separated requirements that must all hold: key=value, key!=value,",
+                    "key (label present) or !key (absent). env, cloud, role and name address the server's own",
+                    "fields; any other key is a label. --env, --cloud and --label add requirements.", "",
+                    "Examples:",
+                    "  labctl get servers",
+                    "  labctl get servers --env lab --cloud baremetal",
+                    "  labctl get servers -l 'role=worker,!draining' -o wide",
+                    "  labctl get servers --label rack=r1 --label zone=a -o yaml"})
+    static final class Servers extends LabdCommand {
+        @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Selector, e.g. env=lab,role!=infra,gpu")
+        String selector;
+
+        @Option(names = "--env", paramLabel = "ENV", description = "Only servers in this environment (env=ENV).")
+        String env;
+
+        @Option(names = "--cloud", paramLabel = "CLOUD", description = "Only servers in this cloud (cloud=CLOUD).")
+        String cloud;
+
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Only servers with this label; repeatable.")
+        Map<String, String> labels = new LinkedHashMap<>();
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Servers(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("wide", "json", "yaml"));
+            Selector sel;
+            try {
+                sel = compose(selector, env, cloud, labels);
+            } catch (IllegalArgumentException e) {
+                throw usage("invalid selector: " + e.getMessage());
+            }
+            String path = Api.SERVERS;
+            String text = sel.toString();
+            if (!text.isEmpty()) {
+                path += "?selector=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
+            }
+            JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, ServerInfo.class);
+            List<ServerInfo> servers = client().get(path, type);
+            if (servers == null) {
+                servers = List.of();
+            }
+            if ("json".equals(format)) {
+                print(Formats.json(servers));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(servers));
+            } else if (servers.isEmpty()) {
+                cli.err().println("No servers found.");
+            } else {
+                print(ServerPrinter.table(servers, "wide".equals(format), cli.now()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "tokens", aliases = {"token"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List join tokens (never their secrets).", "",
+                    "Examples:",
+                    "  labctl get tokens",
+                    "  labctl get tokens -o wide",
+                    "  labctl get tokens -o json"})
+    static final class Tokens extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Tokens(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("wide", "json", "yaml"));
+            JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, TokenInfo.class);
+            List<TokenInfo> tokens = client().get(Api.TOKENS, type);
+            if (tokens == null) {
+                tokens = List.of();
+            }
+            if ("json".equals(format)) {
+                print(Formats.json(tokens));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(tokens));
+            } else if (tokens.isEmpty()) {
+                cli.err().println("No tokens found.");
+            } else {
+                print(TokenPrinter.table(tokens, "wide".equals(format), cli.now()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.labctl.cli.cmd;
+
+import io.labctl.cli.Cli;
+import io.labctl.cli.GlobalOptions;
+import io.labctl.cli.http.LabdClient;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Base of every verb that talks to labd: the Cli, the global options, and a client for the chosen context. */
+abstract class LabdCommand implements Callable<Integer> {
+    protected final Cli cli;
+
+    @Mixin
+    GlobalOptions globals;
+
+    @Spec
+    CommandSpec spec;
+
+    LabdCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    protected LabdClient client() {
+        return LabdClient.forContext(cli.context());
+    }
+
+    /** A usage error (exit 2) attributed to this command. */
+    protected ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Validates -o: null means the default table. */
+    protected String output(String value, Set<String> allowed) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw usage("output format '" + value + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+        return v;
+    }
+
+    protected void print(String text) {
+        cli.out().print(text);
+        cli.out().flush();
+    }
+}

@@ -1,0 +1,63 @@
+package io.labctl.cli.cmd;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code server/web-1} or {@code server web-1}: a resource type (singular or plural) and a name. */
+record ResourceRef(String type, String name) {
+    private static final Map<String, String> TYPES = Map.of(
+            "server", "server", "servers", "server", "srv", "server",
+            "token", "token", "tokens", "token");
+
+    @Override
+    public String toString() {
+        return type + "/" + name;
+    }
+
+    /**
+     * Parses {@code TYPE/NAME...} or {@code TYPE NAME...}.
+     * @throws IllegalArgumentException with a message for the user
+     */
+    static List<ResourceRef> parse(List<String> args, String allowedTypes) {
+        if (args == null || args.isEmpty()) {
+            throw new IllegalArgumentException("missing resource: use TYPE/NAME or TYPE NAME (types: " + allowedTypes + ")");
+        }
+        List<ResourceRef> out = new ArrayList<>();
+        String first = args.get(0);
+        if (!first.contains("/")) {
+            String type = type(first, allowedTypes);
+            if (args.size() < 2) {
+                throw new IllegalArgumentException("missing name after '" + first + "'");
+            }
+            for (String n : args.subList(1, args.size())) {
+                if (n.contains("/")) {
+                    throw new IllegalArgumentException("'" + n + "': give either TYPE NAME... or TYPE/NAME..., not both");
+                }
+                out.add(new ResourceRef(type, n));
+            }
+            return out;
+        }
+        for (String a : args) {
+            int slash = a.indexOf('/');
+            if (slash < 0) {
+                throw new IllegalArgumentException("'" + a + "' is not TYPE/NAME");
+            }
+            String name = a.substring(slash + 1);
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("'" + a + "' has no name after the '/'");
+            }
+            out.add(new ResourceRef(type(a.substring(0, slash), allowedTypes), name));
+        }
+        return out;
+    }
+
+    private static String type(String t, String allowedTypes) {
+        String type = TYPES.get(t.toLowerCase(Locale.ROOT));
+        if (type == null || !allowedTypes.contains(type)) {
+            throw new IllegalArgumentException("unknown resource type '" + t + "'; use one of: " + allowedTypes);
+        }
+        return type;
+    }
+}

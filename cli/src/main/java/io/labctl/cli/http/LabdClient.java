@@ -1,0 +1,262 @@
+package io.labctl.cli.http;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labctl.cli.CliException;
+import io.labctl.cli.config.ContextEntry;
+import io.labctl.protocol.ApiError;
+import io.labctl.protocol.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * labd's REST API over HTTPS with the JDK's HttpClient. Every failure comes out as a {@link CliException} with the
+ * exit code scripts rely on: 1 when labd answered with an error, 255 when labd could not be reached or understood.
+ */
+public final class LabdClient {
+    /** Largest response body labctl reads. */
+    public static final int MAX_RESPONSE_BYTES = 16 << 20;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private final URI base;
+    private final HttpClient http;
+    private final String contextName;
+
+    private LabdClient(String server, SSLContext ssl, String contextName) {
+        this.base = parseServer(server, contextName);
+        this.contextName = contextName;
+        // Hostname verification stays on: the JDK client checks the server certificate against the URL's host.
+        this.http = HttpClient.newBuilder()
+                .sslContext(ssl)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Mutual TLS with the context's client certificate, trusting only the context's CA. */
+    public static LabdClient forContext(ContextEntry ctx) {
+        SSLContext ssl;
+        try {
+            ssl = Tls.context(ctx.caCertificate(), ctx.certificate(), ctx.privateKey());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("context '" + ctx.name() + "' has an unusable " + e.getMessage()
+                    + "; import its credential bundle again (labctl config import <bundle>)");
+        }
+        return new LabdClient(ctx.server(), ssl, ctx.name());
+    }
+
+    /** Server-authenticated TLS only (no client certificate): for the health check. */
+    public static LabdClient anonymous(String server, String caPem) {
+        SSLContext ssl;
+        try {
+            ssl = Tls.context(caPem, null, null);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("unusable " + e.getMessage());
+        }
+        return new LabdClient(server, ssl, null);
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public <T> T get(String path, Class<T> type) {
+        return send(request(path).GET(), Json.json().constructType(type));
+    }
+
+    public <T> T get(String path, JavaType type) {
+        return send(request(path).GET(), type);
+    }
+
+    public <T> T post(String path, Object body, Class<T> type) {
+        byte[] json;
+        try {
+            json = Json.json().writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)), Json.json().constructType(type));
+    }
+
+    /** DELETE; returns the decoded body, or null when labd answers 204. */
+    public <T> T delete(String path, Class<T> type) {
+        return send(request(path).DELETE(), type == null ? null : Json.json().constructType(type));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json")
+                .header("User-Agent", "labctl");
+    }
+
+    private <T> T send(HttpRequest.Builder builder, JavaType type) {
+        HttpRequest req = builder.build();
+        HttpResponse<InputStream> resp;
+        byte[] body;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = resp.body()) {
+                body = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.unreachable("interrupted while talking to labd at " + base, e);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        if (body.length > MAX_RESPONSE_BYTES) {
+            throw CliException.unreachable("labd at " + base + " sent an answer larger than "
+                    + (MAX_RESPONSE_BYTES >> 20) + " MiB; refusing to read it", null);
+        }
+        int status = resp.statusCode();
+        if (status >= 400) {
+            throw CliException.refused(errorMessage(status, body));
+        }
+        if (status < 200 || status >= 300) {
+            throw CliException.unreachable("labd at " + base + " answered HTTP " + status
+                    + " to " + req.method() + " " + req.uri().getPath() + ", which labctl does not expect", null);
+        }
+        if (type == null || status == 204 || body.length == 0) {
+            return null;
+        }
+        try {
+            ObjectMapper m = Json.json();
+            return m.readValue(body, type);
+        } catch (IOException e) {
+            throw CliException.unreachable("labd at " + base + " answered " + req.method() + " " + req.uri().getPath()
+                    + " with something that is not the expected JSON (" + firstLine(e.getMessage())
+                    + "); is the server URL pointing at labd?", e);
+        }
+    }
+
+    private static String errorMessage(int status, byte[] body) {
+        try {
+            ApiError err = Json.json().readValue(body, ApiError.class);
+            if (err != null && err.message() != null && !err.message().isBlank()) {
+                return err.message();
+            }
+        } catch (IOException e) {
+            // not an ApiError: fall through
+        }
+        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
+        return "labd answered HTTP " + status + (text.isEmpty() ? "" : ": " + firstLine(text));
+    }
+
+    /** Turns a transport failure into words that say what happened and what to check. */
+    CliException failure(IOException e) {
+        String where = "labd at " + base;
+        String check = contextName == null ? "" : " (context '" + contextName + "'; see 'labctl config get-contexts')";
+        if (has(e, ConnectException.class) && !(e instanceof HttpConnectTimeoutException)) {
+            return CliException.unreachable("cannot connect to " + where + ": connection refused. Is labd running"
+                    + " and is the server URL right" + check + "? For a local labd: './labctl quickstart status'.", e);
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return CliException.unreachable("timed out connecting to " + where + " after "
+                    + CONNECT_TIMEOUT.toSeconds() + "s; check the address and any firewall in between" + check + ".", e);
+        }
+        if (e instanceof HttpTimeoutException) {
+            return CliException.unreachable(where + " did not answer within " + REQUEST_TIMEOUT.toSeconds()
+                    + "s; check its log", e);
+        }
+        if (has(e, UnknownHostException.class) || has(e, UnresolvedAddressException.class)) {
+            return CliException.unreachable("cannot resolve the host of " + where + "; check the server URL" + check + ".", e);
+        }
+        String all = messages(e).toLowerCase(Locale.ROOT);
+        if (has(e, SSLException.class) || all.contains("alert") || all.contains("certificate")) {
+            if (has(e, CertificateException.class) && (all.contains("subject alternative") || all.contains("no name matching"))) {
+                return CliException.unreachable("TLS failure: the certificate of " + where + " is not issued for host '"
+                        + base.getHost() + "'; use the server URL labd advertises" + check + ".", e);
+            }
+            if (all.contains("pkix") || all.contains("certification path") || all.contains("signature check failed")) {
+                return CliException.unreachable("TLS failure: " + where + " presented a certificate that the context's CA"
+                        + " did not sign; the context may belong to another labd, or labd was reset. Import a fresh"
+                        + " credential bundle" + check + ".", e);
+            }
+            if (all.contains("certificate_required") || all.contains("bad_certificate") || all.contains("certificate_revoked")
+                    || all.contains("certificate_expired") || all.contains("certificate_unknown")
+                    || all.contains("access_denied")) {
+                return CliException.unreachable("TLS failure: " + where + " rejected the client certificate (expired,"
+                        + " revoked, or from another CA); ask an admin for a new credential bundle" + check + ".", e);
+            }
+            if (has(e, SSLHandshakeException.class) || has(e, SSLException.class)) {
+                return CliException.unreachable("TLS handshake with " + where + " failed: " + firstLine(rootMessage(e))
+                        + ". Check that the URL is labd's HTTPS port and that the context's CA and client certificate"
+                        + " are current" + check + ".", e);
+            }
+        }
+        return CliException.unreachable("cannot talk to " + where + ": " + firstLine(rootMessage(e))
+                + ". Is labd running and the URL right" + check + "?", e);
+    }
+
+    private static boolean has(Throwable e, Class<?> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        String msg = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                msg = t.getMessage();
+            }
+        }
+        return msg == null ? e.getClass().getSimpleName() : msg;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static URI parseServer(String server, String contextName) {
+        String what = contextName == null ? "server URL" : "server URL of context '" + contextName + "'";
+        if (server == null || server.isBlank()) {
+            throw CliException.usage(what + " is empty");
+        }
+        URI uri;
+        try {
+            uri = URI.create(server.strip());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(what + " '" + server + "' is not a URL");
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw CliException.usage(what + " '" + server + "' must be an https:// URL with a host");
+        }
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
+    }
+}

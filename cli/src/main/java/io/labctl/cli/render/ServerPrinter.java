@@ -1,0 +1,121 @@
+package io.labctl.cli.render;
+
+import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.ServerInfo;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/** Servers as {@code get servers} and {@code describe server} show them. */
+public final class ServerPrinter {
+    private ServerPrinter() {}
+
+    public static String table(List<ServerInfo> servers, boolean wide, Instant now) {
+        List<String> header = new ArrayList<>(List.of("NAME", "STATUS", "ENV", "CLOUD", "ROLE", "LAST-SEEN", "AGE"));
+        if (wide) {
+            header.addAll(List.of("OS", "KERNEL", "ARCH", "IP", "AGENT-VERSION", "LABELS"));
+        }
+        Table t = new Table(header);
+        for (ServerInfo s : servers) {
+            List<String> row = new ArrayList<>(List.of(
+                    s.name(), s.status(), s.environment(), s.cloud(), s.role(),
+                    Times.age(s.lastSeen(), now), Times.age(s.enrolledAt(), now)));
+            if (wide) {
+                HostFacts f = s.facts();
+                row.add(f == null ? null : f.os());
+                row.add(f == null ? null : f.kernel());
+                row.add(f == null ? null : f.arch());
+                row.add(f == null || f.ips() == null || f.ips().isEmpty() ? null : f.ips().get(0));
+                row.add(f == null ? null : f.agentVersion());
+                row.add(Formats.labels(s.labels()));
+            }
+            t.row(row);
+        }
+        return t.render();
+    }
+
+    /** kubectl-describe-like key: value block. */
+    public static String describe(ServerInfo s, Instant now) {
+        Block b = new Block();
+        b.put("Name", s.name());
+        b.put("Status", s.status());
+        b.put("Environment", s.environment());
+        b.put("Cloud", s.cloud());
+        b.put("Role", s.role());
+        b.list("Labels", s.labels() == null ? List.of()
+                : new TreeMap<>(s.labels()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        b.put("Enrolled", Times.stampRelative(s.enrolledAt(), now));
+        b.put("Last Seen", Times.stampRelative(s.lastSeen(), now));
+        b.section("Certificate");
+        b.put("  Serial", s.certificateSerial());
+        b.put("  Expires", Times.stampRelative(s.certificateExpires(), now));
+        b.section("Facts");
+        HostFacts f = s.facts();
+        if (f == null) {
+            b.raw("  <none reported yet>");
+        } else {
+            b.put("  Hostname", f.hostname());
+            b.put("  OS", f.os());
+            b.put("  Kernel", f.kernel());
+            b.put("  Arch", f.arch());
+            b.put("  CPUs", f.cpus() > 0 ? Integer.toString(f.cpus()) : null);
+            b.put("  Memory", f.memoryBytes() > 0 ? gib(f.memoryBytes()) : null);
+            b.put("  IPs", f.ips() == null || f.ips().isEmpty() ? null : String.join(", ", f.ips()));
+            b.put("  Agent Version", f.agentVersion());
+            b.put("  Features", f.features() == null || f.features().isEmpty() ? null : String.join(", ", f.features()));
+        }
+        return b.render();
+    }
+
+    static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    }
+
+    /** Keys padded to one column, multi-value keys continued under the value column. */
+    private static final class Block {
+        private final List<String[]> lines = new ArrayList<>();
+
+        void put(String key, String value) {
+            lines.add(new String[] {key + ":", value == null || value.isEmpty() ? "<none>" : Table.clean(value)});
+        }
+
+        void list(String key, List<String> values) {
+            if (values.isEmpty()) {
+                put(key, null);
+                return;
+            }
+            for (int i = 0; i < values.size(); i++) {
+                lines.add(new String[] {i == 0 ? key + ":" : "", Table.clean(values.get(i))});
+            }
+        }
+
+        void section(String title) {
+            lines.add(new String[] {title + ":", null});
+        }
+
+        void raw(String text) {
+            lines.add(new String[] {text, null});
+        }
+
+        String render() {
+            int width = 0;
+            for (String[] l : lines) {
+                if (l[1] != null) {
+                    width = Math.max(width, l[0].length());
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            for (String[] l : lines) {
+                if (l[1] == null) {
+                    sb.append(l[0]).append('\n');
+                } else {
+                    sb.append(l[0]).append(" ".repeat(width - l[0].length() + 2)).append(l[1]).append('\n');
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+}

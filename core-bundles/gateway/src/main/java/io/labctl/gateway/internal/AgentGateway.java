@@ -1,0 +1,96 @@
+package io.labctl.gateway.internal;
+
+import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
+import io.labctl.api.ServerRegistry;
+import io.labctl.api.web.PeerPrincipal;
+import io.labctl.api.web.SocketConnection;
+import io.labctl.api.web.SocketEndpoint;
+import io.labctl.api.web.SocketListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents' WebSocket endpoint (/ws/agent): one connection per agent, checked against revocation continuously,
+ * so deleting a server or revoking its certificate cuts it within a second.
+ */
+@Component(service = SocketEndpoint.class, property = SocketEndpoint.PATH_PROPERTY + "=/agent",
+        configurationPid = "io.labctl.gateway", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = GatewayConfig.class)
+public class AgentGateway implements SocketEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
+    private final ServerRegistry registry;
+    private final CertificateAuthority ca;
+    private final Duration helloTimeout;
+    private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "labd-agent-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Activate
+    public AgentGateway(@Reference ServerRegistry registry, @Reference CertificateAuthority ca, GatewayConfig config) {
+        this.registry = registry;
+        this.ca = ca;
+        this.helloTimeout = Duration.ofSeconds(config.helloTimeoutSeconds());
+        long every = config.revocationCheckMillis();
+        watchdog.scheduleWithFixedDelay(this::watch, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        watchdog.shutdownNow();
+        sessions.values().forEach(s -> s.close(1001, "labd gateway stopping"));
+    }
+
+    @Override
+    public SocketListener open(PeerPrincipal peer, SocketConnection connection) {
+        Identity id = peer.identity();
+        if (id.kind() != Identity.Kind.AGENT) {
+            return null;
+        }
+        if (!registry.isEnrolled(id.name())) {
+            LOG.warn("refusing agent {}: no such server is enrolled (deleted?)", id.name());
+            return null;
+        }
+        AgentSession[] holder = new AgentSession[1];
+        AgentSession session = new AgentSession(peer, connection, registry, () -> sessions.remove(id.name(), holder[0]));
+        holder[0] = session;
+        AgentSession previous = sessions.put(id.name(), session);
+        if (previous != null) {
+            previous.close(AgentSession.POLICY_VIOLATION, "replaced by a newer connection of the same agent");
+        }
+        return session;
+    }
+
+    /** Cuts connections whose certificate was revoked, and those that never said hello. */
+    private void watch() {
+        Instant helloDeadline = Instant.now().minus(helloTimeout);
+        for (AgentSession s : sessions.values()) {
+            try {
+                if (ca.isRevoked(s.serial())) {
+                    LOG.warn("cutting agent {}: its certificate {} was revoked", s.name(), s.serial().toString(16));
+                    s.close(AgentSession.POLICY_VIOLATION, "certificate revoked");
+                } else if (!s.greeted() && s.openedAt().isBefore(helloDeadline)) {
+                    s.close(AgentSession.PROTOCOL_ERROR, "no HELLO within " + helloTimeout.getSeconds() + "s");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("revocation check for agent {} failed: {}", s.name(), e.getMessage());
+            }
+        }
+    }
+}

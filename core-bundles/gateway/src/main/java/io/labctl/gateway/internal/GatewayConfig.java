@@ -1,0 +1,13 @@
+package io.labctl.gateway.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "labd agent gateway")
+public @interface GatewayConfig {
+    @AttributeDefinition(description = "How often live agent connections are checked against revoked certificates, in milliseconds")
+    long revocationCheckMillis() default 1000;
+
+    @AttributeDefinition(description = "An agent must say hello within this many seconds of connecting")
+    int helloTimeoutSeconds() default 10;
+}

@@ -1,0 +1,209 @@
+package io.labctl.registry.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.api.ApiException;
+import io.labctl.api.JoinTokens;
+import io.labctl.api.ServerRegistry;
+import io.labctl.persistence.Database;
+import io.labctl.persistence.Sessions;
+import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Selector;
+import io.labctl.protocol.ServerInfo;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Servers and their agents. Presence lives in memory on the labd instance that holds an agent's connection;
+ * the database learns last-seen times in batches, so a heartbeat costs no write.
+ */
+@Component(service = ServerRegistry.class, configurationPid = "io.labctl.registry", configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = RegistryConfig.class)
+public class RegistryService implements ServerRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryService.class);
+    private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
+
+    /** What this instance knows of a connected agent. */
+    private record Presence(Instant lastBeat) {}
+
+    private final Database database;
+    private final Sessions sessions;
+    private final Duration offlineAfter;
+    private final Duration flushEvery;
+    private final Map<String, Presence> present = new ConcurrentHashMap<>();
+    private final Set<String> heardSinceFlush = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "labd-last-seen-flush");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Activate
+    public RegistryService(@Reference Database database, RegistryConfig config) {
+        this.database = database;
+        this.sessions = database.sessions(ServerMapper.class);
+        this.offlineAfter = Duration.ofSeconds(config.offlineAfterSeconds());
+        this.flushEvery = Duration.ofSeconds(config.lastSeenFlushSeconds());
+        long ms = flushEvery.toMillis();
+        flusher.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        flusher.shutdownNow();
+        flush();
+    }
+
+    /** Writes last_seen for every server heard from since the previous flush, in one statement. */
+    void flush() {
+        if (heardSinceFlush.isEmpty()) {
+            return;
+        }
+        Set<String> batch = new HashSet<>(heardSinceFlush);
+        heardSinceFlush.removeAll(batch);
+        try {
+            sessions.mapper(ServerMapper.class, m -> m.touch(batch));
+        } catch (RuntimeException e) {
+            heardSinceFlush.addAll(batch);
+            LOG.warn("could not record last-seen times of {} servers: {}", batch.size(), e.getMessage());
+        }
+    }
+
+    @Override
+    public List<ServerInfo> list(Selector selector) {
+        List<ServerInfo> out = new ArrayList<>();
+        for (ServerRow r : sessions.mapper(ServerMapper.class, ServerMapper::all)) {
+            Map<String, String> labels = labels(r.labels);
+            if (selector.matches(Selector.attributesOf(r.name, r.environment, r.cloud, r.role, labels))) {
+                out.add(info(r, labels));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<ServerInfo> find(String name) {
+        ServerRow r = sessions.mapper(ServerMapper.class, m -> m.byName(name));
+        return Optional.ofNullable(r).map(row -> info(row, labels(row.labels)));
+    }
+
+    @Override
+    public boolean isEnrolled(String name) {
+        return sessions.mapper(ServerMapper.class, m -> m.agentCount(name)) > 0;
+    }
+
+    @Override
+    public void enrolled(String name, JoinTokens.Grant grant, X509Certificate certificate) {
+        database.transaction(() -> sessions.mapper(ServerMapper.class, m -> {
+            m.upsertServer(name, grant.cloud(), grant.environment(), grant.role(), json(grant.labels()));
+            if (m.insertAgent(name, grant.tokenId().toString(), serial(certificate), certificate.getNotAfter().toInstant()) != 1) {
+                throw new IllegalStateException("server " + name + " vanished during enrolment");
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public void renewed(String name, X509Certificate certificate) {
+        int n = sessions.mapper(ServerMapper.class, m -> m.renewAgent(name, serial(certificate), certificate.getNotAfter().toInstant()));
+        if (n != 1) {
+            throw ApiException.notFound("server-not-found", "server " + name + " is not enrolled any more; enrol it again with a new join token");
+        }
+    }
+
+    @Override
+    public boolean delete(String name) {
+        present.remove(name);
+        heardSinceFlush.remove(name);
+        return sessions.mapper(ServerMapper.class, m -> m.delete(name)) > 0;
+    }
+
+    @Override
+    public void connected(String name, HostFacts facts) {
+        present.put(name, new Presence(Instant.now()));
+        sessions.mapper(ServerMapper.class, m -> m.updateFacts(name, json(facts)));
+    }
+
+    @Override
+    public void heartbeat(String name, HostFacts facts) {
+        present.put(name, new Presence(Instant.now()));
+        if (facts != null) {
+            sessions.mapper(ServerMapper.class, m -> m.updateFacts(name, json(facts)));
+        } else {
+            heardSinceFlush.add(name);
+        }
+    }
+
+    @Override
+    public void disconnected(String name) {
+        if (present.remove(name) != null) {
+            heardSinceFlush.add(name);
+        }
+    }
+
+    private ServerInfo info(ServerRow r, Map<String, String> labels) {
+        Instant now = Instant.now();
+        Presence p = present.get(r.name);
+        String status;
+        Instant lastSeen = r.lastSeen;
+        if (p != null) {
+            lastSeen = p.lastBeat();
+            status = p.lastBeat().plus(offlineAfter).isAfter(now) ? ServerInfo.ONLINE : ServerInfo.OFFLINE;
+        } else if (r.lastSeen == null) {
+            status = ServerInfo.NEVER_CONNECTED;
+        } else {
+            // Held by another labd instance if it flushed recently enough.
+            status = r.lastSeen.plus(offlineAfter).plus(flushEvery).isAfter(now) ? ServerInfo.ONLINE : ServerInfo.OFFLINE;
+        }
+        HostFacts facts = null;
+        if (r.facts != null) {
+            try {
+                facts = Json.json().readValue(r.facts, HostFacts.class);
+            } catch (JsonProcessingException e) {
+                LOG.warn("facts of server {} are not readable: {}", r.name, e.getOriginalMessage());
+            }
+        }
+        return new ServerInfo(r.id, r.name, r.cloud, r.environment, r.role, labels, status, lastSeen, r.enrolledAt, facts,
+                r.certificateSerial, r.certificateExpires);
+    }
+
+    static String serial(X509Certificate c) {
+        return c.getSerialNumber().toString(16);
+    }
+
+    private static Map<String, String> labels(String json) {
+        try {
+            return json == null ? Map.of() : Json.json().readValue(json, LABELS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("labels are not a JSON object", e);
+        }
+    }
+
+    private static String json(Object o) {
+        try {
+            return Json.json().writeValueAsString(o == null ? Map.of() : o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

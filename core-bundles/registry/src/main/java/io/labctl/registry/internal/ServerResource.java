@@ -1,0 +1,69 @@
+package io.labctl.registry.internal;
+
+import io.labctl.api.ApiException;
+import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
+import io.labctl.api.ServerRegistry;
+import io.labctl.api.web.RestResource;
+import io.labctl.protocol.Selector;
+import io.labctl.protocol.ServerInfo;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** /api/v1/servers: list with a selector, describe one, delete one (which revokes its agent's certificates). */
+@Component(service = Object.class, property = RestResource.PROPERTY + "=true")
+@Path("v1/servers")
+@Produces(MediaType.APPLICATION_JSON)
+public class ServerResource {
+    private final ServerRegistry registry;
+    private final CertificateAuthority ca;
+
+    @Activate
+    public ServerResource(@Reference ServerRegistry registry, @Reference CertificateAuthority ca) {
+        this.registry = registry;
+        this.ca = ca;
+    }
+
+    @GET
+    public List<ServerInfo> list(@QueryParam("selector") String selector) {
+        Selector s;
+        try {
+            s = Selector.parse(selector);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-selector", e.getMessage());
+        }
+        return registry.list(s);
+    }
+
+    @GET
+    @Path("{name}")
+    public ServerInfo get(@PathParam("name") String name) {
+        return registry.find(name).orElseThrow(() -> notFound(name));
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name) {
+        if (registry.find(name).isEmpty()) {
+            throw notFound(name);
+        }
+        // Revoke first: the gateway cuts a live connection as soon as its certificate is revoked.
+        ca.revokeAll(new Identity(Identity.Kind.AGENT, name), "server deleted");
+        registry.delete(name);
+        return Response.noContent().build();
+    }
+
+    private static ApiException notFound(String name) {
+        return ApiException.notFound("server-not-found", "no server named " + name + "; see 'labctl get servers'");
+    }
+}

@@ -1,0 +1,78 @@
+package io.labctl.web.internal;
+
+import io.labctl.api.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every failure leaves as an {@link io.labctl.protocol.ApiError}: the three mappers below cover the project's
+ * own errors, JAX-RS's (404, 405, 415 ...) and everything unexpected (500, logged, never a stack trace out).
+ * Instances are created per Jersey reload, so their injected proxies always belong to the live application.
+ */
+final class ExceptionMappers {
+    private ExceptionMappers() {}
+
+    static Object[] all() {
+        return new Object[] {new ApiExceptionMapper(), new WebApplicationExceptionMapper(), new UnexpectedExceptionMapper()};
+    }
+
+    abstract static class RequestAware {
+        @Context
+        HttpServletRequest request;
+
+        String requestId() {
+            Object id = request == null ? null : request.getAttribute(RequestIds.ATTRIBUTE);
+            return id == null ? null : id.toString();
+        }
+    }
+
+    static final class ApiExceptionMapper extends RequestAware implements ExceptionMapper<ApiException> {
+        @Override
+        public Response toResponse(ApiException e) {
+            return Errors.response(e.status(), e.code(), e.getMessage(), requestId());
+        }
+    }
+
+    static final class WebApplicationExceptionMapper extends RequestAware implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            Response original = e.getResponse();
+            if (original.hasEntity()) {
+                return original; // a resource chose its own body
+            }
+            int status = original.getStatus();
+            // keep headers such as Allow (405), replace the body with the one error shape
+            return Response.fromResponse(original).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new io.labctl.protocol.ApiError(Errors.codeFor(status), messageFor(status, e), requestId()))
+                    .build();
+        }
+
+        private String messageFor(int status, WebApplicationException e) {
+            return switch (status) {
+                case 404 -> "no such route" + (request == null ? "" : ": " + request.getMethod() + " " + request.getRequestURI());
+                case 405 -> "method not allowed on this route";
+                case 406 -> "cannot produce the requested media type; accept application/json";
+                case 415 -> "unsupported media type; send application/json";
+                default -> e.getMessage();
+            };
+        }
+    }
+
+    static final class UnexpectedExceptionMapper extends RequestAware implements ExceptionMapper<Throwable> {
+        private static final Logger LOG = LoggerFactory.getLogger(UnexpectedExceptionMapper.class);
+
+        @Override
+        public Response toResponse(Throwable e) {
+            String id = requestId();
+            LOG.error("request {} failed", id, e);
+            return Errors.response(500, "internal_error",
+                    "internal error in labd; give request id " + id + " to an administrator to find it in the log", id);
+        }
+    }
+}

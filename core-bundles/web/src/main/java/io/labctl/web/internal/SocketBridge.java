@@ -1,0 +1,117 @@
+package io.labctl.web.internal;
+
+import io.labctl.api.web.SocketConnection;
+import io.labctl.api.web.SocketListener;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adapts one Jetty WebSocket session to the library-neutral {@link SocketConnection}/{@link SocketListener}.
+ * It exists before the upgrade completes (the endpoint accepts or refuses first), so sends and closes issued
+ * that early wait for the session.
+ */
+final class SocketBridge implements Session.Listener.AutoDemanding, SocketConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketBridge.class);
+
+    private final String remoteAddress;
+    private final CompletableFuture<Session> opened = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile SocketListener listener;
+
+    SocketBridge(String remoteAddress) {
+        this.remoteAddress = remoteAddress;
+    }
+
+    void listener(SocketListener listener) {
+        this.listener = listener;
+    }
+
+    // ---- Jetty side
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        opened.complete(session);
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        // Jetty recycles the buffer once the callback completes: hand the listener its own copy
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
+        try {
+            listener.onBinary(copy);
+        } catch (RuntimeException e) {
+            LOG.warn("socket listener for {} failed on a binary message; closing", remoteAddress, e);
+            close(1011, "internal error");
+        } finally {
+            // completing demands the next message: only after the listener returned, so calls never overlap
+            callback.succeed();
+        }
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+        try {
+            listener.onText(message, this);
+        } catch (RuntimeException e) {
+            LOG.warn("socket listener for {} failed on a text message; closing", remoteAddress, e);
+            close(1011, "internal error");
+        }
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        // Jetty closes the session after an error (1009 too big, 1002 protocol ...) and then reports the close
+        LOG.debug("WebSocket error from {}: {}", remoteAddress, cause.toString());
+    }
+
+    @Override
+    public void onWebSocketClose(int code, String reason, Callback callback) {
+        try {
+            if (closed.compareAndSet(false, true)) {
+                SocketListener l = listener;
+                if (l != null) {
+                    l.onClose(code, reason);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("socket listener for {} failed on close", remoteAddress, e);
+        } finally {
+            callback.succeed();
+        }
+    }
+
+    // ---- endpoint side
+
+    @Override
+    public CompletableFuture<Void> send(ByteBuffer message) {
+        return opened.thenCompose(session -> {
+            Callback.Completable sent = new Callback.Completable();
+            session.sendBinary(message, sent);
+            return sent;
+        });
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        opened.thenAccept(session -> session.close(code, reason, Callback.NOOP));
+    }
+
+    @Override
+    public boolean isOpen() {
+        if (closed.get()) {
+            return false;
+        }
+        Session session = opened.getNow(null);
+        return session == null || session.isOpen(); // not yet open counts as open: the upgrade is under way
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+}

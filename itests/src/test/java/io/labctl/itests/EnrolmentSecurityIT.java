@@ -1,0 +1,293 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Agent;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Csrs;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.Tls;
+import io.labctl.protocol.ApiError;
+import io.labctl.protocol.CredentialBundle;
+import io.labctl.protocol.EnrolRequest;
+import io.labctl.protocol.EnrolResponse;
+import io.labctl.protocol.JoinTokenString;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Pem;
+import io.labctl.protocol.TokenInfo;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input against a real labd: each refused with a clear error, and nothing written (no token used up, no
+ * server recorded). Plus: only enrolment and health answer without a client certificate.
+ */
+class EnrolmentSecurityIT {
+    @TempDir
+    static Path dir;
+    static Labd labd;
+    static Cli cli;
+    static CredentialBundle admin;
+    static HttpClient anonymous;
+
+    @BeforeAll
+    static void start() throws Exception {
+        labd = Labd.install(dir.resolve("labd"), null).start();
+        admin = labd.admin();
+        anonymous = Tls.anonymous(admin);
+        Files.createDirectories(dir.resolve("cli"));
+        cli = new Cli(dir.resolve("cli/config.yaml"));
+        cli.ok("config", "import", labd.adminBundle().toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (labd != null) {
+            labd.close();
+        }
+    }
+
+    static String token(String... flags) throws Exception {
+        String[] args = new String[flags.length + 2];
+        args[0] = "create";
+        args[1] = "token";
+        System.arraycopy(flags, 0, args, 2, flags.length);
+        return cli.ok(args).strip();
+    }
+
+    static HttpResponse<String> enrol(String token, String name, String csr) throws Exception {
+        byte[] body = Json.json().writeValueAsBytes(new EnrolRequest(token, name, csr));
+        return anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/enrol"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static ApiError refused(HttpResponse<String> r, int status) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        ApiError e = Json.json().readValue(r.body(), ApiError.class);
+        assertTrue(e.message() != null && !e.message().isBlank(), r.body());
+        assertTrue(e.requestId() != null, "error carries a request id: " + r.body());
+        return e;
+    }
+
+    static TokenInfo tokenInfo(String token) throws Exception {
+        String id = JoinTokenString.parse(token).id();
+        List<TokenInfo> all = Json.json().readValue(cli.ok("get", "tokens", "-o", "json"), new TypeReference<List<TokenInfo>>() {});
+        return all.stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    static boolean serverExists(String name) throws Exception {
+        return cli.run("describe", "server/" + name).exitCode() == 0;
+    }
+
+    @Test
+    void aOneTimeTokenEnrolsOnceAndIsRefusedAfter() throws Exception {
+        String t = token();
+        KeyPair k = Csrs.ecKey();
+        HttpResponse<String> ok = enrol(t, "once-1", Csrs.csr("once-1", k));
+        assertEquals(200, ok.statusCode(), ok.body());
+        EnrolResponse resp = Json.json().readValue(ok.body(), EnrolResponse.class);
+        assertEquals("CN=once-1,OU=agent,O=labctl", Pem.certificate(resp.certificate()).getSubjectX500Principal().getName());
+
+        ApiError e = refused(enrol(t, "once-2", Csrs.csr("once-2", Csrs.ecKey())), 401);
+        assertEquals("token-used", e.code());
+        assertTrue(!serverExists("once-2"));
+    }
+
+    @Test
+    void expiredTokenIsRefused() throws Exception {
+        String t = token("--ttl", "1s");
+        Thread.sleep(1500);
+        ApiError e = refused(enrol(t, "late", Csrs.csr("late", Csrs.ecKey())), 401);
+        assertEquals("token-expired", e.code());
+        assertTrue(e.message().contains("labctl create token"), e.message());
+        assertTrue(!serverExists("late"));
+    }
+
+    @Test
+    void revokedTokenIsRefused() throws Exception {
+        String t = token();
+        cli.ok("delete", "token/" + JoinTokenString.parse(t).id());
+        assertEquals("token-revoked", refused(enrol(t, "rev", Csrs.csr("rev", Csrs.ecKey())), 401).code());
+        assertTrue(!serverExists("rev"));
+    }
+
+    @Test
+    void csrWhoseSignatureDoesNotMatchItsKeyIsRefusedAndUsesNoToken() throws Exception {
+        String t = token();
+        ApiError e = refused(enrol(t, "forged", Csrs.csr("forged", Csrs.ecKey(), Csrs.ecKey())), 400);
+        assertEquals("invalid-csr", e.code());
+        assertEquals(0, tokenInfo(t).uses(), "nothing written: the token is still unused");
+        assertTrue(!serverExists("forged"));
+    }
+
+    @Test
+    void nameOutsideTheTokensScopeIsRefusedAndUsesNoToken() throws Exception {
+        String t = token("--server", "db1");
+        ApiError e = refused(enrol(t, "db2", Csrs.csr("db2", Csrs.ecKey())), 403);
+        assertEquals("name-out-of-scope", e.code());
+        assertEquals(0, tokenInfo(t).uses());
+        assertEquals(200, enrol(t, "db1", Csrs.csr("db1", Csrs.ecKey())).statusCode());
+    }
+
+    @Test
+    void csrNamingAnotherServerThanTheRequestIsRefused() throws Exception {
+        String t = token();
+        assertEquals("csr-name-mismatch", refused(enrol(t, "honest", Csrs.csr("admin", Csrs.ecKey())), 400).code());
+        assertEquals(0, tokenInfo(t).uses());
+    }
+
+    @Test
+    void garbageAndOversizedBodiesAreRefused() throws Exception {
+        HttpResponse<String> garbage = anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/enrol"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{not json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, garbage.statusCode(), garbage.body());
+        byte[] big = new byte[2 << 20];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpResponse<String> tooBig = anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/enrol"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, tooBig.statusCode(), tooBig.body());
+        assertEquals("token-malformed", refused(enrol("lab1.nope", "x", Csrs.csr("x", Csrs.ecKey())), 400).code());
+    }
+
+    @Test
+    void onlyHealthAndEnrolmentAnswerWithoutAClientCertificate() throws Exception {
+        assertEquals(200, anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/health")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        for (String[] call : new String[][] {{"GET", "/api/v1/servers"}, {"GET", "/api/v1/servers/x"}, {"DELETE", "/api/v1/servers/x"},
+                {"GET", "/api/v1/tokens"}, {"POST", "/api/v1/tokens"}, {"DELETE", "/api/v1/tokens/abcdef"}, {"POST", "/api/v1/agent/renew"}}) {
+            HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + call[1]))
+                    .header("Content-Type", "application/json")
+                    .method(call[0], HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), call[0] + " " + call[1] + " answered without a certificate: " + r.body());
+        }
+        CompletionStage<WebSocket> ws = anonymous.newWebSocketBuilder()
+                .buildAsync(URI.create(labd.url().replace("https", "wss") + "/ws/agent"), new WebSocket.Listener() {});
+        Exception e = assertThrows(Exception.class, () -> ws.toCompletableFuture().get(20, TimeUnit.SECONDS));
+        assertTrue(String.valueOf(e.getCause()).contains("401") || String.valueOf(e).contains("401"), String.valueOf(e));
+    }
+
+    @Test
+    void certificateFromAnotherCaIsRefusedEvenWithTheAdminsSubject() throws Exception {
+        Object[] foreign = Csrs.foreignClient("CN=admin,OU=user,O=labctl");
+        SSLContext ctx = Tls.context(Pem.certificate(admin.caCertificate()), (X509Certificate) foreign[1], (PrivateKey) foreign[2]);
+        HttpClient forged = Tls.client(ctx);
+        try {
+            HttpResponse<String> r = forged.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/servers")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, r.statusCode(), "a foreign certificate must not pass: " + r.body());
+        } catch (java.io.IOException handshakeRefused) {
+            // refused during the TLS handshake: just as good
+        }
+    }
+
+    /** Sends one binary message on an agent's own mutual-TLS WebSocket and returns the close code labd answers with. */
+    static int closeCodeAfterSending(SSLContext agentTls, ByteBuffer message) throws Exception {
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = Tls.client(agentTls).newWebSocketBuilder().buildAsync(
+                URI.create(labd.url().replace("https", "wss") + "/ws/agent"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        closed.complete(-1);
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        ws.sendBinary(message, true);
+        return closed.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void garbageAndOversizedFramesEndTheAgentsConnection() throws Exception {
+        String t = token();
+        try (Agent a = Agent.install(dir.resolve("frames"), "frames", labd.url(), t).start()) {
+            Processes.await("agent 'frames' enrolled (log " + a.log() + ")", Duration.ofSeconds(90),
+                    () -> Files.exists(a.identity().resolve("agent.crt")));
+            SSLContext agentTls = Tls.context(Pem.certificate(admin.caCertificate()),
+                    Pem.certificate(Files.readString(a.identity().resolve("agent.crt"))),
+                    Pem.privateKey(Files.readString(a.identity().resolve("agent.key"))));
+            assertEquals(1002, closeCodeAfterSending(agentTls, ByteBuffer.wrap(new byte[] {42, 1, 2})));
+            assertEquals(1009, closeCodeAfterSending(agentTls, ByteBuffer.allocate(io.labctl.protocol.channel.Frame.MAX_FRAME + 1024)));
+            assertTrue(labd.isRunning(), "labd survives");
+        }
+    }
+
+    @Test
+    void agentRefusesALabdWhoseCaDoesNotMatchThePinAndKeepsTheTokenUnused() throws Exception {
+        String good = token();
+        JoinTokenString parsed = JoinTokenString.parse(good);
+        String wrongPin = new JoinTokenString(parsed.id(), parsed.secret(), "00".repeat(32)).toString();
+        try (Agent a = Agent.install(dir.resolve("pinned"), "pinned", labd.url(), wrongPin).start()) {
+            Processes.await("the agent to refuse labd over the pin (log " + a.log() + ")", Duration.ofSeconds(90),
+                    () -> {
+                        try {
+                            return a.logText().contains("does not match the pin");
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
+            assertTrue(!Files.exists(a.identity().resolve("agent.crt")));
+            assertEquals(0, tokenInfo(good).uses(), "the secret never reached labd");
+        }
+    }
+
+    @Test
+    void deletingAServerRevokesItsCertificateAndCutsItsConnection() throws Exception {
+        String t = token();
+        try (Agent a = Agent.install(dir.resolve("doomed"), "doomed", labd.url(), t).start()) {
+            Processes.await("agent 'doomed' online", Duration.ofSeconds(90), () -> {
+                try {
+                    return cli.ok("get", "servers", "-o", "json").contains("\"online\"") && serverExists("doomed");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            SSLContext agentTls = Tls.context(Pem.certificate(admin.caCertificate()),
+                    Pem.certificate(Files.readString(a.identity().resolve("agent.crt"))),
+                    Pem.privateKey(Files.readString(a.identity().resolve("agent.key"))));
+            cli.ok("delete", "server/doomed");
+            assertTrue(!serverExists("doomed"));
+            // the revoked certificate no longer opens anything
+            HttpResponse<String> renew = Tls.client(agentTls).send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/agent/renew"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, renew.statusCode(), renew.body());
+            Processes.await("labd to log that it cut the revoked agent", Duration.ofSeconds(20), () -> {
+                try {
+                    return Files.readString(labd.log()).contains("cutting agent doomed");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+}

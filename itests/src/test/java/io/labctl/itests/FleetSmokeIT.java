@@ -1,0 +1,170 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Agent;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Pem;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.TokenInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The foundation end to end with real processes: labd on its embedded PostgreSQL, two agents in their own JVMs,
+ * and the real labctl CLI. Enrolment, certificates, heartbeats, offline detection and coming back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetSmokeIT {
+    @TempDir
+    static Path dir;
+    static Labd labd;
+    static Cli cli;
+    static Agent web1;
+    static Agent web2;
+
+    @BeforeAll
+    static void startLabd() throws Exception {
+        // a short offline window so the test sees a killed agent go offline quickly
+        labd = Labd.install(dir.resolve("labd"), "offlineAfterSeconds = 4\nlastSeenFlushSeconds = 2\n").start();
+        cli = new Cli(dir.resolve("cli/config.yaml"));
+        Files.createDirectories(dir.resolve("cli"));
+        cli.ok("config", "import", labd.adminBundle().toString(), "--context", "smoke");
+    }
+
+    @AfterAll
+    static void stopAll() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {web1, web2, labd}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    static List<ServerInfo> servers(String... args) throws Exception {
+        String[] all = new String[args.length + 4];
+        all[0] = "get";
+        all[1] = "servers";
+        System.arraycopy(args, 0, all, 2, args.length);
+        all[all.length - 2] = "-o";
+        all[all.length - 1] = "json";
+        return Json.json().readValue(cli.ok(all), new TypeReference<List<ServerInfo>>() {});
+    }
+
+    static ServerInfo server(String name) throws Exception {
+        return servers().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    static String status(String name) {
+        try {
+            ServerInfo s = server(name);
+            return s == null ? "absent" : s.status();
+        } catch (Exception e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void freshLabdHasNoServersAndAnswersTheCli() throws Exception {
+        assertEquals(List.of(), servers());
+        Processes.Result table = cli.run("get", "servers");
+        assertEquals(0, table.exitCode(), table.toString());
+    }
+
+    @Test
+    @Order(2)
+    void twoAgentsEnrolWithOneTimeTokensAndComeOnline() throws Exception {
+        String t1 = cli.ok("create", "token", "--env", "lab", "--cloud", "baremetal", "--role", "worker", "--label", "rack=r1", "--ttl", "10m").strip();
+        String t2 = cli.ok("create", "token", "--env", "prod", "--cloud", "baremetal", "--role", "infra").strip();
+        assertTrue(t1.startsWith("lab1."), t1);
+        web1 = Agent.install(dir.resolve("web1"), "web1", labd.url(), t1).start();
+        web2 = Agent.install(dir.resolve("web2"), "web2", labd.url(), t2).start();
+        Processes.await("web1 and web2 online (agent logs: " + web1.log() + ", " + web2.log() + ")", Duration.ofSeconds(90),
+                () -> ServerInfo.ONLINE.equals(status("web1")) && ServerInfo.ONLINE.equals(status("web2")));
+
+        ServerInfo s1 = server("web1");
+        assertEquals("lab", s1.environment());
+        assertEquals("baremetal", s1.cloud());
+        assertEquals("worker", s1.role());
+        assertEquals(Map.of("rack", "r1"), s1.labels());
+        assertNotNull(s1.facts(), "the HELLO frame's host facts are stored");
+        assertTrue(s1.facts().cpus() > 0);
+        assertTrue(s1.facts().memoryBytes() > 0);
+        assertEquals(System.getProperty("os.arch"), s1.facts().arch());
+
+        // one selector grammar: -l and the shortcuts select the same servers
+        assertEquals(List.of("web1"), servers("-l", "env=lab").stream().map(ServerInfo::name).toList());
+        assertEquals(List.of("web1"), servers("--label", "rack=r1").stream().map(ServerInfo::name).toList());
+        assertEquals(List.of("web2"), servers("-l", "role=infra,cloud=baremetal").stream().map(ServerInfo::name).toList());
+        assertEquals(List.of("web1", "web2"), servers("--cloud", "baremetal").stream().map(ServerInfo::name).sorted().toList());
+
+        List<TokenInfo> tokens = Json.json().readValue(cli.ok("get", "tokens", "-o", "json"), new TypeReference<List<TokenInfo>>() {});
+        assertEquals(2, tokens.stream().filter(t -> "used".equals(t.state())).count(), tokens.toString());
+    }
+
+    @Test
+    @Order(3)
+    void agentCertificateChainsToOurCaNamesItsServerAndKeyStaysOnTheMachine() throws Exception {
+        X509Certificate ca = Pem.certificate(labd.admin().caCertificate());
+        X509Certificate cert = Pem.certificate(Files.readString(web1.identity().resolve("agent.crt")));
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
+        params.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(cert)), params);
+        assertEquals("CN=web1,OU=agent,O=labctl", cert.getSubjectX500Principal().getName());
+        assertTrue(cert.getNotAfter().toInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(80))), "90-day agent certificates");
+        assertEquals(cert.getSerialNumber().toString(16), server("web1").certificateSerial());
+        assertEquals(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(web1.identity().resolve("agent.key")));
+        // the same check with the real openssl, where it is installed
+        if (Files.isExecutable(Path.of("/usr/bin/openssl"))) {
+            Path caFile = dir.resolve("ca.pem");
+            Files.writeString(caFile, labd.admin().caCertificate());
+            Processes.Result r = Processes.run(dir, List.of("openssl", "verify", "-CAfile", caFile.toString(),
+                    web1.identity().resolve("agent.crt").toString()), Duration.ofSeconds(20));
+            assertEquals(0, r.exitCode(), r.toString());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void describeShowsFactsFromHeartbeats() throws Exception {
+        String out = cli.ok("describe", "server/web1");
+        assertTrue(out.contains("web1"), out);
+        assertTrue(out.contains(server("web1").facts().kernel()), out);
+    }
+
+    @Test
+    @Order(5)
+    void killedAgentGoesOfflineAndComesBackWithTheSameIdentity() throws Exception {
+        String serialBefore = server("web1").certificateSerial();
+        web1.kill();
+        Processes.await("web1 offline after SIGKILL", Duration.ofSeconds(30), () -> ServerInfo.OFFLINE.equals(status("web1")));
+        assertEquals(ServerInfo.ONLINE, status("web2"), "the other agent is unaffected");
+        web1.start();
+        Processes.await("web1 back online (log " + web1.log() + ")", Duration.ofSeconds(60), () -> ServerInfo.ONLINE.equals(status("web1")));
+        assertEquals(serialBefore, server("web1").certificateSerial(), "same certificate, no re-enrolment");
+    }
+}

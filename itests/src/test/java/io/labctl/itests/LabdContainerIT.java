@@ -1,0 +1,141 @@
+package io.labctl.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import io.labctl.itests.support.Ports;
+import io.labctl.itests.support.Tls;
+import io.labctl.protocol.CredentialBundle;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Boots the built labd distribution in Pax Exam and checks, from inside the container, that every capability
+ * comes up, and that a capability's feature can be removed and reinstalled live: its route answers 404 while it is
+ * gone and comes back, with no JVM restart.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class LabdContainerIT {
+    private static final int PORT = Ports.free();
+
+    @Inject
+    BundleContext context;
+
+    @Inject
+    FeaturesService features;
+
+    @Configuration
+    public Option[] config() {
+        return new Option[] {
+            karafDistributionConfiguration()
+                .frameworkUrl(new File(System.getProperty("labd.dist")).toURI().toString())
+                .name("labd")
+                .unpackDirectory(new File("target/exam-labd"))
+                .useDeployFolder(false),
+            configureConsole().ignoreLocalConsole(),
+            logLevel(LogLevel.INFO),
+            systemProperty("labd.test.port").value(String.valueOf(PORT)),
+            editConfigurationFilePut("etc/io.labctl.web.cfg", "host", "127.0.0.1"),
+            editConfigurationFilePut("etc/io.labctl.web.cfg", "port", String.valueOf(PORT)),
+            editConfigurationFilePut("etc/io.labctl.web.cfg", "advertiseUrl", "https://127.0.0.1:" + PORT),
+            editConfigurationFilePut("etc/io.labctl.persistence.cfg", "embeddedPort", String.valueOf(Ports.free())),
+            editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(Ports.free())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(Ports.free())),
+            editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(Ports.free())),
+        };
+    }
+
+    private Path adminBundle() {
+        return Path.of(System.getProperty("karaf.etc"), "admin.labctl.yaml");
+    }
+
+    private int status(HttpClient client, String path) throws Exception {
+        // PORT is chosen in the JVM that runs JUnit; inside the container the system property carries it.
+        int port = Integer.getInteger("labd.test.port");
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private void awaitStatus(HttpClient client, String path, int expected) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        int last = -1;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                last = status(client, path);
+                if (last == expected) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                last = -1;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(path + " answered " + last + ", expected " + expected);
+    }
+
+    @Test
+    public void everyCapabilityStartsAndCanBeRemovedAndReinstalledLive() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!Files.exists(adminBundle()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertTrue("labd wrote its admin bundle", Files.exists(adminBundle()));
+        for (String bsn : new String[] {"io.labctl.protocol", "io.labctl.api", "io.labctl.persistence", "io.labctl.ca",
+                "io.labctl.web", "io.labctl.tokens", "io.labctl.registry", "io.labctl.gateway"}) {
+            Bundle b = bundle(bsn);
+            assertNotNull(bsn + " installed", b);
+            assertEquals(bsn + " active", Bundle.ACTIVE, b.getState());
+        }
+        assertNotNull(context.getServiceReference("io.labctl.persistence.Database"));
+        assertNotNull(context.getServiceReference("io.labctl.api.CertificateAuthority"));
+
+        CredentialBundle admin = CredentialBundle.read(adminBundle());
+        HttpClient client = Tls.client(admin);
+        awaitStatus(client, "/api/v1/tokens", 200);
+        long frameworkStarted = context.getBundle(0).getLastModified();
+
+        features.uninstallFeature("labd-tokens", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        awaitStatus(client, "/api/v1/tokens", 404);
+        assertEquals("servers route untouched", 200, status(client, "/api/v1/servers"));
+
+        features.installFeature("labd-tokens", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+        awaitStatus(client, "/api/v1/tokens", 200);
+        assertEquals("same JVM, same framework", frameworkStarted, context.getBundle(0).getLastModified());
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+}

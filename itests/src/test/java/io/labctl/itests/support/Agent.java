@@ -1,0 +1,76 @@
+package io.labctl.itests.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A real lab-agent: the built distribution unpacked and started as its own JVM. */
+public final class Agent implements AutoCloseable {
+    public final Path home;
+    public final String name;
+    private Process process;
+
+    private Agent(Path home, String name) {
+        this.home = home;
+        this.name = name;
+    }
+
+    public static Agent install(Path dir, String name, String serverUrl, String token) throws Exception {
+        Agent a = new Agent(dir, name);
+        Processes.untar(Path.of(System.getProperty("agent.dist")), dir);
+        a.configure(serverUrl, token);
+        return a;
+    }
+
+    public void configure(String serverUrl, String token) throws Exception {
+        Files.writeString(home.resolve("etc/io.labctl.agent.cfg"),
+                "serverUrl = " + serverUrl + "\nname = " + name + "\n" + (token == null ? "" : "token = " + token + "\n"));
+    }
+
+    public Path identity() {
+        return home.resolve("identity");
+    }
+
+    public Path log() {
+        return home.resolve("data/log/karaf.log");
+    }
+
+    public Path console() {
+        return home.resolve("console.log");
+    }
+
+    public Agent start() throws Exception {
+        process = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile())).start();
+        return this;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL, as a crash or power loss would: no goodbye to labd. */
+    public void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public void stop() throws InterruptedException {
+        Processes.stop(process, Duration.ofSeconds(20));
+    }
+
+    public String logText() throws Exception {
+        return Files.exists(log()) ? Files.readString(log()) : "";
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+}

@@ -1,0 +1,19 @@
+package io.labctl.itests.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+
+/** Free loopback ports, so tests never collide with each other or with a running quick start. */
+public final class Ports {
+    private Ports() {}
+
+    public static int free() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
