@@ -131,6 +131,11 @@ public final class Cli {
                 + (config.contexts().isEmpty() ? " (" + NO_CONTEXT + ")" : "")));
     }
 
+    /** See {@link CdsTraining}. */
+    public static void warmForCds() {
+        CdsTraining.warm();
+    }
+
     /** The CLI's own version, from a resource Maven filters at build time. */
     public static String version() {
         try (InputStream in = Cli.class.getResourceAsStream("version.properties")) {

@@ -30,6 +30,7 @@ public final class Main {
         cl.setOut(cli.out());
         cl.setErr(cli.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpWidth(110);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException ce) {
                 cli.err().println("error: " + ce.getMessage());

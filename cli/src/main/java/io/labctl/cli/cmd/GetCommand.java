@@ -59,9 +59,10 @@ public final class GetCommand implements Callable<Integer> {
 
     @Command(name = "servers", aliases = {"server"}, mixinStandardHelpOptions = true, sortOptions = false,
             description = {"List servers, optionally filtered by a selector.", "",
-                    "A selector is comma-separated requirements that must all hold: key=value, key!=value,",
-                    "key (label present) or !key (absent). env, cloud, role and name address the server's own",
-                    "fields; any other key is a label. --env, --cloud and --label add requirements.", "",
+                    "A selector is comma-separated requirements that must all hold:",
+                    "key=value, key!=value, key (label present) or !key (label absent).",
+                    "env, cloud, role and name address the server's own fields; any other",
+                    "key is a label. --env, --cloud and --label add requirements.", "",
                     "Examples:",
                     "  labctl get servers",
                     "  labctl get servers --env lab --cloud baremetal",

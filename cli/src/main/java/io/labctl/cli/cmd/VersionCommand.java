@@ -24,6 +24,9 @@ public final class VersionCommand extends LabdCommand {
 
     @Override
     public Integer call() {
+        if ("1".equals(cli.env("LABCTL_CDS_TRAINING"))) {
+            io.labctl.cli.Cli.warmForCds();
+        }
         cli.out().println("Client Version: " + Cli.version());
         cli.out().flush();
         if (server) {

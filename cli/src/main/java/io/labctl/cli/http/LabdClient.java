@@ -78,6 +78,12 @@ public final class LabdClient {
         return base;
     }
 
+    /** The server URL as the user wrote it, without the trailing slash. */
+    public String display() {
+        String s = base.toString();
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
     public <T> T get(String path, Class<T> type) {
         return send(request(path).GET(), Json.json().constructType(type));
     }
@@ -120,12 +126,12 @@ public final class LabdClient {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw CliException.unreachable("interrupted while talking to labd at " + base, e);
+            throw CliException.unreachable("interrupted while talking to labd at " + display(), e);
         } catch (IOException e) {
             throw failure(e);
         }
         if (body.length > MAX_RESPONSE_BYTES) {
-            throw CliException.unreachable("labd at " + base + " sent an answer larger than "
+            throw CliException.unreachable("labd at " + display() + " sent an answer larger than "
                     + (MAX_RESPONSE_BYTES >> 20) + " MiB; refusing to read it", null);
         }
         int status = resp.statusCode();
@@ -133,7 +139,7 @@ public final class LabdClient {
             throw CliException.refused(errorMessage(status, body));
         }
         if (status < 200 || status >= 300) {
-            throw CliException.unreachable("labd at " + base + " answered HTTP " + status
+            throw CliException.unreachable("labd at " + display() + " answered HTTP " + status
                     + " to " + req.method() + " " + req.uri().getPath() + ", which labctl does not expect", null);
         }
         if (type == null || status == 204 || body.length == 0) {
@@ -143,7 +149,7 @@ public final class LabdClient {
             ObjectMapper m = Json.json();
             return m.readValue(body, type);
         } catch (IOException e) {
-            throw CliException.unreachable("labd at " + base + " answered " + req.method() + " " + req.uri().getPath()
+            throw CliException.unreachable("labd at " + display() + " answered " + req.method() + " " + req.uri().getPath()
                     + " with something that is not the expected JSON (" + firstLine(e.getMessage())
                     + "); is the server URL pointing at labd?", e);
         }
@@ -164,7 +170,7 @@ public final class LabdClient {
 
     /** Turns a transport failure into words that say what happened and what to check. */
     CliException failure(IOException e) {
-        String where = "labd at " + base;
+        String where = "labd at " + display();
         String check = contextName == null ? "" : " (context '" + contextName + "'; see 'labctl config get-contexts')";
         if (has(e, ConnectException.class) && !(e instanceof HttpConnectTimeoutException)) {
             return CliException.unreachable("cannot connect to " + where + ": connection refused. Is labd running"
@@ -203,6 +209,12 @@ public final class LabdClient {
                         + ". Check that the URL is labd's HTTPS port and that the context's CA and client certificate"
                         + " are current" + check + ".", e);
             }
+        }
+        if (all.contains("connection reset") || all.contains("connection closed") || all.contains("eof reached")
+                || all.contains("header parser received no bytes")) {
+            return CliException.unreachable(where + " closed the connection during the request. With mutual TLS this"
+                    + " usually means it rejected the client certificate (expired, revoked, or from another CA): ask an"
+                    + " admin for a new credential bundle. Also check that the URL is labd's HTTPS port" + check + ".", e);
         }
         return CliException.unreachable("cannot talk to " + where + ": " + firstLine(rootMessage(e))
                 + ". Is labd running and the URL right" + check + "?", e);

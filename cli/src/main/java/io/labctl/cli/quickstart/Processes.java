@@ -16,12 +16,15 @@ public final class Processes {
     private Processes() {}
 
     /**
-     * Starts {@code setsid <karaf>/bin/karaf server} in its own session, stdin from /dev/null, stdout and stderr
-     * appended to the log, and records the pid.
+     * Starts {@code setsid <karaf>/bin/karaf server} (or the distribution's own lean launcher, bin/lab-agent, where
+     * there is one) in its own session, stdin from /dev/null, stdout and stderr appended to the log, and records the pid.
      */
     public static long startKaraf(Path karafHome, Path log, Path pidFile) throws IOException {
         Files.createDirectories(log.getParent());
-        ProcessBuilder pb = new ProcessBuilder("setsid", karafHome.resolve("bin").resolve("karaf").toString(), "server");
+        Path lean = karafHome.resolve("bin").resolve("lab-agent");
+        ProcessBuilder pb = Files.isExecutable(lean)
+                ? new ProcessBuilder("setsid", lean.toString())
+                : new ProcessBuilder("setsid", karafHome.resolve("bin").resolve("karaf").toString(), "server");
         pb.directory(karafHome.toFile());
         pb.redirectInput(new File("/dev/null"));
         pb.redirectErrorStream(true);
@@ -34,8 +37,8 @@ public final class Processes {
         return p.pid();
     }
 
-    /** The live process recorded in the pid file, if it still runs and still looks like a Karaf. */
-    public static Optional<ProcessHandle> alive(Path pidFile) {
+    /** The live process recorded in the pid file, if it still runs and still looks like the Karaf in that home. */
+    public static Optional<ProcessHandle> alive(Path pidFile, Path karafHome) {
         if (!Files.isRegularFile(pidFile)) {
             return Optional.empty();
         }
@@ -45,13 +48,14 @@ public final class Processes {
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(Processes::looksLikeOurs);
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(ph -> looksLikeOurs(ph, karafHome));
     }
 
-    /** Guards against a recycled pid: the command line, when the OS tells it, must mention karaf. */
-    private static boolean looksLikeOurs(ProcessHandle ph) {
+    /** Guards against a recycled pid: the command line, when the OS tells it, must mention karaf or its home. */
+    private static boolean looksLikeOurs(ProcessHandle ph, Path karafHome) {
         Optional<String> cmd = ph.info().commandLine();
-        return cmd.isEmpty() || cmd.get().toLowerCase(Locale.ROOT).contains("karaf");
+        return cmd.isEmpty() || cmd.get().toLowerCase(Locale.ROOT).contains("karaf")
+                || cmd.get().contains(karafHome.toString());
     }
 
     /**

@@ -100,8 +100,8 @@ public final class Quickstart {
         String name = state.getProperty("name", shortHostName());
         String url = "https://127.0.0.1:" + port;
 
-        Optional<ProcessHandle> labd = Processes.alive(labdPid());
-        Optional<ProcessHandle> agent = Processes.alive(agentPid());
+        Optional<ProcessHandle> labd = Processes.alive(labdPid(), labdHome());
+        Optional<ProcessHandle> agent = Processes.alive(agentPid(), agentHome());
         if (labd.isPresent() && agent.isPresent()) {
             ContextEntry ctx = quickstartContext(false);
             printServers(ctx);
@@ -123,7 +123,7 @@ public final class Quickstart {
                 saveState(state);
                 long pid = Processes.startKaraf(labdHome(), labdLog(), labdPid());
                 cli.err().println((fresh ? "started labd" : "restarted labd") + " (pid " + pid + "), log " + labdLog());
-                labd = Processes.alive(labdPid());
+                labd = Processes.alive(labdPid(), labdHome());
             }
             waitForLabd(url, labd.orElse(null));
             ContextEntry ctx = quickstartContext(true);
@@ -142,7 +142,7 @@ public final class Quickstart {
                 long pid = Processes.startKaraf(agentHome(), agentLog(), agentPid());
                 cli.err().println((fresh ? "started lab-agent" : "restarted lab-agent") + " (pid " + pid + "), log "
                         + agentLog());
-                agent = Processes.alive(agentPid());
+                agent = Processes.alive(agentPid(), agentHome());
             }
             waitOnline(ctx, name, agent.orElse(null));
             printServers(ctx);
@@ -276,7 +276,7 @@ public final class Quickstart {
     }
 
     private void stopOne(String what, Path home, Path log, Path pidFile) {
-        Optional<ProcessHandle> ph = Processes.alive(pidFile);
+        Optional<ProcessHandle> ph = Processes.alive(pidFile, home);
         if (ph.isEmpty()) {
             cli.err().println(what + " is not running");
         } else {
@@ -299,8 +299,8 @@ public final class Quickstart {
         Properties state = loadState();
         String port = state.getProperty("port", Integer.toString(DEFAULT_PORT));
         String url = "https://127.0.0.1:" + port;
-        Optional<ProcessHandle> labd = Processes.alive(labdPid());
-        Optional<ProcessHandle> agent = Processes.alive(agentPid());
+        Optional<ProcessHandle> labd = Processes.alive(labdPid(), labdHome());
+        Optional<ProcessHandle> agent = Processes.alive(agentPid(), agentHome());
         boolean healthy = false;
         String health;
         if (!Files.exists(adminBundle())) {
@@ -315,7 +315,7 @@ public final class Quickstart {
                 health = "not answering: " + e.getMessage();
             }
         }
-        cli.out().println("labd:   " + (labd.map(p -> "running (pid " + p.pid() + ")").orElse("stopped")) + ", " + url + " " + health);
+        cli.out().println("labd:   " + (labd.map(p -> "running (pid " + p.pid() + ")").orElse("stopped")) + ", " + url + ": " + health);
         cli.out().println("agent:  " + (agent.map(p -> "running (pid " + p.pid() + ")").orElse("stopped"))
                 + ", server " + state.getProperty("name", "<not enrolled>"));
         cli.out().println("state:  " + dir);
@@ -394,7 +394,7 @@ public final class Quickstart {
         cli.err().flush();
         int rc;
         try {
-            rc = runCopying(new ProcessBuilder("mvn", "-B", "-q", "install", "-DskipTests").directory(home.toFile()));
+            rc = runCopying(new ProcessBuilder("mvn", "-B", "-q", "-Dstyle.color=never", "install", "-DskipTests").directory(home.toFile()));
         } catch (IOException e) {
             throw CliException.refused("cannot run Maven (mvn) to build labd and lab-agent: " + e.getMessage()
                     + "; install Maven 3.8+ and a JDK 17, or build them yourself with 'mvn install -DskipTests'");

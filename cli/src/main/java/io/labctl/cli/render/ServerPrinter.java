@@ -4,6 +4,7 @@ import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.ServerInfo;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
@@ -19,7 +20,7 @@ public final class ServerPrinter {
         }
         Table t = new Table(header);
         for (ServerInfo s : servers) {
-            List<String> row = new ArrayList<>(List.of(
+            List<String> row = new ArrayList<>(Arrays.asList(
                     s.name(), s.status(), s.environment(), s.cloud(), s.role(),
                     Times.age(s.lastSeen(), now), Times.age(s.enrolledAt(), now)));
             if (wide) {

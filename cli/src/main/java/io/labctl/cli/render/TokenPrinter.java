@@ -3,6 +3,7 @@ package io.labctl.cli.render;
 import io.labctl.protocol.TokenInfo;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Join tokens as {@code get tokens} shows them. */
@@ -27,7 +28,7 @@ public final class TokenPrinter {
         }
         Table t = new Table(header);
         for (TokenInfo k : tokens) {
-            List<String> row = new ArrayList<>(List.of(
+            List<String> row = new ArrayList<>(Arrays.asList(
                     wide ? k.id() : shortId(k.id()), type(k), k.state(), Integer.toString(k.uses()),
                     k.environment(), k.cloud(), k.role(), k.server(),
                     k.expiresAt() == null ? Times.NEVER : Times.relative(k.expiresAt(), now),

@@ -40,7 +40,7 @@ public final class Agent implements AutoCloseable {
     }
 
     public Agent start() throws Exception {
-        process = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
+        process = new ProcessBuilder(home.resolve("bin/lab-agent").toString()).directory(home.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile())).start();
         return this;

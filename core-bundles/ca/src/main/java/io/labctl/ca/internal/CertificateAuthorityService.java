@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class CertificateAuthorityService implements CertificateAuthority {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateAuthorityService.class);
 
+    /** subject_name is VARCHAR(253) in the schema. */
+    static final int MAX_NAME_LENGTH = 253;
+
     private final CaStore store;
     private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
     private final CertificateMaker maker;
     private final CaMaterial ca;
     private final String caPin;
@@ -52,7 +56,6 @@ public final class CertificateAuthorityService implements CertificateAuthority {
     CertificateAuthorityService(CaStore store, CaSettings settings, Clock clock) {
         this.store = store;
         this.clock = clock;
-        SecureRandom random = new SecureRandom();
         this.maker = new CertificateMaker(random);
         try {
             this.ca = new RootCaBootstrap(store, settings.masterKeyFile(), random)
@@ -123,7 +126,7 @@ public final class CertificateAuthorityService implements CertificateAuthority {
 
     @Override
     public KeyPairCertificate issueWithNewKey(Identity identity, Duration validity) {
-        KeyPair keyPair = EcKeys.newP256(new SecureRandom());
+        KeyPair keyPair = EcKeys.newP256(random);
         X509Certificate certificate = issueAndRecord(keyPair.getPublic(), identity, validity, LeafPurpose.CLIENT, List.of());
         return new KeyPairCertificate(certificate, keyPair.getPrivate());
     }
@@ -134,7 +137,7 @@ public final class CertificateAuthorityService implements CertificateAuthority {
             throw new IllegalArgumentException("a server certificate needs labd's host name");
         }
         List<GeneralName> altNames = SubjectAltNames.of(hostName, subjectAltNames);
-        KeyPair keyPair = EcKeys.newP256(new SecureRandom());
+        KeyPair keyPair = EcKeys.newP256(random);
         X509Certificate certificate = issueAndRecord(keyPair.getPublic(), new Identity(Identity.Kind.LABD, hostName.strip()),
                 validity, LeafPurpose.SERVER, altNames);
         return new KeyPairCertificate(certificate, keyPair.getPrivate());
@@ -145,6 +148,10 @@ public final class CertificateAuthorityService implements CertificateAuthority {
         Objects.requireNonNull(identity, "identity");
         if (identity.kind() == null || identity.name() == null || identity.name().isBlank()) {
             throw new IllegalArgumentException("a certificate needs an identity with a kind and a name, got " + identity);
+        }
+        if (identity.name().length() > MAX_NAME_LENGTH) {
+            throw ApiException.badRequest("invalid-name", "the name '" + identity.name().substring(0, 40) + "…' is "
+                    + identity.name().length() + " characters long; names of at most " + MAX_NAME_LENGTH + " are accepted");
         }
         if (validity == null || validity.isNegative() || validity.isZero()) {
             throw ApiException.badRequest("invalid-validity", "certificate validity must be positive, got " + validity);

@@ -151,6 +151,15 @@ class CertificateAuthorityServiceTest {
     }
 
     @Test
+    void aNameTooLongForTheDatabaseIsRefusedBeforeSigning() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> ca.issueWithNewKey(new Identity(Identity.Kind.AGENT, "n".repeat(254)), Duration.ofDays(1)));
+        assertEquals("invalid-name", e.code());
+        assertTrue(store.allCertificates().isEmpty());
+        ca.issueWithNewKey(new Identity(Identity.Kind.AGENT, "n".repeat(253)), Duration.ofDays(1));
+    }
+
+    @Test
     void aLeafNeverOutlivesTheCa() {
         X509Certificate cert = ca.issueWithNewKey(new Identity(Identity.Kind.USER, "a"), Duration.ofDays(365 * 20)).certificate();
         assertEquals(ca.caCertificate().getNotAfter(), cert.getNotAfter());

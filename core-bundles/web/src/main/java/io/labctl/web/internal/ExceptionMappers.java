@@ -1,6 +1,7 @@
 package io.labctl.web.internal;
 
 import io.labctl.api.ApiException;
+import io.labctl.protocol.ApiError;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -49,7 +50,7 @@ final class ExceptionMappers {
             int status = original.getStatus();
             // keep headers such as Allow (405), replace the body with the one error shape
             return Response.fromResponse(original).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new io.labctl.protocol.ApiError(Errors.codeFor(status), messageFor(status, e), requestId()))
+                    .entity(new ApiError(Errors.codeFor(status), messageFor(status, e), requestId()))
                     .build();
         }
 

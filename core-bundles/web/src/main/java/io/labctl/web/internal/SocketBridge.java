@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Adapts one Jetty WebSocket session to the library-neutral {@link SocketConnection}/{@link SocketListener}.
  * It exists before the upgrade completes (the endpoint accepts or refuses first), so sends and closes issued
- * that early wait for the session.
+ * that early wait for the session. Public only because Jetty invokes the listener methods through method handles.
  */
-final class SocketBridge implements Session.Listener.AutoDemanding, SocketConnection {
+public final class SocketBridge implements Session.Listener.AutoDemanding, SocketConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SocketBridge.class);
 
     private final String remoteAddress;

@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** labd's HTTPS front end (pid {@code io.labctl.web}); a change restarts the component. */
-@ObjectClassDefinition(pid = WebServer.PID, name = "labd web front end",
+@ObjectClassDefinition(name = "labd web front end",
         description = "HTTPS (mutual TLS) REST and WebSocket listener of labd")
 public @interface WebConfig {
 

@@ -72,6 +72,20 @@ public final class WebServer {
      * the loader that holds Jersey (this bundle, since Jersey is embedded).
      */
     private static final ClassLoader JERSEY_LOADER = ResourceConfig.class.getClassLoader();
+    /**
+     * Jersey 3 warns that every resource registered as an instance "does not implement any provider interfaces"
+     * (its known issue #3700; the routes work), and that jakarta.activation is absent (we do not use it). Kept
+     * here so that operators' logs carry only real warnings. Strong references: JUL holds loggers weakly.
+     */
+    private static final java.util.List<java.util.logging.Logger> QUIETED = java.util.List.of(
+            quiet("org.glassfish.jersey.internal.inject.Providers"),
+            quiet("org.glassfish.jersey.message.internal.MessagingBinders"));
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
+    }
 
     private final CertificateAuthority ca;
     private final PeerVerifier verifier;

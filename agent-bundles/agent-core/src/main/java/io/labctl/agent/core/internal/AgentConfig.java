@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** etc/io.labctl.agent.cfg. LABCTL_SERVER, LABCTL_TOKEN and LABCTL_NAME in the environment override it. */
-@ObjectClassDefinition(name = "labctl agent", description = "How this agent reaches labd and who it is")
+@ObjectClassDefinition(id = "io.labctl.agent", name = "labctl agent", description = "How this agent reaches labd and who it is")
 public @interface AgentConfig {
     @AttributeDefinition(description = "labd's HTTPS address, e.g. https://labd.example:8443")
     String serverUrl() default "";

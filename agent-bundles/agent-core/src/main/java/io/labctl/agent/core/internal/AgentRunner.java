@@ -180,9 +180,9 @@ final class AgentRunner implements Runnable {
             // labd refused us on policy (a revoked certificate): keep knocking, but slowly
             backoff.slowest();
             long delay = backoff.nextDelayMillis();
-            stateLog.disconnected("labd closed the connection on policy grounds: " + how.reason()
-                    + " (was this agent's certificate revoked?)");
-            LOG.warn("labd refused this agent: {}; retrying every ~{} s", how.reason(), settings.reconnectMaxMillis() / 1000);
+            stateLog.disconnectedWithoutLog();
+            LOG.warn("labd closed the connection on policy grounds: {} (was this agent's certificate revoked?);"
+                    + " retrying slowly, about every {} ms", how.reason(), settings.reconnectMaxMillis());
             pause(delay);
             return;
         }

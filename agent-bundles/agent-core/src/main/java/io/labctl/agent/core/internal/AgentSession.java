@@ -17,8 +17,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class AgentSession implements WebSocket.Listener, FrameSink {
     static final int NORMAL = WebSocket.NORMAL_CLOSURE;
-    static final int PROTOCOL_ERROR = 1002;
     static final int POLICY_VIOLATION = 1008;
+    /**
+     * The close code the agent sends when labd breaks the channel protocol. RFC 6455 has 1002 for this, but
+     * java.net.http lets a client send only 1000, 1001, 1008, 1011 and 3000-4999 (it throws on 1002), so the agent
+     * uses 1008, the RFC's generic "message violates policy", with a reason that starts "protocol error:".
+     */
+    static final int PROTOCOL_ERROR_CLOSE = POLICY_VIOLATION;
     /** No close code: the connection failed or was cut. */
     static final int NO_CODE = -1;
 
@@ -134,15 +139,7 @@ final class AgentSession implements WebSocket.Listener, FrameSink {
     /** Closes politely (close frame), and cuts the connection if labd does not answer within 5 seconds. */
     void close(int code, String reason) {
         finish(new Ended(code, reason));
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.sendClose(code, closeReason(reason)).orTimeout(5, TimeUnit.SECONDS)
-                    .whenComplete((r, e) -> {
-                        if (e != null) {
-                            ws.abort();
-                        }
-                    });
-        }
+        sendCloseThenCut(code, reason);
     }
 
     /** Cuts the connection at once. */
@@ -155,11 +152,17 @@ final class AgentSession implements WebSocket.Listener, FrameSink {
     }
 
     private void protocolViolation(String message) {
+        finish(new Ended(NO_CODE, "labd broke the channel protocol: " + message));
+        sendCloseThenCut(PROTOCOL_ERROR_CLOSE, "protocol error: " + message);
+    }
+
+    /** Sends a close frame and gives labd 5 seconds to answer it before cutting the connection (aborting at once
+     *  could drop the close frame unsent). */
+    private void sendCloseThenCut(int code, String reason) {
         WebSocket ws = socket;
-        finish(new Ended(PROTOCOL_ERROR, "labd broke the channel protocol: " + message));
         if (ws != null) {
-            ws.sendClose(PROTOCOL_ERROR, closeReason(message)).orTimeout(5, TimeUnit.SECONDS)
-                    .whenComplete((r, e) -> ws.abort());
+            ws.sendClose(code, closeReason(reason));
+            CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS).execute(ws::abort);
         }
     }
 

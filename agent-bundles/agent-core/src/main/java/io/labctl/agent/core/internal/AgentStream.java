@@ -107,6 +107,9 @@ final class AgentStream implements StreamChannel {
     /** Runs the handler's open on the stream's executor; a refusal becomes an ERROR frame. */
     void start(io.labctl.protocol.channel.StreamOpen request) {
         serial.execute(() -> {
+            if (!isOpen()) {
+                return; // aborted before the handler got to it: do not start work nobody will read
+            }
             try {
                 StreamReceiver r = handler.open(request, this);
                 receiver = r == null ? StreamReceiver.IGNORE : r;

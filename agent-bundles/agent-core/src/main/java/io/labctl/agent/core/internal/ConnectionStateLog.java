@@ -28,6 +28,12 @@ final class ConnectionStateLog {
         connected = false;
     }
 
+    /** Disconnected, and the caller logs it in its own words. */
+    synchronized void disconnectedWithoutLog() {
+        connected = false;
+        lastFailure = null;
+    }
+
     /** An attempt failed; logged at INFO only when the reason is new. Returns whether it was logged at INFO. */
     synchronized boolean attemptFailed(String reason, long retryInMillis) {
         connected = false;

@@ -1,5 +1,6 @@
 package io.labctl.agent.core.internal;
 
+import io.labctl.protocol.Pem;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -14,7 +15,6 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import io.labctl.protocol.Pem;
 
 /** Key pairs and certificate requests. Keys are made here and never leave the machine; only the CSR does. */
 final class KeyPairs {

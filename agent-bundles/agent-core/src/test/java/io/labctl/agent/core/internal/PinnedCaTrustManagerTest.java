@@ -45,7 +45,10 @@ class PinnedCaTrustManagerTest {
     @Test
     void refusesALeafNotSignedByThePinnedCaEvenWhenTheCaIsAppended() throws Exception {
         var trust = new PinnedCaTrustManager(Pem.sha256Hex(labdCa.certificate));
-        X509Certificate forged = otherCa.issue(KeyPairs.newEcP256().getPublic(), "labd", "labd.example");
+        // a CA with the very same name but another key: only the signature check can tell
+        TestCa lookalike = TestCa.create("labd CA");
+        X509Certificate forged = lookalike.issue(KeyPairs.newEcP256().getPublic(), "labd", "labd.example");
+        assertEquals(labdCa.certificate.getSubjectX500Principal(), forged.getIssuerX500Principal());
         assertThrows(CertificateException.class,
                 () -> trust.checkServerTrusted(new X509Certificate[] {forged, labdCa.certificate}, "ECDHE_ECDSA"));
         assertFalse(trust.sawPinMismatch(), "the CA matched; the link did not");

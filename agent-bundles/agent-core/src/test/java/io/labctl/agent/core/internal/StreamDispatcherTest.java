@@ -152,8 +152,10 @@ class StreamDispatcherTest {
         registry.add(staying, Map.of(StreamHandler.KIND, "logs"));
         dispatcher.onFrame(open(1, "exec", 0));
         dispatcher.onFrame(open(2, "logs", 0));
-        waitFor(FrameType.CREDIT);
-        Thread.sleep(100);
+        for (int i = 0; i < 500 && sink.of(FrameType.CREDIT).size() < 2; i++) {
+            Thread.sleep(10); // both handlers have opened their streams once each granted labd credit
+        }
+        assertEquals(2, sink.of(FrameType.CREDIT).size());
 
         registry.remove(going);
         dispatcher.handlerRemoved(going);

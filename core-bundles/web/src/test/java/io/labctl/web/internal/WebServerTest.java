@@ -1,0 +1,523 @@
+package io.labctl.web.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labctl.api.CertificateAuthority.KeyPairCertificate;
+import io.labctl.api.Identity;
+import io.labctl.api.web.PeerPrincipal;
+import io.labctl.api.web.SocketEndpoint;
+import io.labctl.protocol.Api;
+import io.labctl.protocol.CredentialBundle;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Pem;
+import io.labctl.protocol.channel.Frame;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server component, outside OSGi, on a free loopback port, exercised by real TLS clients. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebServerTest {
+    /** Bounds a wait for something that must happen; never a performance expectation. */
+    private static final long WAIT_SECONDS = 30;
+
+    @TempDir
+    static Path etc;
+
+    TestCertificateAuthority ca;
+    WebServer server;
+    String base;
+    RecordingSocketEndpoint echo;
+    KeyPairCertificate admin;
+    HttpClient adminClient;
+    HttpClient anonymous;
+
+    static WebConfig config(Map<String, Object> overrides) {
+        return (WebConfig) Proxy.newProxyInstance(WebConfig.class.getClassLoader(), new Class<?>[] {WebConfig.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "annotationType" -> WebConfig.class;
+                    case "toString" -> "WebConfig" + overrides;
+                    case "hashCode" -> overrides.hashCode();
+                    case "equals" -> proxy == args[0];
+                    default -> overrides.getOrDefault(method.getName(), method.getDefaultValue());
+                });
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        ca = new TestCertificateAuthority("labctl test CA");
+        server = new WebServer(ca, config(Map.of("host", "127.0.0.1", "port", 0)), etc, "9.9.9-test");
+        server.addResource(new TestRoutes());
+        echo = new RecordingSocketEndpoint();
+        server.addSocketEndpoint(echo, Map.of(SocketEndpoint.PATH_PROPERTY, "/echo"));
+        server.awaitReloads();
+        base = "https://localhost:" + server.port();
+
+        // the admin's credentials are the ones the server wrote on first start
+        CredentialBundle bundle = CredentialBundle.read(etc.resolve(AdminCredentials.FILE_NAME));
+        admin = new KeyPairCertificate(Pem.certificate(bundle.certificate()), Pem.privateKey(bundle.privateKey()));
+        adminClient = TestClients.client(ca.caCertificate(), admin);
+        anonymous = TestClients.client(ca.caCertificate(), null);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    // ---- helpers
+
+    HttpResponse<String> get(HttpClient client, String path) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(WAIT_SECONDS))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(HttpClient client, String path, HttpRequest.BodyPublisher body)
+            throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(WAIT_SECONDS))
+                .header("Content-Type", "application/json").POST(body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    KeyPairCertificate issue(Identity.Kind kind, String name) {
+        return ca.issueWithNewKey(new Identity(kind, name), Duration.ofDays(1));
+    }
+
+    /** Asserts the one error shape and that its request id is the response's X-Request-Id. */
+    static JsonNode assertError(HttpResponse<String> response, int status, String code) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+                response.headers().toString());
+        JsonNode body = Json.json().readTree(response.body());
+        assertEquals(code, body.path("code").asText(), response.body());
+        assertFalse(body.path("message").asText().isBlank(), response.body());
+        String requestId = response.headers().firstValue(RequestIds.HEADER).orElse(null);
+        assertNotNull(requestId, "X-Request-Id header");
+        assertEquals(requestId, body.path("requestId").asText(), "body names the same request id as the header");
+        return body;
+    }
+
+    // ---- REST: authentication and authorization
+
+    @Test
+    void healthAnswersWithoutACertificate() throws Exception {
+        HttpResponse<String> response = get(anonymous, Api.HEALTH);
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = Json.json().readTree(response.body());
+        assertEquals("ok", body.path("status").asText());
+        assertEquals("9.9.9-test", body.path("version").asText());
+        assertTrue(response.headers().firstValue(RequestIds.HEADER).isPresent());
+    }
+
+    @Test
+    void requestIdsDifferPerRequest() throws Exception {
+        String first = get(anonymous, Api.HEALTH).headers().firstValue(RequestIds.HEADER).orElseThrow();
+        String second = get(anonymous, Api.HEALTH).headers().firstValue(RequestIds.HEADER).orElseThrow();
+        assertFalse(first.equals(second));
+    }
+
+    @Test
+    void nonPublicRouteWithoutACertificateIs401() throws Exception {
+        JsonNode error = assertError(get(anonymous, "/api/v1/test/whoami"), 401, "client_certificate_required");
+        assertTrue(error.path("message").asText().contains("labctl config import"), error.toString());
+    }
+
+    @Test
+    void adminCertificatePassesAndBecomesThePrincipal() throws Exception {
+        HttpResponse<String> response = get(adminClient, "/api/v1/test/whoami");
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode body = Json.json().readTree(response.body());
+        assertEquals("user/admin", body.path("identity").asText());
+        assertEquals("127.0.0.1", body.path("remoteAddress").asText());
+        assertEquals(admin.certificate().getSerialNumber().toString(16), body.path("serial").asText());
+    }
+
+    @Test
+    void adminBundleIsOwnerOnlyAndNamesTheAdvertisedServer() throws Exception {
+        Path file = etc.resolve(AdminCredentials.FILE_NAME);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        CredentialBundle bundle = CredentialBundle.read(file);
+        assertEquals("https://127.0.0.1:" + server.port(), bundle.server());
+        assertEquals(server.advertiseUrl(), bundle.server());
+        assertEquals("admin", bundle.user());
+        assertEquals(ca.caCertificate(), Pem.certificate(bundle.caCertificate()));
+        assertEquals(new Identity(Identity.Kind.USER, "admin"), Identity.of(Pem.certificate(bundle.certificate())));
+    }
+
+    @Test
+    void anExistingAdminBundleIsNotReplaced() throws Exception {
+        Path file = etc.resolve(AdminCredentials.FILE_NAME);
+        String before = Files.readString(file);
+        WebServer second = new WebServer(ca, config(Map.of("host", "127.0.0.1", "port", 0)), etc, "x");
+        try {
+            assertEquals(before, Files.readString(file));
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    void agentCertificateIsRefusedOnUserRoutesButPassesAgentRoutes() throws Exception {
+        HttpClient agent = TestClients.client(ca.caCertificate(), issue(Identity.Kind.AGENT, "node-1"));
+        JsonNode error = assertError(get(agent, "/api/v1/test/whoami"), 403, "forbidden");
+        assertTrue(error.path("message").asText().contains("agent"), error.toString());
+
+        HttpResponse<String> ok = get(agent, "/api/v1/test/agent");
+        assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("agent/node-1", Json.json().readTree(ok.body()).path("identity").asText());
+    }
+
+    @Test
+    void usersAreRefusedOnAgentRoutes() throws Exception {
+        assertError(get(adminClient, "/api/v1/test/agent"), 403, "agents_only");
+    }
+
+    @Test
+    void nonAdminUsersAreRefusedUntilRbacLands() throws Exception {
+        HttpClient alice = TestClients.client(ca.caCertificate(), issue(Identity.Kind.USER, "alice"));
+        assertError(get(alice, "/api/v1/test/whoami"), 403, "forbidden");
+    }
+
+    @Test
+    void revokedCertificateIs401() throws Exception {
+        KeyPairCertificate revoked = issue(Identity.Kind.USER, "admin");
+        HttpClient client = TestClients.client(ca.caCertificate(), revoked);
+        assertEquals(200, get(client, "/api/v1/test/whoami").statusCode(), "valid before revocation");
+        assertTrue(ca.revoke(revoked.certificate().getSerialNumber(), "test"));
+        JsonNode error = assertError(get(client, "/api/v1/test/whoami"), 401, "certificate_revoked");
+        assertTrue(error.path("message").asText().contains("revoked"));
+    }
+
+    @Test
+    void certificateWithAForeignSubjectIs401() throws Exception {
+        HttpClient stranger = TestClients.client(ca.caCertificate(),
+                ca.issueForSubject("CN=admin,OU=user,O=elsewhere", Duration.ofDays(1)));
+        assertError(get(stranger, "/api/v1/test/whoami"), 401, "unknown_identity");
+    }
+
+    @Test
+    void certificateFromAnotherCaIsNotPresentedByAStandardClientAnd401() throws Exception {
+        TestCertificateAuthority other = new TestCertificateAuthority("some other CA");
+        KeyPairCertificate foreignAdmin = other.issueWithNewKey(new Identity(Identity.Kind.USER, "admin"), Duration.ofDays(1));
+        // the JDK key manager only offers certificates from the CAs the server names, so this arrives as "no certificate"
+        HttpClient client = TestClients.client(ca.caCertificate(), foreignAdmin);
+        assertError(get(client, "/api/v1/test/whoami"), 401, "client_certificate_required");
+    }
+
+    @Test
+    void certificateFromAnotherCaForcedOnTheServerFailsTheHandshake() throws Exception {
+        TestCertificateAuthority other = new TestCertificateAuthority("some other CA");
+        KeyPairCertificate foreignAdmin = other.issueWithNewKey(new Identity(Identity.Kind.USER, "admin"), Duration.ofDays(1));
+        HttpClient client = TestClients.forcingClient(ca.caCertificate(), foreignAdmin);
+        // the server's trust manager rejects the chain: no HTTP response at all, for public routes too
+        IOException failure = assertThrows(IOException.class, () -> get(client, "/api/v1/test/whoami"));
+        // found by running it: the server aborts with a certificate_unknown alert
+        assertTrue(hasCause(failure, SSLHandshakeException.class), describe(failure));
+        assertThrows(IOException.class, () -> get(client, Api.HEALTH));
+    }
+
+    static String describe(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(" <- ").append(c);
+        }
+        return b.toString();
+    }
+
+    static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- REST: bodies, errors, limits
+
+    @Test
+    void jsonRoundTrip() throws Exception {
+        HttpResponse<String> response = post(adminClient, "/api/v1/test/echo",
+                HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\",\"number\":7,\"unknown\":true}"));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(Json.json().readTree("{\"text\":\"hi\",\"number\":7}"), Json.json().readTree(response.body()));
+    }
+
+    @Test
+    void invalidJsonIs400() throws Exception {
+        assertError(post(adminClient, "/api/v1/test/echo", HttpRequest.BodyPublishers.ofString("{\"text\": ")),
+                400, "invalid_json");
+    }
+
+    static byte[] oversizedJson() {
+        char[] filler = new char[Api.MAX_BODY_BYTES + 1024];
+        Arrays.fill(filler, 'a');
+        return ("{\"text\":\"" + new String(filler) + "\",\"number\":1}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void oversizedBodyWithContentLengthIs413() throws Exception {
+        JsonNode error = assertError(post(adminClient, "/api/v1/test/echo",
+                HttpRequest.BodyPublishers.ofByteArray(oversizedJson())), 413, "body_too_large");
+        assertTrue(error.path("message").asText().contains(String.valueOf(Api.MAX_BODY_BYTES)), error.toString());
+    }
+
+    @Test
+    void oversizedChunkedBodyIs413() throws Exception {
+        byte[] body = oversizedJson();
+        // an input-stream publisher has no length, so the body goes chunked and only the counting stream can stop it
+        assertError(post(adminClient, "/api/v1/test/echo",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))), 413, "body_too_large");
+    }
+
+    @Test
+    void apiExceptionMapsToItsStatusAndShape() throws Exception {
+        JsonNode error = assertError(get(adminClient, "/api/v1/test/conflict"), 409, "thing_busy");
+        assertEquals("the thing is busy; try again in a minute", error.path("message").asText());
+    }
+
+    @Test
+    void unexpectedExceptionIsA500WithoutDetails() throws Exception {
+        HttpResponse<String> response = get(adminClient, "/api/v1/test/boom");
+        JsonNode error = assertError(response, 500, "internal_error");
+        assertFalse(response.body().contains("secret internal detail"), response.body());
+        assertFalse(response.body().contains("IllegalStateException"), response.body());
+        assertTrue(error.path("message").asText().contains(error.path("requestId").asText()));
+    }
+
+    @Test
+    void unknownRoutesAre404InTheSameShape() throws Exception {
+        assertError(get(adminClient, "/api/v1/nothing-here"), 404, "not_found");
+        assertError(get(anonymous, "/not-the-api"), 404, "not_found"); // answered by Jetty, not Jersey
+    }
+
+    @Test
+    void wrongMethodIs405InTheSameShape() throws Exception {
+        assertError(post(adminClient, Api.HEALTH, HttpRequest.BodyPublishers.ofString("{}")), 405, "method_not_allowed");
+    }
+
+    @Test
+    void oversizedHeadersAreRefused() throws Exception {
+        char[] filler = new char[WebServer.MAX_REQUEST_HEADER_BYTES + 1];
+        Arrays.fill(filler, 'x');
+        HttpResponse<String> response = anonymous.send(HttpRequest.newBuilder(URI.create(base + Api.HEALTH))
+                .header("X-Filler", new String(filler)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(431, response.statusCode(), response.body());
+    }
+
+    // ---- hot deploy
+
+    @Test
+    void addingAndRemovingAResourceAddsAndRemovesItsRoute() throws Exception {
+        assertEquals(404, get(adminClient, "/api/v1/hot").statusCode());
+        Object hot = new TestRoutes.HotRoute();
+        server.addResource(hot);
+        server.awaitReloads();
+        HttpResponse<String> up = get(adminClient, "/api/v1/hot");
+        assertEquals(200, up.statusCode(), up.body());
+        assertEquals(401, get(anonymous, "/api/v1/hot").statusCode(), "a contributed route is guarded too");
+
+        server.removeResource(hot);
+        server.awaitReloads();
+        assertError(get(adminClient, "/api/v1/hot"), 404, "not_found");
+        assertEquals(200, get(adminClient, "/api/v1/test/whoami").statusCode(), "other routes stay");
+    }
+
+    // ---- WebSocket
+
+    /** Collects what a JDK WebSocket client receives. */
+    static final class ClientListener implements WebSocket.Listener {
+        final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
+        final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            partial.writeBytes(bytes);
+            if (last) {
+                binary.add(partial.toByteArray());
+                partial.reset();
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+
+    WebSocket connect(HttpClient client, String path, ClientListener listener) throws Exception {
+        return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(WAIT_SECONDS))
+                .buildAsync(URI.create("wss://localhost:" + server.port() + "/ws" + path), listener)
+                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    static int handshakeStatus(Exception e) {
+        Throwable t = e instanceof ExecutionException || e instanceof CompletionException ? e.getCause() : e;
+        WebSocketHandshakeException refused = assertInstanceOf(WebSocketHandshakeException.class, t, String.valueOf(t));
+        return refused.getResponse().statusCode();
+    }
+
+    @Test
+    void socketEndpointReceivesBinaryFramesFromAVerifiedPeer() throws Exception {
+        RecordingSocketEndpoint frames = new RecordingSocketEndpoint();
+        server.addSocketEndpoint(frames, Map.of(SocketEndpoint.PATH_PROPERTY, "/frames"));
+        KeyPairCertificate agentKey = issue(Identity.Kind.AGENT, "node-ws");
+        ClientListener listener = new ClientListener();
+        WebSocket socket = connect(TestClients.client(ca.caCertificate(), agentKey), "/frames", listener);
+
+        PeerPrincipal peer = frames.opened.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertNotNull(peer);
+        assertEquals(new Identity(Identity.Kind.AGENT, "node-ws"), peer.identity());
+        assertEquals(agentKey.certificate(), peer.certificate());
+
+        byte[] small = {1, 2, 3, 4, 5};
+        socket.sendBinary(ByteBuffer.wrap(small), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertArrayEquals(small, frames.received.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertArrayEquals(small, listener.binary.poll(WAIT_SECONDS, TimeUnit.SECONDS), "echoed back via SocketConnection");
+
+        byte[] largest = new byte[Frame.MAX_FRAME];
+        Arrays.fill(largest, (byte) 7);
+        socket.sendBinary(ByteBuffer.wrap(largest), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertArrayEquals(largest, frames.received.poll(WAIT_SECONDS, TimeUnit.SECONDS), "a MAX_FRAME message is allowed");
+        assertArrayEquals(largest, listener.binary.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        socket.sendClose(1000, "bye").get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1000, frames.closeCodes.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void oversizedBinaryMessageClosesWith1009() throws Exception {
+        RecordingSocketEndpoint endpoint = new RecordingSocketEndpoint();
+        server.addSocketEndpoint(endpoint, Map.of(SocketEndpoint.PATH_PROPERTY, "/oversized"));
+        ClientListener listener = new ClientListener();
+        WebSocket socket = connect(adminClient, "/oversized", listener);
+        socket.sendBinary(ByteBuffer.allocate(Frame.MAX_FRAME + 1), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(1009, listener.closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1009, endpoint.closeCodes.poll(WAIT_SECONDS, TimeUnit.SECONDS), "the endpoint learns why");
+        assertTrue(endpoint.received.isEmpty(), "the oversized message never reached the endpoint");
+    }
+
+    @Test
+    void socketUpgradeWithoutACertificateIs401() {
+        Exception e = assertThrows(Exception.class, () -> connect(anonymous, "/echo", new ClientListener()));
+        assertEquals(401, handshakeStatus(e));
+    }
+
+    @Test
+    void socketUpgradeWithARevokedCertificateIs403() throws Exception {
+        KeyPairCertificate revoked = issue(Identity.Kind.AGENT, "node-revoked");
+        ca.revoke(revoked.certificate().getSerialNumber(), "test");
+        Exception e = assertThrows(Exception.class,
+                () -> connect(TestClients.client(ca.caCertificate(), revoked), "/echo", new ClientListener()));
+        assertEquals(403, handshakeStatus(e));
+    }
+
+    @Test
+    void socketUpgradeWithAForeignSubjectIs403() {
+        HttpClient stranger = TestClients.client(ca.caCertificate(),
+                ca.issueForSubject("CN=node,OU=robot,O=labctl", Duration.ofDays(1)));
+        Exception e = assertThrows(Exception.class, () -> connect(stranger, "/echo", new ClientListener()));
+        assertEquals(403, handshakeStatus(e));
+    }
+
+    @Test
+    void socketPathWithoutAnEndpointIs404() {
+        Exception e = assertThrows(Exception.class, () -> connect(adminClient, "/nobody-home", new ClientListener()));
+        assertEquals(404, handshakeStatus(e));
+    }
+
+    @Test
+    void endpointThatRefusesIs403() {
+        SocketEndpoint refusing = (peer, connection) -> null;
+        server.addSocketEndpoint(refusing, Map.of(SocketEndpoint.PATH_PROPERTY, "refusing"));
+        try {
+            Exception e = assertThrows(Exception.class, () -> connect(adminClient, "/refusing", new ClientListener()));
+            assertEquals(403, handshakeStatus(e));
+        } finally {
+            server.removeSocketEndpoint(refusing, Map.of());
+        }
+    }
+
+    @Test
+    void removingAnEndpointStopsNewUpgradesButKeepsOpenConnections() throws Exception {
+        RecordingSocketEndpoint temporary = new RecordingSocketEndpoint();
+        Map<String, Object> properties = new HashMap<>(Map.of(SocketEndpoint.PATH_PROPERTY, "/temporary"));
+        server.addSocketEndpoint(temporary, properties);
+        ClientListener listener = new ClientListener();
+        WebSocket open = connect(adminClient, "/temporary", listener);
+        assertNotNull(temporary.opened.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        server.removeSocketEndpoint(temporary, properties);
+        Exception e = assertThrows(Exception.class, () -> connect(adminClient, "/temporary", new ClientListener()));
+        assertEquals(404, handshakeStatus(e));
+
+        byte[] message = {9, 9};
+        open.sendBinary(ByteBuffer.wrap(message), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertArrayEquals(message, listener.binary.poll(WAIT_SECONDS, TimeUnit.SECONDS), "the open connection still works");
+        assertNull(temporary.closeCodes.poll(), "nothing was closed by the removal");
+        open.sendClose(1000, "done").get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void resourceReloadKeepsWebSocketsOpen() throws Exception {
+        ClientListener listener = new ClientListener();
+        WebSocket socket = connect(adminClient, "/echo", listener);
+        Object hot = new TestRoutes.HotRoute();
+        server.addResource(hot);
+        server.awaitReloads();
+        server.removeResource(hot);
+        server.awaitReloads();
+        byte[] message = {4, 2};
+        socket.sendBinary(ByteBuffer.wrap(message), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertArrayEquals(message, listener.binary.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        socket.sendClose(1000, "done").get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+}
