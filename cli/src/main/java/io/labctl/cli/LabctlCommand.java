@@ -46,6 +46,10 @@ public final class LabctlCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Also accepted before the verb, as kubectl does: labctl --config FILE get servers. */
+    @picocli.CommandLine.Mixin
+    GlobalOptions globals;
+
     LabctlCommand(Cli cli) {
         this.cli = cli;
     }

@@ -62,6 +62,11 @@ public class LabdContainerIT {
             configureConsole().ignoreLocalConsole(),
             logLevel(LogLevel.INFO),
             systemProperty("labd.test.port").value(String.valueOf(PORT)),
+            // Pax Exam installs its own probe features from Maven: let the test container read the local repository
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                System.getProperty("user.home") + "/.m2/repository"),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
+                "https://repo1.maven.org/maven2@id=central"),
             editConfigurationFilePut("etc/io.labctl.web.cfg", "host", "127.0.0.1"),
             editConfigurationFilePut("etc/io.labctl.web.cfg", "port", String.valueOf(PORT)),
             editConfigurationFilePut("etc/io.labctl.web.cfg", "advertiseUrl", "https://127.0.0.1:" + PORT),
