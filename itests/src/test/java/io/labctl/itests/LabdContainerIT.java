@@ -112,11 +112,15 @@ public class LabdContainerIT {
             Thread.sleep(200);
         }
         assertTrue("labd wrote its admin bundle", Files.exists(adminBundle()));
+        // the boot features may still be starting when the probe runs
         for (String bsn : new String[] {"io.labctl.protocol", "io.labctl.api", "io.labctl.persistence", "io.labctl.ca",
                 "io.labctl.web", "io.labctl.tokens", "io.labctl.registry", "io.labctl.gateway"}) {
-            Bundle b = bundle(bsn);
-            assertNotNull(bsn + " installed", b);
-            assertEquals(bsn + " active", Bundle.ACTIVE, b.getState());
+            Instant until = Instant.now().plus(Duration.ofSeconds(60));
+            while (Instant.now().isBefore(until) && (bundle(bsn) == null || bundle(bsn).getState() != Bundle.ACTIVE)) {
+                Thread.sleep(100);
+            }
+            assertNotNull(bsn + " installed", bundle(bsn));
+            assertEquals(bsn + " active", Bundle.ACTIVE, bundle(bsn).getState());
         }
         assertNotNull(context.getServiceReference("io.labctl.persistence.Database"));
         assertNotNull(context.getServiceReference("io.labctl.api.CertificateAuthority"));

@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.CertificateAuthority.IssuedCertificate;
 import io.labctl.api.Identity;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.InputStream;
+import io.labctl.persistence.Database;
+import io.labctl.persistence.internal.TestDatabases;
 import java.lang.annotation.Annotation;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -31,39 +30,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /** The mappers' SQL against a real PostgreSQL with the project's own schema (V1 from the persistence bundle). */
 class MyBatisCaStoreOnPostgresTest {
-    private static EmbeddedPostgres postgres;
-    private static PostgresDatabaseForTests database;
+    private static Database database;
 
     @TempDir
     Path dir;
 
     private MyBatisCaStore store;
 
+    /** labd's own database service on a real embedded PostgreSQL, schema from the real migrations. */
     @BeforeAll
     static void startPostgres(@TempDir Path pgDir) throws Exception {
-        postgres = EmbeddedPostgres.builder().setDataDirectory(pgDir.resolve("data")).setCleanDataDirectory(true).start();
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(postgres.getJdbcUrl("postgres", "postgres"));
-        ds.setProperty("stringtype", "unspecified"); // as the persistence bundle configures it
-        database = new PostgresDatabaseForTests(ds);
-        String schema;
-        try (InputStream in = MyBatisCaStoreOnPostgresTest.class.getClassLoader().getResourceAsStream("db/migration/V1__foundation.sql")) {
-            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(schema);
-        }
+        database = TestDatabases.start(pgDir.resolve("pg"));
     }
 
     @AfterAll
     static void stopPostgres() throws Exception {
-        if (postgres != null) {
-            postgres.close();
-        }
+        TestDatabases.stop(database);
     }
 
     @BeforeEach

@@ -72,6 +72,21 @@ class DatabaseServiceTest {
     }
 
     @Test
+    void aConfiguredJdbcUrlIsUsedInsteadOfAnEmbeddedServer() throws Exception {
+        // the embedded server above stands in for an external PostgreSQL: a second service pointed at it by URL
+        String url = db.describe().substring(db.describe().indexOf("jdbc:"));
+        DatabaseService external = new DatabaseService(TestDatabases.config(java.util.Map.of("jdbcUrl", url, "user", "postgres",
+                "dataDir", dir.resolve("must-not-exist").toString())));
+        try {
+            db.sessions(CloudMapper.class).mapper(CloudMapper.class, m -> m.add("seen-through-url"));
+            assertTrue(external.sessions(CloudMapper.class).mapper(CloudMapper.class, CloudMapper::names).contains("seen-through-url"));
+            assertTrue(!java.nio.file.Files.exists(dir.resolve("must-not-exist")), "no embedded server was started");
+        } finally {
+            external.deactivate();
+        }
+    }
+
+    @Test
     void serializationFailuresAreRecognised() {
         assertTrue(DatabaseService.isSerializationFailure(new RuntimeException(new java.sql.SQLException("x", "40001"))));
         assertEquals(false, DatabaseService.isSerializationFailure(new RuntimeException(new java.sql.SQLException("x", "23505"))));
