@@ -6,6 +6,7 @@ import io.labctl.cli.cmd.CreateCommand;
 import io.labctl.cli.cmd.DeleteCommand;
 import io.labctl.cli.cmd.DescribeCommand;
 import io.labctl.cli.cmd.GetCommand;
+import io.labctl.cli.cmd.PingCommand;
 import io.labctl.cli.cmd.QuickstartCommand;
 import io.labctl.cli.cmd.VersionCommand;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
                 "  TOKEN=$(labctl create token --env lab --ttl 1h)",
                 "  labctl config import ~/alice.labctl.yaml", ""},
         subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, DeleteCommand.class,
-                ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
+                PingCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -158,6 +158,16 @@ class FleetSmokeIT {
 
     @Test
     @Order(5)
+    void pingMakesARoundTripThroughTheAgentsConnection() throws Exception {
+        String out = cli.ok("ping", "server/web1", "server/web2");
+        assertTrue(out.contains("server/web1: pong in") && out.contains("server/web2: pong in"), out);
+        Processes.Result missing = cli.run("ping", "server/nope");
+        assertEquals(1, missing.exitCode(), missing.toString());
+        assertTrue(missing.stderr().contains("no server named nope"), missing.toString());
+    }
+
+    @Test
+    @Order(6)
     void killedAgentGoesOfflineAndComesBackWithTheSameIdentity() throws Exception {
         String serialBefore = server("web1").certificateSerial();
         web1.kill();
@@ -166,5 +176,7 @@ class FleetSmokeIT {
         web1.start();
         Processes.await("web1 back online (log " + web1.log() + ")", Duration.ofSeconds(60), () -> ServerInfo.ONLINE.equals(status("web1")));
         assertEquals(serialBefore, server("web1").certificateSerial(), "same certificate, no re-enrolment");
+        Processes.Result offline = cli.run("ping", "server/web1");
+        assertEquals(0, offline.exitCode(), "pings again once back: " + offline);
     }
 }

@@ -1,5 +1,7 @@
 package io.labctl.gateway.internal;
 
+import io.labctl.api.AgentChannels;
+import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
@@ -10,6 +12,7 @@ import io.labctl.api.web.SocketListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * The agents' WebSocket endpoint (/ws/agent): one connection per agent, checked against revocation continuously,
  * so deleting a server or revoking its certificate cuts it within a second.
  */
-@Component(service = SocketEndpoint.class, property = SocketEndpoint.PATH_PROPERTY + "=/agent",
+@Component(service = {SocketEndpoint.class, AgentChannels.class}, property = SocketEndpoint.PATH_PROPERTY + "=/agent",
         configurationPid = "io.labctl.gateway", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = GatewayConfig.class)
-public class AgentGateway implements SocketEndpoint {
+public class AgentGateway implements SocketEndpoint, AgentChannels {
     private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
     private final ServerRegistry registry;
     private final CertificateAuthority ca;
@@ -75,6 +78,20 @@ public class AgentGateway implements SocketEndpoint {
             previous.close(AgentSession.POLICY_VIOLATION, "replaced by a newer connection of the same agent");
         }
         return session;
+    }
+
+    @Override
+    public CompletableFuture<Reply> call(String server, String kind, Map<String, Object> params, int maxOutputBytes, Duration timeout) {
+        AgentSession session = sessions.get(server);
+        if (session == null || !session.greeted()) {
+            return CompletableFuture.failedFuture(ApiException.unavailable("server-offline",
+                    "server " + server + " has no agent connected to this labd; check 'labctl get servers'"));
+        }
+        CompletableFuture<Reply> reply = session.open(kind, params, maxOutputBytes).result;
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e ->
+                CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException
+                        ? new ApiException(504, "agent-timeout", server + " did not finish " + kind + " within " + timeout.toMillis() + " ms")
+                        : e));
     }
 
     /** Cuts connections whose certificate was revoked, and those that never said hello. */

@@ -9,9 +9,15 @@ import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.Heartbeat;
 import io.labctl.protocol.channel.ProtocolException;
+import io.labctl.protocol.channel.StreamClose;
+import io.labctl.protocol.channel.StreamError;
+import io.labctl.protocol.channel.StreamOpen;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +34,8 @@ final class AgentSession implements SocketListener {
     private final Runnable onEnd;
     private final Instant openedAt = Instant.now();
     private volatile boolean greeted;
+    private final AtomicInteger lastStream = new AtomicInteger();
+    private final Map<Integer, PendingCall> calls = new ConcurrentHashMap<>();
 
     AgentSession(PeerPrincipal peer, SocketConnection connection, ServerRegistry registry, Runnable onEnd) {
         this.name = peer.identity().name();
@@ -77,11 +85,56 @@ final class AgentSession implements SocketListener {
                 LOG.info("agent {} connected from {} (agent {}, {})", name, connection.remoteAddress(), facts.agentVersion(), facts.os());
             }
             case HEARTBEAT -> registry.heartbeat(name, frame.body(Heartbeat.class).facts());
-            // Streams (exec, logs, ...) are routed here by the capabilities that open them; none is open yet.
-            case DATA, CREDIT, CLOSE, ERROR -> throw new ProtocolException(frame.type() + " frame for stream " + frame.stream() + ", which is not open");
+            case DATA, CREDIT, CLOSE, ERROR -> stream(frame);
             case OPEN -> throw new ProtocolException("agents may not open streams");
             default -> throw new ProtocolException("unexpected " + frame.type() + " frame");
         }
+    }
+
+    /** Routes a stream frame to the call waiting on it; frames of calls already finished are dropped. */
+    private void stream(Frame frame) throws ProtocolException {
+        if (frame.stream() == 0 || frame.stream() > lastStream.get()) {
+            throw new ProtocolException(frame.type() + " frame for stream " + frame.stream() + ", which labd never opened");
+        }
+        PendingCall call = calls.get(frame.stream());
+        if (call == null) {
+            return;
+        }
+        switch (frame.type()) {
+            case DATA -> {
+                if (!call.data(frame.payload())) {
+                    finish(frame.stream());
+                    send(Frame.json(FrameType.ERROR, frame.stream(), new StreamError("output-too-large", "output limit exceeded")));
+                }
+            }
+            case CLOSE -> {
+                finish(frame.stream());
+                call.closed(frame.body(StreamClose.class).exitCode());
+            }
+            case ERROR -> {
+                finish(frame.stream());
+                call.failed(frame.body(StreamError.class));
+            }
+            default -> { } // CREDIT: these calls send no input, so the agent's credit is never needed
+        }
+    }
+
+    /** Opens a request-response stream; the agent may send up to maxBytes before it closes the stream. */
+    PendingCall open(String kind, Map<String, Object> params, int maxBytes) {
+        int id = lastStream.incrementAndGet();
+        PendingCall call = new PendingCall(name, kind, maxBytes);
+        calls.put(id, call);
+        call.result.whenComplete((r, e) -> calls.remove(id));
+        send(Frame.json(FrameType.OPEN, id, new StreamOpen(kind, params, maxBytes)));
+        return call;
+    }
+
+    private void finish(int stream) {
+        calls.remove(stream);
+    }
+
+    private void send(Frame frame) {
+        connection.send(frame.encode());
     }
 
     void close(int code, String reason) {
@@ -90,6 +143,8 @@ final class AgentSession implements SocketListener {
 
     @Override
     public void onClose(int code, String reason) {
+        calls.values().forEach(c -> c.lost(code + " " + (reason == null ? "" : reason)));
+        calls.clear();
         if (greeted) {
             registry.disconnected(name);
             LOG.info("agent {} disconnected ({} {})", name, code, reason == null ? "" : reason);

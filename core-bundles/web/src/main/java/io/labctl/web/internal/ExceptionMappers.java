@@ -36,7 +36,13 @@ final class ExceptionMappers {
     static final class ApiExceptionMapper extends RequestAware implements ExceptionMapper<ApiException> {
         @Override
         public Response toResponse(ApiException e) {
-            return Errors.response(e.status(), e.code(), e.getMessage(), requestId());
+            Response response = Errors.response(e.status(), e.code(), e.getMessage(), requestId());
+            if (e.status() == 413) {
+                // the rest of the body was not read: the connection cannot carry another request, and a client
+                // that reused it would see it reset
+                return Response.fromResponse(response).header("Connection", "close").build();
+            }
+            return response;
         }
     }
 

@@ -1,0 +1,49 @@
+package io.labctl.cli.cmd;
+
+import io.labctl.cli.Cli;
+import io.labctl.cli.ExitCodes;
+import io.labctl.protocol.Api;
+import io.labctl.protocol.Durations;
+import io.labctl.protocol.Names;
+import io.labctl.protocol.PingResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "ping", mixinStandardHelpOptions = true,
+        description = {"Round trip through a server's agent connection: proves the agent is connected, answering",
+                "and has the ping capability installed (like Salt's test.ping). Exits 1 if any server fails.", "",
+                "Examples:",
+                "  labctl ping server/web-1",
+                "  labctl ping server/web-1 server/web-2"})
+public final class PingCommand extends LabdCommand {
+    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "server/NAME, or: server NAME")
+    List<String> args = new ArrayList<>();
+
+    PingCommand(Cli cli) {
+        super(cli);
+    }
+
+    @Override
+    public Integer call() {
+        List<ResourceRef> refs;
+        try {
+            refs = ResourceRef.parse(args, "server");
+            for (ResourceRef r : refs) {
+                Names.require("server name", r.name());
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        var client = client();
+        for (ResourceRef r : refs) {
+            PingResult p = client.post(Api.SERVERS + "/" + r.name() + "/ping", null, PingResult.class);
+            cli.out().printf("server/%s: pong in %.1f ms (agent %s, up %s)%n", p.server(), p.roundTripMicros() / 1000.0,
+                    p.agentVersion(), Durations.brief(Duration.ofMillis(p.agentUptimeMillis())));
+        }
+        cli.out().flush();
+        return ExitCodes.OK;
+    }
+}

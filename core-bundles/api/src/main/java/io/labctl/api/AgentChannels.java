@@ -1,0 +1,19 @@
+package io.labctl.api;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Streams to agents over their one connection. This is the request-response form: open a stream of a kind, collect
+ * what the agent sends until it closes the stream. Failures complete the future with an {@link ApiException}:
+ * 503 {@code server-offline} (no connection to this labd), 501 {@code capability-not-installed} (the agent has no
+ * handler for the kind), 502 for any other stream error, 504 {@code agent-timeout}, 413 {@code output-too-large}.
+ */
+public interface AgentChannels {
+
+    /** What the agent sent before it closed the stream, and the exit code it closed with (null if the kind has none). */
+    record Reply(byte[] output, Integer exitCode) {}
+
+    CompletableFuture<Reply> call(String server, String kind, Map<String, Object> params, int maxOutputBytes, Duration timeout);
+}
