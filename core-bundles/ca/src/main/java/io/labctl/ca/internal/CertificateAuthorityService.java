@@ -163,8 +163,12 @@ public final class CertificateAuthorityService implements CertificateAuthority {
             // a leaf outliving its CA would fail path validation anyway; cap it
             notAfter = caNotAfter;
         }
+        // backdated for clock skew, but by no more than a tenth of the validity: holders renew when a third of
+        // notBefore..notAfter is left, and a long backdate would make a short-lived certificate due at once
+        java.time.Duration backdate = validity.dividedBy(10).compareTo(RootCaBootstrap.BACKDATE) < 0
+                ? validity.dividedBy(10) : RootCaBootstrap.BACKDATE;
         X509Certificate certificate = maker.leaf(ca.certificate(), ca.privateKey(), publicKey, identity.subject(),
-                now.minus(RootCaBootstrap.BACKDATE), notAfter, purpose, altNames);
+                now.minus(backdate), notAfter, purpose, altNames);
         // recorded before it is handed out: a certificate nobody knows about could never be revoked by identity
         store.recordCertificate(new CertificateRow(serialHex(certificate.getSerialNumber()), identity.kind().unit(),
                 identity.name(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),

@@ -11,6 +11,7 @@ import io.labctl.api.web.Public;
 import io.labctl.api.web.RestResource;
 import io.labctl.persistence.Database;
 import io.labctl.protocol.EnrolRequest;
+import io.labctl.protocol.Durations;
 import io.labctl.protocol.EnrolResponse;
 import io.labctl.protocol.JoinTokenString;
 import io.labctl.protocol.Names;
@@ -56,7 +57,7 @@ public class EnrolmentResource {
         this.tokens = tokens;
         this.ca = ca;
         this.registry = registry;
-        this.agentValidity = Duration.ofDays(config.agentCertificateDays());
+        this.agentValidity = Durations.parse(config.agentCertificateLifetime());
     }
 
     @POST

@@ -11,6 +11,6 @@ public @interface RegistryConfig {
     @AttributeDefinition(description = "How often last-seen times are written to the database, in one batch")
     int lastSeenFlushSeconds() default 10;
 
-    @AttributeDefinition(description = "Lifetime of agent certificates, in days; agents renew when a third is left")
-    int agentCertificateDays() default 90;
+    @AttributeDefinition(description = "Lifetime of agent certificates (e.g. 90d, 12h); agents renew when a third is left")
+    String agentCertificateLifetime() default "90d";
 }

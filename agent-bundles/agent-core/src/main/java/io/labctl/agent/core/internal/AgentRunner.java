@@ -29,6 +29,7 @@ final class AgentRunner implements Runnable {
     /** A connection that lived this long was healthy: the next outage starts the backoff from the bottom. */
     static final Duration HEALTHY_CONNECTION = Duration.ofSeconds(30);
     static final Duration RENEWAL_CHECK = Duration.ofHours(1);
+    private volatile ScheduledFuture<?> renewals;
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
     private final AgentSettings settings;
@@ -62,8 +63,7 @@ final class AgentRunner implements Runnable {
 
     @Override
     public void run() {
-        ScheduledFuture<?> renewals = timer.scheduleWithFixedDelay(this::renewIfDueQuietly,
-                RENEWAL_CHECK.toMillis(), RENEWAL_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+        scheduleRenewalCheck();
         try {
             while (!stopped()) {
                 Identity identity = identityOrEnrol();
@@ -79,8 +79,43 @@ final class AgentRunner implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            renewals.cancel(false);
+            ScheduledFuture<?> next = renewals;
+            if (next != null) {
+                next.cancel(false);
+            }
         }
+    }
+
+    /**
+     * The next renewal check: at the certificate's due time (a third of its life left) or within the hour, whichever
+     * comes first; after a failed renewal, again after a tenth of the remaining validity (at least a second).
+     * Planned anew whenever the certificate changes.
+     */
+    private synchronized void scheduleRenewalCheck() {
+        ScheduledFuture<?> previous = renewals;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        if (stopped()) {
+            return;
+        }
+        Duration wait = RENEWAL_CHECK;
+        try {
+            Identity identity = store.load();
+            if (identity != null) {
+                Instant now = Instant.now();
+                Duration untilDue = Duration.between(now, RenewalPolicy.dueAt(identity.certificate()));
+                Duration retry = Duration.between(now, identity.certificate().getNotAfter().toInstant()).dividedBy(10);
+                Duration next = untilDue.isNegative() ? retry : untilDue;
+                wait = next.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : next.compareTo(wait) < 0 ? next : wait;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot read the identity to plan the next renewal check: {}", e.getMessage());
+        }
+        renewals = timer.schedule(() -> {
+            renewIfDueQuietly();
+            scheduleRenewalCheck();
+        }, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Marker: enrolment should be tried again after the backoff. */
@@ -102,6 +137,7 @@ final class AgentRunner implements Runnable {
         try {
             Identity enrolled = LabdClient.enrol(settings, ioThreads);
             store.store(enrolled.key(), enrolled.certificate(), enrolled.ca());
+            scheduleRenewalCheck();
             backoff.reset();
             LOG.info("enrolled with labd as '{}'; certificate valid until {}", enrolled.name(),
                     enrolled.certificate().getNotAfter().toInstant());
@@ -235,10 +271,11 @@ final class AgentRunner implements Runnable {
         try {
             Identity renewed = LabdClient.renew(settings, identity, clientFor(identity));
             store.store(renewed.key(), renewed.certificate(), renewed.ca());
+            scheduleRenewalCheck();
             LOG.info("renewed this agent's certificate; valid until {}", renewed.certificate().getNotAfter().toInstant());
             return renewed;
         } catch (LabdClient.Refused | LabdClient.Unavailable e) {
-            LOG.warn("certificate renewal failed (certificate valid until {}; will try again within the hour): {}",
+            LOG.warn("certificate renewal failed (certificate valid until {}; will try again): {}",
                     identity.certificate().getNotAfter().toInstant(), e.getMessage());
         } catch (IOException e) {
             LOG.warn("cannot store the renewed certificate in {}: {}", store.dir(), e.getMessage());
