@@ -18,7 +18,7 @@ install_labd() {
 # Starts labd; prints the seconds from launch until its health check answers 200.
 start_labd() {
   local t0; t0=$(now)
-  (cd "$work/labd" && setsid bin/karaf server >> "$work/labd.out" 2>&1 < /dev/null &)
+  (cd "$work/labd" && exec setsid bin/karaf server) >> "$work/labd.out" 2>&1 < /dev/null &
   until [ -f "$work/labd/etc/admin.labctl.yaml" ]; do sleep 0.05; done
   awk '/caCertificate: \|/{f=1;next} /^[a-zA-Z]/{f=0} f{sub(/^  /,"");print}' "$work/labd/etc/admin.labctl.yaml" > "$work/ca.pem"
   until [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/ca.pem" "https://127.0.0.1:$port/api/v1/health" 2>/dev/null)" = 200 ]; do

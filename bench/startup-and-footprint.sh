@@ -22,12 +22,12 @@ for i in $(seq "$runs"); do
   token=$("${cli[@]}" create token --server "$name")
   rm -rf "$work/agent"; mkdir -p "$work/agent"; tar -xzf "$agent_tar" -C "$work/agent" --strip-components=1
   printf 'serverUrl = https://127.0.0.1:%s\nname = %s\ntoken = %s\n' "$port" "$name" "$token" > "$work/agent/etc/io.labctl.agent.cfg"
-  t0=$(now); (cd "$work/agent" && setsid bin/lab-agent >> "$work/agent.out" 2>&1 < /dev/null &)
+  t0=$(now); (cd "$work/agent" && exec setsid bin/lab-agent) >> "$work/agent.out" 2>&1 < /dev/null &
   until grep -q "connected to labd" "$work/agent/data/log/karaf.log" 2>/dev/null; do sleep 0.05; done
   first=$(since "$t0")
   pkill -f "karaf.home=$work/agent"; while pgrep -f "karaf.home=$work/agent" >/dev/null; do sleep 0.2; done
   : > "$work/agent/data/log/karaf.log"
-  t0=$(now); (cd "$work/agent" && setsid bin/lab-agent >> "$work/agent.out" 2>&1 < /dev/null &)
+  t0=$(now); (cd "$work/agent" && exec setsid bin/lab-agent) >> "$work/agent.out" 2>&1 < /dev/null &
   until grep -q "connected to labd" "$work/agent/data/log/karaf.log" 2>/dev/null; do sleep 0.05; done
   again=$(since "$t0")
   sleep 30   # heartbeating for a while

@@ -4,7 +4,6 @@ import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.render.ServerPrinter;
 import io.labctl.protocol.Api;
-import io.labctl.protocol.Names;
 import io.labctl.protocol.ServerInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,19 +26,11 @@ public final class DescribeCommand extends LabdCommand {
 
     @Override
     public Integer call() {
-        List<ResourceRef> refs;
-        try {
-            refs = ResourceRef.parse(args, "server");
-            for (ResourceRef r : refs) {
-                Names.require("server name", r.name());
-            }
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        List<String> names = serverNames(args);
         var client = client();
         boolean first = true;
-        for (ResourceRef r : refs) {
-            ServerInfo s = client.get(Api.SERVERS + "/" + r.name(), ServerInfo.class);
+        for (String name : names) {
+            ServerInfo s = client.get(Api.SERVERS + "/" + name, ServerInfo.class);
             if (!first) {
                 cli.out().println();
             }

@@ -3,6 +3,9 @@ package io.labctl.cli.cmd;
 import io.labctl.cli.Cli;
 import io.labctl.cli.GlobalOptions;
 import io.labctl.cli.http.LabdClient;
+import io.labctl.protocol.Names;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -32,6 +35,19 @@ abstract class LabdCommand implements Callable<Integer> {
     /** A usage error (exit 2) attributed to this command. */
     protected ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** The server names in server/NAME (or: server NAME ...) arguments, validated; a usage error otherwise. */
+    protected List<String> serverNames(List<String> args) {
+        try {
+            List<String> names = new ArrayList<>();
+            for (ResourceRef r : ResourceRef.parse(args, "server")) {
+                names.add(Names.require("server name", r.name()));
+            }
+            return names;
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
     }
 
     /** Validates -o: null means the default table. */

@@ -4,7 +4,6 @@ import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Durations;
-import io.labctl.protocol.Names;
 import io.labctl.protocol.PingResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,18 +27,10 @@ public final class PingCommand extends LabdCommand {
 
     @Override
     public Integer call() {
-        List<ResourceRef> refs;
-        try {
-            refs = ResourceRef.parse(args, "server");
-            for (ResourceRef r : refs) {
-                Names.require("server name", r.name());
-            }
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        List<String> names = serverNames(args);
         var client = client();
-        for (ResourceRef r : refs) {
-            PingResult p = client.post(Api.SERVERS + "/" + r.name() + "/ping", null, PingResult.class);
+        for (String name : names) {
+            PingResult p = client.post(Api.SERVERS + "/" + name + "/ping", null, PingResult.class);
             cli.out().printf("server/%s: pong in %.1f ms (agent %s, up %s)%n", p.server(), p.roundTripMicros() / 1000.0,
                     p.agentVersion(), Durations.brief(Duration.ofMillis(p.agentUptimeMillis())));
         }

@@ -36,13 +36,18 @@ public final class QuickstartCommand extends LabdCommand {
     public Integer call() {
         Quickstart qs = new Quickstart(cli);
         if (reset) {
-            if (!yes) {
-                throw usage("--reset deletes " + cli.quickstartDir() + " (labd's CA, database and the agent's"
-                        + " identity); add --yes to confirm");
-            }
-            qs.reset();
+            resetConfirmed(this, qs, yes);
         }
         return qs.up(port);
+    }
+
+    /** Deletes the quickstart state, but only when the operator confirmed with --yes. */
+    private static void resetConfirmed(LabdCommand command, Quickstart qs, boolean yes) {
+        if (!yes) {
+            throw command.usage("--reset deletes " + command.cli.quickstartDir() + " (labd's CA, database and the"
+                    + " agent's identity); add --yes to confirm");
+        }
+        qs.reset();
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
@@ -63,10 +68,7 @@ public final class QuickstartCommand extends LabdCommand {
         public Integer call() {
             Quickstart qs = new Quickstart(cli);
             if (reset) {
-                if (!yes) {
-                    throw usage("--reset deletes " + cli.quickstartDir() + "; add --yes to confirm");
-                }
-                qs.reset();
+                resetConfirmed(this, qs, yes);
                 return 0;
             }
             return qs.stop();

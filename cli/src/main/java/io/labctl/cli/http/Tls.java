@@ -1,17 +1,18 @@
 package io.labctl.cli.http;
 
 import io.labctl.protocol.Pem;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /** SSLContexts built from PEM alone, in memory: trust only the given CA, and present a client certificate if given. */
 public final class Tls {
@@ -43,21 +44,9 @@ public final class Tls {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("private key: " + e.getMessage(), e);
                 }
-                char[] password = new char[16];
-                SecureRandom random = new SecureRandom();
-                for (int i = 0; i < password.length; i++) {
-                    password[i] = (char) ('a' + random.nextInt(26));
-                }
-                KeyStore keys = KeyStore.getInstance("PKCS12");
-                keys.load(null, null);
-                try {
-                    keys.setKeyEntry("client", key, password, chain.toArray(new Certificate[0]));
-                } catch (GeneralSecurityException e) {
-                    throw new IllegalArgumentException("private key does not fit the client certificate: " + e.getMessage(), e);
-                }
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                kmf.init(keys, password);
-                keyManagers = kmf.getKeyManagers();
+                // A key manager over the key itself: a PKCS12 KeyStore would encrypt the key with PBKDF2 first,
+                // which costs a cold JVM hundreds of milliseconds on every call.
+                keyManagers = new KeyManager[] {new ClientKeyManager(key, chain.toArray(new X509Certificate[0]))};
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(keyManagers, tmf.getTrustManagers(), null);
@@ -75,6 +64,53 @@ public final class Tls {
             return Pem.certificates(pem);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Always presents the one client certificate labctl was configured with. */
+    private static final class ClientKeyManager extends X509ExtendedKeyManager {
+        private static final String ALIAS = "client";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        ClientKeyManager(PrivateKey key, X509Certificate[] chain) {
+            this.key = key;
+            this.chain = chain;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
         }
     }
 }
