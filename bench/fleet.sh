@@ -14,7 +14,7 @@ install_labd; start_labd >/dev/null
 "${cli[@]}" config import "$work/labd/etc/admin.labctl.yaml" >/dev/null
 cp="$(itests_classpath)"
 echo "== enrolment"
-java -cp "$cp" io.labctl.itests.bench.EnrolmentThroughput "$work/labd/etc/admin.labctl.yaml" "$servers" "$clients" bench
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.labctl.itests.bench.EnrolmentThroughput "$work/labd/etc/admin.labctl.yaml" "$servers" "$clients" bench
 echo "== labctl get servers with $("${cli[@]}" get servers -o json | grep -c '"name"') servers"
 export LABCTL_CONFIG="$work/config.yaml"
 "$root/labctl" version >/dev/null   # the launcher writes its class-data-sharing archive on first use
@@ -26,5 +26,5 @@ stop_all
 
 echo "== CSR signing in-process"
 (cd "$root" && mvn -B -q -o dependency:build-classpath -pl core-bundles/ca -Dmdep.outputFile="$work/ca.cp" >/dev/null)
-java -cp "$root/core-bundles/ca/target/test-classes:$root/core-bundles/ca/target/classes:$(cat "$work/ca.cp")" \
+java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$root/core-bundles/ca/target/test-classes:$root/core-bundles/ca/target/classes:$(cat "$work/ca.cp")" \
   io.labctl.ca.internal.SigningThroughput 10
