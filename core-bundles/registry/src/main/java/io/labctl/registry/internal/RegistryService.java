@@ -50,6 +50,8 @@ public class RegistryService implements ServerRegistry {
     private final Sessions sessions;
     private final Duration offlineAfter;
     private final Duration flushEvery;
+    /** This labd instance, as recorded in agents.connected_via. */
+    private final String instance = hostName() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Presence> present = new ConcurrentHashMap<>();
     private final Set<String> heardSinceFlush = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -141,7 +143,10 @@ public class RegistryService implements ServerRegistry {
     @Override
     public void connected(String name, HostFacts facts) {
         present.put(name, new Presence(Instant.now()));
-        sessions.mapper(ServerMapper.class, m -> m.updateFacts(name, json(facts)));
+        database.transaction(() -> sessions.mapper(ServerMapper.class, m -> {
+            m.updateFacts(name, json(facts));
+            return m.connectedVia(name, instance);
+        }));
     }
 
     @Override
@@ -158,6 +163,11 @@ public class RegistryService implements ServerRegistry {
     public void disconnected(String name) {
         if (present.remove(name) != null) {
             heardSinceFlush.add(name);
+            try {
+                sessions.mapper(ServerMapper.class, m -> m.disconnectedFrom(name, instance));
+            } catch (RuntimeException e) {
+                LOG.warn("could not record that {} disconnected: {}", name, e.getMessage());
+            }
         }
     }
 
@@ -172,8 +182,9 @@ public class RegistryService implements ServerRegistry {
         } else if (r.lastSeen == null) {
             status = ServerInfo.NEVER_CONNECTED;
         } else {
-            // Held by another labd instance if it flushed recently enough.
-            status = r.lastSeen.plus(offlineAfter).plus(flushEvery).isAfter(now) ? ServerInfo.ONLINE : ServerInfo.OFFLINE;
+            // held by another labd instance, if that one says so and flushed recently enough
+            status = r.connectedVia != null && r.lastSeen.plus(offlineAfter).plus(flushEvery).isAfter(now)
+                    ? ServerInfo.ONLINE : ServerInfo.OFFLINE;
         }
         HostFacts facts = null;
         if (r.facts != null) {
@@ -185,6 +196,14 @@ public class RegistryService implements ServerRegistry {
         }
         return new ServerInfo(r.id, r.name, r.cloud, r.environment, r.role, labels, status, lastSeen, r.enrolledAt, facts,
                 r.certificateSerial, r.certificateExpires);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "labd";
+        }
     }
 
     static String serial(X509Certificate c) {

@@ -10,7 +10,7 @@ import org.apache.ibatis.annotations.Update;
 
 public interface ServerMapper {
     String SELECT = "SELECT s.id, s.name, s.cloud, s.environment, s.role, s.labels, s.facts, s.last_seen, s.created_at,"
-            + " a.enrolled_at, a.certificate_serial, a.certificate_expires FROM servers s LEFT JOIN agents a ON a.server_id = s.id";
+            + " a.enrolled_at, a.certificate_serial, a.certificate_expires, a.connected_via FROM servers s LEFT JOIN agents a ON a.server_id = s.id";
 
     @Select(SELECT + " ORDER BY s.name LIMIT 100000")
     List<ServerRow> all();
@@ -37,6 +37,14 @@ public interface ServerMapper {
     @Update("UPDATE agents SET certificate_serial = #{serial}, certificate_expires = #{expires}, renewed_at = now()"
             + " WHERE server_id = (SELECT id FROM servers WHERE name = #{name})")
     int renewAgent(@Param("name") String name, @Param("serial") String serial, @Param("expires") java.time.Instant expires);
+
+    /** Which labd instance holds the agent's connection: state in the database, so every instance can tell. */
+    @Update("UPDATE agents SET connected_via = #{instance} WHERE server_id = (SELECT id FROM servers WHERE name = #{name})")
+    int connectedVia(@Param("name") String name, @Param("instance") String instance);
+
+    @Update("UPDATE agents SET connected_via = NULL WHERE connected_via = #{instance}"
+            + " AND server_id = (SELECT id FROM servers WHERE name = #{name})")
+    int disconnectedFrom(@Param("name") String name, @Param("instance") String instance);
 
     @Update("UPDATE servers SET facts = #{facts}, last_seen = now() WHERE name = #{name}")
     int updateFacts(@Param("name") String name, @Param("facts") String facts);

@@ -16,4 +16,5 @@ public class ServerRow {
     public Instant enrolledAt;
     public String certificateSerial;
     public Instant certificateExpires;
+    public String connectedVia;
 }

@@ -1,0 +1,162 @@
+package io.labctl.registry.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.api.JoinTokens;
+import io.labctl.persistence.Database;
+import io.labctl.persistence.internal.TestDatabases;
+import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.Selector;
+import io.labctl.protocol.ServerInfo;
+import java.lang.reflect.Proxy;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry against a real PostgreSQL: enrolment records, selectors, presence and batched last-seen writes. */
+class RegistryServiceTest {
+    @TempDir
+    static Path dir;
+    static Database db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabases.start(dir.resolve("pg"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        TestDatabases.stop(db);
+    }
+
+    static RegistryConfig config(int offlineAfter, int flushEvery) {
+        return (RegistryConfig) Proxy.newProxyInstance(RegistryConfig.class.getClassLoader(), new Class<?>[] {RegistryConfig.class},
+                (p, m, a) -> switch (m.getName()) {
+                    case "offlineAfterSeconds" -> offlineAfter;
+                    case "lastSeenFlushSeconds" -> flushEvery;
+                    default -> m.getDefaultValue();
+                });
+    }
+
+    static X509Certificate cert(String name) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        KeyPair k = g.generateKeyPair();
+        X500Name subject = new X500Name("CN=" + name);
+        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(name.hashCode() & 0xffff),
+                new Date(), new Date(System.currentTimeMillis() + 3_600_000), subject, k.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(k.getPrivate())));
+    }
+
+    static JoinTokens.Grant grant(String env, String role, Map<String, String> labels) {
+        return new JoinTokens.Grant(UUID.randomUUID(), "baremetal", env, role, labels);
+    }
+
+    static int lastSeenWrites(String name) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT last_seen FROM servers WHERE name = '" + name + "'")) {
+            rs.next();
+            return rs.getTimestamp(1) == null ? 0 : 1;
+        }
+    }
+
+    @Test
+    void enrolledServersCarryTheTokensScopeAndAnswerSelectors() throws Exception {
+        RegistryService registry = new RegistryService(db, config(15, 3600));
+        try {
+            registry.enrolled("sel-a", grant("sel-lab", "worker", Map.of("rack", "r1")), cert("sel-a"));
+            registry.enrolled("sel-b", grant("prod", "infra", Map.of()), cert("sel-b"));
+            assertTrue(registry.isEnrolled("sel-a"));
+            List<String> lab = registry.list(Selector.parse("env=sel-lab")).stream().map(ServerInfo::name).toList();
+            assertEquals(List.of("sel-a"), lab);
+            assertEquals(List.of("sel-b"), registry.list(Selector.parse("role=infra,name=sel-b")).stream().map(ServerInfo::name).toList());
+            ServerInfo a = registry.find("sel-a").orElseThrow();
+            assertEquals(ServerInfo.NEVER_CONNECTED, a.status());
+            assertEquals(Map.of("rack", "r1"), a.labels());
+            assertNotNull(a.certificateSerial());
+        } finally {
+            registry.deactivate();
+        }
+    }
+
+    @Test
+    void presenceIsInMemoryAndLastSeenIsWrittenInBatches() throws Exception {
+        RegistryService registry = new RegistryService(db, config(1, 3600));
+        try {
+            registry.enrolled("beat", grant("lab", "worker", Map.of()), cert("beat"));
+            HostFacts facts = new HostFacts("beat", "Debian", "6.1", "amd64", 2, 1L << 30, List.of("10.0.0.9"), "0.1.0", List.of());
+            registry.connected("beat", facts);
+            assertEquals(ServerInfo.ONLINE, registry.find("beat").orElseThrow().status());
+            assertEquals("Debian", registry.find("beat").orElseThrow().facts().os(), "facts stored on connect");
+
+            // heartbeats without new facts touch memory only; the flush writes them in one statement
+            try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE servers SET last_seen = NULL WHERE name = 'beat'");
+            }
+            registry.heartbeat("beat", null);
+            assertEquals(0, lastSeenWrites("beat"), "no write per heartbeat");
+            registry.flush();
+            assertEquals(1, lastSeenWrites("beat"), "written by the batch flush");
+
+            Thread.sleep(1500);  // past offlineAfterSeconds = 1 without a heartbeat
+            assertEquals(ServerInfo.OFFLINE, registry.find("beat").orElseThrow().status());
+            registry.heartbeat("beat", null);
+            assertEquals(ServerInfo.ONLINE, registry.find("beat").orElseThrow().status());
+            registry.disconnected("beat");
+            assertEquals(ServerInfo.OFFLINE, registry.find("beat").orElseThrow().status());
+        } finally {
+            registry.deactivate();
+        }
+    }
+
+    @Test
+    void anotherLabdInstanceSeesWhoHoldsTheConnection() throws Exception {
+        RegistryService holder = new RegistryService(db, config(15, 10));
+        RegistryService other = new RegistryService(db, config(15, 10));
+        try {
+            holder.enrolled("shared", grant("lab", "worker", Map.of()), cert("shared"));
+            holder.connected("shared", new HostFacts("shared", "Debian", "6.1", "amd64", 2, 1L << 30, List.of(), "0.1.0", List.of()));
+            assertEquals(ServerInfo.ONLINE, other.find("shared").orElseThrow().status(), "held by the first instance");
+            holder.disconnected("shared");
+            assertEquals(ServerInfo.OFFLINE, other.find("shared").orElseThrow().status(), "released on disconnect");
+        } finally {
+            holder.deactivate();
+            other.deactivate();
+        }
+    }
+
+    @Test
+    void deletingAServerRemovesItAndItsAgent() throws Exception {
+        RegistryService registry = new RegistryService(db, config(15, 3600));
+        try {
+            registry.enrolled("gone", grant("lab", "worker", Map.of()), cert("gone"));
+            assertTrue(registry.delete("gone"));
+            assertTrue(registry.find("gone").isEmpty());
+            assertTrue(!registry.isEnrolled("gone"));
+            assertTrue(!registry.delete("gone"));
+            assertNull(registry.find("gone").orElse(null));
+        } finally {
+            registry.deactivate();
+        }
+    }
+}
