@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ping", mixinStandardHelpOptions = true,
-        description = {"Round trip through a server's agent connection: proves the agent is connected, answering",
-                "and has the ping capability installed (like Salt's test.ping). Exits 1 if any server fails.", "",
+        description = {"Round trip through a server's agent connection, like Salt's test.ping.",
+                "Proves the agent is connected, answering and has the ping capability installed. Stops with exit 1 at the first server that fails.", "",
                 "Examples:",
                 "  labctl ping server/web-1",
                 "  labctl ping server/web-1 server/web-2"})

@@ -22,11 +22,17 @@ public final class QuickstartCommand extends LabdCommand {
     @Option(names = "--port", paramLabel = "PORT", description = "labd's HTTPS port on the first run (default: 8443).")
     Integer port;
 
-    @Option(names = "--reset", description = "Stop, delete the quickstart directory, then start fresh (needs --yes).")
-    boolean reset;
+    @picocli.CommandLine.Mixin
+    ResetOptions resetting = new ResetOptions();
 
-    @Option(names = "--yes", description = "Confirm --reset.")
-    boolean yes;
+    /** --reset and its confirmation, shared by quickstart and quickstart stop. */
+    static final class ResetOptions {
+        @Option(names = "--reset", description = "Delete the quickstart directory: labd's CA, database and the agent's identity (needs --yes).")
+        boolean reset;
+
+        @Option(names = "--yes", description = "Confirm --reset.")
+        boolean yes;
+    }
 
     QuickstartCommand(Cli cli) {
         super(cli);
@@ -35,8 +41,8 @@ public final class QuickstartCommand extends LabdCommand {
     @Override
     public Integer call() {
         Quickstart qs = new Quickstart(cli);
-        if (reset) {
-            resetConfirmed(this, qs, yes);
+        if (resetting.reset) {
+            resetConfirmed(this, qs, resetting.yes);
         }
         return qs.up(port);
     }
@@ -54,11 +60,8 @@ public final class QuickstartCommand extends LabdCommand {
             description = {"Stop the quickstart agent, then labd.", "", "Examples:",
                     "  ./labctl quickstart stop", "  ./labctl quickstart stop --reset --yes    # and delete its state"})
     static final class Stop extends LabdCommand {
-        @Option(names = "--reset", description = "Also delete the quickstart directory (needs --yes).")
-        boolean reset;
-
-        @Option(names = "--yes", description = "Confirm --reset.")
-        boolean yes;
+        @picocli.CommandLine.Mixin
+        ResetOptions resetting = new ResetOptions();
 
         Stop(Cli cli) {
             super(cli);
@@ -67,8 +70,8 @@ public final class QuickstartCommand extends LabdCommand {
         @Override
         public Integer call() {
             Quickstart qs = new Quickstart(cli);
-            if (reset) {
-                resetConfirmed(this, qs, yes);
+            if (resetting.reset) {
+                resetConfirmed(this, qs, resetting.yes);
                 return 0;
             }
             return qs.stop();
