@@ -181,7 +181,7 @@ class EnrolmentSecurityIT {
         assertEquals(200, anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/health")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
         for (String[] call : new String[][] {{"GET", "/api/v1/servers"}, {"GET", "/api/v1/servers/x"}, {"DELETE", "/api/v1/servers/x"},
-                {"GET", "/api/v1/tokens"}, {"POST", "/api/v1/tokens"}, {"DELETE", "/api/v1/tokens/abcdef"}, {"POST", "/api/v1/agent/renew"}}) {
+                {"GET", "/api/v1/tokens"}, {"POST", "/api/v1/tokens"}, {"GET", "/api/v1/no-such-route"}, {"DELETE", "/api/v1/tokens/abcdef"}, {"POST", "/api/v1/agent/renew"}}) {
             // a client of its own per call: labd may close a connection whose request body it refused to read
             HttpResponse<String> r = Tls.anonymous(admin).send(HttpRequest.newBuilder(URI.create(labd.url() + call[1]))
                     .header("Content-Type", "application/json")

@@ -54,6 +54,12 @@ final class ExceptionMappers {
                 return original; // a resource chose its own body
             }
             int status = original.getStatus();
+            if ((status == 404 || status == 405) && request != null
+                    && request.getAttribute(AuthenticationFilter.CERTIFICATES_PROPERTY) == null) {
+                // without a client certificate every route is refused alike, so routes cannot be probed anonymously
+                PeerVerifier.Refusal refusal = PeerVerifier.Refusal.NO_CERTIFICATE;
+                return Errors.response(401, refusal.code, refusal.message, requestId());
+            }
             // keep headers such as Allow (405), replace the body with the one error shape
             return Response.fromResponse(original).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(Errors.codeFor(status), messageFor(status, e), requestId()))

@@ -325,6 +325,8 @@ class WebServerTest {
     @Test
     void unknownRoutesAre404InTheSameShape() throws Exception {
         assertError(get(adminClient, "/api/v1/nothing-here"), 404, "not_found");
+        // anonymous callers cannot tell a missing route from a protected one
+        assertError(get(anonymous, "/api/v1/nothing-here"), 401, "client_certificate_required");
         assertError(get(anonymous, "/not-the-api"), 404, "not_found"); // answered by Jetty, not Jersey
     }
 
