@@ -47,8 +47,8 @@ class FleetSmokeIT {
 
     @BeforeAll
     static void startLabd() throws Exception {
-        // a short offline window so the test sees a killed agent go offline quickly
-        labd = Labd.install(dir.resolve("labd"), "offlineAfterSeconds = 4\nlastSeenFlushSeconds = 2\n").start();
+        // an offline window of a little over two heartbeats (agents beat every 5 s), shorter than the default 15 s
+        labd = Labd.install(dir.resolve("labd"), "offlineAfterSeconds = 11\nlastSeenFlushSeconds = 2\n").start();
         cli = new Cli(dir.resolve("cli/config.yaml"));
         Files.createDirectories(dir.resolve("cli"));
         cli.ok("config", "import", labd.adminBundle().toString(), "--context", "smoke");
