@@ -40,9 +40,7 @@ public final class Agent implements AutoCloseable {
     }
 
     public Agent start() throws Exception {
-        process = new ProcessBuilder(home.resolve("bin/lab-agent").toString()).directory(home.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile())).start();
+        process = Processes.launch(home, console(), home.resolve("bin/lab-agent").toString());
         return this;
     }
 

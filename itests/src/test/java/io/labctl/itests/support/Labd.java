@@ -55,9 +55,7 @@ public final class Labd implements AutoCloseable {
     }
 
     public Labd start() throws Exception {
-        process = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server").directory(home.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile())).start();
+        process = Processes.launch(home, console(), home.resolve("bin/karaf").toString(), "server");
         Processes.await("labd to write its admin bundle (see " + log() + ")", Duration.ofSeconds(120), () -> Files.exists(adminBundle()));
         HttpClient anonymous = Tls.anonymous(admin());
         Processes.await("labd's health check (see " + log() + ")", Duration.ofSeconds(60), () -> {

@@ -40,6 +40,13 @@ public final class Processes {
         }
     }
 
+    /** Starts a long-running program in its home, stdin from /dev/null, stdout and stderr appended to console. */
+    public static Process launch(Path home, Path console, String... command) throws IOException {
+        return new ProcessBuilder(command).directory(home.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile())).start();
+    }
+
     public static void untar(Path tarGz, Path into) throws IOException, InterruptedException {
         Files.createDirectories(into);
         Result r = run(into, List.of("tar", "-xzf", tarGz.toString(), "-C", into.toString(), "--strip-components=1"), Duration.ofMinutes(2));
