@@ -2,6 +2,8 @@ package io.labctl.cli;
 
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.config.LabctlConfig;
+import io.labctl.cli.render.AccessPrinter;
+import io.labctl.cli.render.AuditPrinter;
 import io.labctl.cli.render.Formats;
 import io.labctl.cli.render.ServerPrinter;
 import io.labctl.cli.render.TokenPrinter;
@@ -10,6 +12,9 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.TokenInfo;
+import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.access.RoleInfo;
+import io.labctl.protocol.access.UserInfo;
 import java.net.http.HttpClient;
 import java.security.KeyStore;
 import java.time.Instant;
@@ -34,6 +39,10 @@ final class CdsTraining {
             ServerPrinter.table(List.of(s), true, now);
             ServerPrinter.describe(s, now);
             TokenPrinter.table(List.of(t), true, now);
+            AccessPrinter.users(List.of(new UserInfo("u", List.of("r"), now, "a")), true, now);
+            AccessPrinter.roles(List.of(new RoleInfo("r", "d", List.of("read:*:*:*"), List.of(), List.of("u"), false, now)),
+                    true, now);
+            AuditPrinter.table(List.of(new AuditEntry("i", 1, now, "u", "0123abcd", "s", "a", "r", "ok", 1L, null)), true);
             Json.json().readValue(Formats.json(List.of(s)), ServerInfo[].class);
             Json.yaml().readValue(Formats.yaml(List.of(t)), TokenInfo[].class);
             LabctlConfig c = LabctlConfig.empty().withContext(new ContextEntry("x", "https://h:1", "u", "a", "b", "c"));

@@ -1,13 +1,17 @@
 package io.labctl.cli;
 
+import io.labctl.cli.cmd.AuthCommand;
+import io.labctl.cli.cmd.BindCommand;
 import io.labctl.cli.cmd.CompletionCommand;
 import io.labctl.cli.cmd.ConfigCommand;
 import io.labctl.cli.cmd.CreateCommand;
 import io.labctl.cli.cmd.DeleteCommand;
 import io.labctl.cli.cmd.DescribeCommand;
 import io.labctl.cli.cmd.GetCommand;
+import io.labctl.cli.cmd.LogsCommand;
 import io.labctl.cli.cmd.PingCommand;
 import io.labctl.cli.cmd.QuickstartCommand;
+import io.labctl.cli.cmd.UnbindCommand;
 import io.labctl.cli.cmd.VersionCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,15 +23,19 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = LabctlCommand.Version.class,
         sortOptions = false,
-        header = "labctl controls the lab platform: servers, join tokens and credentials, through labd.",
+        header = "labctl controls the lab platform through labd: servers, join tokens, users, roles and the audit log.",
         synopsisSubcommandLabel = "COMMAND",
         description = {"", "Examples:",
                 "  labctl quickstart                         # labd + one agent on this machine",
                 "  labctl get servers --env lab -o wide",
                 "  labctl describe server/web-1",
                 "  TOKEN=$(labctl create token --env lab --ttl 1h)",
+                "  labctl create user alice && labctl bind role viewer --user alice",
+                "  labctl auth can-i exec server/web-1",
+                "  labctl logs audit --user alice --since 1h",
                 "  labctl config import ~/alice.labctl.yaml", ""},
         subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, DeleteCommand.class,
+                BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
                 PingCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",

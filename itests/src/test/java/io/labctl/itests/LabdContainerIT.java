@@ -114,7 +114,8 @@ public class LabdContainerIT {
         assertTrue("labd wrote its admin bundle", Files.exists(adminBundle()));
         // the boot features may still be starting when the probe runs
         for (String bsn : new String[] {"io.labctl.protocol", "io.labctl.api", "io.labctl.persistence", "io.labctl.ca",
-                "io.labctl.web", "io.labctl.tokens", "io.labctl.registry", "io.labctl.gateway"}) {
+                "io.labctl.web", "io.labctl.tokens", "io.labctl.registry", "io.labctl.gateway", "io.labctl.rbac",
+                "io.labctl.audit", "io.labctl.shell"}) {
             Instant until = Instant.now().plus(Duration.ofSeconds(60));
             while (Instant.now().isBefore(until) && (bundle(bsn) == null || bundle(bsn).getState() != Bundle.ACTIVE)) {
                 Thread.sleep(100);
@@ -137,6 +138,19 @@ public class LabdContainerIT {
         features.installFeature("labd-tokens", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         awaitStatus(client, "/api/v1/tokens", 200);
         assertEquals("same JVM, same framework", frameworkStarted, context.getBundle(0).getLastModified());
+
+        // access control and audit fail closed: while either is gone every request is refused, and Karaf's own
+        // feature commands (the break-glass path) bring them back; the security log records both
+        for (String guard : new String[] {"labd-rbac", "labd-audit"}) {
+            features.uninstallFeature(guard, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            awaitStatus(client, "/api/v1/servers", 503);
+            assertEquals("health still answers", 200, status(client, "/api/v1/health"));
+            features.installFeature(guard, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            awaitStatus(client, "/api/v1/servers", 200);
+        }
+        String securityLog = Files.readString(Path.of(System.getProperty("karaf.log"), "security.log"));
+        assertTrue(securityLog, securityLog.contains("access control withdrawn"));
+        assertTrue(securityLog, securityLog.contains("audit trail withdrawn"));
     }
 
     private Bundle bundle(String symbolicName) {

@@ -1,19 +1,35 @@
 package io.labctl.cli.cmd;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
+import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.Formats;
 import io.labctl.cli.render.Times;
 import io.labctl.cli.render.TokenPrinter;
 import io.labctl.protocol.Api;
+import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.Durations;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
+import io.labctl.protocol.access.IssuedUser;
+import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.access.RoleInfo;
+import io.labctl.protocol.access.RoleSpec;
+import io.labctl.protocol.access.UserSpec;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -23,21 +39,29 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Create a resource.", "",
                 "Examples:",
-                "  TOKEN=$(labctl create token --env lab --cloud baremetal --role worker --ttl 2h)"},
-        subcommands = {CreateCommand.Token.class})
+                "  TOKEN=$(labctl create token --env lab --cloud baremetal --role worker --ttl 2h)",
+                "  labctl create role lab-operator --allow 'exec:baremetal:lab:*' --deny 'destroy:*:*:*'",
+                "  labctl create user alice --out alice.labctl.yaml"},
+        subcommands = {CreateCommand.Token.class, CreateCommand.Role.class, CreateCommand.User.class})
 public final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: token");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of token, role, user");
+    }
+
+    /** Where 'create user NAME' writes the credential bundle without --out: ./NAME.labctl.yaml. */
+    public static Path defaultBundleFile(String user) {
+        return Path.of(user + ".labctl.yaml");
     }
 
     /** Parses --ttl with the shared duration grammar; "never" means no expiry. */
@@ -133,7 +157,7 @@ public final class CreateCommand implements Callable<Integer> {
                     labels.isEmpty() ? null : labels, server, description);
             IssuedToken issued = client().post(Api.TOKENS, spec, IssuedToken.class);
             if (issued == null || issued.token() == null) {
-                throw io.labctl.cli.CliException.unreachable("labd answered without a token", null);
+                throw CliException.unreachable("labd answered without a token", null);
             }
             if ("json".equals(format)) {
                 print(Formats.json(issued));
@@ -156,6 +180,191 @@ public final class CreateCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "token %s created: %s, %s%s. It is shown only once: store it now.",
                     TokenPrinter.shortId(info.id()), TokenPrinter.type(info), expiry,
                     info.server() == null ? "" : ", only for server " + info.server());
+        }
+    }
+
+    @Command(name = "role", aliases = {"roles"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Create a role from allow and deny rules; bind it to users with 'labctl bind role'.", "",
+                    "A rule is a permission action:cloud:environment:server. The action is one of",
+                    "read, exec, apply, destroy, manage, admin, kubectl, or * (any); the other segments are",
+                    "lower-case names or * (any). admin on a scope implies every action there.",
+                    "A deny rule beats any allow rule. Quote rules with * so the shell leaves them alone.", "",
+                    "Examples:",
+                    "  labctl create role viewer --allow 'read:*:*:*'",
+                    "  labctl create role lab-operator --allow 'exec:baremetal:lab:*' --allow 'read:*:lab:*' \\",
+                    "      --deny 'exec:baremetal:lab:db-1' --description 'runs commands in the lab, not on db-1'",
+                    "  labctl create role prod-admin --allow 'admin:*:prod:*' -o yaml"})
+    static final class Role extends LabdCommand {
+        @Parameters(paramLabel = "NAME", description = "Name of the role (lower-case letters, digits, '.' and '-').")
+        String name;
+
+        @Option(names = "--allow", paramLabel = "PERMISSION", description = "A permission the role grants; repeatable.")
+        List<String> allow = new ArrayList<>();
+
+        @Option(names = "--deny", paramLabel = "PERMISSION", description = "A permission the role takes away; repeatable.")
+        List<String> deny = new ArrayList<>();
+
+        @Option(names = "--description", paramLabel = "TEXT", description = "What the role is for.")
+        String description;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: print the created role.")
+        String output;
+
+        Role(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("json", "yaml"));
+            RoleSpec spec = spec(name, allow, deny, description);
+            RoleInfo created = client().post(Api.ROLES, spec, RoleInfo.class);
+            if ("json".equals(format)) {
+                print(Formats.json(created));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(created));
+            } else {
+                cli.out().println("role/" + (created != null && created.name() != null ? created.name() : name) + " created");
+                cli.out().flush();
+            }
+            return ExitCodes.OK;
+        }
+
+        /** The request, with every rule checked (and written canonically) before labd is asked; usage error otherwise. */
+        RoleSpec spec(String name, List<String> allow, List<String> deny, String description) {
+            try {
+                Names.require("role name", name);
+                if (allow.isEmpty() && deny.isEmpty()) {
+                    throw new IllegalArgumentException("a role needs at least one rule: add --allow PERMISSION"
+                            + " (and/or --deny PERMISSION), e.g. --allow 'read:*:*:*'");
+                }
+                return new RoleSpec(name, description, canonical(allow), canonical(deny));
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+
+        private static List<String> canonical(List<String> rules) {
+            List<String> out = new ArrayList<>();
+            for (String r : rules) {
+                try {
+                    out.add(Permission.parse(r).toString());
+                } catch (IllegalArgumentException e) {
+                    // some messages (an unknown action) do not say which rule they are about
+                    String msg = e.getMessage();
+                    throw new IllegalArgumentException(msg.contains("'" + r + "'") ? msg : "permission '" + r + "': " + msg, e);
+                }
+            }
+            return out;
+        }
+    }
+
+    @Command(name = "user", aliases = {"users"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Create a labctl user and write its credential bundle (server, CA, certificate, key).", "",
+                    "labd makes the key pair and hands it out only this once; labctl writes it owner-only (0600)",
+                    "to --out and never prints it. Give the file to the user over a safe channel; they run",
+                    "'labctl config import FILE'. The new user may do nothing until you bind a role to it.",
+                    "An existing file is never overwritten without --force; it is checked before labd is asked.", "",
+                    "Examples:",
+                    "  labctl create user alice                       # writes ./alice.labctl.yaml",
+                    "  labctl create user bob --out ~/handover/bob.yaml --days 30",
+                    "  labctl create user alice --force && labctl bind role viewer --user alice"})
+    static final class User extends LabdCommand {
+        @Parameters(paramLabel = "NAME", description = "Name of the user (lower-case letters, digits, '.' and '-').")
+        String name;
+
+        @Option(names = "--out", paramLabel = "FILE", description = "Where to write the credential bundle (default: ./NAME.labctl.yaml).")
+        Path out;
+
+        @Option(names = "--days", paramLabel = "N", description = "Lifetime of the user's certificate in days (default: labd's).")
+        Integer days;
+
+        @Option(names = "--force", description = "Overwrite FILE if it exists.")
+        boolean force;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+                description = "json or yaml: print the created user and certificate (never the key).")
+        String output;
+
+        User(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("json", "yaml"));
+            try {
+                Names.require("user name", name);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            if (days != null && days < 1) {
+                throw usage("--days must be at least 1, not " + days);
+            }
+            Path file = out != null ? out : defaultBundleFile(name);
+            checkWritable(file, force);
+            LabdClient labd = client();
+            IssuedUser issued = labd.post(Api.USERS, new UserSpec(name, days), IssuedUser.class);
+            if (issued == null || issued.certificate() == null || issued.privateKey() == null) {
+                throw CliException.unreachable("labd answered without the new user's certificate and key", null);
+            }
+            String user = issued.user() != null && issued.user().name() != null ? issued.user().name() : name;
+            String server = issued.server() != null ? issued.server() : labd.display();
+            CredentialBundle bundle = CredentialBundle.of(server, user, issued.caCertificate(), issued.certificate(),
+                    issued.privateKey());
+            try {
+                bundle.write(file);
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.REFUSED, "user/" + user + " was created, but its credential bundle could"
+                        + " not be written to " + file + " (" + e.getMessage() + "); the key is lost: run 'labctl delete"
+                        + " user/" + user + "' and create the user again", e);
+            }
+            IssuedUser shown = new IssuedUser(issued.user(), issued.server(), issued.caCertificate(), issued.certificate(),
+                    null, issued.certificateExpires());
+            if ("json".equals(format)) {
+                print(Formats.json(shown));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(shown));
+            } else {
+                cli.out().println("user/" + user + " created");
+                cli.out().flush();
+            }
+            cli.err().println("Credentials for " + user + " written to " + file + " (owner-only"
+                    + (issued.certificateExpires() == null ? ""
+                    : "; certificate expires " + Times.stampRelative(issued.certificateExpires(), cli.now())) + ").");
+            cli.err().println("The file holds " + user + "'s private key: hand it over safely, then delete your copy."
+                    + " " + user + " imports it with:");
+            cli.err().println("  labctl config import " + file);
+            if (issued.user() == null || issued.user().roles() == null || issued.user().roles().isEmpty()) {
+                cli.err().println("Until a role is bound (labctl bind role ROLE --user " + user + ") " + user + " may do nothing.");
+            }
+            return ExitCodes.OK;
+        }
+
+        /**
+         * Fails with a usage error, before anything is created in labd, when the bundle could not be written: the
+         * file exists (without --force), is a directory, or its directory cannot be created or written.
+         */
+        void checkWritable(Path file, boolean force) {
+            if (Files.isDirectory(file)) {
+                throw usage(file + " is a directory; give a file name with --out");
+            }
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !force) {
+                throw usage(file + " already exists; add --force to overwrite it, or choose another file with --out");
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            try {
+                Files.createDirectories(dir);
+                // a real probe: isWritable() says yes on read-only mounts and for root
+                Files.delete(Files.createTempFile(dir, ".labctl-probe", ".tmp"));
+            } catch (FileAlreadyExistsException e) {
+                throw usage("cannot write " + file + ": " + e.getFile() + " is not a directory; choose another file with --out");
+            } catch (AccessDeniedException e) {
+                throw usage("cannot write to directory " + dir + ": permission denied; choose another file with --out");
+            } catch (IOException | SecurityException e) {
+                throw usage("cannot write to directory " + dir + " (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose another file with --out");
+            }
         }
     }
 }

@@ -13,17 +13,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Revoke a join token, or delete a server.", "",
+        description = {"Revoke a join token, or delete a server, a user or a role.", "",
                 "Deleting a server makes labd revoke its agent certificate and cut its connection.",
+                "Deleting a user revokes its certificates and removes its role bindings.",
+                "Deleting a role removes it from every user bound to it; builtin roles cannot be deleted.",
                 "Asks for no confirmation.", "",
                 "Examples:",
                 "  labctl delete token/3f9a2c71d0e4        # a unique id prefix of 6+ characters is enough",
                 "  labctl delete server/web-1",
-                "  labctl delete server web-1 web-2"})
+                "  labctl delete server web-1 web-2",
+                "  labctl delete user/alice",
+                "  labctl delete role/lab-operator"})
 public final class DeleteCommand extends LabdCommand {
     private static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f-]{6,36}");
 
-    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "token/ID, server/NAME, or: TYPE NAME...")
+    @Parameters(paramLabel = "RESOURCE", arity = "1..*",
+            description = "token/ID, server/NAME, user/NAME, role/NAME, or: TYPE NAME...")
     List<String> args = new ArrayList<>();
 
     DeleteCommand(Cli cli) {
@@ -34,13 +39,18 @@ public final class DeleteCommand extends LabdCommand {
     public Integer call() {
         List<ResourceRef> refs;
         try {
-            refs = ResourceRef.parse(args, "token, server");
+            refs = ResourceRef.parse(args, "token, server, user, role");
             for (ResourceRef r : refs) {
-                if (r.type().equals("server")) {
-                    Names.require("server name", r.name());
-                } else if (!TOKEN_ID.matcher(r.name()).matches()) {
-                    throw new IllegalArgumentException("token id '" + r.name() + "' is not valid: give the id (or a"
-                            + " unique prefix of at least 6 characters) from 'labctl get tokens'");
+                switch (r.type()) {
+                    case "server" -> Names.require("server name", r.name());
+                    case "user" -> Names.require("user name", r.name());
+                    case "role" -> Names.require("role name", r.name());
+                    default -> {
+                        if (!TOKEN_ID.matcher(r.name()).matches()) {
+                            throw new IllegalArgumentException("token id '" + r.name() + "' is not valid: give the id (or"
+                                    + " a unique prefix of at least 6 characters) from 'labctl get tokens'");
+                        }
+                    }
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -48,12 +58,23 @@ public final class DeleteCommand extends LabdCommand {
         }
         LabdClient client = client();
         for (ResourceRef r : refs) {
-            if (r.type().equals("server")) {
-                client.delete(Api.SERVERS + "/" + r.name(), null);
-                cli.out().println("server/" + r.name() + " deleted");
-            } else {
-                TokenInfo t = client.delete(Api.TOKENS + "/" + r.name(), TokenInfo.class);
-                cli.out().println("token/" + (t != null && t.id() != null ? t.id() : r.name()) + " revoked");
+            switch (r.type()) {
+                case "server" -> {
+                    client.delete(Api.SERVERS + "/" + r.name(), null);
+                    cli.out().println("server/" + r.name() + " deleted");
+                }
+                case "user" -> {
+                    client.delete(Api.USERS + "/" + r.name(), null);
+                    cli.out().println("user/" + r.name() + " deleted");
+                }
+                case "role" -> {
+                    client.delete(Api.ROLES + "/" + r.name(), null);
+                    cli.out().println("role/" + r.name() + " deleted");
+                }
+                default -> {
+                    TokenInfo t = client.delete(Api.TOKENS + "/" + r.name(), TokenInfo.class);
+                    cli.out().println("token/" + (t != null && t.id() != null ? t.id() : r.name()) + " revoked");
+                }
             }
             cli.out().flush();
         }

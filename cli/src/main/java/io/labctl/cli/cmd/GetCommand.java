@@ -3,6 +3,7 @@ package io.labctl.cli.cmd;
 import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
+import io.labctl.cli.render.AccessPrinter;
 import io.labctl.cli.render.Formats;
 import io.labctl.cli.render.ServerPrinter;
 import io.labctl.cli.render.TokenPrinter;
@@ -11,6 +12,9 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.TokenInfo;
+import io.labctl.protocol.access.EffectiveRule;
+import io.labctl.protocol.access.RoleInfo;
+import io.labctl.protocol.access.UserInfo;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -29,15 +33,19 @@ import picocli.CommandLine.Spec;
                 "  labctl get servers",
                 "  labctl get servers --env lab --cloud baremetal -o wide",
                 "  labctl get servers -l 'role=worker,rack!=r9' --label zone=a -o json",
-                "  labctl get tokens -o wide"},
-        subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class})
+                "  labctl get tokens -o wide",
+                "  labctl get users",
+                "  labctl get roles -o wide",
+                "  labctl get permissions -o yaml"},
+        subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class, GetCommand.Users.class, GetCommand.Roles.class,
+                GetCommand.Permissions.class})
 public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions");
     }
 
     /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
@@ -151,6 +159,93 @@ public final class GetCommand implements Callable<Integer> {
             } else {
                 print(TokenPrinter.table(tokens, "wide".equals(format), cli.now()));
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** GET a list, then print it as -o asks, or the table, or "No X found." on stderr. */
+    static <T> void list(LabdCommand cmd, String output, String path, Class<T> item, String what,
+                         java.util.function.BiFunction<List<T>, Boolean, String> table) {
+        String format = cmd.output(output, Set.of("wide", "json", "yaml"));
+        JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, item);
+        List<T> items = cmd.client().get(path, type);
+        if (items == null) {
+            items = List.of();
+        }
+        if ("json".equals(format)) {
+            cmd.print(Formats.json(items));
+        } else if ("yaml".equals(format)) {
+            cmd.print(Formats.yaml(items));
+        } else if (items.isEmpty()) {
+            cmd.cli.err().println("No " + what + " found.");
+        } else {
+            cmd.print(table.apply(items, "wide".equals(format)));
+        }
+    }
+
+    @Command(name = "users", aliases = {"user"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List labctl users and the roles bound to them.", "",
+                    "Examples:",
+                    "  labctl get users",
+                    "  labctl get users -o wide",
+                    "  labctl get users -o json"})
+    static final class Users extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+                description = "wide (adds the creation time), json or yaml (default: a table).")
+        String output;
+
+        Users(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            list(this, output, Api.USERS, UserInfo.class, "users", (users, wide) -> AccessPrinter.users(users, wide, cli.now()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "roles", aliases = {"role"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List roles: their allow and deny rules and the users bound to them.", "",
+                    "A rule is a permission action:cloud:environment:server, each segment a name or *.",
+                    "A deny rule beats any allow rule; builtin roles cannot be deleted.", "",
+                    "Examples:",
+                    "  labctl get roles",
+                    "  labctl get roles -o wide",
+                    "  labctl get roles -o yaml"})
+    static final class Roles extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
+                description = "wide (adds the description), json or yaml (default: a table).")
+        String output;
+
+        Roles(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            list(this, output, Api.ROLES, RoleInfo.class, "roles", (roles, wide) -> AccessPrinter.roles(roles, wide, cli.now()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "permissions", aliases = {"permission", "perms"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List every rule of every role: the role, allow or deny, and the permission.", "",
+                    "Examples:",
+                    "  labctl get permissions",
+                    "  labctl get permissions -o json"})
+    static final class Permissions extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Permissions(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            list(this, output, Api.PERMISSIONS, EffectiveRule.class, "permissions",
+                    (rules, wide) -> AccessPrinter.permissions(rules));
             return ExitCodes.OK;
         }
     }

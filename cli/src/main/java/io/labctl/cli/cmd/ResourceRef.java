@@ -9,7 +9,9 @@ import java.util.Map;
 record ResourceRef(String type, String name) {
     private static final Map<String, String> TYPES = Map.of(
             "server", "server", "servers", "server", "srv", "server",
-            "token", "token", "tokens", "token");
+            "token", "token", "tokens", "token",
+            "user", "user", "users", "user",
+            "role", "role", "roles", "role");
 
     @Override
     public String toString() {
@@ -55,7 +57,7 @@ record ResourceRef(String type, String name) {
 
     private static String type(String t, String allowedTypes) {
         String type = TYPES.get(t.toLowerCase(Locale.ROOT));
-        if (type == null || !allowedTypes.contains(type)) {
+        if (type == null || !List.of(allowedTypes.split(",\\s*")).contains(type)) {
             throw new IllegalArgumentException("unknown resource type '" + t + "'; use one of: " + allowedTypes);
         }
         return type;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labctl.cli.CliException;
 import io.labctl.cli.config.ContextEntry;
+import io.labctl.protocol.Api;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.Json;
 import java.io.IOException;
@@ -18,8 +19,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -34,6 +37,8 @@ public final class LabdClient {
     public static final int MAX_RESPONSE_BYTES = 16 << 20;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    /** One id per labctl process, so labd's audit log can group the rows of one invocation. */
+    private static final String SESSION_ID = newSessionId();
 
     private final URI base;
     private final HttpClient http;
@@ -84,6 +89,18 @@ public final class LabdClient {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
+    /** The session id every request of this process carries in {@link Api#SESSION_HEADER}. */
+    public static String sessionId() {
+        return SESSION_ID;
+    }
+
+    /** 8 lower-case hex characters: enough that one user's invocations on one day practically never collide. */
+    static String newSessionId() {
+        byte[] b = new byte[4];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
     public <T> T get(String path, Class<T> type) {
         return send(request(path).GET(), Json.json().constructType(type));
     }
@@ -103,6 +120,12 @@ public final class LabdClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)), Json.json().constructType(type));
     }
 
+    /** PUT without a body (bindings); returns the decoded body, or null when labd answers 204. */
+    public <T> T put(String path, Class<T> type) {
+        return send(request(path).PUT(HttpRequest.BodyPublishers.noBody()),
+                type == null ? null : Json.json().constructType(type));
+    }
+
     /** DELETE; returns the decoded body, or null when labd answers 204. */
     public <T> T delete(String path, Class<T> type) {
         return send(request(path).DELETE(), type == null ? null : Json.json().constructType(type));
@@ -112,7 +135,8 @@ public final class LabdClient {
         return HttpRequest.newBuilder(base.resolve(path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
-                .header("User-Agent", "labctl");
+                .header("User-Agent", "labctl")
+                .header(Api.SESSION_HEADER, SESSION_ID);
     }
 
     private <T> T send(HttpRequest.Builder builder, JavaType type) {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.labctl.protocol.Api;
 import io.labctl.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +22,8 @@ import javax.net.ssl.SSLParameters;
  * from {@link TestPki}'s CA, answers canned responses per "METHOD /path", and records what it was asked.
  */
 public final class TestLabd implements AutoCloseable {
-    public record Recorded(String method, String path, String query, String body) {}
+    /** One request as labd saw it; session is the value of the session header (null if absent). */
+    public record Recorded(String method, String path, String query, String body, String session) {}
 
     public record Canned(int status, String body) {}
 
@@ -71,7 +73,8 @@ public final class TestLabd implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String path = ex.getRequestURI().getPath();
-        requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(), body));
+        requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(), body,
+                ex.getRequestHeaders().getFirst(Api.SESSION_HEADER)));
         Canned c = routes.get(ex.getRequestMethod() + " " + path);
         if (c == null) {
             c = new Canned(404, "{\"code\":\"not_found\",\"message\":\"no route " + path + " in the test server\",\"requestId\":\"t\"}");

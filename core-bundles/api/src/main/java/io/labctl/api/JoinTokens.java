@@ -4,6 +4,8 @@ import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.JoinTokenString;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,7 +18,27 @@ public interface JoinTokens {
 
     IssuedToken create(TokenSpec spec, String createdBy);
 
+    /**
+     * What a token reaches, for access decisions: the servers that may enrol with it. An unset cloud or environment
+     * stands for servers without one (which only {@code *} rules reach); no server name means any server there.
+     */
+    static Permission scope(Action action, String cloud, String environment, String server) {
+        return Permission.on(action, blankToNull(cloud), blankToNull(environment),
+                server == null || server.isBlank() ? Permission.ANY : server.strip());
+    }
+
+    static Permission scope(Action action, TokenInfo token) {
+        return scope(action, token.cloud(), token.environment(), token.server());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
     List<TokenInfo> list();
+
+    /** Finds a token by id or unique id prefix (at least 6 characters); 404 or 400 (ambiguous) otherwise. */
+    TokenInfo find(String idOrPrefix);
 
     /** Revokes by id or unique id prefix (at least 6 characters). */
     TokenInfo revoke(String idOrPrefix);

@@ -8,6 +8,15 @@ public final class Api {
     public static final String RENEW = ROOT + "/agent/renew";
     public static final String SERVERS = ROOT + "/servers";
     public static final String TOKENS = ROOT + "/tokens";
+    public static final String USERS = ROOT + "/users";
+    public static final String ROLES = ROOT + "/roles";
+    public static final String PERMISSIONS = ROOT + "/permissions";
+    public static final String CAN_I = ROOT + "/auth/can-i";
+    public static final String WHOAMI = ROOT + "/auth/whoami";
+    public static final String AUDIT = ROOT + "/audit";
+    public static final String AUDIT_VERIFY = ROOT + "/audit/verify";
+    /** Header the CLI sends with one id per invocation: the audit log groups a session's rows by it. */
+    public static final String SESSION_HEADER = "X-Labctl-Session";
     public static final String AGENT_SOCKET = "/ws/agent";
     /** Largest request body labd reads, in bytes. */
     public static final int MAX_BODY_BYTES = 1 << 20;

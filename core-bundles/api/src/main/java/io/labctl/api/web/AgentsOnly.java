@@ -8,4 +8,7 @@ import java.lang.annotation.Target;
 /** Marks a resource method that only agent certificates may call (certificate renewal); users are refused. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
-public @interface AgentsOnly {}
+public @interface AgentsOnly {
+    /** The audit log's name for what the route does. */
+    String verb();
+}

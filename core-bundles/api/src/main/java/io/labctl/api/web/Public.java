@@ -11,4 +11,7 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
-public @interface Public {}
+public @interface Public {
+    /** The audit log's name for what the route does; empty for routes not worth a row (the health check). */
+    String verb() default "";
+}

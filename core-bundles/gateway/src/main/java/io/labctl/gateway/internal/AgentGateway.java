@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The agents' WebSocket endpoint (/ws/agent): one connection per agent, checked against revocation continuously,
  * so deleting a server or revoking its certificate cuts it within a second.
  */
-@Component(service = {SocketEndpoint.class, AgentChannels.class}, property = SocketEndpoint.PATH_PROPERTY + "=/agent",
+@Component(service = {SocketEndpoint.class, AgentChannels.class}, property = {SocketEndpoint.PATH_PROPERTY + "=/agent",
+        SocketEndpoint.AUDIENCE_PROPERTY + "=" + SocketEndpoint.AGENTS},
         configurationPid = "io.labctl.gateway", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = GatewayConfig.class)
 public class AgentGateway implements SocketEndpoint, AgentChannels {

@@ -3,7 +3,9 @@ package io.labctl.gateway.internal;
 import io.labctl.api.AgentChannels;
 import io.labctl.api.ApiException;
 import io.labctl.api.ServerRegistry;
+import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
+import io.labctl.protocol.access.Action;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.PingResult;
 import jakarta.ws.rs.POST;
@@ -40,6 +42,7 @@ public class PingResource {
     }
 
     @POST
+    @Requires(value = Action.READ, verb = "server.ping", server = "name")
     public PingResult ping(@PathParam("name") String name) {
         if (registry.find(name).isEmpty()) {
             throw ApiException.notFound("server-not-found", "no server named " + name + "; see 'labctl get servers'");

@@ -55,7 +55,7 @@ public class DatabaseService implements Database {
         if (url.isEmpty()) {
             String dir = config.dataDir().isBlank()
                     ? System.getProperty("karaf.data", "data") + "/postgresql" : config.dataDir();
-            started = EmbeddedDatabase.start(Path.of(dir), config.embeddedPort());
+            started = EmbeddedDatabase.start(Path.of(dir), config.embeddedPort(), config.embeddedDurable());
             url = started.jdbcUrl();
             user = "postgres";
             password = null;

@@ -21,7 +21,7 @@ final class EmbeddedDatabase implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedDatabase start(Path dataRoot, int port) throws IOException {
+    static EmbeddedDatabase start(Path dataRoot, int port, boolean durable) throws IOException {
         Path data = dataRoot.resolve("data");
         Path binaries = dataRoot.resolve("bin");
         Files.createDirectories(data);
@@ -34,6 +34,10 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .setOverrideWorkingDirectory(binaries.toFile())
                 .setPort(port)
                 .setServerConfig("listen_addresses", "127.0.0.1")
+                // the embedding library turns durability off by default (it is made for tests): labd's state is not
+                .setServerConfig("fsync", durable ? "on" : "off")
+                .setServerConfig("synchronous_commit", durable ? "on" : "off")
+                .setServerConfig("full_page_writes", durable ? "on" : "off")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
         LOG.info("embedded PostgreSQL up on 127.0.0.1:{} with data in {} ({} ms)", port, data, (System.nanoTime() - t0) / 1_000_000);

@@ -25,6 +25,10 @@ public @interface PersistenceConfig {
     @AttributeDefinition(description = "Data directory of the embedded PostgreSQL; default ${karaf.data}/postgresql")
     String dataDir() default "";
 
+    @AttributeDefinition(description = "The embedded PostgreSQL flushes every commit to disk (fsync, synchronous "
+            + "commit): a commit labd reported, an audit row included, survives a power cut. Tests turn it off for speed.")
+    boolean embeddedDurable() default true;
+
     @AttributeDefinition(description = "Largest number of pooled connections")
     int poolSize() default 10;
 }

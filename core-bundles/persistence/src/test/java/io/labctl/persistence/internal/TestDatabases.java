@@ -16,7 +16,7 @@ public final class TestDatabases {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        return new DatabaseService(config(Map.of("dataDir", dataDir.toString(), "embeddedPort", port)));
+        return new DatabaseService(config(Map.of("dataDir", dataDir.toString(), "embeddedPort", port, "embeddedDurable", false)));
     }
 
     public static void stop(Database db) throws IOException {

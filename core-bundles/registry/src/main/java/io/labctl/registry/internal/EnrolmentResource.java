@@ -62,7 +62,7 @@ public class EnrolmentResource {
 
     @POST
     @Path("enrol")
-    @Public
+    @Public(verb = "agent.enrol")
     public EnrolResponse enrol(EnrolRequest request) {
         if (request == null || request.name() == null || request.csr() == null || request.token() == null) {
             throw ApiException.badRequest("invalid-enrolment", "an enrolment needs token, name and csr");
@@ -93,7 +93,7 @@ public class EnrolmentResource {
 
     @POST
     @Path("agent/renew")
-    @AgentsOnly
+    @AgentsOnly(verb = "agent.renew")
     public EnrolResponse renew(RenewRequest request, @Context SecurityContext caller) {
         if (request == null || request.csr() == null) {
             throw ApiException.badRequest("invalid-renewal", "a renewal needs a csr");

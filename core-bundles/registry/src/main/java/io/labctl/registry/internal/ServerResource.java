@@ -4,7 +4,11 @@ import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
+import io.labctl.api.web.Caller;
+import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import jakarta.ws.rs.DELETE;
@@ -13,8 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -34,25 +40,32 @@ public class ServerResource {
         this.ca = ca;
     }
 
+    /** Lists only the servers the caller may read, as Teleport does: the rest are not there for them. */
     @GET
-    public List<ServerInfo> list(@QueryParam("selector") String selector) {
+    @Requires(value = Action.READ, verb = "server.list", perItem = true)
+    public List<ServerInfo> list(@QueryParam("selector") String selector, @Context SecurityContext security) {
+        Caller caller = Caller.of(security.getUserPrincipal());
         Selector s;
         try {
             s = Selector.parse(selector);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-selector", e.getMessage());
         }
-        return registry.list(s);
+        return registry.list(s).stream()
+                .filter(server -> caller.may(Permission.on(Action.READ, server.cloud(), server.environment(), server.name())))
+                .toList();
     }
 
     @GET
     @Path("{name}")
+    @Requires(value = Action.READ, verb = "server.get", server = "name")
     public ServerInfo get(@PathParam("name") String name) {
         return registry.find(name).orElseThrow(() -> notFound(name));
     }
 
     @DELETE
     @Path("{name}")
+    @Requires(value = Action.MANAGE, verb = "server.delete", server = "name")
     public Response delete(@PathParam("name") String name) {
         if (registry.find(name).isEmpty()) {
             throw notFound(name);

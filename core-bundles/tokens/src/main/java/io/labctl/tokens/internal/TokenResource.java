@@ -2,10 +2,13 @@ package io.labctl.tokens.internal;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.JoinTokens;
+import io.labctl.api.web.Caller;
+import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
+import io.labctl.protocol.access.Action;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,7 +25,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** /api/v1/tokens: create, list and revoke join tokens. */
+/**
+ * /api/v1/tokens: create, list and revoke join tokens. A token's scope is what the servers that enrol with it get:
+ * its cloud, environment and server name. Minting or revoking one needs manage there; listing needs read. A scope
+ * a token leaves open (no cloud, say) stands for servers without one, which only {@code *} rules reach.
+ */
 @Component(service = Object.class, property = RestResource.PROPERTY + "=true")
 @Path("v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,22 +43,31 @@ public class TokenResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response create(TokenSpec spec, @Context SecurityContext caller) {
+    @Requires(value = Action.MANAGE, verb = "token.create", perItem = true)
+    public Response create(TokenSpec spec, @Context SecurityContext security) {
         if (spec == null) {
             throw ApiException.badRequest("missing-body", "send a JSON token specification");
         }
-        IssuedToken issued = tokens.create(spec, caller.getUserPrincipal().getName());
+        Caller caller = Caller.of(security.getUserPrincipal());
+        caller.require(JoinTokens.scope(Action.MANAGE, spec.cloud(), spec.environment(), spec.server()));
+        IssuedToken issued = tokens.create(spec, caller.identity().name());
         return Response.status(Response.Status.CREATED).entity(issued).build();
     }
 
     @GET
-    public List<TokenInfo> list() {
-        return tokens.list();
+    @Requires(value = Action.READ, verb = "token.list", perItem = true)
+    public List<TokenInfo> list(@Context SecurityContext security) {
+        Caller caller = Caller.of(security.getUserPrincipal());
+        return tokens.list().stream().filter(t -> caller.may(JoinTokens.scope(Action.READ, t))).toList();
     }
 
     @DELETE
     @Path("{id}")
-    public TokenInfo revoke(@PathParam("id") String id) {
+    @Requires(value = Action.MANAGE, verb = "token.revoke", perItem = true)
+    public TokenInfo revoke(@PathParam("id") String id, @Context SecurityContext security) {
+        Caller caller = Caller.of(security.getUserPrincipal());
+        caller.require(JoinTokens.scope(Action.MANAGE, tokens.find(id)));
         return tokens.revoke(id);
     }
+
 }

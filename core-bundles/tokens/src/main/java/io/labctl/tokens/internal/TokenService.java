@@ -87,22 +87,32 @@ public class TokenService implements JoinTokens {
     }
 
     @Override
+    public TokenInfo find(String idOrPrefix) {
+        return info(sessions.mapper(TokenMapper.class, m -> byIdOrPrefix(m, idOrPrefix)));
+    }
+
+    @Override
     public TokenInfo revoke(String idOrPrefix) {
+        return database.transaction(() -> sessions.mapper(TokenMapper.class, m -> {
+            TokenRow row = byIdOrPrefix(m, idOrPrefix);
+            m.revoke(row.id);
+            return info(m.byId(row.id));
+        }));
+    }
+
+    private static TokenRow byIdOrPrefix(TokenMapper m, String idOrPrefix) {
         String prefix = idOrPrefix == null ? "" : idOrPrefix.strip().replace("-", "").toLowerCase();
         if (!prefix.matches("[0-9a-f]{6,32}")) {
             throw ApiException.badRequest("invalid-token-id", "'" + idOrPrefix + "' is not a token id; use at least 6 hex digits of an ID from 'labctl get tokens'");
         }
-        return database.transaction(() -> sessions.mapper(TokenMapper.class, m -> {
-            List<TokenRow> rows = m.byPrefix(prefix + "%");
-            if (rows.isEmpty()) {
-                throw ApiException.notFound("token-not-found", "no join token with id " + idOrPrefix + "; see 'labctl get tokens'");
-            }
-            if (rows.size() > 1) {
-                throw ApiException.badRequest("ambiguous-token-id", "more than one token id starts with " + idOrPrefix + "; give more digits");
-            }
-            m.revoke(rows.get(0).id);
-            return info(m.byId(rows.get(0).id));
-        }));
+        List<TokenRow> rows = m.byPrefix(prefix + "%");
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("token-not-found", "no join token with id " + idOrPrefix + "; see 'labctl get tokens'");
+        }
+        if (rows.size() > 1) {
+            throw ApiException.badRequest("ambiguous-token-id", "more than one token id starts with " + idOrPrefix + "; give more digits");
+        }
+        return rows.get(0);
     }
 
     @Override

@@ -55,7 +55,7 @@ final class ExceptionMappers {
             }
             int status = original.getStatus();
             if ((status == 404 || status == 405) && request != null
-                    && request.getAttribute(AuthenticationFilter.CERTIFICATES_PROPERTY) == null) {
+                    && request.getAttribute(EnforcementPoint.CERTIFICATES_PROPERTY) == null) {
                 // without a client certificate every route is refused alike, so routes cannot be probed anonymously
                 PeerVerifier.Refusal refusal = PeerVerifier.Refusal.NO_CERTIFICATE;
                 return Errors.response(401, refusal.code, refusal.message, requestId());

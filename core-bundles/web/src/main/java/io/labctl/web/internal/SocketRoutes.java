@@ -70,6 +70,11 @@ final class SocketRoutes implements WebSocketCreator {
                     + " (is the capability that serves it installed?)", requestId);
         }
         var peer = ((PeerVerifier.Accepted) outcome).principal();
+        // every endpoint served today is for agents (WebServer refuses any other audience)
+        if (peer.identity().kind() != io.labctl.api.Identity.Kind.AGENT) {
+            return refuse(response, callback, 403, "agents_only", "/ws" + path + " is for lab-agent certificates only; "
+                    + peer.identity() + " cannot connect", requestId);
+        }
         SocketBridge bridge = new SocketBridge(remoteAddress);
         SocketListener listener;
         try {

@@ -1,5 +1,7 @@
 package io.labctl.web.internal;
 
+import io.labctl.api.AccessControl;
+import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.SocketEndpoint;
@@ -91,6 +93,7 @@ public final class WebServer {
     private final PeerVerifier verifier;
     private final SocketRoutes socketRoutes;
     private final HealthResource health;
+    private final Guards guards = new Guards();
     private final List<Object> resources = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "labd-web-maintenance");
@@ -218,6 +221,32 @@ public final class WebServer {
         scheduleReload();
     }
 
+    // ---- the guards: optional and dynamic, so that without them requests are refused rather than labd stopping
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeAccessControl")
+    void setAccessControl(AccessControl access) {
+        guards.access(access);
+    }
+
+    void removeAccessControl(AccessControl access) {
+        if (guards.access() == access) {
+            guards.access(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeAuditTrail")
+    void setAuditTrail(AuditTrail audit) {
+        guards.audit(audit);
+    }
+
+    void removeAuditTrail(AuditTrail audit) {
+        if (guards.audit() == audit) {
+            guards.audit(null);
+        }
+    }
+
     // ---- WebSocket whiteboard
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -228,6 +257,12 @@ public final class WebServer {
         if (path == null) {
             LOG.warn("socket endpoint {} has no {} property; it is not served", endpoint.getClass().getName(),
                     SocketEndpoint.PATH_PROPERTY);
+            return;
+        }
+        if (!SocketEndpoint.AGENTS.equals(properties.get(SocketEndpoint.AUDIENCE_PROPERTY))) {
+            // user-facing sockets need a per-stream permission declaration first; until then none is served
+            LOG.error("socket endpoint {} declares no {}={}; it is not served", endpoint.getClass().getName(),
+                    SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS);
             return;
         }
         socketRoutes.add(SocketRoutes.normalise(path), endpoint);
@@ -273,13 +308,27 @@ public final class WebServer {
         // errors without a body must not fall through to the servlet container's HTML error page
         app.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         app.register(new JsonBodyProvider(Api.MAX_BODY_BYTES));
-        app.register(new AuthenticationFilter(verifier));
+        app.register(new EnforcementPoint(verifier, guards));
+        // Jersey looks invocation handlers up by contract, so the wrapper is bound, not registered as a provider
+        app.register(new org.glassfish.jersey.internal.inject.AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(new AuditedInvocation()).to(
+                        org.glassfish.jersey.server.spi.internal.ResourceMethodInvocationHandlerProvider.class);
+            }
+        });
         for (Object mapper : ExceptionMappers.all()) {
             app.register(mapper);
         }
         app.register(health);
         for (Object resource : resources) {
-            app.register(resource);
+            List<String> problems = Declaration.problems(resource.getClass());
+            if (problems.isEmpty()) {
+                app.register(resource);
+            } else {
+                LOG.error("REST resource {} is not served: every route must declare who may call it: {}",
+                        resource.getClass().getName(), problems);
+            }
         }
         return app;
     }

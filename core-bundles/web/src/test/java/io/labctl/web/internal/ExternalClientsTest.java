@@ -39,6 +39,8 @@ class ExternalClientsTest {
     static void start() throws Exception {
         ca = new TestCertificateAuthority("labctl test CA");
         server = new WebServer(ca, WebServerTest.config(Map.of("host", "127.0.0.1", "port", 0)), null, "ext-test");
+        server.setAccessControl(new TestAccessControl());
+        server.setAuditTrail(new RecordingAuditTrail());
         server.addResource(new TestRoutes());
         server.awaitReloads();
         caPem = Files.writeString(dir.resolve("ca.pem"), Pem.certificate(ca.caCertificate()));

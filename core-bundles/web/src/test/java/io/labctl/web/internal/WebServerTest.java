@@ -18,6 +18,7 @@ import io.labctl.protocol.Api;
 import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Pem;
+import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.channel.Frame;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +66,9 @@ class WebServerTest {
     WebServer server;
     String base;
     RecordingSocketEndpoint echo;
+    TestAccessControl access;
+    RecordingAuditTrail audit;
+    TestRoutes routes;
     KeyPairCertificate admin;
     HttpClient adminClient;
     HttpClient anonymous;
@@ -83,9 +88,15 @@ class WebServerTest {
     void start() throws Exception {
         ca = new TestCertificateAuthority("labctl test CA");
         server = new WebServer(ca, config(Map.of("host", "127.0.0.1", "port", 0)), etc, "9.9.9-test");
-        server.addResource(new TestRoutes());
+        access = new TestAccessControl();
+        audit = new RecordingAuditTrail();
+        server.setAccessControl(access);
+        server.setAuditTrail(audit);
+        routes = new TestRoutes();
+        server.addResource(routes);
         echo = new RecordingSocketEndpoint();
-        server.addSocketEndpoint(echo, Map.of(SocketEndpoint.PATH_PROPERTY, "/echo"));
+        server.addSocketEndpoint(echo, Map.of(SocketEndpoint.PATH_PROPERTY, "/echo",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS));
         server.awaitReloads();
         base = "https://localhost:" + server.port();
 
@@ -114,6 +125,10 @@ class WebServerTest {
             throws IOException, InterruptedException {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(WAIT_SECONDS))
                 .header("Content-Type", "application/json").POST(body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpClient agentClient() {
+        return TestClients.client(ca.caCertificate(), issue(Identity.Kind.AGENT, "node-" + System.nanoTime()));
     }
 
     KeyPairCertificate issue(Identity.Kind kind, String name) {
@@ -210,9 +225,120 @@ class WebServerTest {
     }
 
     @Test
-    void nonAdminUsersAreRefusedUntilRbacLands() throws Exception {
+    void aUserWithoutTheDeclaredPermissionIs403AndTheDenialIsAudited() throws Exception {
         HttpClient alice = TestClients.client(ca.caCertificate(), issue(Identity.Kind.USER, "alice"));
-        assertError(get(alice, "/api/v1/test/whoami"), 403, "forbidden");
+        access.allows.put("alice", List.of(Permission.parse("read:*:*:*")));
+        JsonNode error = assertError(post(alice, "/api/v1/test/echo",
+                HttpRequest.BodyPublishers.ofString("{\"text\":\"x\",\"number\":1}")), 403, "forbidden");
+        assertTrue(error.path("message").asText().contains("manage"), error.toString());
+        RecordingAuditTrail.Row row = audit.last();
+        assertEquals("alice", row.event().user());
+        assertEquals("test.echo", row.event().action());
+        assertEquals("denied", row.result());
+        assertEquals("/v1/test/echo", row.event().resource());
+    }
+
+    @Test
+    void serverScopedRoutesAreDecidedOnTheServersRecord() throws Exception {
+        HttpClient bob = TestClients.client(ca.caCertificate(), issue(Identity.Kind.USER, "bob"));
+        access.allows.put("bob", List.of(Permission.parse("exec:lab:test:web-1")));
+        assertEquals(200, get(bob, "/api/v1/test/servers/web-1").statusCode());
+        assertError(get(bob, "/api/v1/test/servers/web-2"), 403, "forbidden");
+    }
+
+    @Test
+    void perItemRoutesAdmitWhoeverHoldsTheActionSomewhereAndCheckEachItem() throws Exception {
+        HttpClient carol = TestClients.client(ca.caCertificate(), issue(Identity.Kind.USER, "carol"));
+        access.allows.put("carol", List.of(Permission.parse("read:lab:test:a")));
+        HttpResponse<String> ok = get(carol, "/api/v1/test/items");
+        assertEquals(200, ok.statusCode(), ok.body());
+        JsonNode items = Json.json().readTree(ok.body());
+        assertTrue(items.path("a").asBoolean());
+        assertFalse(items.path("b").asBoolean());
+        HttpClient dave = TestClients.client(ca.caCertificate(), issue(Identity.Kind.USER, "dave"));
+        assertError(get(dave, "/api/v1/test/items"), 403, "forbidden");
+    }
+
+    @Test
+    void admittedRequestsAreAuditedWithTheirOutcomeAndSession() throws Exception {
+        HttpResponse<String> ok = adminClient.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/test/whoami"))
+                .header(Api.SESSION_HEADER, "1a2b3c4d").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode());
+        assertEquals("1a2b3c4d", Json.json().readTree(ok.body()).path("session").asText());
+        RecordingAuditTrail.Row row = audit.last();
+        assertEquals("admin", row.event().user());
+        assertEquals("1a2b3c4d", row.event().sessionId());
+        assertEquals("127.0.0.1", row.event().source());
+        assertEquals("ok", row.result());
+
+        assertError(get(adminClient, "/api/v1/test/conflict"), 409, "thing_busy");
+        assertEquals("failed", audit.last().result());
+        assertTrue(audit.last().error().contains("busy"));
+        int before = audit.rows.size();
+        assertEquals(200, get(anonymous, Api.HEALTH).statusCode());
+        assertEquals(before, audit.rows.size(), "the health check is not audited");
+    }
+
+    @Test
+    void whenTheAuditRowCannotBeWrittenTheRequestFailsAndAChangeIsUndone() throws Exception {
+        audit.failing = true;
+        try {
+            assertError(get(adminClient, "/api/v1/test/whoami"), 503, "audit-unavailable");
+            int ran = routes.changes.get();
+            assertError(post(adminClient, "/api/v1/test/echo",
+                    HttpRequest.BodyPublishers.ofString("{\"text\":\"x\",\"number\":1}")), 503, "audit-unavailable");
+            assertEquals(ran + 1, routes.changes.get(), "the handler ran inside the transaction");
+            assertTrue(audit.lastChangeRolledBack, "and its transaction failed with the audit row");
+        } finally {
+            audit.failing = false;
+        }
+    }
+
+    @Test
+    void withoutAccessControlOrAuditEveryRequestIsRefused() throws Exception {
+        server.removeAccessControl(access);
+        try {
+            assertError(get(adminClient, "/api/v1/test/whoami"), 503, "access-control-unavailable");
+            assertEquals(200, get(anonymous, Api.HEALTH).statusCode(), "health still answers");
+        } finally {
+            server.setAccessControl(access);
+        }
+        server.removeAuditTrail(audit);
+        try {
+            assertError(get(adminClient, "/api/v1/test/whoami"), 503, "audit-unavailable");
+            HttpClient agent = TestClients.client(ca.caCertificate(), issue(Identity.Kind.AGENT, "node-2"));
+            assertError(get(agent, "/api/v1/test/agent"), 503, "audit-unavailable");
+        } finally {
+            server.setAuditTrail(audit);
+        }
+        assertEquals(200, get(adminClient, "/api/v1/test/whoami").statusCode(), "back once both are there");
+    }
+
+    @Test
+    void aResourceWithAnUndeclaredRouteIsNotServedAtAll() throws Exception {
+        assertFalse(Declaration.problems(TestRoutes.Forgetful.class).isEmpty());
+        assertTrue(Declaration.problems(TestRoutes.class).isEmpty(), Declaration.problems(TestRoutes.class).toString());
+        Object forgetful = new TestRoutes.Forgetful();
+        server.addResource(forgetful);
+        server.awaitReloads();
+        try {
+            assertError(get(adminClient, "/api/v1/forgetful"), 404, "not_found");
+            assertError(get(adminClient, "/api/v1/forgetful/open"), 404, "not_found");
+        } finally {
+            server.removeResource(forgetful);
+            server.awaitReloads();
+        }
+    }
+
+    @Test
+    void socketEndpointsWithoutADeclaredAudienceAreNotServed() throws Exception {
+        RecordingSocketEndpoint undeclared = new RecordingSocketEndpoint();
+        server.addSocketEndpoint(undeclared, Map.of(SocketEndpoint.PATH_PROPERTY, "/undeclared"));
+        HttpClient agent = TestClients.client(ca.caCertificate(), issue(Identity.Kind.AGENT, "node-3"));
+        CompletionException e = assertThrows(CompletionException.class, () -> agent.newWebSocketBuilder()
+                .buildAsync(URI.create("wss://localhost:" + server.port() + "/ws/undeclared"), new ClientListener()).join());
+        assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException, e.toString());
+        assertEquals(404, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
     }
 
     @Test
@@ -223,6 +349,9 @@ class WebServerTest {
         assertTrue(ca.revoke(revoked.certificate().getSerialNumber(), "test"));
         JsonNode error = assertError(get(client, "/api/v1/test/whoami"), 401, "certificate_revoked");
         assertTrue(error.path("message").asText().contains("revoked"));
+        RecordingAuditTrail.Row row = audit.last();
+        assertEquals("denied", row.result(), "a refused certificate is an attempt on record");
+        assertEquals("unverified:user/admin", row.event().user());
     }
 
     @Test
@@ -410,7 +539,8 @@ class WebServerTest {
     @Test
     void socketEndpointReceivesBinaryFramesFromAVerifiedPeer() throws Exception {
         RecordingSocketEndpoint frames = new RecordingSocketEndpoint();
-        server.addSocketEndpoint(frames, Map.of(SocketEndpoint.PATH_PROPERTY, "/frames"));
+        server.addSocketEndpoint(frames, Map.of(SocketEndpoint.PATH_PROPERTY, "/frames",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS));
         KeyPairCertificate agentKey = issue(Identity.Kind.AGENT, "node-ws");
         ClientListener listener = new ClientListener();
         WebSocket socket = connect(TestClients.client(ca.caCertificate(), agentKey), "/frames", listener);
@@ -438,9 +568,11 @@ class WebServerTest {
     @Test
     void oversizedBinaryMessageClosesWith1009() throws Exception {
         RecordingSocketEndpoint endpoint = new RecordingSocketEndpoint();
-        server.addSocketEndpoint(endpoint, Map.of(SocketEndpoint.PATH_PROPERTY, "/oversized"));
+        server.addSocketEndpoint(endpoint, Map.of(SocketEndpoint.PATH_PROPERTY, "/oversized",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS));
         ClientListener listener = new ClientListener();
-        WebSocket socket = connect(adminClient, "/oversized", listener);
+        WebSocket socket = connect(TestClients.client(ca.caCertificate(), issue(Identity.Kind.AGENT, "node-big")),
+                "/oversized", listener);
         socket.sendBinary(ByteBuffer.allocate(Frame.MAX_FRAME + 1), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertEquals(1009, listener.closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS));
         assertEquals(1009, endpoint.closeCodes.poll(WAIT_SECONDS, TimeUnit.SECONDS), "the endpoint learns why");
@@ -451,6 +583,12 @@ class WebServerTest {
     void socketUpgradeWithoutACertificateIs401() {
         Exception e = assertThrows(Exception.class, () -> connect(anonymous, "/echo", new ClientListener()));
         assertEquals(401, handshakeStatus(e));
+    }
+
+    @Test
+    void usersCannotOpenAgentSockets() {
+        Exception e = assertThrows(Exception.class, () -> connect(adminClient, "/echo", new ClientListener()));
+        assertEquals(403, handshakeStatus(e));
     }
 
     @Test
@@ -479,9 +617,10 @@ class WebServerTest {
     @Test
     void endpointThatRefusesIs403() {
         SocketEndpoint refusing = (peer, connection) -> null;
-        server.addSocketEndpoint(refusing, Map.of(SocketEndpoint.PATH_PROPERTY, "refusing"));
+        server.addSocketEndpoint(refusing, Map.of(SocketEndpoint.PATH_PROPERTY, "refusing",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS));
         try {
-            Exception e = assertThrows(Exception.class, () -> connect(adminClient, "/refusing", new ClientListener()));
+            Exception e = assertThrows(Exception.class, () -> connect(agentClient(), "/refusing", new ClientListener()));
             assertEquals(403, handshakeStatus(e));
         } finally {
             server.removeSocketEndpoint(refusing, Map.of());
@@ -491,14 +630,16 @@ class WebServerTest {
     @Test
     void removingAnEndpointStopsNewUpgradesButKeepsOpenConnections() throws Exception {
         RecordingSocketEndpoint temporary = new RecordingSocketEndpoint();
-        Map<String, Object> properties = new HashMap<>(Map.of(SocketEndpoint.PATH_PROPERTY, "/temporary"));
+        Map<String, Object> properties = new HashMap<>(Map.of(SocketEndpoint.PATH_PROPERTY, "/temporary",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS));
         server.addSocketEndpoint(temporary, properties);
         ClientListener listener = new ClientListener();
-        WebSocket open = connect(adminClient, "/temporary", listener);
+        HttpClient agent = agentClient();
+        WebSocket open = connect(agent, "/temporary", listener);
         assertNotNull(temporary.opened.poll(WAIT_SECONDS, TimeUnit.SECONDS));
 
         server.removeSocketEndpoint(temporary, properties);
-        Exception e = assertThrows(Exception.class, () -> connect(adminClient, "/temporary", new ClientListener()));
+        Exception e = assertThrows(Exception.class, () -> connect(agent, "/temporary", new ClientListener()));
         assertEquals(404, handshakeStatus(e));
 
         byte[] message = {9, 9};
@@ -511,7 +652,7 @@ class WebServerTest {
     @Test
     void resourceReloadKeepsWebSocketsOpen() throws Exception {
         ClientListener listener = new ClientListener();
-        WebSocket socket = connect(adminClient, "/echo", listener);
+        WebSocket socket = connect(agentClient(), "/echo", listener);
         Object hot = new TestRoutes.HotRoute();
         server.addResource(hot);
         server.awaitReloads();

@@ -1,0 +1,20 @@
+package io.labctl.audit.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "labd audit log", description = "The tamper-evident audit log of this labd instance")
+public @interface AuditConfig {
+    @AttributeDefinition(description = "Name of this labd's hash chain; unique per labd sharing the database. Empty: "
+            + "host name plus a digest of the karaf.data path.", required = false)
+    String instance() default "";
+
+    @AttributeDefinition(description = "Most rows written per transaction by the group-commit writer (1 to 2000)")
+    int batchSize() default 256;
+
+    @AttributeDefinition(description = "Rows that may wait for the writer; beyond this, actions are refused")
+    int queueCapacity() default 10000;
+
+    @AttributeDefinition(description = "Seconds a caller waits for its row to be committed before the action is refused")
+    int writeTimeoutSeconds() default 10;
+}

@@ -1,0 +1,76 @@
+package io.labctl.audit.internal;
+
+import io.labctl.api.ApiException;
+import io.labctl.api.AuditTrail;
+import io.labctl.api.web.Requires;
+import io.labctl.api.web.RestResource;
+import io.labctl.protocol.Since;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.access.AuditVerification;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** /api/v1/audit: read the audit log and check its chains. */
+@Component(service = Object.class, property = RestResource.PROPERTY + "=true")
+@Path("v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+    private final AuditTrail audit;
+
+    @Activate
+    public AuditResource(@Reference AuditTrail audit) {
+        this.audit = audit;
+    }
+
+    @GET
+    @Requires(value = Action.READ, verb = "audit.list")
+    public List<AuditEntry> list(@QueryParam("user") String user, @QueryParam("action") String action,
+                                 @QueryParam("since") String since, @QueryParam("session") String session,
+                                 @QueryParam("limit") String limit) {
+        return audit.query(new AuditTrail.Query(user, action, since(since), session, limit(limit)));
+    }
+
+    @GET
+    @Path("verify")
+    @Requires(value = Action.READ, verb = "audit.verify")
+    public AuditVerification verify() {
+        return audit.verify();
+    }
+
+    static Instant since(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Since.parse(text, Instant.now());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-since", e.getMessage());
+        }
+    }
+
+    /** Taken as text so a bad value is a 400 that says what to send, not JAX-RS's bare 404. */
+    static int limit(String text) {
+        if (text == null || text.isBlank()) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n >= 1 && n <= AuditService.MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("invalid-limit", "limit '" + text + "' must be a whole number from 1 to "
+                + AuditService.MAX_LIMIT + " (default " + AuditService.DEFAULT_LIMIT + ")");
+    }
+}

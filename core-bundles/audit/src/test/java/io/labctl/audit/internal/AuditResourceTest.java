@@ -1,0 +1,99 @@
+package io.labctl.audit.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.api.ApiException;
+import io.labctl.api.AuditTrail;
+import io.labctl.api.web.Requires;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.access.AuditVerification;
+import jakarta.ws.rs.GET;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+class AuditResourceTest {
+
+    /** Remembers the last query. */
+    static final class Fake implements AuditTrail {
+        Query last;
+
+        @Override
+        public <T> T change(Event event, Callable<T> work) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void record(Event event, String result, Long durationMs, String error) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<AuditEntry> query(Query query) {
+            last = query;
+            return List.of();
+        }
+
+        @Override
+        public AuditVerification verify() {
+            return new AuditVerification(true, 0, 0, null, null, null);
+        }
+    }
+
+    @Test
+    void parametersReachTheQuery() {
+        Fake fake = new Fake();
+        AuditResource resource = new AuditResource(fake);
+        resource.list("alice", "server.", "1h", "alice-20261126-s1", "20");
+        assertEquals("alice", fake.last.user());
+        assertEquals("server.", fake.last.action());
+        assertEquals("alice-20261126-s1", fake.last.sessionRef());
+        assertEquals(20, fake.last.limit());
+        Duration back = Duration.between(fake.last.since(), Instant.now());
+        assertTrue(back.compareTo(Duration.ofMinutes(59)) > 0 && back.compareTo(Duration.ofMinutes(61)) < 0, back.toString());
+
+        resource.list(null, null, "2026-11-26T03:00:00Z", null, null);
+        assertEquals(Instant.parse("2026-11-26T03:00:00Z"), fake.last.since());
+        assertEquals(0, fake.last.limit());
+        assertNull(fake.last.user());
+        assertNotNull(resource.verify());
+    }
+
+    @Test
+    void badSinceAndLimitAre400sThatSayWhatToSend() {
+        AuditResource resource = new AuditResource(new Fake());
+        ApiException since = assertThrows(ApiException.class, () -> resource.list(null, null, "yesterday-ish", null, null));
+        assertEquals(400, since.status());
+        assertEquals("invalid-since", since.code());
+        assertTrue(since.getMessage().contains("2026-11-26T03:00:00Z"), since.getMessage());
+        for (String bad : new String[] {"ten", "0", "-1", "10001"}) {
+            ApiException limit = assertThrows(ApiException.class, () -> resource.list(null, null, null, null, bad));
+            assertEquals("invalid-limit", limit.code());
+        }
+    }
+
+    @Test
+    void everyResourceMethodDeclaresWhatItNeeds() throws Exception {
+        int methods = 0;
+        for (Method m : AuditResource.class.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(GET.class)) {
+                methods++;
+                Requires r = m.getAnnotation(Requires.class);
+                assertNotNull(r, m.getName());
+                assertEquals(Action.READ, r.value());
+            }
+        }
+        assertEquals(2, methods);
+        assertEquals("audit.list", AuditResource.class.getMethod("list", String.class, String.class, String.class,
+                String.class, String.class).getAnnotation(Requires.class).verb());
+        assertEquals("audit.verify", AuditResource.class.getMethod("verify").getAnnotation(Requires.class).verb());
+    }
+}

@@ -1,0 +1,720 @@
+package io.labctl.rbac.internal;
+
+import io.labctl.api.AccessControl;
+import io.labctl.api.ApiException;
+import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
+import io.labctl.api.ServerRegistry;
+import io.labctl.persistence.Database;
+import io.labctl.persistence.Sessions;
+import io.labctl.protocol.Names;
+import io.labctl.protocol.Pem;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.AccessReviewResult;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.EffectiveRule;
+import io.labctl.protocol.access.IssuedUser;
+import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.access.RoleInfo;
+import io.labctl.protocol.access.RoleSpec;
+import io.labctl.protocol.access.UserDetail;
+import io.labctl.protocol.access.UserInfo;
+import io.labctl.rbac.internal.RbacRows.BindingRow;
+import io.labctl.rbac.internal.RbacRows.RoleRow;
+import io.labctl.rbac.internal.RbacRows.RuleRow;
+import io.labctl.rbac.internal.RbacRows.UserRow;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Role-based access control over the database, decided from an in-memory {@link RuleSet}. Every change bumps
+ * {@code rbac_generation} in its own transaction and reloads the snapshot here; other labd instances notice the new
+ * generation within their poll interval.
+ */
+@Component(service = AccessControl.class, configurationPid = "io.labctl.rbac",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = RbacConfig.class)
+public final class RbacService implements AccessControl {
+    private static final Logger LOG = LoggerFactory.getLogger(RbacService.class);
+
+    static final String ADMIN_ROLE = "admin";
+    static final String VIEWER_ROLE = "viewer";
+    /** Longest lifetime of a user certificate: a year, like join tokens. */
+    static final Duration MAX_VALIDITY = Duration.ofDays(366);
+    static final int DEFAULT_POLL_SECONDS = 2;
+    static final int DEFAULT_CERTIFICATE_DAYS = 90;
+    static final int MAX_RULES = 1000;
+    static final int MAX_DESCRIPTION = 1024;
+    private static final Permission ADMIN_EVERYWHERE = Permission.everywhere(Action.ADMIN);
+    private static final String ADMIN = Action.ADMIN.wire();
+    private static final String MANAGE = Action.MANAGE.wire();
+
+    private final Database database;
+    private final Sessions sessions;
+    private final CertificateAuthority ca;
+    private final ServerRegistry registry;
+    private final Duration defaultValidity;
+    private final ScheduledExecutorService poller;
+    private final Object reloading = new Object();
+    private volatile RuleSet rules = RuleSet.EMPTY;
+    private volatile boolean pollFailing;
+
+    @Activate
+    public RbacService(@Reference Database database, @Reference CertificateAuthority ca,
+                       @Reference ServerRegistry registry, RbacConfig config) {
+        this.database = database;
+        this.ca = ca;
+        this.registry = registry;
+        this.sessions = database.sessions(RbacMapper.class);
+        int days = config.userCertificateDays();
+        if (days < 1 || days > MAX_VALIDITY.toDays()) {
+            LOG.warn("userCertificateDays = {} is outside 1..{}; using {}", days, MAX_VALIDITY.toDays(),
+                    DEFAULT_CERTIFICATE_DAYS);
+            days = DEFAULT_CERTIFICATE_DAYS;
+        }
+        this.defaultValidity = Duration.ofDays(days);
+        int poll = config.pollSeconds();
+        if (poll < 1) {
+            LOG.warn("pollSeconds = {} is below 1; using {}", poll, DEFAULT_POLL_SECONDS);
+            poll = DEFAULT_POLL_SECONDS;
+        }
+        bootstrap();
+        reload();
+        this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "labctl-rbac-poll");
+            thread.setDaemon(true);
+            return thread;
+        });
+        poller.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.SECONDS);
+        LOG.info("access control ready: generation {}, polling every {} s", rules.generation(), poll);
+    }
+
+    @Deactivate
+    void deactivate() {
+        poller.shutdownNow();
+    }
+
+    // ---- snapshot
+
+    /**
+     * The builtin roles and the admin user bound to admin, once. Skipped when all exist; otherwise the generation
+     * row lock orders instances that start together, and ON CONFLICT DO NOTHING keeps a second run harmless.
+     */
+    private void bootstrap() {
+        boolean present = sessions.mapper(RbacMapper.class, m -> m.role(ADMIN_ROLE) != null
+                && m.role(VIEWER_ROLE) != null && m.user(Identity.ADMIN) != null);
+        if (present) {
+            return;
+        }
+        database.transaction(() -> sessions.mapper(RbacMapper.class, m -> {
+            m.bump();
+            builtinRole(m, ADMIN_ROLE, "every action everywhere", "admin:*:*:*");
+            builtinRole(m, VIEWER_ROLE, "read everything", "read:*:*:*");
+            String userId = UUID.randomUUID().toString();
+            // bound only when created here: an admin's later decision to unbind it is not undone at restart
+            if (m.insertUser(userId, Identity.ADMIN, null, "labd") == 1) {
+                m.insertBinding(userId, m.role(ADMIN_ROLE).id);
+                LOG.info("created user admin (the identity of labd's first credential bundle) bound to role admin");
+            }
+            return null;
+        }));
+    }
+
+    private static void builtinRole(RbacMapper m, String name, String description, String rule) {
+        String id = UUID.randomUUID().toString();
+        if (m.insertRole(id, name, description, true, "labd") == 1) {
+            m.insertRule(id, EffectiveRule.ALLOW, rule);
+            LOG.info("created builtin role {} (allow {})", name, rule);
+        }
+    }
+
+    /** Loads and swaps in a new snapshot; serialised so a slower, older load never replaces a newer one. */
+    void reload() {
+        synchronized (reloading) {
+            rules = sessions.mapper(RbacMapper.class, RbacService::load);
+        }
+    }
+
+    /**
+     * Reads the generation before and after the rules: equal means no change committed in between, so the
+     * statements saw one state. Otherwise it tries again, and at worst keeps the older generation so that the
+     * next poll loads once more.
+     */
+    private static RuleSet load(RbacMapper m) {
+        for (int attempt = 1; ; attempt++) {
+            long before = orZero(m.generation());
+            List<UserRow> users = m.users();
+            List<RoleRow> roles = m.roles();
+            List<RuleRow> ruleRows = m.rules();
+            List<BindingRow> bindings = m.bindings();
+            long after = orZero(m.generation());
+            if (before == after || attempt == 3) {
+                return compile(before, users, roles, ruleRows, bindings);
+            }
+        }
+    }
+
+    private static RuleSet compile(long generation, List<UserRow> users, List<RoleRow> roleRows,
+                                   List<RuleRow> ruleRows, List<BindingRow> bindings) {
+        Map<String, List<Permission>> allow = new HashMap<>();
+        Map<String, List<Permission>> deny = new HashMap<>();
+        for (RoleRow r : roleRows) {
+            allow.put(r.name, new ArrayList<>());
+            deny.put(r.name, new ArrayList<>());
+        }
+        for (RuleRow r : ruleRows) {
+            boolean isDeny = EffectiveRule.DENY.equals(r.effect);
+            Map<String, List<Permission>> target = isDeny ? deny : allow;
+            if (!target.containsKey(r.role)) {
+                continue;
+            }
+            try {
+                target.get(r.role).add(Permission.parse(r.permission));
+            } catch (IllegalArgumentException e) {
+                // fail closed: an unreadable allow grants nothing, an unreadable deny denies everything
+                LOG.warn("role {} has an unreadable {} rule '{}' ({}); {}", r.role, r.effect, r.permission,
+                        e.getMessage(), isDeny ? "treating it as deny *:*:*:*" : "ignoring it");
+                if (isDeny) {
+                    target.get(r.role).add(new Permission(Permission.ANY, Permission.ANY, Permission.ANY, Permission.ANY));
+                }
+            }
+        }
+        Map<String, RuleSet.RoleRules> roles = new HashMap<>();
+        for (String name : allow.keySet()) {
+            roles.put(name, new RuleSet.RoleRules(name, allow.get(name), deny.get(name)));
+        }
+        Map<String, List<String>> bound = new HashMap<>();
+        for (UserRow u : users) {
+            bound.put(u.username, new ArrayList<>());
+        }
+        for (BindingRow b : bindings) {
+            List<String> list = bound.get(b.username);
+            if (list != null) {
+                list.add(b.role);
+            }
+        }
+        return RuleSet.compile(generation, bound, roles);
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0L : value;
+    }
+
+    /** One query: reloads when another instance (or anyone) has changed the rules since the snapshot was taken. */
+    void poll() {
+        long current = orZero(sessions.mapper(RbacMapper.class, RbacMapper::generation));
+        if (current != rules.generation()) {
+            reload();
+        }
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+            if (pollFailing) {
+                pollFailing = false;
+                LOG.info("access rules refresh works again (generation {})", rules.generation());
+            }
+        } catch (RuntimeException e) {
+            if (!pollFailing) {
+                pollFailing = true;
+                LOG.warn("cannot refresh access rules ({}); deciding with generation {} until the database answers",
+                        e.getMessage(), rules.generation());
+            }
+        }
+    }
+
+    /** A change is committed: failing to reload now only delays it until the next poll. */
+    private void reloadAfterChange() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            LOG.warn("change saved but the access rules were not reloaded ({}); the next poll will", e.getMessage());
+        }
+    }
+
+    /** Administration and reviews decide with the newest rules: a changed generation costs one reload. */
+    private void refreshQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.debug("access rules not refreshed before an administrative call", e);
+        }
+    }
+
+    // ---- decisions
+
+    @Override
+    public Decision decide(Identity subject, Permission request) {
+        return rules.decide(subject, request);
+    }
+
+    @Override
+    public boolean holdsAnywhere(Identity subject, Action action) {
+        return rules.holdsAnywhere(subject, action);
+    }
+
+    @Override
+    public Permission onServer(Action action, String serverName) {
+        // a name that cannot exist (or "*") must not turn into a wildcard request
+        Optional<ServerInfo> server = Names.valid(serverName) ? registry.find(serverName) : Optional.empty();
+        return server.map(s -> Permission.on(action, s.cloud(), s.environment(), s.name()))
+                .orElseGet(() -> Permission.on(action, null, null, Names.valid(serverName) ? serverName : null));
+    }
+
+    @Override
+    public List<String> rolesOf(Identity subject) {
+        if (subject == null || subject.kind() != Identity.Kind.USER) {
+            return List.of();
+        }
+        List<String> roles = rules.rolesOf(subject.name());
+        return roles == null ? List.of() : roles;
+    }
+
+    @Override
+    public AccessReviewResult review(Identity caller, Action action, Permission request, String asUser) {
+        if (caller == null) {
+            throw ApiException.unauthorized("no-caller", "an access review needs a verified caller");
+        }
+        if (request == null) {
+            throw ApiException.badRequest("missing-resource", "say what to check: server/NAME, cloud:environment:server or *");
+        }
+        refreshQuietly();
+        Permission wanted = action == null ? request : request.withAction(action.wire());
+        Identity subject = caller;
+        String other = asUser == null ? "" : asUser.strip();
+        if (!other.isEmpty() && !(caller.kind() == Identity.Kind.USER && caller.name().equals(other))) {
+            requireAdminEverywhere(caller, "checking another user's access (--as)");
+            if (!Names.valid(other) || user(other) == null) {
+                throw unknownUser(other);
+            }
+            subject = new Identity(Identity.Kind.USER, other);
+        }
+        Decision d = decide(subject, wanted);
+        return new AccessReviewResult(d.allowed(), subject.name(), wanted.toString(), d.reason());
+    }
+
+    // ---- users
+
+    @Override
+    public List<UserInfo> users() {
+        return sessions.mapper(RbacMapper.class, m -> {
+            Map<String, List<String>> roles = rolesByUser(m.bindings());
+            return m.users().stream().map(u -> info(u, roles.getOrDefault(u.username, List.of()))).toList();
+        });
+    }
+
+    @Override
+    public UserDetail describeUser(String name) {
+        UserDetail detail = sessions.mapper(RbacMapper.class, m -> {
+            UserRow u = Names.valid(name) ? m.user(name) : null;
+            if (u == null) {
+                return null;
+            }
+            List<String> roles = m.roleNamesOf(name);
+            List<EffectiveRule> effective = new ArrayList<>();
+            for (String role : roles) {
+                for (RuleRow r : m.rulesOf(role)) {
+                    effective.add(new EffectiveRule(r.effect, r.permission, r.role));
+                }
+            }
+            effective.sort(DENY_FIRST);
+            return new UserDetail(info(u, roles), effective, List.of());
+        });
+        if (detail == null) {
+            throw unknownUser(name);
+        }
+        List<UserDetail.Certificate> certificates = ca.certificatesOf(new Identity(Identity.Kind.USER, name)).stream()
+                .map(c -> new UserDetail.Certificate(c.serial().toString(16), c.notBefore(), c.notAfter(), c.revokedAt()))
+                .toList();
+        return new UserDetail(detail.user(), detail.rules(), certificates);
+    }
+
+    @Override
+    public IssuedUser createUser(Identity caller, String name, Duration certificateValidity, String serverUrl) {
+        refreshQuietly();
+        requireAdminEverywhere(caller, "creating users");
+        String user = validName("user name", name);
+        Duration validity = certificateValidity == null ? defaultValidity : certificateValidity;
+        if (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_VALIDITY) > 0) {
+            throw ApiException.badRequest("invalid-validity", "a user certificate must be valid for 1 to "
+                    + MAX_VALIDITY.toDays() + " days; leave it out for the default of " + defaultValidity.toDays() + " days");
+        }
+        IssuedUser issued = change(m -> {
+            if (m.user(user) != null) {
+                throw userExists(user);
+            }
+            Identity identity = new Identity(Identity.Kind.USER, user);
+            CertificateAuthority.KeyPairCertificate pair = ca.issueWithNewKey(identity, validity);
+            X509Certificate certificate = pair.certificate();
+            if (m.insertUser(UUID.randomUUID().toString(), user, Pem.sha256Hex(certificate), caller.name()) != 1) {
+                throw userExists(user);
+            }
+            // the key goes back to the caller only: nothing here stores or logs it
+            return new IssuedUser(info(m.user(user), List.of()), serverUrl, Pem.certificate(ca.caCertificate()),
+                    Pem.certificate(certificate), Pem.privateKey(pair.privateKey()),
+                    certificate.getNotAfter().toInstant());
+        });
+        LOG.info("{} created user {} (certificate valid until {})", caller, user, issued.certificateExpires());
+        return issued;
+    }
+
+    @Override
+    public void deleteUser(Identity caller, String name) {
+        refreshQuietly();
+        requireAdminEverywhere(caller, "deleting users");
+        if (isSelf(caller, name)) {
+            throw ApiException.forbidden("self-change", "you cannot delete yourself; ask another admin");
+        }
+        if (Identity.ADMIN.equals(name)) {
+            throw ApiException.conflict("admin-user", "user admin cannot be deleted: it is labd's break-glass identity"
+                    + " (its credential bundle is written on first start); keep that bundle offline instead");
+        }
+        change(m -> {
+            UserRow u = Names.valid(name) ? m.user(name) : null;
+            if (u == null) {
+                throw unknownUser(name);
+            }
+            RoleRow admin = m.role(ADMIN_ROLE);
+            if (admin != null && m.bound(u.id, admin.id) > 0 && m.bindingCount(admin.id) == 1) {
+                throw lastAdmin(name);
+            }
+            m.deleteUser(u.id);
+            // inside the transaction: a failed revocation keeps the user; the web layer refuses revoked certificates
+            int revoked = ca.revokeAll(new Identity(Identity.Kind.USER, name), "user deleted");
+            LOG.info("{} deleted user {} and revoked {} certificate(s)", caller, name, revoked);
+            return null;
+        });
+    }
+
+    // ---- roles
+
+    @Override
+    public List<RoleInfo> roles() {
+        return sessions.mapper(RbacMapper.class, m -> {
+            Map<String, List<String>> users = new HashMap<>();
+            for (BindingRow b : m.bindings()) {
+                users.computeIfAbsent(b.role, k -> new ArrayList<>()).add(b.username);
+            }
+            Map<String, List<RuleRow>> rulesByRole = new HashMap<>();
+            for (RuleRow r : m.rules()) {
+                rulesByRole.computeIfAbsent(r.role, k -> new ArrayList<>()).add(r);
+            }
+            return m.roles().stream().map(r -> info(r, rulesByRole.getOrDefault(r.name, List.of()),
+                    users.getOrDefault(r.name, List.of()))).toList();
+        });
+    }
+
+    @Override
+    public RoleInfo createRole(Identity caller, RoleSpec spec) {
+        if (spec == null) {
+            throw ApiException.badRequest("missing-body", "send a role: name, description, allow and deny rules");
+        }
+        refreshQuietly();
+        String name = validName("role name", spec.name());
+        String description = spec.description() == null || spec.description().isBlank() ? null : spec.description().strip();
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw ApiException.badRequest("too-long", "role description is longer than " + MAX_DESCRIPTION + " characters");
+        }
+        List<Permission> allow = parseRules(EffectiveRule.ALLOW, spec.allow());
+        List<Permission> deny = parseRules(EffectiveRule.DENY, spec.deny());
+        if (allow.isEmpty() && deny.isEmpty()) {
+            throw ApiException.badRequest("no-rules", "role " + name + " has no rules: give at least one allow or deny"
+                    + " rule, e.g. allow read:*:*:*");
+        }
+        if (allow.size() + deny.size() > MAX_RULES) {
+            throw ApiException.badRequest("too-many-rules", "a role has at most " + MAX_RULES + " rules; split it");
+        }
+        String doing = "creating role " + name;
+        for (Permission p : allow) {
+            requireManage(caller, p, doing);
+        }
+        for (Permission p : deny) {
+            requireManage(caller, p, doing);
+        }
+        for (Permission p : allow) {
+            requireGrantable(caller, p);
+        }
+        RoleInfo created = change(m -> {
+            String id = UUID.randomUUID().toString();
+            if (m.role(name) != null || m.insertRole(id, name, description, false, caller.name()) != 1) {
+                throw ApiException.conflict("role-exists", "role " + name + " already exists; pick another name, or"
+                        + " delete it first (labctl delete role/" + name + ")");
+            }
+            for (Permission p : allow) {
+                m.insertRule(id, EffectiveRule.ALLOW, p.toString());
+            }
+            for (Permission p : deny) {
+                m.insertRule(id, EffectiveRule.DENY, p.toString());
+            }
+            return info(m.role(name), m.rulesOf(name), List.of());
+        });
+        LOG.info("{} created role {} (allow {}, deny {})", caller, name, created.allow(), created.deny());
+        return created;
+    }
+
+    @Override
+    public void deleteRole(Identity caller, String name) {
+        refreshQuietly();
+        change(m -> {
+            RoleRow role = existingRole(m, name);
+            if (role.builtin) {
+                throw ApiException.conflict("builtin-role", "role " + name + " is built in and cannot be deleted;"
+                        + " unbind it from users instead");
+            }
+            String doing = "deleting role " + name;
+            List<RuleRow> rules = m.rulesOf(name);
+            for (RuleRow r : rules) {
+                requireManage(caller, stored(r), doing);
+            }
+            for (RuleRow r : rules) {
+                if (EffectiveRule.DENY.equals(r.effect)) {
+                    requireAdminOnDenied(caller, stored(r), doing);
+                }
+            }
+            m.deleteRole(role.id);
+            LOG.info("{} deleted role {}", caller, name);
+            return null;
+        });
+    }
+
+    @Override
+    public void bind(Identity caller, String role, String user) {
+        if (isSelf(caller, user)) {
+            throw ApiException.forbidden("self-change", "nobody changes their own role bindings: ask another admin to"
+                    + " bind role " + role + " to you");
+        }
+        refreshQuietly();
+        change(m -> {
+            RoleRow r = existingRole(m, role);
+            UserRow u = existingUser(m, user);
+            String doing = "binding role " + role;
+            List<RuleRow> rules = m.rulesOf(role);
+            for (RuleRow rule : rules) {
+                requireManage(caller, stored(rule), doing);
+            }
+            for (RuleRow rule : rules) {
+                if (EffectiveRule.ALLOW.equals(rule.effect)) {
+                    requireGrantable(caller, stored(rule));
+                }
+            }
+            if (m.bound(u.id, r.id) > 0 || m.insertBinding(u.id, r.id) != 1) {
+                throw ApiException.conflict("already-bound", "user " + user + " is already bound to role " + role);
+            }
+            LOG.info("{} bound role {} to user {}", caller, role, user);
+            return null;
+        });
+    }
+
+    @Override
+    public void unbind(Identity caller, String role, String user) {
+        if (isSelf(caller, user)) {
+            throw ApiException.forbidden("self-change", "nobody changes their own role bindings: ask another admin to"
+                    + " unbind role " + role + " from you");
+        }
+        refreshQuietly();
+        change(m -> {
+            RoleRow r = existingRole(m, role);
+            UserRow u = existingUser(m, user);
+            String doing = "unbinding role " + role;
+            List<RuleRow> rules = m.rulesOf(role);
+            for (RuleRow rule : rules) {
+                requireManage(caller, stored(rule), doing);
+            }
+            for (RuleRow rule : rules) {
+                if (EffectiveRule.DENY.equals(rule.effect)) {
+                    requireAdminOnDenied(caller, stored(rule), doing);
+                }
+            }
+            if (m.bound(u.id, r.id) == 0) {
+                throw ApiException.notFound("not-bound", "user " + user + " is not bound to role " + role
+                        + "; see 'labctl describe user/" + user + "'");
+            }
+            if (r.builtin && ADMIN_ROLE.equals(r.name) && m.bindingCount(r.id) == 1) {
+                throw lastAdmin(user);
+            }
+            m.deleteBinding(u.id, r.id);
+            LOG.info("{} unbound role {} from user {}", caller, role, user);
+            return null;
+        });
+    }
+
+    @Override
+    public List<EffectiveRule> permissions() {
+        return sessions.mapper(RbacMapper.class, m -> m.rules().stream()
+                .map(r -> new EffectiveRule(r.effect, r.permission, r.role)).toList());
+    }
+
+    // ---- helpers
+
+    /** One transaction that first bumps the generation (ordering it after every earlier change), then a reload. */
+    private <T> T change(Function<RbacMapper, T> work) {
+        T result = database.transaction(() -> sessions.mapper(RbacMapper.class, m -> {
+            m.bump();
+            return work.apply(m);
+        }));
+        reloadAfterChange();
+        return result;
+    }
+
+    private void requireAdminEverywhere(Identity caller, String doing) {
+        Decision d = decide(caller, ADMIN_EVERYWHERE);
+        if (!d.allowed()) {
+            throw ApiException.forbidden("forbidden", doing + " needs admin:*:*:*, which " + caller
+                    + " does not hold (" + d.reason() + "); ask an admin");
+        }
+    }
+
+    /** Changing who holds a rule needs manage on the rule's scope. */
+    private void requireManage(Identity caller, Permission rule, String doing) {
+        Permission scope = rule.withAction(MANAGE);
+        Decision d = decide(caller, scope);
+        if (!d.allowed()) {
+            throw ApiException.forbidden("forbidden", doing + " needs " + scope + " for its rule " + rule + ", which "
+                    + caller + " does not hold (" + d.reason() + "); ask an admin");
+        }
+    }
+
+    /** No escalation: grant only what you are allowed yourself, unless you hold admin on the rule's scope. */
+    private void requireGrantable(Identity caller, Permission rule) {
+        if (decide(caller, rule).allowed() || decide(caller, rule.withAction(ADMIN)).allowed()) {
+            return;
+        }
+        throw ApiException.forbidden("escalation", "cannot grant " + rule + ": you do not hold it (nor admin on "
+                + rule.withAction(ADMIN) + "); ask someone who does");
+    }
+
+    /** Removing a deny widens access, which only an admin of its scope may do. */
+    private void requireAdminOnDenied(Identity caller, Permission deny, String doing) {
+        Permission scope = deny.withAction(ADMIN);
+        Decision d = decide(caller, scope);
+        if (!d.allowed()) {
+            throw ApiException.forbidden("escalation", doing + " lifts deny " + deny + ", which needs " + scope
+                    + "; " + caller + " does not hold it (" + d.reason() + "); ask an admin");
+        }
+    }
+
+    private static boolean isSelf(Identity caller, String name) {
+        return caller != null && caller.kind() == Identity.Kind.USER && caller.name().equals(name);
+    }
+
+    private UserRow user(String name) {
+        return sessions.mapper(RbacMapper.class, m -> m.user(name));
+    }
+
+    private static RoleRow existingRole(RbacMapper m, String name) {
+        RoleRow r = Names.valid(name) ? m.role(name) : null;
+        if (r == null) {
+            throw ApiException.notFound("role-not-found", "no role named " + name + "; see 'labctl get roles'");
+        }
+        return r;
+    }
+
+    private static UserRow existingUser(RbacMapper m, String name) {
+        UserRow u = Names.valid(name) ? m.user(name) : null;
+        if (u == null) {
+            throw unknownUser(name);
+        }
+        return u;
+    }
+
+    private static ApiException unknownUser(String name) {
+        return ApiException.notFound("user-not-found", "no user named " + name + "; see 'labctl get users'");
+    }
+
+    private static ApiException userExists(String name) {
+        return ApiException.conflict("user-exists", "user " + name + " already exists; pick another name, or delete"
+                + " it first (labctl delete user/" + name + ")");
+    }
+
+    private static ApiException lastAdmin(String user) {
+        return ApiException.conflict("last-admin", "user " + user + " holds the last binding of role admin; bind"
+                + " role admin to another user first, so that labd keeps an administrator");
+    }
+
+    private static String validName(String what, String value) {
+        try {
+            return Names.require(what, value == null ? null : value.strip());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-name", e.getMessage());
+        }
+    }
+
+    /** Parses and de-duplicates rules; a bad one is named with the expected shape. */
+    private static List<Permission> parseRules(String effect, List<String> texts) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<Permission> out = new ArrayList<>();
+        for (String text : texts) {
+            Permission p;
+            try {
+                p = Permission.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-rule", effect + " rule '" + text + "' is not valid: " + e.getMessage());
+            }
+            if (seen.add(p.toString())) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** A stored rule; it was validated when written. */
+    private static Permission stored(RuleRow r) {
+        try {
+            return Permission.parse(r.permission);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("role " + r.role + " has an unreadable rule '" + r.permission + "'", e);
+        }
+    }
+
+    private static final Comparator<EffectiveRule> DENY_FIRST = Comparator
+            .comparing((EffectiveRule r) -> EffectiveRule.DENY.equals(r.effect()) ? 0 : 1)
+            .thenComparing(EffectiveRule::role)
+            .thenComparing(EffectiveRule::permission);
+
+    private static Map<String, List<String>> rolesByUser(List<BindingRow> bindings) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (BindingRow b : bindings) {
+            out.computeIfAbsent(b.username, k -> new ArrayList<>()).add(b.role);
+        }
+        return out;
+    }
+
+    private static UserInfo info(UserRow u, List<String> roles) {
+        return new UserInfo(u.username, List.copyOf(roles), u.createdAt, u.createdBy);
+    }
+
+    private static RoleInfo info(RoleRow r, List<RuleRow> rules, List<String> users) {
+        Map<String, List<String>> byEffect = new LinkedHashMap<>();
+        byEffect.put(EffectiveRule.ALLOW, new ArrayList<>());
+        byEffect.put(EffectiveRule.DENY, new ArrayList<>());
+        for (RuleRow rule : rules) {
+            byEffect.computeIfAbsent(rule.effect, k -> new ArrayList<>()).add(rule.permission);
+        }
+        return new RoleInfo(r.name, r.description, List.copyOf(byEffect.get(EffectiveRule.ALLOW)),
+                List.copyOf(byEffect.get(EffectiveRule.DENY)), List.copyOf(users), r.builtin, r.createdAt);
+    }
+}

@@ -1,0 +1,20 @@
+package io.labctl.shell.command;
+
+import io.labctl.protocol.access.Action;
+import java.util.Arrays;
+import java.util.Collection;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** Completes permission actions (read, exec, ...). */
+@Service
+public class ActionNames extends NameCompleter {
+    @Override
+    protected boolean gated() {
+        return false;
+    }
+
+    @Override
+    protected Collection<String> names() {
+        return Arrays.stream(Action.values()).map(Action::wire).toList();
+    }
+}

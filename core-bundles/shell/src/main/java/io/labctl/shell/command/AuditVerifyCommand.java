@@ -1,0 +1,36 @@
+package io.labctl.shell.command;
+
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.AuditVerification;
+import io.labctl.protocol.access.Permission;
+import java.io.PrintStream;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** lab:audit-verify: walks the audit hash chains, as GET /api/v1/audit/verify (read). */
+@Service
+@Command(scope = "lab", name = "audit-verify",
+        description = "Check the audit log's hash chains for changed or missing rows.")
+public class AuditVerifyCommand extends LabCommand {
+    public AuditVerifyCommand() {
+        super("shell.audit.verify", false);
+    }
+
+    @Override
+    protected String resource() {
+        return "/v1/audit/verify";
+    }
+
+    @Override
+    protected void run(PrintStream out) {
+        require(Permission.everywhere(Action.READ));
+        AuditVerification v = auditTrail().verify();
+        String checked = v.rowsChecked() + " row(s) in " + v.chains() + " chain(s)";
+        if (v.intact()) {
+            out.println("Audit log intact: " + checked + " checked.");
+        } else {
+            out.println("Audit log BROKEN at instance " + v.instance() + ", seq " + v.seq() + ": " + v.problem()
+                    + " (" + checked + " checked).");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.labctl.shell.command;
+
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.access.RoleInfo;
+import java.io.PrintStream;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** lab:roles: roles, their rules and users, as GET /api/v1/roles (read). */
+@Service
+@Command(scope = "lab", name = "roles", description = "List roles: their allow and deny rules and bound users.")
+public class RolesCommand extends LabCommand {
+    public RolesCommand() {
+        super("shell.role.list", false);
+    }
+
+    @Override
+    protected String resource() {
+        return "/v1/roles";
+    }
+
+    @Override
+    protected void run(PrintStream out) {
+        require(Permission.everywhere(Action.READ));
+        Table t = new Table("NAME", "BUILTIN", "ALLOW", "DENY", "USERS", "DESCRIPTION");
+        for (RoleInfo r : access().roles()) {
+            t.row(r.name(), r.builtin() ? "yes" : "no", Table.list(r.allow()), Table.list(r.deny()),
+                    Table.list(r.users()), r.description());
+        }
+        out.print(t.isEmpty() ? "No roles.\n" : t.render());
+    }
+}

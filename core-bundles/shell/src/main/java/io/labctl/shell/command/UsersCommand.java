@@ -1,0 +1,32 @@
+package io.labctl.shell.command;
+
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.access.UserInfo;
+import java.io.PrintStream;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** lab:users: labctl users and their roles, as GET /api/v1/users (read). */
+@Service
+@Command(scope = "lab", name = "users", description = "List labctl users and the roles bound to them.")
+public class UsersCommand extends LabCommand {
+    public UsersCommand() {
+        super("shell.user.list", false);
+    }
+
+    @Override
+    protected String resource() {
+        return "/v1/users";
+    }
+
+    @Override
+    protected void run(PrintStream out) {
+        require(Permission.everywhere(Action.READ));
+        Table t = new Table("NAME", "ROLES", "CREATED", "CREATED-BY");
+        for (UserInfo u : access().users()) {
+            t.row(u.name(), Table.list(u.roles()), Table.ago(u.createdAt(), now()), u.createdBy());
+        }
+        out.print(t.isEmpty() ? "No users.\n" : t.render());
+    }
+}

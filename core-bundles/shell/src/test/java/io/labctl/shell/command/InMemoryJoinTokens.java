@@ -1,0 +1,63 @@
+package io.labctl.shell.command;
+
+import io.labctl.api.ApiException;
+import io.labctl.api.JoinTokens;
+import io.labctl.protocol.IssuedToken;
+import io.labctl.protocol.JoinTokenString;
+import io.labctl.protocol.TokenInfo;
+import io.labctl.protocol.TokenSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Test double of {@link JoinTokens}: mints fixed ids and secrets and remembers what it was asked. */
+final class InMemoryJoinTokens implements JoinTokens {
+    final List<TokenInfo> tokens = new ArrayList<>();
+    final List<TokenSpec> specs = new ArrayList<>();
+    final List<String> creators = new ArrayList<>();
+    final List<String> revoked = new ArrayList<>();
+    Instant now = Instant.parse("2026-11-26T12:00:00Z");
+
+    @Override
+    public IssuedToken create(TokenSpec spec, String createdBy) {
+        specs.add(spec);
+        creators.add(createdBy);
+        String id = "0f1e2d3c-0000-4000-8000-00000000000" + tokens.size();
+        TokenInfo info = new TokenInfo(id, spec.reusable(), spec.cloud(), spec.environment(), spec.role(), spec.labels(),
+                spec.server(), spec.description(), now,
+                spec.ttlSeconds() == null ? null : now.plusSeconds(spec.ttlSeconds()), 0, null, null, "active");
+        tokens.add(info);
+        return new IssuedToken(info, "lab1." + id + ".s3cret.pin");
+    }
+
+    @Override
+    public List<TokenInfo> list() {
+        return tokens;
+    }
+
+    @Override
+    public TokenInfo find(String idOrPrefix) {
+        for (TokenInfo t : tokens) {
+            if (t.id().startsWith(idOrPrefix)) {
+                return t;
+            }
+        }
+        throw ApiException.notFound("token-not-found", "no token " + idOrPrefix);
+    }
+
+    @Override
+    public TokenInfo revoke(String idOrPrefix) {
+        revoked.add(idOrPrefix);
+        for (TokenInfo t : tokens) {
+            if (t.id().startsWith(idOrPrefix)) {
+                return t;
+            }
+        }
+        throw ApiException.notFound("token-not-found", "no token " + idOrPrefix);
+    }
+
+    @Override
+    public Grant redeem(JoinTokenString token, String serverName) {
+        throw new UnsupportedOperationException();
+    }
+}

@@ -1,0 +1,67 @@
+package io.labctl.shell.command;
+
+import io.labctl.api.ApiException;
+import io.labctl.api.AuditTrail;
+import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.access.AuditVerification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Test double of {@link AuditTrail}: keeps rows in a list, following the interface's contract for change()
+ * (ok after the work; denied for 403, failed otherwise, then rethrow). failWrites simulates a database that
+ * cannot take the row.
+ */
+final class RecordingAuditTrail implements AuditTrail {
+    record Row(Event event, String result, Long durationMs, String error, boolean viaChange) {}
+
+    final List<Row> rows = new ArrayList<>();
+    final List<Query> queries = new ArrayList<>();
+    final List<AuditEntry> entries = new ArrayList<>();
+    boolean failWrites;
+
+    @Override
+    public <T> T change(Event event, Callable<T> work) throws Exception {
+        T result;
+        try {
+            result = work.call();
+        } catch (Exception e) {
+            String outcome = e instanceof ApiException api && api.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
+            write(new Row(event, outcome, 0L, e.getMessage(), true));
+            throw e;
+        }
+        write(new Row(event, AuditEntry.OK, 0L, null, true));
+        return result;
+    }
+
+    @Override
+    public void record(Event event, String result, Long durationMs, String error) {
+        write(new Row(event, result, durationMs, error, false));
+    }
+
+    private void write(Row row) {
+        if (failWrites) {
+            throw new IllegalStateException("database is down");
+        }
+        rows.add(row);
+    }
+
+    @Override
+    public List<AuditEntry> query(Query query) {
+        queries.add(query);
+        return entries;
+    }
+
+    @Override
+    public AuditVerification verify() {
+        return new AuditVerification(true, rows.size(), 1, null, null, null);
+    }
+
+    Row only() {
+        if (rows.size() != 1) {
+            throw new AssertionError("expected one audit row, got " + rows);
+        }
+        return rows.get(0);
+    }
+}

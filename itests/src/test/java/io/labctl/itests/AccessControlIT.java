@@ -1,0 +1,321 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Csrs;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.Tls;
+import io.labctl.protocol.EnrolRequest;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Pem;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.AuditEntry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Role-based access control end to end: a real labd on its embedded PostgreSQL, users created by the admin, each
+ * driving the real CLI from their own configuration. Servers are enrolled over REST (no agent needs to run for a
+ * permission to be decided on their records).
+ *
+ * <p>Servers: web-1 (baremetal/lab), db-1 (baremetal/prod), api-1 (aws/lab). Users and roles:
+ * alice = lab-operator (exec and read on baremetal:lab); bob = viewer (read everything) + no-prod (deny *:*:prod:*);
+ * carol = delegate (manage and read everywhere, no exec); dave = nothing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AccessControlIT {
+    @TempDir
+    static Path dir;
+    static Labd labd;
+    static Cli admin;
+    static final Map<String, Cli> users = new java.util.HashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        labd = Labd.install(dir.resolve("labd"), null).start();
+        admin = cli("admin");
+        admin.ok("config", "import", labd.adminBundle().toString());
+
+        HttpClient anonymous = Tls.anonymous(labd.admin());
+        enrol(anonymous, "web-1", "baremetal", "lab");
+        enrol(anonymous, "db-1", "baremetal", "prod");
+        enrol(anonymous, "api-1", "aws", "lab");
+
+        admin.ok("create", "role", "lab-operator", "--allow", "exec:baremetal:lab:*", "--allow", "read:baremetal:lab:*");
+        admin.ok("create", "role", "no-prod", "--deny", "*:*:prod:*");
+        admin.ok("create", "role", "delegate", "--allow", "manage:*:*:*", "--allow", "read:*:*:*");
+        for (String name : List.of("alice", "bob", "carol", "dave")) {
+            Path bundle = dir.resolve(name + ".labctl.yaml");
+            admin.ok("create", "user", name, "--out", bundle.toString());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bundle)));
+            Cli cli = cli(name);
+            cli.ok("config", "import", bundle.toString());
+            users.put(name, cli);
+        }
+        admin.ok("bind", "role", "lab-operator", "--user", "alice");
+        admin.ok("bind", "role", "viewer", "--user", "bob");
+        admin.ok("bind", "role", "no-prod", "--user", "bob");
+        admin.ok("bind", "role", "delegate", "--user", "carol");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (labd != null) {
+            labd.close();
+        }
+    }
+
+    static Cli cli(String name) throws Exception {
+        Files.createDirectories(dir.resolve("cli-" + name));
+        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+    }
+
+    static void enrol(HttpClient anonymous, String name, String cloud, String env) throws Exception {
+        String token = admin.ok("create", "token", "--server", name, "--cloud", cloud, "--env", env).strip();
+        KeyPair key = Csrs.ecKey();
+        byte[] body = Json.json().writeValueAsBytes(new EnrolRequest(token, name, Csrs.csr(name, key)));
+        HttpResponse<String> r = anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/enrol"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    static Processes.Result as(String user, String... args) throws Exception {
+        return users.get(user).run(args);
+    }
+
+    /** The permission matrix: what labd answers each user's own can-i, and what really happens when they try. */
+    @ParameterizedTest(name = "{0} {1} server/{2} -> {3}")
+    @CsvSource({
+            "alice, exec,   web-1, yes",
+            "alice, exec,   db-1,  no",   // cross-environment
+            "alice, exec,   api-1, no",   // cross-cloud
+            "alice, read,   web-1, yes",
+            "alice, read,   db-1,  no",
+            "alice, manage, web-1, no",
+            "bob,   read,   web-1, yes",
+            "bob,   read,   api-1, yes",
+            "bob,   read,   db-1,  no",   // deny beats allow
+            "bob,   exec,   web-1, no",
+            "carol, manage, db-1,  yes",
+            "carol, read,   db-1,  yes",
+            "carol, exec,   web-1, no",
+            "dave,  read,   web-1, no",   // no role: deny by default
+            "dave,  exec,   web-1, no",
+    })
+    @Order(1)
+    void matrix(String user, String action, String server, String expected) throws Exception {
+        Processes.Result canI = as(user, "auth", "can-i", action, "server/" + server);
+        assertEquals(expected, canI.stdout().strip(), canI.toString());
+        assertEquals(expected.equals("yes") ? 0 : 1, canI.exitCode(), canI.toString());
+        if (action.equals("read")) {
+            Processes.Result describe = as(user, "describe", "server/" + server);
+            assertEquals(expected.equals("yes") ? 0 : 1, describe.exitCode(), describe.toString());
+            if (expected.equals("no")) {
+                assertTrue(describe.stderr().contains("may not read"), describe.stderr());
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void listingsShowOnlyWhatTheCallerMayRead() throws Exception {
+        assertEquals(Set.of("web-1"), serverNames("alice"));
+        assertEquals(Set.of("web-1", "api-1"), serverNames("bob"));
+        assertEquals(Set.of("web-1", "db-1", "api-1"), serverNames("carol"));
+        Processes.Result dave = as("dave", "get", "servers");
+        assertEquals(1, dave.exitCode(), dave.toString());
+    }
+
+    static Set<String> serverNames(String user) throws Exception {
+        List<ServerInfo> servers = Json.json().readValue(users.get(user).ok("get", "servers", "-o", "json"),
+                new TypeReference<List<ServerInfo>>() {});
+        return servers.stream().map(ServerInfo::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    @Order(3)
+    void stateChangesNeedManageOnTheirScope() throws Exception {
+        assertEquals(1, as("alice", "delete", "server/web-1").exitCode());
+        assertEquals(1, as("alice", "create", "token", "--cloud", "baremetal", "--env", "lab").exitCode());
+        Processes.Result token = as("carol", "create", "token", "--cloud", "baremetal", "--env", "lab");
+        assertEquals(0, token.exitCode(), token.toString());
+        assertTrue(admin.ok("describe", "server/web-1").contains("web-1"), "nothing was deleted");
+    }
+
+    @Test
+    @Order(4)
+    void nobodyGrantsWhatTheyDoNotHold() throws Exception {
+        Processes.Result sneaky = as("carol", "create", "role", "sneaky", "--allow", "exec:*:*:*");
+        assertEquals(1, sneaky.exitCode(), sneaky.toString());
+        assertTrue(sneaky.stderr().contains("exec:*:*:*"), sneaky.stderr());
+        assertFalse(admin.ok("get", "roles").contains("sneaky"));
+
+        Processes.Result self = as("carol", "bind", "role", "viewer", "--user", "carol");
+        assertEquals(1, self.exitCode(), self.toString());
+        Processes.Result toAdmin = as("carol", "bind", "role", "admin", "--user", "dave");
+        assertEquals(1, toAdmin.exitCode(), toAdmin.toString());
+        Processes.Result liftDeny = as("carol", "unbind", "role", "no-prod", "--user", "bob");
+        assertEquals(1, liftDeny.exitCode(), "removing a deny widens bob's access: " + liftDeny);
+
+        // within what carol holds, she may delegate
+        assertEquals(0, as("carol", "create", "role", "lab-readers", "--allow", "read:baremetal:lab:*").exitCode());
+        assertEquals(0, as("carol", "bind", "role", "lab-readers", "--user", "dave").exitCode());
+        assertEquals("yes", as("dave", "auth", "can-i", "read", "server/web-1").stdout().strip());
+        assertEquals(0, as("dave", "describe", "server/web-1").exitCode());
+        assertEquals(1, as("dave", "describe", "server/db-1").exitCode());
+    }
+
+    @Test
+    @Order(5)
+    void canIAsAnotherUserNeedsAdmin() throws Exception {
+        Processes.Result r = as("alice", "auth", "can-i", "read", "server/web-1", "--as", "bob");
+        assertFalse(r.exitCode() == 0, r.toString());
+        assertTrue(r.stderr().contains("admin"), r.stderr());
+        Processes.Result asAlice = admin.run("auth", "can-i", "exec", "server/web-1", "--as", "alice");
+        assertEquals(0, asAlice.exitCode(), asAlice.toString());
+        assertEquals("yes", asAlice.stdout().strip());
+    }
+
+    @Test
+    @Order(6)
+    void describeUserShowsEffectiveRulesDenyFirst() throws Exception {
+        String bob = admin.ok("describe", "user/bob");
+        assertTrue(bob.contains("*:*:prod:*") && bob.contains("read:*:*:*"), bob);
+        assertTrue(bob.indexOf("*:*:prod:*") < bob.indexOf("read:*:*:*"), "deny rules come first:\n" + bob);
+    }
+
+    @Test
+    @Order(7)
+    void deniedAttemptsAreInTheAuditLog() throws Exception {
+        List<AuditEntry> carol = Json.json().readValue(admin.ok("logs", "audit", "--user", "carol", "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        assertTrue(carol.stream().anyMatch(e -> e.action().equals("role.create") && e.result().equals("denied")
+                && e.error() != null && e.error().contains("exec:*:*:*")), carol.toString());
+        assertTrue(carol.stream().anyMatch(e -> e.action().equals("role.bind") && e.result().equals("ok")));
+        List<AuditEntry> dave = Json.json().readValue(admin.ok("logs", "audit", "--user", "dave", "--action", "server",
+                "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        assertTrue(dave.stream().anyMatch(e -> e.result().equals("denied")), dave.toString());
+        assertTrue(dave.stream().allMatch(e -> e.action().startsWith("server")), dave.toString());
+
+        // one CLI invocation is one session: its rows come back by the session handle
+        AuditEntry one = dave.get(0);
+        List<AuditEntry> session = Json.json().readValue(admin.ok("logs", "audit/" + one.session(), "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        assertFalse(session.isEmpty());
+        assertTrue(session.stream().allMatch(e -> e.sessionId().equals(one.sessionId())), session.toString());
+        // no secret reaches a row: minted tokens are only ever named by id
+        String all = admin.ok("logs", "audit", "--limit", "10000", "-o", "json");
+        assertFalse(all.contains("lab1."), "a join token string is in the audit log");
+    }
+
+    @Test
+    @Order(8)
+    void anAgentCertificateNamedAdminIsStillAnAgent() throws Exception {
+        String token = admin.ok("create", "token", "--server", "admin").strip();
+        KeyPair key = Csrs.ecKey();
+        byte[] body = Json.json().writeValueAsBytes(new EnrolRequest(token, "admin", Csrs.csr("admin", key)));
+        HttpResponse<String> enrolled = Tls.anonymous(labd.admin()).send(HttpRequest.newBuilder(
+                        URI.create(labd.url() + "/api/v1/enrol")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, enrolled.statusCode(), enrolled.body());
+        String certificate = Json.json().readTree(enrolled.body()).path("certificate").asText();
+        HttpClient agentNamedAdmin = Tls.client(Tls.context(Pem.certificate(labd.admin().caCertificate()),
+                Pem.certificate(certificate), key.getPrivate()));
+        HttpResponse<String> r = agentNamedAdmin.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/servers"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, r.statusCode(), r.body());
+    }
+
+    @Test
+    @Order(9)
+    void deletingAUserRevokesItsCertificateAtOnce() throws Exception {
+        Path bundle = dir.resolve("erin.labctl.yaml");
+        admin.ok("create", "user", "erin", "--out", bundle.toString());
+        admin.ok("bind", "role", "viewer", "--user", "erin");
+        Cli erin = cli("erin");
+        erin.ok("config", "import", bundle.toString());
+        assertEquals(0, erin.run("get", "servers").exitCode());
+        admin.ok("delete", "user/erin");
+        Processes.Result after = erin.run("get", "servers");
+        assertEquals(1, after.exitCode(), after.toString());
+        assertTrue(after.stderr().contains("revoked"), after.stderr());
+        assertFalse(admin.ok("get", "users").contains("erin"));
+    }
+
+    @Test
+    @Order(10)
+    void editedAndDeletedAuditRowsAreFound() throws Exception {
+        assertEquals(0, admin.run("logs", "audit", "--verify").exitCode(), "intact before tampering");
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + labd.dbPort + "/postgres",
+                "postgres", "")) {
+            String instance;
+            long changed;
+            String originalAction;
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT instance, seq, action FROM audit_log ORDER BY seq LIMIT 1 OFFSET 10")) {
+                assertTrue(rs.next());
+                instance = rs.getString(1);
+                changed = rs.getLong(2);
+                originalAction = rs.getString(3);
+            }
+            update(db, "UPDATE audit_log SET action = 'nothing.to.see' WHERE instance = ? AND seq = ?", instance, changed);
+            Processes.Result edited = admin.run("logs", "audit", "--verify");
+            assertEquals(1, edited.exitCode(), edited.toString());
+            assertTrue(edited.stdout().contains("row " + changed), edited.stdout());
+
+            try (PreparedStatement restore = db.prepareStatement(
+                    "UPDATE audit_log SET action = ? WHERE instance = ? AND seq = ?")) {
+                restore.setString(1, originalAction);
+                restore.setString(2, instance);
+                restore.setLong(3, changed);
+                restore.executeUpdate();
+            }
+            assertEquals(0, admin.run("logs", "audit", "--verify").exitCode(), "restored row verifies again");
+
+            long deleted = changed + 5;
+            update(db, "DELETE FROM audit_log WHERE instance = ? AND seq = ?", instance, deleted);
+            Processes.Result gap = admin.run("logs", "audit", "--verify");
+            assertEquals(1, gap.exitCode(), gap.toString());
+            assertTrue(gap.stdout().contains("row " + deleted), gap.stdout());
+        }
+    }
+
+    static void update(Connection db, String sql, String instance, long seq) throws Exception {
+        try (PreparedStatement s = db.prepareStatement(sql)) {
+            s.setString(1, instance);
+            s.setLong(2, seq);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+}
