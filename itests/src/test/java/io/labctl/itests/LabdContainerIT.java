@@ -23,7 +23,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import javax.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivilegedExceptionAction;
+import javax.security.auth.Subject;
 import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.jaas.boot.principal.RolePrincipal;
+import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -50,6 +59,9 @@ public class LabdContainerIT {
 
     @Inject
     FeaturesService features;
+
+    @Inject
+    SessionFactory shell;
 
     @Configuration
     public Option[] config() {
@@ -151,6 +163,49 @@ public class LabdContainerIT {
         String securityLog = Files.readString(Path.of(System.getProperty("karaf.log"), "security.log"));
         assertTrue(securityLog, securityLog.contains("access control withdrawn"));
         assertTrue(securityLog, securityLog.contains("audit trail withdrawn"));
+    }
+
+    /**
+     * The lab: commands in the real container: a shell login named like a labctl admin may use them, and each use is
+     * in the audit log with source "shell"; a login that is no labctl admin is refused, and that is audited too.
+     */
+    @Test
+    public void labShellCommandsMapTheLoginToALabctlUserAndAreAudited() throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        String ca = "";
+        while (Instant.now().isBefore(until) && !ca.contains("labctl")) { // the capabilities may still be starting
+            ca = runAs("admin", "lab:ca");
+            Thread.sleep(200);
+        }
+        assertTrue(ca, ca.contains("labctl"));
+        String servers = runAs("admin", "lab:servers");
+        assertTrue(servers, servers.contains("No servers"));
+
+        String refused = runAs("mallory", "lab:servers");
+        assertTrue(refused, refused.contains("admin:*:*:*"));
+
+        String audit = runAs("admin", "lab:audit --action shell --limit 100");
+        assertTrue(audit, audit.contains("shell.server.list"));
+        assertTrue(audit, audit.contains("mallory"));
+        assertTrue(audit, audit.contains("denied"));
+    }
+
+    /** Runs one shell command as a Karaf login with the admin role, as an SSH session would. */
+    private String runAs(String user, String command) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Session session = shell.create(new java.io.ByteArrayInputStream(new byte[0]), out, out);
+        Subject subject = new Subject();
+        subject.getPrincipals().add(new UserPrincipal(user));
+        subject.getPrincipals().add(new RolePrincipal("admin"));
+        try {
+            Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
+        } catch (java.security.PrivilegedActionException e) {
+            out.println("failed: " + e.getCause());
+        } finally {
+            session.close();
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private Bundle bundle(String symbolicName) {
