@@ -15,6 +15,12 @@ public @interface AuditConfig {
     @AttributeDefinition(description = "Rows that may wait for the writer; beyond this, actions are refused")
     int queueCapacity() default 10000;
 
+    @AttributeDefinition(description = "Rows written on their own (reads, denials, stream open and close) wait for "
+            + "PostgreSQL to flush them to disk. Off (default): they are written and committed before the answer goes out, "
+            + "and flushed within PostgreSQL's wal_writer_delay (200 ms), as an audit file is; a state change and its row "
+            + "are always flushed together. Turn on where the database has no per-transaction synchronous_commit.")
+    boolean flushStandaloneRows() default false;
+
     @AttributeDefinition(description = "Seconds a caller waits for its row to be committed before the action is refused")
     int writeTimeoutSeconds() default 10;
 }

@@ -2,6 +2,7 @@ package io.labctl.audit.internal;
 
 import java.util.List;
 import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Update;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.ResultType;
@@ -14,6 +15,10 @@ public interface AuditMapper {
             + " prev_hash, hash";
 
     /** One statement for a whole batch: the writer's rows reach the server in one round trip. */
+    /** This transaction's commit does not wait for the disk flush (PostgreSQL; ends with the transaction). */
+    @Update("SET LOCAL synchronous_commit TO OFF")
+    void commitWithoutWaitingForFlush();
+
     @Insert("<script>INSERT INTO audit_log (" + COLUMNS + ") VALUES <foreach collection='rows' item='r' separator=','>"
             + "(#{r.instance}, #{r.seq}, #{r.at}, #{r.username,jdbcType=VARCHAR}, #{r.sessionId,jdbcType=VARCHAR},"
             + " #{r.source,jdbcType=VARCHAR}, #{r.action}, #{r.resource,jdbcType=VARCHAR}, #{r.result},"

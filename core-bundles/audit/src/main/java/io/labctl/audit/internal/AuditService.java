@@ -73,6 +73,7 @@ public class AuditService implements AuditTrail {
     private final int batchSize;
     private final int queueCapacity;
     private final long writeTimeoutMs;
+    private final boolean flushStandaloneRows;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
     private final ThreadLocal<Txn> current = new ThreadLocal<>();
@@ -148,6 +149,7 @@ public class AuditService implements AuditTrail {
         this.batchSize = Math.max(1, Math.min(MAX_BATCH, config.batchSize()));
         this.queueCapacity = Math.max(1, config.queueCapacity());
         this.writeTimeoutMs = TimeUnit.SECONDS.toMillis(Math.max(1, config.writeTimeoutSeconds()));
+        this.flushStandaloneRows = config.flushStandaloneRows();
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         AuditRow last = sessions.mapper(AuditMapper.class, m -> m.last(instance));
         this.head = last == null ? Head.EMPTY : new Head(last.seq, last.hash);
@@ -331,6 +333,12 @@ public class AuditService implements AuditTrail {
         }
         try {
             inTransaction(txn -> {
+                if (!flushStandaloneRows) {
+                    sessions.mapper(AuditMapper.class, m -> {
+                        m.commitWithoutWaitingForFlush();
+                        return null;
+                    });
+                }
                 append(txn, drafts);
                 return null;
             });
