@@ -16,4 +16,11 @@ public interface AgentChannels {
     record Reply(byte[] output, Integer exitCode) {}
 
     CompletableFuture<Reply> call(String server, String kind, Map<String, Object> params, int maxOutputBytes, Duration timeout);
+
+    /**
+     * Opens a long-lived stream of a kind with an initial output credit; what the agent sends goes to the listener.
+     * Throws 503 {@code server-offline} when the agent has no connection to this labd. An agent without the kind
+     * answers with an error {@code capability-not-installed} through the listener.
+     */
+    AgentStream open(String server, String kind, Map<String, Object> params, int credit, AgentStream.Listener listener);
 }

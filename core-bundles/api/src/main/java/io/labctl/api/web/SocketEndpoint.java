@@ -14,7 +14,23 @@ public interface SocketEndpoint {
      */
     String AUDIENCE_PROPERTY = "io.labctl.socket.audience";
     String AGENTS = "agents";
+    /**
+     * {@value #USERS}: user certificates, each connection one stream on one server named by the query parameter
+     * {@code server}; the endpoint must also declare {@value #ACTION_PROPERTY} (the permission needed on that server)
+     * and {@value #VERB_PROPERTY} (the audit log's name for the session). Admission is decided and audited by the web
+     * bundle; the endpoint is then called through {@link #open(StreamSession, SocketConnection)}.
+     */
+    String USERS = "users";
+    String ACTION_PROPERTY = "io.labctl.socket.action";
+    String VERB_PROPERTY = "io.labctl.socket.verb";
 
-    /** Accept or refuse a verified peer; returning null refuses the upgrade with 403. */
-    SocketListener open(PeerPrincipal peer, SocketConnection connection);
+    /** Agents' endpoints: accept or refuse a verified peer; returning null refuses the upgrade with 403. */
+    default SocketListener open(PeerPrincipal peer, SocketConnection connection) {
+        return null;
+    }
+
+    /** Users' endpoints: an admitted stream session; returning null refuses the upgrade with 403. */
+    default SocketListener open(StreamSession session, SocketConnection connection) {
+        return null;
+    }
 }

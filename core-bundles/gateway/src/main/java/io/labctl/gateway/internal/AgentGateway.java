@@ -1,6 +1,7 @@
 package io.labctl.gateway.internal;
 
 import io.labctl.api.AgentChannels;
+import io.labctl.api.AgentStream;
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
@@ -93,6 +94,16 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
                 CompletableFuture.failedFuture(e instanceof java.util.concurrent.TimeoutException
                         ? new ApiException(504, "agent-timeout", server + " did not finish " + kind + " within " + timeout.toMillis() + " ms")
                         : e));
+    }
+
+    @Override
+    public AgentStream open(String server, String kind, Map<String, Object> params, int credit, AgentStream.Listener listener) {
+        AgentSession session = sessions.get(server);
+        if (session == null || !session.greeted()) {
+            throw ApiException.unavailable("server-offline",
+                    "server " + server + " has no agent connected to this labd; check 'labctl get servers'");
+        }
+        return session.openStream(kind, params, credit, listener);
     }
 
     /** Cuts connections whose certificate was revoked, and those that never said hello. */

@@ -35,7 +35,7 @@ final class AgentSession implements SocketListener {
     private final Instant openedAt = Instant.now();
     private volatile boolean greeted;
     private final AtomicInteger lastStream = new AtomicInteger();
-    private final Map<Integer, PendingCall> calls = new ConcurrentHashMap<>();
+    private final Map<Integer, StreamSink> calls = new ConcurrentHashMap<>();
 
     AgentSession(PeerPrincipal peer, SocketConnection connection, ServerRegistry registry, Runnable onEnd) {
         this.name = peer.identity().name();
@@ -91,12 +91,12 @@ final class AgentSession implements SocketListener {
         }
     }
 
-    /** Routes a stream frame to the call waiting on it; frames of calls already finished are dropped. */
+    /** Routes a stream frame to the call or stream waiting on it; frames of streams already finished are dropped. */
     private void stream(Frame frame) throws ProtocolException {
         if (frame.stream() == 0 || frame.stream() > lastStream.get()) {
             throw new ProtocolException(frame.type() + " frame for stream " + frame.stream() + ", which labd never opened");
         }
-        PendingCall call = calls.get(frame.stream());
+        StreamSink call = calls.get(frame.stream());
         if (call == null) {
             return;
         }
@@ -115,7 +115,17 @@ final class AgentSession implements SocketListener {
                 finish(frame.stream());
                 call.failed(frame.body(StreamError.class));
             }
-            default -> { } // CREDIT: these calls send no input, so the agent's credit is never needed
+            case CREDIT -> {
+                if (frame.payload().length != 4) {
+                    throw new ProtocolException("CREDIT frame must carry 4 bytes, got " + frame.payload().length);
+                }
+                int bytes = ByteBuffer.wrap(frame.payload()).getInt();
+                if (bytes < 0) {
+                    throw new ProtocolException("negative CREDIT on stream " + frame.stream());
+                }
+                call.grantedByAgent(bytes);
+            }
+            default -> { }
         }
     }
 
@@ -127,6 +137,15 @@ final class AgentSession implements SocketListener {
         call.result.whenComplete((r, e) -> calls.remove(id));
         send(Frame.json(FrameType.OPEN, id, new StreamOpen(kind, params, maxBytes)));
         return call;
+    }
+
+    /** Opens a long-lived stream whose frames go to the listener as they arrive. */
+    OpenStream openStream(String kind, Map<String, Object> params, int credit, io.labctl.api.AgentStream.Listener listener) {
+        int id = lastStream.incrementAndGet();
+        OpenStream stream = new OpenStream(id, name, kind, listener, this::send, () -> calls.remove(id));
+        calls.put(id, stream);
+        send(Frame.json(FrameType.OPEN, id, new StreamOpen(kind, params, credit)));
+        return stream;
     }
 
     private void finish(int stream) {

@@ -7,7 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
 
 /** One request-response stream waiting for the agent: collects DATA up to a limit, completes on CLOSE or ERROR. */
-final class PendingCall {
+final class PendingCall implements StreamSink {
     final CompletableFuture<AgentChannels.Reply> result = new CompletableFuture<>();
     private final String server;
     private final String kind;
@@ -21,7 +21,8 @@ final class PendingCall {
     }
 
     /** Returns false when the agent sent more than it was granted: the caller fails the stream. */
-    synchronized boolean data(byte[] bytes) {
+    @Override
+    public synchronized boolean data(byte[] bytes) {
         if (output.size() + bytes.length > maxBytes) {
             result.completeExceptionally(new ApiException(413, "output-too-large",
                     kind + " on " + server + " sent more than " + maxBytes + " bytes"));
@@ -31,11 +32,18 @@ final class PendingCall {
         return true;
     }
 
-    synchronized void closed(Integer exitCode) {
+    @Override
+    public void grantedByAgent(int bytes) {
+        // these calls send no input, so the agent's credit is never needed
+    }
+
+    @Override
+    public synchronized void closed(Integer exitCode) {
         result.complete(new AgentChannels.Reply(output.toByteArray(), exitCode));
     }
 
-    void failed(StreamError error) {
+    @Override
+    public void failed(StreamError error) {
         if (StreamError.NOT_INSTALLED.equals(error.code())) {
             result.completeExceptionally(new ApiException(501, error.code(), error.message()
                     + "; install its feature on " + server + " to use '" + kind + "'"));
@@ -45,7 +53,8 @@ final class PendingCall {
         }
     }
 
-    void lost(String why) {
+    @Override
+    public void lost(String why) {
         result.completeExceptionally(ApiException.unavailable("agent-disconnected",
                 "the connection to " + server + " ended before " + kind + " finished (" + why + ")"));
     }

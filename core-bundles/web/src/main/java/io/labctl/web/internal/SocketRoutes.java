@@ -1,11 +1,24 @@
 package io.labctl.web.internal;
 
+import io.labctl.api.AccessControl;
+import io.labctl.api.AuditTrail;
+import io.labctl.api.Identity;
+import io.labctl.api.web.Caller;
+import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.api.web.SocketListener;
+import io.labctl.api.web.StreamSession;
+import io.labctl.protocol.Api;
+import io.labctl.protocol.Names;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.access.Permission;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
@@ -19,16 +32,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket whiteboard: one creator behind {@code /ws/*} that looks the path up among the registered
  * {@link SocketEndpoint}s, so endpoints come and go without touching Jetty's mappings. Every upgrade passes the
- * same identity check as REST before the endpoint sees it.
+ * same identity check as REST; users' streams also pass the same access decision and are audited when they open
+ * (allowed or denied) and when they close.
  */
 final class SocketRoutes implements WebSocketCreator {
     private static final Logger LOG = LoggerFactory.getLogger(SocketRoutes.class);
+    private static final Pattern SESSION_ID = Pattern.compile("[a-z0-9-]{1,64}");
 
-    private final Map<String, SocketEndpoint> endpoints = new ConcurrentHashMap<>();
+    /** An endpoint and what it declared: its audience and, for users' streams, the permission and audit verb. */
+    record Route(SocketEndpoint endpoint, String audience, Action action, String verb) {}
+
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final PeerVerifier verifier;
+    private final Guards guards;
 
-    SocketRoutes(PeerVerifier verifier) {
+    SocketRoutes(PeerVerifier verifier, Guards guards) {
         this.verifier = verifier;
+        this.guards = guards;
     }
 
     static String normalise(Object path) {
@@ -39,17 +59,43 @@ final class SocketRoutes implements WebSocketCreator {
         return p.startsWith("/") ? p : "/" + p;
     }
 
-    void add(String path, SocketEndpoint endpoint) {
-        SocketEndpoint previous = endpoints.put(path, endpoint);
-        if (previous != null && previous != endpoint) {
+    /**
+     * The route an endpoint's service properties declare, or null (with the reason logged) when they declare no
+     * audience, or a users' stream without a valid action and verb: such an endpoint is not served.
+     */
+    static Route route(SocketEndpoint endpoint, Map<String, Object> properties) {
+        Object audience = properties.get(SocketEndpoint.AUDIENCE_PROPERTY);
+        if (SocketEndpoint.AGENTS.equals(audience)) {
+            return new Route(endpoint, SocketEndpoint.AGENTS, null, null);
+        }
+        if (SocketEndpoint.USERS.equals(audience)) {
+            Object verb = properties.get(SocketEndpoint.VERB_PROPERTY);
+            try {
+                Action action = Action.parse(String.valueOf(properties.get(SocketEndpoint.ACTION_PROPERTY)));
+                if (verb instanceof String v && !v.isBlank()) {
+                    return new Route(endpoint, SocketEndpoint.USERS, action, v);
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.error("socket endpoint {}: {}", endpoint.getClass().getName(), e.getMessage());
+            }
+        }
+        LOG.error("socket endpoint {} declares no valid {} ({} or {} with {} and {}); it is not served",
+                endpoint.getClass().getName(), SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS,
+                SocketEndpoint.USERS, SocketEndpoint.ACTION_PROPERTY, SocketEndpoint.VERB_PROPERTY);
+        return null;
+    }
+
+    void add(String path, Route route) {
+        Route previous = routes.put(path, route);
+        if (previous != null && previous.endpoint() != route.endpoint()) {
             LOG.warn("two socket endpoints claim /ws{}; the newer one ({}) now takes new connections", path,
-                    endpoint.getClass().getName());
+                    route.endpoint().getClass().getName());
         }
     }
 
     /** Only stops new upgrades: open connections belong to the endpoint's owner, which closes them itself. */
     void removeEverywhere(SocketEndpoint endpoint) {
-        endpoints.values().removeIf(e -> e == endpoint);
+        routes.values().removeIf(r -> r.endpoint() == endpoint);
     }
 
     @Override
@@ -64,33 +110,88 @@ final class SocketRoutes implements WebSocketCreator {
             return refuse(response, callback, status, refused.reason().code, refused.reason().message, requestId);
         }
         String path = normalise(Request.getPathInContext(request));
-        SocketEndpoint endpoint = endpoints.get(path);
-        if (endpoint == null) {
+        Route route = routes.get(path);
+        if (route == null) {
             return refuse(response, callback, 404, "no_such_socket", "no WebSocket endpoint at /ws" + path
                     + " (is the capability that serves it installed?)", requestId);
         }
-        var peer = ((PeerVerifier.Accepted) outcome).principal();
-        // every endpoint served today is for agents (WebServer refuses any other audience)
-        if (peer.identity().kind() != io.labctl.api.Identity.Kind.AGENT) {
+        PeerPrincipal peer = ((PeerVerifier.Accepted) outcome).principal();
+        if (SocketEndpoint.USERS.equals(route.audience())) {
+            return openUserStream(route, path, peer, request, response, callback, requestId, remoteAddress);
+        }
+        if (peer.identity().kind() != Identity.Kind.AGENT) {
             return refuse(response, callback, 403, "agents_only", "/ws" + path + " is for lab-agent certificates only; "
                     + peer.identity() + " cannot connect", requestId);
         }
         SocketBridge bridge = new SocketBridge(remoteAddress);
-        SocketListener listener;
-        try {
-            listener = endpoint.open(peer, bridge);
-        } catch (RuntimeException e) {
-            LOG.error("request {}: socket endpoint /ws{} failed to open a connection for {}", requestId, path,
-                    peer.identity(), e);
-            return refuse(response, callback, 500, "internal_error", "internal error in labd; give request id "
-                    + requestId + " to an administrator", requestId);
+        return accept(bridge, route.endpoint().open(peer, bridge), path, peer, response, callback, requestId);
+    }
+
+    /** Identity, then the declared permission on the named server, then an audit row; the same order as REST. */
+    private Object openUserStream(Route route, String path, PeerPrincipal peer, ServerUpgradeRequest request,
+                                  ServerUpgradeResponse response, Callback callback, String requestId, String source) {
+        Identity identity = peer.identity();
+        AuditTrail audit = guards.audit();
+        AccessControl access = guards.access();
+        if (audit == null || access == null) {
+            return refuse(response, callback, 503, audit == null ? "audit-unavailable" : "access-control-unavailable",
+                    "labd refuses every request while its " + (audit == null ? "audit trail" : "access control")
+                            + " is not running; an administrator must start it", requestId);
         }
+        List<String> servers = Request.extractQueryParameters(request).getValues("server");
+        String server = servers == null || servers.size() != 1 ? null : servers.get(0);
+        String header = request.getHeaders().get(Api.SESSION_HEADER);
+        String sessionId = header != null && SESSION_ID.matcher(header).matches() ? header : requestId;
+        String user = EnforcementPoint.auditName(identity);
+        AuditTrail.Event opening = new AuditTrail.Event(user, sessionId, source, route.verb() + ".open",
+                "server/" + server);
+        if (identity.kind() != Identity.Kind.USER) {
+            return deny(audit, opening, response, callback, 403, "forbidden", identity.kind().unit()
+                    + " certificates cannot open user streams", requestId);
+        }
+        if (server == null || !Names.valid(server)) {
+            return refuse(response, callback, 400, "invalid-server", "name one server with ?server=NAME", requestId);
+        }
+        Permission wanted = access.onServer(route.action(), server);
+        AccessControl.Decision decision = access.decide(identity, wanted);
+        if (!decision.allowed()) {
+            return deny(audit, opening, response, callback, 403, "forbidden", identity + " may not "
+                    + route.action() + " on " + server + ": " + decision.reason()
+                    + "; ask an admin for a role that allows " + wanted, requestId);
+        }
+        try {
+            audit.record(opening, AuditEntry.OK, 0L, null);
+        } catch (RuntimeException e) {
+            return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
+                    + "refuses actions it cannot record", requestId);
+        }
+        AuditedSession session = new AuditedSession(new RequestCaller(peer, sessionId, access), server, audit,
+                new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server));
+        SocketBridge bridge = new SocketBridge(source);
+        SocketListener listener = route.endpoint().open(session, bridge);
+        return accept(bridge, listener == null ? null : session.wrap(listener), path, peer, response, callback,
+                requestId);
+    }
+
+    private Object accept(SocketBridge bridge, SocketListener listener, String path, PeerPrincipal peer,
+                          ServerUpgradeResponse response, Callback callback, String requestId) {
         if (listener == null) {
             return refuse(response, callback, 403, "socket_refused", peer.identity() + " may not connect to /ws"
                     + path, requestId);
         }
         bridge.listener(listener);
         return bridge;
+    }
+
+    private static Object deny(AuditTrail audit, AuditTrail.Event event, ServerUpgradeResponse response,
+                               Callback callback, int status, String code, String message, String requestId) {
+        try {
+            audit.record(event, AuditEntry.DENIED, 0L, message);
+        } catch (RuntimeException e) {
+            return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
+                    + "refuses actions it cannot record", requestId);
+        }
+        return refuse(response, callback, status, code, message, requestId);
     }
 
     private static Object refuse(ServerUpgradeResponse response, Callback callback, int status, String code,
@@ -100,5 +201,74 @@ final class SocketRoutes implements WebSocketCreator {
         response.getHeaders().put(RequestIds.HEADER, requestId);
         response.write(true, ByteBuffer.wrap(Errors.jsonBytes(code, message, requestId)), callback);
         return null;
+    }
+
+    /** A user's stream: the closing audit row carries what the endpoint reported and how long it lasted. */
+    static final class AuditedSession implements StreamSession {
+        private final Caller caller;
+        private final String server;
+        private final AuditTrail audit;
+        private final long started = System.nanoTime();
+        private volatile AuditTrail.Event closing;
+        private volatile String result = AuditEntry.FAILED;
+        private volatile String detail = "ended without an outcome";
+
+        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event closing) {
+            this.caller = caller;
+            this.server = server;
+            this.audit = audit;
+            this.closing = closing;
+        }
+
+        @Override
+        public Caller caller() {
+            return caller;
+        }
+
+        @Override
+        public String server() {
+            return server;
+        }
+
+        @Override
+        public void describe(String what) {
+            AuditTrail.Event e = closing;
+            closing = new AuditTrail.Event(e.user(), e.sessionId(), e.source(), e.action(), what);
+        }
+
+        @Override
+        public void outcome(String result, String detail) {
+            this.result = result;
+            this.detail = detail;
+        }
+
+        SocketListener wrap(SocketListener inner) {
+            return new SocketListener() {
+                @Override
+                public void onBinary(ByteBuffer message) {
+                    inner.onBinary(message);
+                }
+
+                @Override
+                public void onText(String message, io.labctl.api.web.SocketConnection connection) {
+                    inner.onText(message, connection);
+                }
+
+                @Override
+                public void onClose(int code, String reason) {
+                    try {
+                        inner.onClose(code, reason);
+                    } finally {
+                        try {
+                            audit.record(closing, result, (System.nanoTime() - started) / 1_000_000, detail);
+                        } catch (RuntimeException e) {
+                            // the stream is over; nothing is left to refuse, so say so where operators look
+                            Guards.SECURITY_LOG.error("could not audit the end of {} by {}: {}", closing.resource(),
+                                    closing.user(), e.getMessage());
+                        }
+                    }
+                }
+            };
+        }
     }
 }

@@ -117,7 +117,7 @@ public final class WebServer {
     WebServer(CertificateAuthority ca, WebConfig config, Path etcDirectory, String version) throws Exception {
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
-        this.socketRoutes = new SocketRoutes(verifier);
+        this.socketRoutes = new SocketRoutes(verifier, guards);
         this.health = new HealthResource(version);
 
         String host = config.host() == null ? "" : config.host().trim();
@@ -259,13 +259,11 @@ public final class WebServer {
                     SocketEndpoint.PATH_PROPERTY);
             return;
         }
-        if (!SocketEndpoint.AGENTS.equals(properties.get(SocketEndpoint.AUDIENCE_PROPERTY))) {
-            // user-facing sockets need a per-stream permission declaration first; until then none is served
-            LOG.error("socket endpoint {} declares no {}={}; it is not served", endpoint.getClass().getName(),
-                    SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS);
+        SocketRoutes.Route route = SocketRoutes.route(endpoint, properties);
+        if (route == null) {
             return;
         }
-        socketRoutes.add(SocketRoutes.normalise(path), endpoint);
+        socketRoutes.add(SocketRoutes.normalise(path), route);
         LOG.info("WebSocket endpoint /ws{} served by {}", SocketRoutes.normalise(path), endpoint.getClass().getName());
     }
 

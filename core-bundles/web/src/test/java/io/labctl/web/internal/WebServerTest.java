@@ -330,6 +330,66 @@ class WebServerTest {
         }
     }
 
+    /** A users' stream endpoint that echoes and reports an outcome, as exec does. */
+    static final class StreamEcho implements SocketEndpoint {
+        final BlockingQueue<String> servers = new LinkedBlockingQueue<>();
+
+        @Override
+        public io.labctl.api.web.SocketListener open(io.labctl.api.web.StreamSession session,
+                                                     io.labctl.api.web.SocketConnection connection) {
+            servers.add(session.server());
+            session.describe("server/" + session.server() + ": echo");
+            return new io.labctl.api.web.SocketListener() {
+                @Override
+                public void onBinary(ByteBuffer message) {
+                    connection.send(message);
+                    session.outcome("ok", "exit 0");
+                }
+
+                @Override
+                public void onClose(int code, String reason) { }
+            };
+        }
+    }
+
+    @Test
+    void usersStreamsAreDecidedOnTheNamedServerAndAuditedWhenTheyOpenAndClose() throws Exception {
+        StreamEcho endpoint = new StreamEcho();
+        server.addSocketEndpoint(endpoint, Map.of(SocketEndpoint.PATH_PROPERTY, "/stream",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.USERS, SocketEndpoint.ACTION_PROPERTY, "exec",
+                SocketEndpoint.VERB_PROPERTY, "stream"));
+        HttpClient erin = TestClients.client(ca.caCertificate(), issue(Identity.Kind.USER, "erin"));
+        access.allows.put("erin", List.of(Permission.parse("exec:lab:test:web-1")));
+
+        Exception denied = assertThrows(Exception.class, () -> connect(erin, "/stream?server=web-2", new ClientListener()));
+        assertEquals(403, handshakeStatus(denied));
+        assertEquals("stream.open", audit.last().event().action());
+        assertEquals("denied", audit.last().result());
+        assertEquals("server/web-2", audit.last().event().resource());
+
+        ClientListener listener = new ClientListener();
+        WebSocket socket = connect(erin, "/stream?server=web-1", listener);
+        assertEquals("web-1", endpoint.servers.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("stream.open", audit.last().event().action());
+        assertEquals("ok", audit.last().result());
+        socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2}), true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertArrayEquals(new byte[] {1, 2}, listener.binary.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        socket.sendClose(1000, "bye").get(WAIT_SECONDS, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!"stream.close".equals(audit.last().event().action()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        RecordingAuditTrail.Row closed = audit.last();
+        assertEquals("stream.close", closed.event().action());
+        assertEquals("server/web-1: echo", closed.event().resource());
+        assertEquals("ok", closed.result());
+        assertEquals("exit 0", closed.error());
+
+        HttpClient agent = agentClient();
+        Exception agentRefused = assertThrows(Exception.class, () -> connect(agent, "/stream?server=web-1", new ClientListener()));
+        assertEquals(403, handshakeStatus(agentRefused));
+    }
+
     @Test
     void socketEndpointsWithoutADeclaredAudienceAreNotServed() throws Exception {
         RecordingSocketEndpoint undeclared = new RecordingSocketEndpoint();
@@ -616,7 +676,7 @@ class WebServerTest {
 
     @Test
     void endpointThatRefusesIs403() {
-        SocketEndpoint refusing = (peer, connection) -> null;
+        SocketEndpoint refusing = new SocketEndpoint() { };
         server.addSocketEndpoint(refusing, Map.of(SocketEndpoint.PATH_PROPERTY, "refusing",
                 SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.AGENTS));
         try {

@@ -1,0 +1,178 @@
+package io.labctl.exec.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.api.AgentChannels;
+import io.labctl.api.AgentStream;
+import io.labctl.api.ApiException;
+import io.labctl.api.web.Caller;
+import io.labctl.api.web.SocketConnection;
+import io.labctl.api.web.StreamSession;
+import io.labctl.protocol.channel.Frame;
+import io.labctl.protocol.channel.FrameType;
+import io.labctl.protocol.channel.ProtocolException;
+import io.labctl.protocol.channel.StreamClose;
+import io.labctl.protocol.channel.StreamError;
+import io.labctl.protocol.channel.StreamOpen;
+import io.labctl.protocol.exec.ExecRequest;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The bridge with test doubles on both sides: a recording CLI connection and a recording agent stream. */
+class ExecBridgeTest {
+    /** Test double of the CLI's socket: keeps what labd sent and how it closed. */
+    static final class RecordingClient implements SocketConnection {
+        final List<Frame> sent = new ArrayList<>();
+        Integer closeCode;
+
+        @Override
+        public CompletableFuture<Void> send(ByteBuffer message) {
+            try {
+                sent.add(Frame.decode(message));
+            } catch (ProtocolException e) {
+                throw new AssertionError(e);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closeCode = code;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return closeCode == null;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1";
+        }
+    }
+
+    /** Test double of the gateway: records the stream it opened and what labd sent to the agent. */
+    static final class RecordingChannels implements AgentChannels, AgentStream {
+        final List<String> toAgent = new ArrayList<>();
+        Map<String, Object> params;
+        int credit;
+        AgentStream.Listener listener;
+        ApiException refuse;
+
+        @Override
+        public CompletableFuture<Reply> call(String s, String k, Map<String, Object> p, int m, Duration t) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AgentStream open(String server, String kind, Map<String, Object> params, int credit, Listener listener) {
+            if (refuse != null) {
+                throw refuse;
+            }
+            this.params = params;
+            this.credit = credit;
+            this.listener = listener;
+            return this;
+        }
+
+        @Override public boolean send(byte[] payload) { toAgent.add("data:" + payload.length); return true; }
+        @Override public void credit(int bytes) { toAgent.add("credit:" + bytes); }
+        @Override public void closeInput() { toAgent.add("close"); }
+        @Override public void fail(String code, String message) { toAgent.add("fail:" + code); }
+    }
+
+    /** Test double of the admitted session: keeps what the bridge reported for the audit row. */
+    static final class RecordingSession implements StreamSession {
+        String described;
+        String result;
+        String detail;
+
+        @Override public Caller caller() { return null; }
+        @Override public String server() { return "web-1"; }
+        @Override public void describe(String what) { described = what; }
+        @Override public void outcome(String result, String detail) { this.result = result; this.detail = detail; }
+    }
+
+    final RecordingClient client = new RecordingClient();
+    final RecordingChannels channels = new RecordingChannels();
+    final RecordingSession session = new RecordingSession();
+    final ExecBridge bridge = new ExecBridge(session, client, channels);
+
+    void fromClient(Frame frame) {
+        bridge.onBinary(frame.encode());
+    }
+
+    void open() {
+        fromClient(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                new ExecRequest(List.of("sh", "-c", "exit 3"), false, 80, 24).toParams(), 65536)));
+    }
+
+    @Test
+    void framesPassThroughBothWaysAndTheExitCodeEndsTheSession() throws Exception {
+        open();
+        assertEquals(List.of("sh", "-c", "exit 3"), channels.params.get("command"));
+        assertEquals(65536, channels.credit, "the CLI's credit is the agent's credit: labd adds no buffer");
+        assertEquals("server/web-1: sh -c exit 3", session.described);
+
+        fromClient(new Frame(FrameType.DATA, 1, new byte[] {ExecRequest.STDIN, 'x'}));
+        fromClient(new Frame(FrameType.CREDIT, 1, ByteBuffer.allocate(4).putInt(4096).array()));
+        fromClient(Frame.json(FrameType.CLOSE, 1, new StreamClose(null)));
+        assertEquals(List.of("data:2", "credit:4096", "close"), channels.toAgent);
+
+        channels.listener.onCredit(1024);
+        channels.listener.onData(new byte[] {ExecRequest.STDERR, 'e'});
+        channels.listener.onClose(3);
+        assertEquals(FrameType.CREDIT, client.sent.get(0).type());
+        assertArrayEquals(new byte[] {ExecRequest.STDERR, 'e'}, client.sent.get(1).payload());
+        assertEquals(3, client.sent.get(2).body(StreamClose.class).exitCode());
+        assertEquals(1000, client.closeCode);
+        assertEquals("failed", session.result);
+        assertEquals("exit 3", session.detail);
+    }
+
+    @Test
+    void theClientsCancelStopsTheAgentsWork() throws Exception {
+        open();
+        fromClient(Frame.json(FrameType.ERROR, 1, new StreamError(ExecRequest.TIMEOUT, "30s passed")));
+        assertEquals(List.of("fail:timeout"), channels.toAgent);
+        assertEquals("timeout", session.detail);
+        bridge.onClose(1000, "bye");
+        assertEquals(List.of("fail:timeout"), channels.toAgent, "the stream is failed once");
+    }
+
+    @Test
+    void aClientThatGoesAwayMidCommandCancelsIt() {
+        open();
+        bridge.onClose(1006, "gone");
+        assertEquals(List.of("fail:cancelled"), channels.toAgent);
+        assertEquals("failed", session.result);
+    }
+
+    @Test
+    void anOfflineServerIsAnErrorFrameNotAHang() throws Exception {
+        channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+        open();
+        StreamError error = client.sent.get(0).body(StreamError.class);
+        assertEquals("server-offline", error.code());
+        assertEquals(1000, client.closeCode);
+    }
+
+    @Test
+    void anythingButOpenFirstIsRefused() throws Exception {
+        fromClient(new Frame(FrameType.DATA, 1, new byte[] {0, 1}));
+        assertEquals("invalid-request", client.sent.get(0).body(StreamError.class).code());
+        assertNull(channels.listener);
+        RecordingClient other = new RecordingClient();
+        new ExecBridge(session, other, channels).onBinary(Frame.json(FrameType.OPEN, 1,
+                new StreamOpen("exec", Map.of("command", List.of()), 1)).encode());
+        assertTrue(other.sent.get(0).body(StreamError.class).message().contains("command"));
+    }
+}
