@@ -14,10 +14,33 @@ public final class Cli {
     }
 
     public Processes.Result run(String... args) throws Exception {
+        return Processes.run(config.getParent(), command(args), Duration.ofSeconds(60));
+    }
+
+    /** The command line that runs labctl, for tests that wire its stdin and stdout themselves. */
+    public List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", System.getProperty("cli.jar"), "--config", config.toString()));
         cmd.addAll(List.of(args));
-        return Processes.run(config.getParent(), cmd, Duration.ofSeconds(60));
+        return cmd;
+    }
+
+    /** Runs with stdin from a file (or /dev/null) and stdout into a file; returns the exit code and stderr. */
+    public Processes.Result runRedirected(Path stdin, Path stdout, Duration timeout, String... args) throws Exception {
+        Path err = java.nio.file.Files.createTempFile("labctl", ".err");
+        try {
+            Process p = new ProcessBuilder(command(args)).directory(config.getParent().toFile())
+                    .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+                            : ProcessBuilder.Redirect.from(stdin.toFile()))
+                    .redirectOutput(stdout.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("labctl " + String.join(" ", args) + " did not end within " + timeout);
+            }
+            return new Processes.Result(p.exitValue(), "", java.nio.file.Files.readString(err));
+        } finally {
+            java.nio.file.Files.deleteIfExists(err);
+        }
     }
 
     /** Runs and insists on exit 0. */

@@ -67,12 +67,7 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
         }
         switch (frame.type()) {
             case DATA -> stream.send(frame.payload());
-            case CREDIT -> {
-                if (frame.payload().length != 4) {
-                    throw new ProtocolException("CREDIT frame must carry 4 bytes");
-                }
-                stream.credit(ByteBuffer.wrap(frame.payload()).getInt());
-            }
+            case CREDIT -> stream.credit(frame.creditBytes());
             case CLOSE -> stream.closeInput();
             case ERROR -> {
                 StreamError why = frame.body(StreamError.class);
@@ -114,7 +109,7 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
 
     @Override
     public void onCredit(int bytes) {
-        client.send(new Frame(FrameType.CREDIT, CLIENT_STREAM, ByteBuffer.allocate(4).putInt(bytes).array()).encode());
+        client.send(Frame.credit(CLIENT_STREAM, bytes).encode());
     }
 
     @Override

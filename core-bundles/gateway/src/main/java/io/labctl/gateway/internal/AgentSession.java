@@ -115,16 +115,7 @@ final class AgentSession implements SocketListener {
                 finish(frame.stream());
                 call.failed(frame.body(StreamError.class));
             }
-            case CREDIT -> {
-                if (frame.payload().length != 4) {
-                    throw new ProtocolException("CREDIT frame must carry 4 bytes, got " + frame.payload().length);
-                }
-                int bytes = ByteBuffer.wrap(frame.payload()).getInt();
-                if (bytes < 0) {
-                    throw new ProtocolException("negative CREDIT on stream " + frame.stream());
-                }
-                call.grantedByAgent(bytes);
-            }
+            case CREDIT -> call.grantedByAgent(frame.creditBytes());
             default -> { }
         }
     }

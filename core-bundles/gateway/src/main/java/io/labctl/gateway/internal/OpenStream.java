@@ -5,7 +5,6 @@ import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -45,7 +44,7 @@ final class OpenStream implements AgentStream, StreamSink {
     @Override
     public void credit(int bytes) {
         if (!ended.get() && bytes > 0) {
-            toAgent.accept(new Frame(FrameType.CREDIT, id, ByteBuffer.allocate(4).putInt(bytes).array()));
+            toAgent.accept(Frame.credit(id, bytes));
         }
     }
 

@@ -30,6 +30,23 @@ public record Frame(FrameType type, int stream, byte[] payload) {
         }
     }
 
+    /** A CREDIT frame granting bytes on a stream. */
+    public static Frame credit(int stream, int bytes) {
+        return new Frame(FrameType.CREDIT, stream, ByteBuffer.allocate(4).putInt(bytes).array());
+    }
+
+    /** The bytes a CREDIT frame grants; a malformed or negative grant is a protocol error. */
+    public int creditBytes() throws ProtocolException {
+        if (type != FrameType.CREDIT || payload.length != 4) {
+            throw new ProtocolException("CREDIT frame must carry 4 bytes, got " + payload.length);
+        }
+        int bytes = ByteBuffer.wrap(payload).getInt();
+        if (bytes < 0) {
+            throw new ProtocolException("negative CREDIT on stream " + stream);
+        }
+        return bytes;
+    }
+
     public <T> T body(Class<T> cls) throws ProtocolException {
         try {
             T value = Json.json().readValue(payload, cls);

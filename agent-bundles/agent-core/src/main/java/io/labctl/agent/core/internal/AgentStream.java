@@ -178,7 +178,7 @@ final class AgentStream implements StreamChannel {
     }
 
     private void grant(int bytes) {
-        out.send(new Frame(FrameType.CREDIT, id, ByteBuffer.allocate(4).putInt(bytes).array()));
+        out.send(Frame.credit(id, bytes));
     }
 
     private boolean end(String reason) {

@@ -6,7 +6,6 @@ import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.ProtocolException;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,13 +48,7 @@ final class StreamDispatcher {
                 // data for a stream that just ended is a normal race, not an error
             }
             case CREDIT -> {
-                if (frame.payload().length != 4) {
-                    throw new ProtocolException("CREDIT frame must carry 4 bytes, got " + frame.payload().length);
-                }
-                int bytes = ByteBuffer.wrap(frame.payload()).getInt();
-                if (bytes < 0) {
-                    throw new ProtocolException("negative CREDIT on stream " + frame.stream());
-                }
+                int bytes = frame.creditBytes();
                 AgentStream stream = streams.get(frame.stream());
                 if (stream != null) {
                     stream.creditGranted(bytes);

@@ -1,0 +1,147 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Agent;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.AuditEntry;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Remote exec end to end: labd on its embedded PostgreSQL, one agent in its own JVM, the real CLI. Everything the
+ * command does runs on this machine (the agent's), so the test can check files and process ids directly.
+ */
+class ExecIT {
+    @TempDir
+    static Path dir;
+    static Labd labd;
+    static Cli admin;
+    static Agent agent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        labd = Labd.install(dir.resolve("labd"), null).start();
+        Files.createDirectories(dir.resolve("cli"));
+        admin = new Cli(dir.resolve("cli/config.yaml"));
+        admin.ok("config", "import", labd.adminBundle().toString());
+        String token = admin.ok("create", "token", "--server", "box", "--env", "lab", "--cloud", "baremetal").strip();
+        agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
+        Processes.await("agent box online (log " + agent.log() + ")", Duration.ofSeconds(90), () -> {
+            try {
+                List<ServerInfo> servers = Json.json().readValue(admin.ok("get", "servers", "-o", "json"),
+                        new TypeReference<List<ServerInfo>>() {});
+                return servers.stream().anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status()));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {agent, labd}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void exitCodeAndStreamsComeBackApart() throws Exception {
+        Processes.Result r = admin.run("exec", "server/box", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, r.exitCode(), r.toString());
+        assertEquals("out\n", r.stdout());
+        assertTrue(r.stderr().contains("err"), r.stderr());
+        assertTrue(!r.stdout().contains("err"), "stderr kept out of stdout");
+    }
+
+    @Test
+    void stdinIsPipedThroughAndBinaryOutputArrivesIntact() throws Exception {
+        Path data = dir.resolve("data.bin");
+        byte[] chunk = new byte[1 << 20];
+        Random random = new Random(42);
+        try (var out = Files.newOutputStream(data)) {
+            for (int i = 0; i < 50; i++) {
+                random.nextBytes(chunk);
+                out.write(chunk);
+            }
+        }
+        Path received = dir.resolve("received.bin");
+        Processes.Result viaStdin = admin.runRedirected(data, received, Duration.ofMinutes(3), "exec", "-i", "server/box",
+                "--", "cat");
+        assertEquals(0, viaStdin.exitCode(), viaStdin.toString());
+        assertEquals(sha256(data), sha256(received), "50 MiB through stdin and back, byte for byte");
+
+        Path read = dir.resolve("read.bin");
+        Processes.Result viaFile = admin.runRedirected(null, read, Duration.ofMinutes(3), "exec", "server/box", "--",
+                "cat", data.toString());
+        assertEquals(0, viaFile.exitCode(), viaFile.toString());
+        assertEquals(sha256(data), sha256(read));
+    }
+
+    @Test
+    void aTimeoutKillsTheWholeRemoteProcessTree() throws Exception {
+        Path pids = dir.resolve("pids");
+        Processes.Result r = admin.run("exec", "--timeout", "3s", "server/box", "--", "sh", "-c",
+                "sleep 300 & echo $! >> " + pids + "; sleep 300 & echo $! >> " + pids + "; echo $$ >> " + pids + "; wait");
+        assertEquals(124, r.exitCode(), r.toString());
+        List<Long> started = Files.readAllLines(pids).stream().map(String::strip).map(Long::parseLong).toList();
+        assertEquals(3, started.size(), started.toString());
+        Processes.await("every process of the command gone", Duration.ofSeconds(15),
+                () -> started.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    }
+
+    @Test
+    void withoutExecPermissionItIsRefusedAndTheDenialIsAudited() throws Exception {
+        Path bundle = dir.resolve("viewer.labctl.yaml");
+        admin.ok("create", "user", "vic", "--out", bundle.toString());
+        admin.ok("bind", "role", "viewer", "--user", "vic");
+        Files.createDirectories(dir.resolve("cli-vic"));
+        Cli vic = new Cli(dir.resolve("cli-vic/config.yaml"));
+        vic.ok("config", "import", bundle.toString());
+        Processes.Result r = vic.run("exec", "server/box", "--", "touch", dir.resolve("must-not-exist").toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("exec"), r.stderr());
+        assertTrue(!Files.exists(dir.resolve("must-not-exist")), "the command did not run");
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--user", "vic", "--action", "exec",
+                "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        assertTrue(rows.stream().anyMatch(e -> e.action().equals("exec.open") && e.result().equals("denied")), rows.toString());
+    }
+
+    @Test
+    void everySessionIsAnAuditRowWithTheCommandAndExitCode() throws Exception {
+        admin.run("exec", "server/box", "--", "sh", "-c", "exit 7");
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--user", "admin", "--action",
+                "exec.close", "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        assertTrue(rows.stream().anyMatch(e -> e.resource().contains("sh -c exit 7") && "exit 7".equals(e.error())
+                && e.durationMs() != null), rows.toString());
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}
