@@ -27,26 +27,35 @@ public final class Cli {
     private final Map<String, String> env;
     private final Path home;
     private final Clock clock;
+    private final Stdio stdio;
     private String configOverride;
     private String contextOverride;
 
     public Cli(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Clock clock) {
+        this(out, err, env, home, clock, Stdio.of(out, err));
+    }
+
+    public Cli(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Clock clock, Stdio stdio) {
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
         this.home = home;
         this.clock = clock;
+        this.stdio = stdio;
     }
 
     public static Cli system() {
         return new Cli(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true),
                 new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true),
-                System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC());
+                System.getenv(), Path.of(System.getProperty("user.home")), Clock.systemUTC(), Stdio.system());
     }
 
     public PrintWriter out() { return out; }
 
     public PrintWriter err() { return err; }
+
+    /** Raw bytes in and out; flush {@link #out()} and {@link #err()} before writing to them. */
+    public Stdio stdio() { return stdio; }
 
     public Instant now() { return clock.instant(); }
 

@@ -7,6 +7,7 @@ import io.labctl.cli.cmd.ConfigCommand;
 import io.labctl.cli.cmd.CreateCommand;
 import io.labctl.cli.cmd.DeleteCommand;
 import io.labctl.cli.cmd.DescribeCommand;
+import io.labctl.cli.cmd.ExecCommand;
 import io.labctl.cli.cmd.GetCommand;
 import io.labctl.cli.cmd.LogsCommand;
 import io.labctl.cli.cmd.PingCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = LabctlCommand.Version.class,
         sortOptions = false,
-        header = "labctl controls the lab platform through labd: servers, join tokens, users, roles and the audit log.",
+        header = "labctl controls the lab platform through labd: servers, remote commands, join tokens, users, roles and the audit log.",
         synopsisSubcommandLabel = "COMMAND",
         description = {"", "Examples:",
                 "  labctl quickstart                         # labd + one agent on this machine",
@@ -31,19 +32,24 @@ import picocli.CommandLine.Spec;
                 "  labctl describe server/web-1",
                 "  TOKEN=$(labctl create token --env lab --ttl 1h)",
                 "  labctl create user alice && labctl bind role viewer --user alice",
+                "  labctl exec server/web-1 -- uname -a",
+                "  labctl exec -l env=lab,role=worker --batch 10%% -- uptime",
                 "  labctl auth can-i exec server/web-1",
                 "  labctl logs audit --user alice --since 1h",
                 "  labctl config import ~/alice.labctl.yaml", ""},
         subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, DeleteCommand.class,
                 BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
-                PingCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
+                PingCommand.class, ExecCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok",
                 "1:labd refused or failed the request (its message is printed as 'error: <message>')",
                 "2:usage error: unknown command or flag, malformed selector, duration or name, no usable context",
-                "255:labctl could not reach or talk to labd (connection refused, TLS failure, timeout)"},
+                "124:exec: --timeout passed and labd was asked to stop the command",
+                "130:exec: interrupted (Ctrl-C) and labd was asked to stop the command",
+                "255:labctl could not reach or talk to labd (connection refused, TLS failure, timeout)",
+                "0..255:exec on one server: the command's own exit code (see 'labctl exec --help')"},
         footerHeading = "%nEnvironment:%n",
         footer = {
                 "  LABCTL_CONFIG          config file (default ~/.labctl/config.yaml)",

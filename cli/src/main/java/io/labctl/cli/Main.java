@@ -31,6 +31,8 @@ public final class Main {
         cl.setErr(cli.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpWidth(110);
+        // picocli would expand @FILE anywhere, even after '--': an exec command's '@user' must arrive as written
+        cl.setExpandAtFiles(false);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException ce) {
                 cli.err().println("error: " + ce.getMessage());

@@ -17,6 +17,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -24,6 +26,11 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -37,6 +44,7 @@ public final class LabdClient {
     public static final int MAX_RESPONSE_BYTES = 16 << 20;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** One id per labctl process, so labd's audit log can group the rows of one invocation. */
     private static final String SESSION_ID = newSessionId();
 
@@ -160,7 +168,7 @@ public final class LabdClient {
         }
         int status = resp.statusCode();
         if (status >= 400) {
-            throw CliException.refused(errorMessage(status, body));
+            throw refusal(status, body);
         }
         if (status < 200 || status >= 300) {
             throw CliException.unreachable("labd at " + display() + " answered HTTP " + status
@@ -179,17 +187,81 @@ public final class LabdClient {
         }
     }
 
-    private static String errorMessage(int status, byte[] body) {
-        try {
-            ApiError err = Json.json().readValue(body, ApiError.class);
-            if (err != null && err.message() != null && !err.message().isBlank()) {
-                return err.message();
+    /** labd's ApiError message, or the status and the start of whatever else it sent. */
+    static LabdRefusal refusal(int status, byte[] body) {
+        if (body.length > 0) {
+            try {
+                ApiError err = Json.json().readValue(body, ApiError.class);
+                if (err != null && err.message() != null && !err.message().isBlank()) {
+                    return new LabdRefusal(status, err.code(), err.message());
+                }
+            } catch (IOException e) {
+                // not an ApiError: fall through
             }
-        } catch (IOException e) {
-            // not an ApiError: fall through
         }
         String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
-        return "labd answered HTTP " + status + (text.isEmpty() ? "" : ": " + firstLine(text));
+        return new LabdRefusal(status, null, "labd answered HTTP " + status + (text.isEmpty() ? "" : ": " + firstLine(text)));
+    }
+
+    /**
+     * Opens a WebSocket to labd at {@code pathAndQuery} (wss://, the same client certificate, trust and session
+     * header as REST). The future fails with a {@link CliException}: a {@link LabdRefusal} when labd refused the
+     * upgrade with an HTTP error, exit 255 when it could not be reached or did not complete the handshake.
+     */
+    public CompletableFuture<WebSocket> webSocket(String pathAndQuery, WebSocket.Listener listener) {
+        URI uri = URI.create("wss://" + base.getRawAuthority() + pathAndQuery);
+        CompletableFuture<WebSocket> opening;
+        try {
+            opening = http.newWebSocketBuilder()
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .header(Api.SESSION_HEADER, SESSION_ID)
+                    .buildAsync(uri, listener);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(CliException.unreachable("cannot open a WebSocket to " + display()
+                    + ": " + e.getMessage(), e));
+        }
+        // the timeout goes on a dependent future, so a handshake that completes late can still be aborted
+        return opening.thenApply(ws -> ws).orTimeout(HANDSHAKE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .exceptionallyCompose(t -> {
+                    opening.thenAccept(WebSocket::abort);
+                    return CompletableFuture.failedFuture(webSocketFailure(t, uri));
+                });
+    }
+
+    CliException webSocketFailure(Throwable t, URI uri) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof CliException ce) {
+            return ce;
+        }
+        if (t instanceof WebSocketHandshakeException h && h.getResponse() != null) {
+            int status = h.getResponse().statusCode();
+            if (status >= 400) {
+                return refusal(status, bodyBytes(h.getResponse().body()));
+            }
+            return CliException.unreachable("labd at " + display() + " answered HTTP " + status + " to the WebSocket upgrade"
+                    + " of " + uri.getPath() + " instead of switching protocols; is the server URL pointing at labd?", h);
+        }
+        if (t instanceof TimeoutException) {
+            return CliException.unreachable("labd at " + display() + " did not complete the WebSocket handshake for "
+                    + uri.getPath() + " within " + HANDSHAKE_TIMEOUT.toSeconds() + "s; check its log", t);
+        }
+        if (t instanceof IOException io) {
+            return failure(io);
+        }
+        return CliException.unreachable("cannot open a WebSocket to " + display() + ": " + firstLine(rootMessage(t)), t);
+    }
+
+    /** The JDK hands the refused upgrade's body over as a String or bytes, or not at all. */
+    private static byte[] bodyBytes(Object body) {
+        if (body instanceof byte[] b) {
+            return b;
+        }
+        if (body instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        return new byte[0];
     }
 
     /** Turns a transport failure into words that say what happened and what to check. */

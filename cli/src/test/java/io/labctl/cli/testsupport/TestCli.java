@@ -2,10 +2,12 @@ package io.labctl.cli.testsupport;
 
 import io.labctl.cli.Cli;
 import io.labctl.cli.Main;
+import io.labctl.cli.Stdio;
 import io.labctl.cli.config.ConfigStore;
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.config.LabctlConfig;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -21,6 +23,9 @@ public final class TestCli {
 
     public final Path home;
     public final Map<String, String> env = new HashMap<>();
+    /** What the command reads as stdin, and whether it pretends to be a terminal. */
+    public InputStream stdin = InputStream.nullInputStream();
+    public boolean stdinIsTerminal;
 
     public TestCli(Path home) {
         this.home = home;
@@ -40,8 +45,12 @@ public final class TestCli {
     public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Cli cli = new Cli(new PrintWriter(out, true), new PrintWriter(err, true), env, home,
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        PrintWriter o = new PrintWriter(out, true);
+        PrintWriter e = new PrintWriter(err, true);
+        Stdio text = Stdio.of(o, e);
+        boolean terminal = stdinIsTerminal;
+        Cli cli = new Cli(o, e, env, home, Clock.fixed(NOW, ZoneOffset.UTC),
+                new Stdio(stdin, text.out(), text.err(), () -> terminal));
         int code = Main.run(cli, args);
         return new Result(code, out.toString(), err.toString());
     }

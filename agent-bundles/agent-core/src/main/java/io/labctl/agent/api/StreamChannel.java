@@ -18,8 +18,9 @@ public interface StreamChannel {
     String kind();
 
     /**
-     * Sends bytes to labd as DATA frames, splitting them to fit the frame size and the granted credit; waits while
-     * labd has granted no credit.
+     * Sends bytes to labd as DATA frames. A write of at most {@link io.labctl.protocol.channel.Frame#MAX_PAYLOAD}
+     * bytes arrives as exactly one frame (so a handler may give its payloads a structure); it waits until labd has
+     * granted credit for all of it. Longer writes are split at the frame size.
      *
      * @throws IOException if the stream has ended or the connection to labd is gone
      * @throws InterruptedException if the thread was interrupted while waiting for credit

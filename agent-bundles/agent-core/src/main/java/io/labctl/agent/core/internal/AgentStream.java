@@ -64,15 +64,15 @@ final class AgentStream implements StreamChannel {
     public void write(byte[] bytes, int offset, int length) throws IOException, InterruptedException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         while (length > 0) {
-            int chunk;
+            // a write that fits one frame goes as one frame, whole: handlers (exec) tag their payloads
+            int chunk = Math.min(length, Frame.MAX_PAYLOAD);
             synchronized (this) {
-                while (open && sendCredit <= 0) {
+                while (open && sendCredit < chunk) {
                     wait();
                 }
                 if (!open) {
                     throw new IOException("stream " + id + " (" + kind + ") has ended: " + endReason);
                 }
-                chunk = (int) Math.min(Math.min(length, Frame.MAX_PAYLOAD), sendCredit);
                 sendCredit -= chunk;
             }
             out.send(new Frame(FrameType.DATA, id, Arrays.copyOfRange(bytes, offset, offset + chunk)));

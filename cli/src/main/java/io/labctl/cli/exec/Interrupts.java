@@ -1,0 +1,70 @@
+package io.labctl.cli.exec;
+
+import io.labctl.cli.ExitCodes;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jline.utils.Signals;
+
+/**
+ * While remote commands run: Ctrl-C (SIGINT) asks labd to stop them instead of killing labctl on the spot, a second
+ * Ctrl-C gives up waiting; SIGTERM, SIGHUP and any other JVM exit still stop them and restore the terminal through
+ * a shutdown hook. {@link #close()} puts the previous handlers back.
+ */
+public final class Interrupts implements AutoCloseable {
+    private final Runnable cancel;
+    private final Runnable restore;
+    private final AtomicInteger interrupts = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread hook;
+    private final Object previousInt;
+
+    private Interrupts(Runnable cancel, Runnable restore) {
+        this.cancel = cancel;
+        this.restore = restore;
+        this.hook = new Thread(this::onExit, "labctl-exec-exit");
+        Runtime.getRuntime().addShutdownHook(hook);
+        this.previousInt = Signals.register("INT", this::onInterrupt);
+    }
+
+    /**
+     * @param cancel  asks labd to stop the command(s); must not block for long
+     * @param restore puts the local terminal back; idempotent
+     */
+    public static Interrupts install(Runnable cancel, Runnable restore) {
+        return new Interrupts(cancel, restore);
+    }
+
+    public boolean interrupted() {
+        return interrupts.get() > 0;
+    }
+
+    private void onInterrupt() {
+        if (interrupts.incrementAndGet() == 1) {
+            cancel.run();
+        } else {
+            restore.run();
+            Runtime.getRuntime().halt(ExitCodes.CANCELLED);
+        }
+    }
+
+    private void onExit() {
+        if (!closed.get()) {
+            cancel.run();
+            restore.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            if (previousInt != null) {
+                Signals.unregister("INT", previousInt);
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already exiting; the hook runs and finds us closed
+            }
+        }
+    }
+}
