@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Remote exec end to end: labd on its embedded PostgreSQL, one agent in its own JVM, the real CLI. Everything the
  * command does runs on this machine (the agent's), so the test can check files and process ids directly.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ExecIT {
     @TempDir
     static Path dir;
@@ -132,6 +133,60 @@ class ExecIT {
                 "exec.close", "-o", "json"), new TypeReference<List<AuditEntry>>() {});
         assertTrue(rows.stream().anyMatch(e -> e.resource().contains("sh -c exit 7") && "exit 7".equals(e.error())
                 && e.durationMs() != null), rows.toString());
+    }
+
+    /** A real local terminal for the CLI: util-linux script(1) runs it in a pseudo-terminal of a set size. */
+    static Processes.Result inTerminal(String... args) throws Exception {
+        String labctl = String.join(" ", admin.command(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        return Processes.run(dir, List.of("script", "-qec", "stty cols 101 rows 31; " + labctl, "/dev/null"),
+                Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aTtyIsARealTerminalOfTheLocalSize() throws Exception {
+        Processes.Result tty = inTerminal("exec", "-it", "server/box", "--", "tty");
+        assertEquals(0, tty.exitCode(), tty.toString());
+        assertTrue(tty.stdout().contains("/dev/pts/"), tty.stdout());
+        Processes.Result size = inTerminal("exec", "-it", "server/box", "--", "stty", "size");
+        assertEquals(0, size.exitCode(), size.toString());
+        assertTrue(size.stdout().contains("31 101"), size.stdout());
+    }
+
+    @Test
+    void fanOutRunsOnEveryMatchingServerAndListsTheOfflineOnes() throws Exception {
+        // a second server in the same environment whose agent never connects
+        String token = admin.ok("create", "token", "--server", "ghost", "--env", "lab", "--cloud", "baremetal").strip();
+        java.security.KeyPair key = io.labctl.itests.support.Csrs.ecKey();
+        byte[] body = Json.json().writeValueAsBytes(new io.labctl.protocol.EnrolRequest(token, "ghost",
+                io.labctl.itests.support.Csrs.csr("ghost", key)));
+        java.net.http.HttpResponse<String> enrolled = io.labctl.itests.support.Tls.anonymous(labd.admin()).send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(labd.url() + "/api/v1/enrol"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, enrolled.statusCode(), enrolled.body());
+
+        Processes.Result r = admin.run("exec", "--selector", "env=lab", "--", "echo", "hi");
+        assertEquals(1, r.exitCode(), "not every matched server ran: " + r);
+        assertTrue(r.stdout().contains("box: hi"), r.stdout());
+        assertTrue(r.stderr().contains("ghost") && r.stderr().contains("offline"), r.stderr());
+        Processes.Result ok = admin.run("exec", "--selector", "name=box", "-o", "json", "--", "sh", "-c", "exit 0");
+        assertEquals(0, ok.exitCode(), ok.toString());
+        assertTrue(ok.stdout().contains("\"exitCode\" : 0") || ok.stdout().contains("\"exitCode\":0"), ok.stdout());
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void anAgentThatDropsMidStreamEndsTheCommandWithAClearError() throws Exception {
+        Process cli = new ProcessBuilder(admin.command("exec", "server/box", "--", "sleep", "120"))
+                .redirectErrorStream(true).start();
+        Thread.sleep(3000); // the command is running on the agent
+        agent.kill();
+        boolean ended = cli.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        String output = new String(cli.getInputStream().readAllBytes());
+        assertTrue(ended, "labctl did not end after the agent dropped");
+        assertEquals(1, cli.exitValue(), output);
+        assertTrue(output.contains("connection to box ended"), output);
     }
 
     static String sha256(Path file) throws Exception {
