@@ -23,4 +23,17 @@ public interface AgentChannels {
      * answers with an error {@code capability-not-installed} through the listener.
      */
     AgentStream open(String server, String kind, Map<String, Object> params, int credit, AgentStream.Listener listener);
+
+    /** A user's OPEN parameters as an endpoint accepted them (checked, maybe rewritten) and what the audit row says. */
+    record Checked(Map<String, Object> params, String description) {}
+
+    /**
+     * Bridges a user's admitted socket to a stream of a kind on the session's server: the client's first frame must
+     * be OPEN (its parameters go through check, which throws IllegalArgumentException to refuse them); after that
+     * frames pass both ways unchanged on stream 1 of the client's socket, so the two ends' credit bounds what labd
+     * holds. The session's outcome is the agent's exit code or error; the client going away cancels the stream.
+     */
+    io.labctl.api.web.SocketListener bridge(io.labctl.api.web.StreamSession session,
+                                            io.labctl.api.web.SocketConnection client, String kind,
+                                            java.util.function.Function<Map<String, Object>, Checked> check);
 }

@@ -12,7 +12,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * {@code /ws/exec?server=NAME}: a user's command on one server. The web bundle has already checked {@code exec} on
- * that server and audited the opening; each connection becomes one {@link ExecBridge}.
+ * that server and audited the opening; the gateway bridges the connection to the agent's exec stream.
  */
 @Component(service = SocketEndpoint.class, property = {
         SocketEndpoint.PATH_PROPERTY + "=/exec",
@@ -29,6 +29,10 @@ public class ExecEndpoint implements SocketEndpoint {
 
     @Override
     public SocketListener open(StreamSession session, SocketConnection connection) {
-        return new ExecBridge(session, connection, channels);
+        return channels.bridge(session, connection, ExecRequest.KIND, params -> {
+            ExecRequest request = ExecRequest.fromParams(params);
+            return new AgentChannels.Checked(request.toParams(),
+                    String.join(" ", request.command()) + (request.tty() ? " (tty)" : ""));
+        });
     }
 }

@@ -10,6 +10,7 @@ import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.api.web.SocketListener;
+import io.labctl.api.web.StreamSession;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -104,6 +106,12 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
                     "server " + server + " has no agent connected to this labd; check 'labctl get servers'");
         }
         return session.openStream(kind, params, credit, listener);
+    }
+
+    @Override
+    public SocketListener bridge(StreamSession session, SocketConnection client, String kind,
+                                 Function<Map<String, Object>, Checked> check) {
+        return new StreamBridge(session, client, this, kind, check);
     }
 
     /** Cuts connections whose certificate was revoked, and those that never said hello. */

@@ -1,4 +1,4 @@
-package io.labctl.exec.internal;
+package io.labctl.gateway.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** The bridge with test doubles on both sides: a recording CLI connection and a recording agent stream. */
-class ExecBridgeTest {
+/** The bridge (for exec here) with test doubles on both sides: a recording CLI connection and a recording agent stream. */
+class StreamBridgeTest {
     /** Test double of the CLI's socket: keeps what labd sent and how it closed. */
     static final class RecordingClient implements SocketConnection {
         final List<Frame> sent = new ArrayList<>();
@@ -73,6 +73,12 @@ class ExecBridgeTest {
         }
 
         @Override
+        public io.labctl.api.web.SocketListener bridge(StreamSession s, SocketConnection c, String k,
+                                                       java.util.function.Function<Map<String, Object>, Checked> f) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public AgentStream open(String server, String kind, Map<String, Object> params, int credit, Listener listener) {
             if (refuse != null) {
                 throw refuse;
@@ -104,7 +110,12 @@ class ExecBridgeTest {
     final RecordingClient client = new RecordingClient();
     final RecordingChannels channels = new RecordingChannels();
     final RecordingSession session = new RecordingSession();
-    final ExecBridge bridge = new ExecBridge(session, client, channels);
+    static AgentChannels.Checked checkExec(Map<String, Object> params) {
+        ExecRequest request = ExecRequest.fromParams(params);
+        return new AgentChannels.Checked(request.toParams(), String.join(" ", request.command()));
+    }
+
+    final StreamBridge bridge = new StreamBridge(session, client, channels, ExecRequest.KIND, StreamBridgeTest::checkExec);
 
     void fromClient(Frame frame) {
         bridge.onBinary(frame.encode());
@@ -171,7 +182,7 @@ class ExecBridgeTest {
         assertEquals("invalid-request", client.sent.get(0).body(StreamError.class).code());
         assertNull(channels.listener);
         RecordingClient other = new RecordingClient();
-        new ExecBridge(session, other, channels).onBinary(Frame.json(FrameType.OPEN, 1,
+        new StreamBridge(session, other, channels, ExecRequest.KIND, StreamBridgeTest::checkExec).onBinary(Frame.json(FrameType.OPEN, 1,
                 new StreamOpen("exec", Map.of("command", List.of()), 1)).encode());
         assertTrue(other.sent.get(0).body(StreamError.class).message().contains("command"));
     }

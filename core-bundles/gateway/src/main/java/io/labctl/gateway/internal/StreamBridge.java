@@ -1,4 +1,4 @@
-package io.labctl.exec.internal;
+package io.labctl.gateway.internal;
 
 import io.labctl.api.AgentChannels;
 import io.labctl.api.AgentStream;
@@ -13,31 +13,39 @@ import io.labctl.protocol.channel.ProtocolException;
 import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
-import io.labctl.protocol.exec.ExecRequest;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One exec session: the CLI's frames (stream 1 on its socket) pass to the agent's stream and back unchanged, so
- * the two ends' credit bounds what labd holds (one frame in flight each way); the database is not in the path.
- * The first frame must be OPEN with the command; the session ends with the agent's CLOSE (exit code) or ERROR, the
- * CLI's ERROR (cancel, timeout), or either connection going away (the agent then kills the process tree).
+ * One user stream (exec, logs): the CLI's frames (stream 1 on its socket) pass to the agent's stream and back
+ * unchanged, so the two ends' credit bounds what labd holds (one frame in flight each way); the database is not in
+ * the path. The first frame must be OPEN; the session ends with the agent's CLOSE (exit code) or ERROR, the CLI's
+ * ERROR (cancel, timeout), or either connection going away (the agent then stops the work).
  */
-final class ExecBridge implements SocketListener, AgentStream.Listener {
+final class StreamBridge implements SocketListener, AgentStream.Listener {
     static final int CLIENT_STREAM = 1;
-    private static final Logger LOG = LoggerFactory.getLogger(ExecBridge.class);
+    /** The code a stream is failed with when its user went away (the CLI sends the same one on Ctrl-C). */
+    static final String CANCELLED = "cancelled";
+    private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
 
     private final StreamSession session;
     private final SocketConnection client;
     private final AgentChannels channels;
+    private final String kind;
+    private final Function<Map<String, Object>, AgentChannels.Checked> check;
     private volatile AgentStream agent;
     private volatile boolean ended;
 
-    ExecBridge(StreamSession session, SocketConnection client, AgentChannels channels) {
+    StreamBridge(StreamSession session, SocketConnection client, AgentChannels channels, String kind,
+                 Function<Map<String, Object>, AgentChannels.Checked> check) {
         this.session = session;
         this.client = client;
         this.channels = channels;
+        this.kind = kind;
+        this.check = check;
     }
 
     // ---- from the CLI
@@ -48,7 +56,7 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
         try {
             frame = Frame.decode(message);
             if (frame.stream() != CLIENT_STREAM) {
-                throw new ProtocolException("exec uses stream " + CLIENT_STREAM + " only");
+                throw new ProtocolException(kind + " uses stream " + CLIENT_STREAM + " only");
             }
             fromClient(frame);
         } catch (ProtocolException | IllegalArgumentException e) {
@@ -60,7 +68,7 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
         AgentStream stream = agent;
         if (stream == null) {
             if (frame.type() != FrameType.OPEN) {
-                throw new ProtocolException("the first frame must be OPEN with the command");
+                throw new ProtocolException("the first frame must be OPEN with the " + kind + " parameters");
             }
             start(frame.body(StreamOpen.class));
             return;
@@ -71,19 +79,21 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
             case CLOSE -> stream.closeInput();
             case ERROR -> {
                 StreamError why = frame.body(StreamError.class);
-                stream.fail(why.code(), "the user's labctl ended the command (" + why.code() + ")");
+                stream.fail(why.code(), "the user's labctl ended the " + kind + " stream (" + why.code() + ")");
                 end(AuditEntry.FAILED, why.code(), null);
             }
-            default -> throw new ProtocolException(frame.type() + " frames are not part of exec");
+            default -> throw new ProtocolException(frame.type() + " frames are not part of " + kind);
         }
     }
 
     private void start(StreamOpen open) {
-        ExecRequest request = ExecRequest.fromParams(open.params());
-        session.describe("server/" + session.server() + ": " + String.join(" ", request.command())
-                + (request.tty() ? " (tty)" : ""));
+        if (!kind.equals(open.kind())) {
+            throw new IllegalArgumentException("this socket serves " + kind + " streams, not " + open.kind());
+        }
+        AgentChannels.Checked checked = check.apply(open.params());
+        session.describe("server/" + session.server() + ": " + checked.description());
         try {
-            agent = channels.open(session.server(), ExecRequest.KIND, request.toParams(), Math.max(0, open.credit()), this);
+            agent = channels.open(session.server(), kind, checked.params(), Math.max(0, open.credit()), this);
         } catch (ApiException e) {
             end(AuditEntry.FAILED, e.code(), new StreamError(e.code(), e.getMessage()));
         }
@@ -93,8 +103,8 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
     public void onClose(int code, String reason) {
         AgentStream stream = agent;
         if (!ended && stream != null) {
-            // the user's labctl went away mid-command: the agent stops the whole process tree
-            stream.fail(ExecRequest.CANCELLED, "the user's connection to labd closed");
+            // the user's labctl went away mid-stream: the agent stops the work (for exec, the whole process tree)
+            stream.fail(CANCELLED, "the user's connection to labd closed");
             ended = true;
             session.outcome(AuditEntry.FAILED, "client disconnected (" + code + ")");
         }
@@ -134,7 +144,7 @@ final class ExecBridge implements SocketListener, AgentStream.Listener {
             FrameType type = last instanceof StreamClose ? FrameType.CLOSE : FrameType.ERROR;
             client.send(Frame.json(type, CLIENT_STREAM, last).encode());
         }
-        LOG.debug("exec on {} ended: {}", session.server(), detail);
+        LOG.debug("{} on {} ended: {}", kind, session.server(), detail);
         client.close(1000, "done");
     }
 }

@@ -1,0 +1,74 @@
+package io.labctl.logs.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.labctl.api.AgentChannels;
+import io.labctl.api.AgentStream;
+import io.labctl.api.web.SocketConnection;
+import io.labctl.api.web.SocketListener;
+import io.labctl.api.web.StreamSession;
+import io.labctl.protocol.logs.LogsRequest;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class LogsEndpointTest {
+    /** Test double of the gateway: keeps the parameter check the endpoint hands to the bridge. */
+    static final class CapturingChannels implements AgentChannels {
+        Function<Map<String, Object>, Checked> check;
+        String kind;
+
+        @Override
+        public CompletableFuture<Reply> call(String s, String k, Map<String, Object> p, int m, Duration t) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AgentStream open(String s, String k, Map<String, Object> p, int c, AgentStream.Listener l) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SocketListener bridge(StreamSession session, SocketConnection client, String kind,
+                                     Function<Map<String, Object>, Checked> check) {
+            this.kind = kind;
+            this.check = check;
+            return null;
+        }
+    }
+
+    static LogsConfig config(String... globs) {
+        return (LogsConfig) Proxy.newProxyInstance(LogsConfig.class.getClassLoader(), new Class<?>[] {LogsConfig.class},
+                (p, m, a) -> m.getName().equals("fileAllowList") ? globs : m.getDefaultValue());
+    }
+
+    @Test
+    void theAllowListIsLabdsNeverTheClients() {
+        CapturingChannels channels = new CapturingChannels();
+        new LogsEndpoint(channels, config("/var/log/**", "/srv/app/*.log")).open((StreamSession) null, (SocketConnection) null);
+        assertEquals("logs", channels.kind);
+        LogsRequest sent = new LogsRequest(LogsRequest.FILE, true, 10, null, null, null, false, "/etc/shadow",
+                List.of("/**"));
+        AgentChannels.Checked checked = channels.check.apply(sent.toParams());
+        assertEquals(List.of("/var/log/**", "/srv/app/*.log"), checked.params().get("allow"));
+        assertEquals("file /etc/shadow -n 10 -f", checked.description());
+    }
+
+    @Test
+    void badParametersAreRefusedBeforeTheAgentSeesThem() {
+        CapturingChannels channels = new CapturingChannels();
+        new LogsEndpoint(channels, config("/var/log/**")).open((StreamSession) null, (SocketConnection) null);
+        assertThrows(IllegalArgumentException.class, () -> channels.check.apply(Map.of("source", "shell")));
+        assertThrows(IllegalArgumentException.class, () -> channels.check.apply(Map.of("source", "journal",
+                "unit", "nginx; rm -rf /")));
+        AgentChannels.Checked journal = channels.check.apply(new LogsRequest(LogsRequest.JOURNAL, false, null, "nginx",
+                Instant.parse("2026-11-26T03:00:00Z"), "err", false, null, null).toParams());
+        assertEquals("journal -u nginx -p err --since 2026-11-26T03:00:00Z", journal.description());
+    }
+}
