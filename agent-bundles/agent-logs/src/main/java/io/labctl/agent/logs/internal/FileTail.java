@@ -1,0 +1,230 @@
+package io.labctl.agent.logs.internal;
+
+import io.labctl.agent.api.StreamChannel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The last lines of a file and, when following, what is appended to it, like {@code tail -F}: the path is watched
+ * by name, so a rotated log (renamed away and created anew, or truncated in place) is read on from the new file
+ * after the rest of the old one. Lines are counted only to find where the tail starts; after that the file is
+ * copied as bytes, so a long line costs no memory.
+ */
+final class FileTail extends LogSession {
+    static final String PATH_NOT_ALLOWED = "path-not-allowed";
+    static final String FILE_NOT_FOUND = "file-not-found";
+    static final String NOT_A_FILE = "not-a-file";
+    static final String PERMISSION_DENIED = "permission-denied";
+    /** How often a followed file is checked for new data, rotation and truncation. */
+    static final Duration POLL = Duration.ofMillis(200);
+    /** A file that keeps changing between check and open is given up on after this many tries. */
+    private static final int OPEN_ATTEMPTS = 3;
+    private static final int SCAN_BLOCK = 8192;
+
+    /** An open file and its identity (device and inode), to notice when the path names another one. */
+    private record Opened(FileChannel channel, Object key) {}
+
+    private final Path path;
+    private final String shownPath;
+    private final PathPolicy policy;
+    private final int lines;
+    private final boolean follow;
+    private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+    private Opened current;
+
+    /**
+     * @param policy the paths the caller may read, checked on the real path at every (re)open; null for the
+     *               agent's own log, which needs no permission beyond the stream itself
+     */
+    FileTail(StreamChannel channel, Path path, PathPolicy policy, int lines, boolean follow, String description,
+             Consumer<LogSession> onEnd) {
+        super(channel, description, onEnd);
+        this.path = path;
+        this.shownPath = path.toString();
+        this.policy = policy;
+        this.lines = lines;
+        this.follow = follow;
+    }
+
+    @Override
+    void work() throws IOException, InterruptedException, Refusal {
+        current = open();
+        long position;
+        if (current != null) {
+            position = startOfLastLines(current.channel(), current.channel().size(), lines);
+        } else if (!follow) {
+            throw new Refusal(FILE_NOT_FOUND, shownPath + ": no such file");
+        } else {
+            // tail -F: wait for it; once there, all of it is new
+            while ((current = open()) == null) {
+                Thread.sleep(POLL.toMillis());
+            }
+            position = 0;
+        }
+        if (!follow) {
+            // up to the end as it was when we came: a file growing as fast as we read still ends
+            copy(current.channel(), position, current.channel().size());
+            finish(0);
+            return;
+        }
+        while (true) {
+            position = copy(current.channel(), position, Long.MAX_VALUE);
+            if (current.channel().size() < position) {
+                // truncated in place (copytruncate): the new content starts at the beginning
+                LOG.debug("logs stream {}: {} was truncated", channel.id(), shownPath);
+                position = 0;
+                continue;
+            }
+            Object key = keyAtPath();
+            if (key != null && !key.equals(current.key())) {
+                // rotated: the rest of the old file first, then the new one from its start
+                position = copy(current.channel(), position, Long.MAX_VALUE);
+                Opened next = open();
+                if (next != null) {
+                    LOG.debug("logs stream {}: {} was rotated", channel.id(), shownPath);
+                    current.channel().close();
+                    current = next;
+                    position = 0;
+                    continue;
+                }
+            }
+            // nothing new (or the file is gone for now: keep the old one and wait for it to come back)
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    @Override
+    void cleanUp() {
+        if (current != null) {
+            try {
+                current.channel().close();
+            } catch (IOException e) {
+                // read-only: nothing is lost
+            }
+        }
+    }
+
+    /**
+     * Opens the file the path names now, checking its real path against the policy; null if there is none.
+     * The real path has no links left, and the file is opened without following one: a link swapped in between
+     * the check and the open makes the open fail or the identity differ, and the open is tried again.
+     */
+    private Opened open() throws IOException, Refusal {
+        for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+            Path real;
+            try {
+                real = path.toRealPath();
+            } catch (IOException e) {
+                if (policy != null && !policy.allows(path.normalize())) {
+                    // the same answer as for an existing file out there: no probing for what exists
+                    throw new Refusal(PATH_NOT_ALLOWED, policy.refusal(shownPath));
+                }
+                if (e instanceof NoSuchFileException) {
+                    return null;
+                }
+                if (e instanceof AccessDeniedException) {
+                    throw denied();
+                }
+                throw e;
+            }
+            if (policy != null && !policy.allows(real)) {
+                throw new Refusal(PATH_NOT_ALLOWED, policy.refusal(shownPath));
+            }
+            try {
+                BasicFileAttributes before = Files.readAttributes(real, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!before.isRegularFile()) {
+                    throw new Refusal(NOT_A_FILE, shownPath + " is not a regular file");
+                }
+                FileChannel ch = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                BasicFileAttributes after = Files.readAttributes(real, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (Objects.equals(before.fileKey(), after.fileKey()) && real.equals(real.toRealPath())) {
+                    return new Opened(ch, after.fileKey());
+                }
+                ch.close();
+            } catch (NoSuchFileException e) {
+                // rotated away between the steps: look again
+            } catch (AccessDeniedException e) {
+                throw denied();
+            } catch (IOException e) {
+                if (attempt == OPEN_ATTEMPTS - 1) {
+                    throw e;
+                }
+            }
+        }
+        throw new IOException(shownPath + " kept changing while it was opened");
+    }
+
+    private Refusal denied() {
+        return new Refusal(PERMISSION_DENIED, shownPath + ": permission denied (the agent runs as "
+                + System.getProperty("user.name") + ")");
+    }
+
+    /** The identity of the file the path names now (links followed), or null if it names none right now. */
+    private Object keyAtPath() {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sends the file's bytes from position up to end (or EOF); returns the position reached. */
+    private long copy(FileChannel file, long position, long end) throws IOException, InterruptedException {
+        while (position < end) {
+            buffer.clear();
+            buffer.limit((int) Math.min(buffer.capacity(), end - position));
+            int n = file.read(buffer, position);
+            if (n <= 0) {
+                break;
+            }
+            send(buffer.array(), 0, n);
+            position += n;
+        }
+        return position;
+    }
+
+    /**
+     * Where the last {@code lines} lines of the first {@code size} bytes start. A final newline ends the last line
+     * rather than starting another; a last line without one counts as a line.
+     */
+    static long startOfLastLines(FileChannel file, long size, int lines) throws IOException {
+        if (lines <= 0 || size == 0) {
+            return size;
+        }
+        ByteBuffer block = ByteBuffer.allocate(SCAN_BLOCK);
+        long blockStart = size;
+        int found = 0;
+        while (blockStart > 0) {
+            int length = (int) Math.min(SCAN_BLOCK, blockStart);
+            blockStart -= length;
+            block.clear();
+            block.limit(length);
+            while (block.hasRemaining()) {
+                if (file.read(block, blockStart + block.position()) < 0) {
+                    throw new IOException("the file shrank while its last lines were found");
+                }
+            }
+            byte[] bytes = block.array();
+            for (int i = length - 1; i >= 0; i--) {
+                long at = blockStart + i;
+                if (bytes[i] == '\n' && at != size - 1 && ++found == lines) {
+                    return at + 1;
+                }
+            }
+        }
+        return 0;
+    }
+}

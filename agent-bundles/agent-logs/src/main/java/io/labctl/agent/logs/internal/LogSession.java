@@ -1,0 +1,145 @@
+package io.labctl.agent.logs.internal;
+
+import io.labctl.agent.api.StreamChannel;
+import io.labctl.agent.api.StreamReceiver;
+import java.io.IOException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logs stream: its work runs on a thread of its own, sends the log's bytes under labd's credit and ends the
+ * stream. labd sends no input on it; an abort (or the handler going away) interrupts the thread and stops the work.
+ */
+abstract class LogSession implements StreamReceiver {
+    /** Bytes are read and sent in chunks of at most this: one DATA frame each, well within a frame. */
+    static final int CHUNK = 32 * 1024;
+    /** The ERROR code for streams ended because this handler went away (the agent core uses the same). */
+    static final String CAPABILITY_REMOVED = "capability-removed";
+    /** The ERROR code when reading failed for a reason of the host's (I/O error, lost permission). */
+    static final String READ_FAILED = "read-failed";
+
+    static final Logger LOG = LoggerFactory.getLogger(LogsHandler.class);
+
+    /** Ends the stream with an ERROR: thrown by the work, sent by the session. */
+    static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String code;
+
+        Refusal(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    final StreamChannel channel;
+    private final String description;
+    private final Consumer<LogSession> onEnd;
+    private final Thread thread;
+    /** Why the stream was stopped from outside (aborted, handler removed), or null. */
+    private volatile String stopReason;
+    private long bytesSent;
+    /** How the stream ended, for the log; null until this session ended it itself. */
+    private String outcome;
+
+    LogSession(StreamChannel channel, String description, Consumer<LogSession> onEnd) {
+        this.channel = channel;
+        this.description = description;
+        this.onEnd = onEnd;
+        this.thread = new Thread(this::runAndReport, "labctl-logs-" + channel.id());
+        this.thread.setDaemon(true);
+    }
+
+    /** The stream's work: sends the log and ends the stream (close or fail), or throws. */
+    abstract void work() throws IOException, InterruptedException, Refusal;
+
+    /** Called once when the stream is stopped from outside, on the stopping thread: must not block. */
+    void onStop() {}
+
+    /** Releases what the work held, on the session's thread, after the work ended however it did. */
+    void cleanUp() {}
+
+    void start() {
+        LOG.info("logs stream {} started: {}", channel.id(), description);
+        thread.start();
+    }
+
+    @Override
+    public void onAbort(String reason) {
+        stop("aborted: " + reason);
+    }
+
+    /** Ends the stream because the handler is going away. */
+    void stopForRemoval() {
+        channel.fail(CAPABILITY_REMOVED, "logs on this agent were stopped while the stream was open");
+        stop("the logs handler was stopped");
+    }
+
+    private void stop(String why) {
+        synchronized (this) {
+            if (stopReason != null) {
+                return;
+            }
+            stopReason = why;
+        }
+        onStop();
+        thread.interrupt();
+    }
+
+    boolean stopped() {
+        return stopReason != null;
+    }
+
+    /** Waits for the session's thread to end; false on timeout. */
+    boolean awaitEnd(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    /** Sends bytes to labd; waits while labd has granted no credit (the back-pressure). */
+    void send(byte[] bytes, int offset, int length) throws IOException, InterruptedException {
+        if (length > 0) {
+            channel.write(bytes, offset, length);
+            bytesSent += length;
+        }
+    }
+
+    void finish(int exitCode) {
+        outcome = "closed with " + exitCode;
+        channel.close(exitCode);
+    }
+
+    void fail(String code, String message) {
+        outcome = "failed: " + code + ": " + message;
+        channel.fail(code, message);
+    }
+
+    private void runAndReport() {
+        try {
+            work();
+        } catch (Refusal r) {
+            fail(r.code, r.getMessage());
+        } catch (InterruptedException | IOException e) {
+            // once stopped, interruption and a closed stream are how the work learns it: not an error
+            if (stopReason == null && channel.isOpen()) {
+                fail(READ_FAILED, "reading failed: " + e);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("logs stream {} failed", channel.id(), e);
+            fail(READ_FAILED, "reading failed: " + e);
+        } finally {
+            // the clean-up waits for processes: the stop's interrupt must not cut that short
+            Thread.interrupted();
+            try {
+                cleanUp();
+            } finally {
+                if (outcome == null) {
+                    outcome = stopReason != null ? stopReason : "ended from outside";
+                }
+                onEnd.accept(this);
+                LOG.info("logs stream {} ended ({}): {} bytes sent, {}", channel.id(), description, bytesSent,
+                        outcome);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.labctl.agent.logs.internal;
+
+import io.labctl.agent.api.StreamChannel;
+import io.labctl.agent.api.StreamHandler;
+import io.labctl.agent.api.StreamReceiver;
+import io.labctl.protocol.channel.StreamOpen;
+import io.labctl.protocol.logs.LogsRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves "logs" streams: the journal (through journalctl, filtered by unit, priority, start time, kernel), a log
+ * file the caller's roles may read (labd's allow-list, checked on the real path), or the agent's own karaf.log;
+ * the last lines, and with follow what comes after. Each stream has a thread of its own; an abort, or this
+ * handler going away, stops it and ends any journalctl it started.
+ */
+@Component(service = StreamHandler.class, property = StreamHandler.KIND + "=" + LogsRequest.KIND,
+        configurationPid = LogsHandler.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = LogsConfig.class)
+public class LogsHandler implements StreamHandler {
+    static final String PID = "io.labctl.agent.logs";
+    /** The lines a file read shows when the request names no count (the journal's default is the same). */
+    static final int DEFAULT_LINES = JournalArguments.DEFAULT_LINES;
+    static final String AGENT_LOG_UNKNOWN = "agent-log-unknown";
+    /** How long deactivation waits for the streams' threads (and journalctl processes) to end. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
+    private static final Logger LOG = LoggerFactory.getLogger(LogsHandler.class);
+
+    private final Set<LogSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile JournalSettings journal = JournalSettings.DEFAULT;
+    private volatile boolean stopping;
+
+    public LogsHandler() {}
+
+    LogsHandler(JournalSettings journal) {
+        this.journal = journal;
+    }
+
+    /** A new configuration applies to streams opened afterwards; open streams carry on as they are. */
+    @Activate
+    @Modified
+    void configure(LogsConfig config) {
+        journal = JournalSettings.of(config);
+    }
+
+    @Override
+    public StreamReceiver open(StreamOpen open, StreamChannel channel) {
+        LogsRequest request = LogsRequest.fromParams(open.params());
+        if (stopping) {
+            throw new IllegalStateException("the logs handler is stopping");
+        }
+        int lines = request.lines() == null ? DEFAULT_LINES : request.lines();
+        LogSession session;
+        switch (request.source()) {
+            case LogsRequest.JOURNAL -> {
+                List<String> command = JournalArguments.build(request, journal);
+                session = new JournalSession(channel, command, describe(request, null), sessions::remove);
+            }
+            case LogsRequest.FILE -> {
+                Path path = Path.of(request.path());
+                session = new FileTail(channel, path, new PathPolicy(request.allow()), lines, request.follow(),
+                        describe(request, path), sessions::remove);
+            }
+            default -> {
+                Path path = agentLog();
+                if (path == null) {
+                    LOG.info("logs stream {} refused: the agent's log location is unknown", channel.id());
+                    channel.fail(AGENT_LOG_UNKNOWN, "this agent's log file is unknown (neither karaf.log nor "
+                            + "karaf.data is set)");
+                    return StreamReceiver.IGNORE;
+                }
+                // the agent's own log: no allow-list, the stream itself is the permission
+                session = new FileTail(channel, path, null, lines, request.follow(), describe(request, path),
+                        sessions::remove);
+            }
+        }
+        sessions.add(session);
+        session.start();
+        if (stopping) {
+            // deactivate ran while this one started: it must not outlive the handler either
+            session.stopForRemoval();
+        }
+        return session;
+    }
+
+    /** Stops every stream (they fail with capability-removed) and waits a while for their threads to end. */
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        stopping = true;
+        List<LogSession> open = List.copyOf(sessions);
+        open.forEach(LogSession::stopForRemoval);
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+        for (LogSession session : open) {
+            if (!session.awaitEnd(Math.max(1, deadline - System.currentTimeMillis()))) {
+                LOG.warn("logs stream {} did not end in time", session.channel.id());
+            }
+        }
+    }
+
+    int running() {
+        return sessions.size();
+    }
+
+    /** {@code ${karaf.log}/karaf.log}, else {@code ${karaf.data}/log/karaf.log}; null if neither is set. */
+    static Path agentLog() {
+        String logDir = System.getProperty("karaf.log");
+        if (logDir != null && !logDir.isBlank()) {
+            return Path.of(logDir, "karaf.log");
+        }
+        String dataDir = System.getProperty("karaf.data");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir, "log", "karaf.log");
+        }
+        return null;
+    }
+
+    /** What the stream reads, for the log. */
+    static String describe(LogsRequest r, Path path) {
+        StringBuilder b = new StringBuilder(r.source());
+        if (path != null) {
+            b.append(' ').append(path);
+        }
+        if (r.unit() != null) {
+            b.append(" unit ").append(r.unit());
+        }
+        if (r.priority() != null) {
+            b.append(" priority ").append(r.priority());
+        }
+        if (r.kernel()) {
+            b.append(" kernel");
+        }
+        if (r.since() != null) {
+            b.append(" since ").append(r.since());
+        }
+        if (r.lines() != null) {
+            b.append(" lines ").append(r.lines());
+        }
+        b.append(r.follow() ? ", following" : ", once");
+        return b.toString();
+    }
+}
