@@ -9,7 +9,7 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** exec: --timeout passed and labd was asked to stop the command (as timeout(1) does). */
     public static final int TIMED_OUT = 124;
-    /** exec: interrupted by Ctrl-C and labd was asked to stop the command (128 + SIGINT). */
+    /** exec, logs: interrupted by Ctrl-C and labd was asked to stop the command or stream (128 + SIGINT). */
     public static final int CANCELLED = 130;
     /** labctl could not reach or talk to labd: connection refused, TLS failure, timeout, garbled answer. */
     public static final int UNREACHABLE = 255;

@@ -383,9 +383,12 @@ class AccessCommandsTest {
         TestCli.Result unknown = cli.run("logs", "pods/x");
         assertEquals(2, unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("unknown log type 'pods'"), unknown.err());
-        TestCli.Result server = cli.run("logs", "server/web-1");
+        TestCli.Result server = cli.run("logs", "server/web-1", "--user", "alice");
         assertEquals(2, server.code(), server.toString());
-        assertTrue(server.err().contains("not available yet"), server.err());
+        assertTrue(server.err().contains("--user: only for the audit log"), server.err());
+        TestCli.Result follow = cli.run("logs", "audit", "-f");
+        assertEquals(2, follow.code(), follow.toString());
+        assertTrue(follow.err().contains("-f: only for server/NAME and agent/NAME logs"), follow.err());
         assertEquals(2, cli.run("logs", "audit", "--verify", "--user", "alice").code());
         assertEquals(List.of(), labd.requests);
     }

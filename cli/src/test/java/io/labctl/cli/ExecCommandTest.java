@@ -197,6 +197,21 @@ class ExecCommandTest {
     }
 
     @Test
+    void aBrokenStdoutStopsTheRemoteCommandOverARealSocket() throws Exception {
+        labd.agent("web-1", peer -> {
+            peer.request();
+            peer.stdout("x\n");
+            peer.awaitSocketClosed(5_000);
+        });
+        cli.stdoutBytes = LogsCommandTest.failing("Broken pipe");
+        TestCli.Result r = cli.run("exec", "server/web-1", "--", "yes");
+        assertEquals(255, r.code(), r.toString());
+        assertTrue(r.err().contains("Broken pipe; asked labd to stop the command"), r.err());
+        // the ERROR must leave before the socket is let go, or the command would run on unseen
+        assertEquals(ExecRequest.CANCELLED, labd.peer("web-1").awaitError(5_000));
+    }
+
+    @Test
     void refusedUpgradeIsExit1WithLabdsMessage() {
         labd.refuse("web-1", 403, new ApiError("forbidden", "admin may not exec on server/web-1; ask for exec:*:lab:web-1", "r-1"));
         TestCli.Result r = cli.run("exec", "server/web-1", "--", "id");

@@ -221,8 +221,7 @@ public final class ExecCommand extends LabdCommand {
     }
 
     private static Connector connector(LabdClient client) {
-        return (server, listener) -> client.webSocket(Connector.PATH + "?server="
-                + URLEncoder.encode(server, StandardCharsets.UTF_8), listener);
+        return Connector.labd(client, Connector.PATH);
     }
 
     private int single(String server, List<String> command, Duration limit) {

@@ -4,17 +4,28 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.cli.Cli;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
+import io.labctl.cli.Stdio;
+import io.labctl.cli.exec.Connector;
+import io.labctl.cli.exec.ExecStream;
+import io.labctl.cli.exec.Interrupts;
+import io.labctl.cli.exec.Outcome;
+import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.AuditPrinter;
 import io.labctl.cli.render.Formats;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Names;
 import io.labctl.protocol.Since;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.AuditVerification;
+import io.labctl.protocol.logs.LogsRequest;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,34 +39,87 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code labctl logs TYPE[/NAME]}: one verb for every kind of log, dispatched on the resource type. Today only the
- * audit log exists; a server's journal (server/NAME) is meant to become another case of {@link #call()}.
+ * {@code labctl logs TYPE[/NAME]}: one verb for every kind of log, dispatched on the resource type: labd's audit log
+ * over REST, a server's journal or log file and an agent's own log over the logs WebSocket stream
+ * ({@link LogsRequest}, carried by {@link ExecStream}).
  */
 @Command(name = "logs", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print logs. Today: labd's audit log, or the rows of one labctl session in it.", "",
-                "Every labctl invocation is one session; 'labctl logs audit' shows its handle in the SESSION",
-                "column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's rows.",
-                "Times are UTC. --verify walks the audit log's hash chains and exits 1 if one is broken.", "",
+        customSynopsis = {
+                "labctl logs audit[/SESSION] [--user USER] [--action ACTION] [--since TIME] [--limit N] [--verify] [-o FORMAT]",
+                "       labctl logs server/NAME [-f] [-n N] [-u UNIT] [-k] [-p PRIORITY] [--since TIME]",
+                "       labctl logs server/NAME --file PATH [-f] [-n N] [--since TIME]",
+                "       labctl logs agent/NAME [-f] [-n N]"},
+        description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
+                "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
+                "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
+                "rows. Times are UTC. --verify walks the audit log's hash chains and exits 1 if one is broken.", "",
+                "server/NAME: the server's systemd journal, narrowed with -u, -k, -p and --since; with --file",
+                "PATH one log file instead (an absolute path on the server that labd lets you read).",
+                "agent/NAME: the log of the labctl agent on server NAME. The log's bytes are written to stdout",
+                "unchanged as they arrive, so '| grep' works while following. -f keeps following until Ctrl-C",
+                "(labd is asked to stop; exit 130) or until labd ends the stream.", "",
                 "Examples:",
                 "  labctl logs audit",
                 "  labctl logs audit --user alice --since 1h",
                 "  labctl logs audit --action exec --since '2 days ago' --limit 50 -o json",
                 "  labctl logs audit --since 2026-11-26T03:00:00Z",
                 "  labctl logs audit/alice-20261126-3f9a2c71",
-                "  labctl logs audit --verify"})
+                "  labctl logs audit --verify",
+                "  labctl logs server/web-1 -n 100",
+                "  labctl logs server/web-1 -u nginx -f",
+                "  labctl logs server/web-1 -p err --since '1h ago'",
+                "  labctl logs server/web-1 -k --since 2026-11-26T03:00:00Z",
+                "  labctl logs server/web-1 --file /var/log/nginx/error.log -f | grep -i timeout",
+                "  labctl logs agent/web-1 -n 50"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:ok; server/agent: the log was read to its end (or followed until labd ended it)",
+                "1:labd refused (no permission, path not allowed, server offline, capability not installed, ...);"
+                        + " audit --verify: a hash chain is broken",
+                "2:usage error: unknown type, bad name, --since, --lines or --file, or flags that do not fit the type",
+                "130:interrupted (Ctrl-C); labd was asked to stop reading",
+                "255:labctl could not reach labd, or lost the connection while reading"})
 public final class LogsCommand extends LabdCommand {
     /** Log types by every spelling the user may give; values are the canonical type. */
-    private static final Map<String, String> TYPES = Map.of("audit", "audit", "server", "server", "servers", "server");
+    private static final Map<String, String> TYPES = Map.of("audit", "audit", "server", "server", "servers", "server",
+            "agent", "agent", "agents", "agent");
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
     @Parameters(index = "0", paramLabel = "TYPE[/NAME]", completionCandidates = Types.class,
-            description = "audit, or audit/SESSION for one session's rows.")
+            description = "audit, or audit/SESSION for one session's rows; server/NAME; agent/NAME.")
     String resource;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", hidden = true,
             description = "NAME, when given as TYPE NAME instead of TYPE/NAME.")
     String separateName;
+
+    @Option(names = {"-f", "--follow"}, description = "server, agent: keep printing new lines until Ctrl-C.")
+    boolean follow;
+
+    @Option(names = {"-n", "--lines"}, paramLabel = "N",
+            description = "server, agent: start with the last N lines (default: the agent's).")
+    Integer lines;
+
+    @Option(names = {"-u", "--unit"}, paramLabel = "UNIT", description = "server journal: only this systemd unit.")
+    String unit;
+
+    @Option(names = {"-k", "--kernel"}, description = "server journal: only kernel messages.")
+    boolean kernel;
+
+    @Option(names = {"-p", "--priority"}, paramLabel = "PRIORITY",
+            description = "server journal: only this priority and more urgent ones (emerg, alert, crit, err, warning,"
+                    + " notice, info, debug or 0-7).")
+    String priority;
+
+    @Option(names = "--file", paramLabel = "PATH",
+            description = "server: read this log file (absolute path) instead of the journal.")
+    String file;
+
+    @Option(names = "--since", paramLabel = "TIME",
+            description = "audit, server: only entries from then on: a duration back (1h, '1h ago'), a date or an ISO"
+                    + " time (UTC).")
+    String since;
 
     @Option(names = "--user", paramLabel = "USER", description = "audit: only rows of this user.")
     String user;
@@ -63,25 +127,21 @@ public final class LogsCommand extends LabdCommand {
     @Option(names = "--action", paramLabel = "ACTION", description = "audit: only rows of this action.")
     String action;
 
-    @Option(names = "--since", paramLabel = "TIME",
-            description = "Only rows from then on: a duration back (1h, '1h ago'), a date or an ISO time (UTC).")
-    String since;
-
-    @Option(names = "--limit", paramLabel = "N", description = "At most N rows (default: labd's).")
+    @Option(names = "--limit", paramLabel = "N", description = "audit: at most N rows (default: labd's).")
     Integer limit;
 
     @Option(names = "--verify", description = "audit: check the log's hash chains instead of printing rows.")
     boolean verify;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
-            description = "wide (adds instance and sequence number), json or yaml (default: a table).")
+            description = "audit: wide (adds instance and sequence number), json or yaml (default: a table).")
     String output;
 
     /** The log types, for shell completion. */
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit").iterator();
+            return List.of("audit", "server", "agent").iterator();
         }
     }
 
@@ -93,9 +153,11 @@ public final class LogsCommand extends LabdCommand {
     public Integer call() {
         String[] ref = parse(resource, separateName);
         return switch (ref[0]) {
-            case "audit" -> audit(ref[1]);
-            case "server" -> throw usage("logs of servers (server/NAME) are not available yet in this labctl;"
-                    + " 'labctl logs audit' is");
+            case "audit" -> {
+                rejectStreamFlags();
+                yield audit(ref[1]);
+            }
+            case "server", "agent" -> stream(ref[0], ref[1]);
             default -> throw new IllegalStateException(ref[0]);
         };
     }
@@ -117,7 +179,7 @@ public final class LogsCommand extends LabdCommand {
         }
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
-            throw usage("unknown log type '" + type + "'; available: audit");
+            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME");
         }
         return new String[] {canonical, name};
     }
@@ -189,6 +251,196 @@ public final class LogsCommand extends LabdCommand {
         return params.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&", "?", ""));
+    }
+
+    /** Flags of server and agent logs make no sense for the audit log; before, picocli rejected them as unknown. */
+    private void rejectStreamFlags() {
+        List<String> given = new ArrayList<>();
+        if (follow) {
+            given.add("-f");
+        }
+        if (lines != null) {
+            given.add("-n");
+        }
+        if (unit != null) {
+            given.add("-u");
+        }
+        if (kernel) {
+            given.add("-k");
+        }
+        if (priority != null) {
+            given.add("-p");
+        }
+        if (file != null) {
+            given.add("--file");
+        }
+        if (!given.isEmpty()) {
+            throw usage(String.join(", ", given) + ": only for server/NAME and agent/NAME logs, not for the audit log");
+        }
+    }
+
+    /** server/NAME or agent/NAME: checks everything locally, then streams the log to stdout. */
+    private int stream(String type, String name) {
+        if (name == null) {
+            throw usage("missing the name: labctl logs " + type + "/NAME");
+        }
+        try {
+            Names.require("server name", name);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        List<String> auditOnly = new ArrayList<>();
+        if (user != null) {
+            auditOnly.add("--user");
+        }
+        if (action != null) {
+            auditOnly.add("--action");
+        }
+        if (limit != null) {
+            auditOnly.add("--limit");
+        }
+        if (verify) {
+            auditOnly.add("--verify");
+        }
+        if (output != null) {
+            auditOnly.add("-o");
+        }
+        if (!auditOnly.isEmpty()) {
+            throw usage(String.join(", ", auditOnly) + ": only for the audit log; " + type
+                    + " logs print as they are (use -n to limit them)");
+        }
+        LogsRequest request = request(type, name);
+        String what = switch (request.source()) {
+            case LogsRequest.FILE -> request.path() + " on server/" + name;
+            case LogsRequest.AGENT -> "the log of agent/" + name;
+            default -> "the journal of server/" + name;
+        };
+        return read(name, request, what);
+    }
+
+    /** The request for labd, checked here against the shared contract so mistakes are usage errors (exit 2). */
+    LogsRequest request(String type, String name) {
+        List<String> journalOnly = new ArrayList<>();
+        if (unit != null) {
+            journalOnly.add("-u");
+        }
+        if (kernel) {
+            journalOnly.add("-k");
+        }
+        if (priority != null) {
+            journalOnly.add("-p");
+        }
+        String source;
+        if ("agent".equals(type)) {
+            List<String> extra = new ArrayList<>(journalOnly);
+            if (file != null) {
+                extra.add("--file");
+            }
+            if (since != null) {
+                extra.add("--since");
+            }
+            if (!extra.isEmpty()) {
+                throw usage(String.join(", ", extra) + ": agent/" + name + " takes only -f and -n; for the server's"
+                        + " journal use server/" + name);
+            }
+            source = LogsRequest.AGENT;
+        } else if (file != null) {
+            if (!journalOnly.isEmpty()) {
+                throw usage(String.join(", ", journalOnly) + ": only for the journal, not with --file");
+            }
+            if (!file.startsWith("/")) {
+                throw usage("--file needs an absolute path on the server, e.g. /var/log/syslog, not '" + file + "'");
+            }
+            source = LogsRequest.FILE;
+        } else {
+            source = LogsRequest.JOURNAL;
+        }
+        if (lines != null && (lines < 0 || lines > LogsRequest.MAX_LINES)) {
+            throw usage("--lines must be from 0 to " + LogsRequest.MAX_LINES + ", not " + lines);
+        }
+        Instant from = null;
+        if (since != null) {
+            try {
+                from = Since.parse(since, cli.now());
+            } catch (IllegalArgumentException e) {
+                throw usage("--since " + e.getMessage());
+            }
+        }
+        LogsRequest wanted = new LogsRequest(source, follow, lines, unit, from, priority, kernel, file, null);
+        try {
+            // what labd and the agent will check anyway (unit name, priority, path); normalised, e.g. 'ERR' -> 'err'
+            return LogsRequest.fromParams(wanted.toParams());
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private int read(String server, LogsRequest request, String what) {
+        LabdClient client = client();
+        Stdio io = cli.stdio();
+        cli.out().flush();
+        cli.err().flush();
+        Relay relay = new Relay(io.out());
+        ExecStream stream = ExecStream.logs(server, request, what, relay, ExecStream.Timing.DEFAULT);
+        Outcome outcome;
+        try (Interrupts ignored = Interrupts.install(stream::cancel, () -> { })) {
+            outcome = stream.run(Connector.labd(client, Connector.LOGS_PATH));
+        }
+        return report(outcome, what, relay);
+    }
+
+    private int report(Outcome o, String what, Relay relay) {
+        int code = switch (o.kind()) {
+            case EXITED -> {
+                // a log read has no exit status of its own: CLOSE without one is a normal end too
+                if (o.exitCode() == null || o.exitCode() == 0) {
+                    yield ExitCodes.OK;
+                }
+                cli.err().println("error: reading " + what + " failed on the server (exit code " + o.exitCode() + ")");
+                yield ExitCodes.REFUSED;
+            }
+            case REFUSED -> {
+                cli.err().println("error: " + o.message());
+                yield ExitCodes.REFUSED;
+            }
+            case CANCELLED -> ExitCodes.CANCELLED;  // the user pressed Ctrl-C and knows why
+            case FAILED, TIMED_OUT -> {
+                if (relay.readerGone) {
+                    // '| head' has all it wants: stopping here is the normal end of such a pipe, not an error
+                    yield ExitCodes.OK;
+                }
+                cli.err().println("error: " + o.message());
+                yield o.exitStatus();
+            }
+        };
+        cli.err().flush();
+        return code;
+    }
+
+    /** The log's bytes straight to stdout, flushed per frame; notes when the reader of a pipe went away. */
+    private static final class Relay implements ExecStream.Output {
+        private final OutputStream out;
+        volatile boolean readerGone;
+
+        Relay(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void stdout(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+                out.flush();
+            } catch (IOException e) {
+                readerGone = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("broken pipe");
+                throw e;
+            }
+        }
+
+        @Override
+        public void stderr(byte[] b, int off, int len) throws IOException {
+            stdout(b, off, len);  // logs have one output; labd never tags it
+        }
     }
 
     private int verify(String format) {

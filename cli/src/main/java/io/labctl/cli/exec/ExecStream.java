@@ -9,6 +9,7 @@ import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
+import io.labctl.protocol.logs.LogsRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,8 @@ import java.io.InterruptedIOException;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,18 +31,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One remote command over one WebSocket to labd: the client side of the exec stream described in
- * {@link ExecRequest}, shared by single exec and fan-out.
+ * One remote stream over one WebSocket to labd: the client side of the exec stream described in {@link ExecRequest}
+ * (single exec and fan-out), and of the logs stream described in {@link LogsRequest}, which uses the same frames
+ * without stdin and with untagged DATA (see {@link #logs}).
  *
  * <p>Wire behaviour, all on stream {@value #STREAM}:
  * <ul>
- *   <li>OPEN {kind "exec", params, credit {@value #OUTPUT_WINDOW}} first; then CLOSE at once when there is no stdin.</li>
- *   <li>Output credit: every STDOUT/STDERR byte is written and flushed first, then granted back with CREDIT (coalesced
- *       while more frames are already queued, at most {@value #GRANT_BATCH} bytes pending).</li>
+ *   <li>OPEN {kind, params, credit {@value #OUTPUT_WINDOW}} first; then CLOSE at once when there is no stdin.</li>
+ *   <li>Output credit: every output byte is written and flushed first, then granted back with CREDIT (coalesced
+ *       while more frames are already queued, at most {@value #GRANT_BATCH} bytes pending). exec output is tagged
+ *       STDOUT/STDERR by its first byte; logs output is the log's bytes as they are, all to stdout.</li>
  *   <li>Stdin credit starts at 0: nothing is sent before labd's first CREDIT, and never more STDIN bytes than granted.
  *       Credit counts data bytes, not the tag byte; RESIZE frames take none. EOF is sent as CLOSE.</li>
  *   <li>--timeout or {@link #cancel()}: ERROR {"timeout"|"cancelled"}, then the stream has {@link Timing#grace()} to
  *       end (output keeps flowing meanwhile) before the socket is dropped.</li>
+ *   <li>Our output cannot be written (e.g. the reader of a pipe left): ERROR "cancelled", then the socket is closed
+ *       politely, so the ERROR is not lost with an abort.</li>
  *   <li>A WebSocket ping after {@link Timing#pingInterval()} of silence; {@link Timing#silenceLimit()} without any
  *       answer counts as a lost connection, as do a close or error of the socket before CLOSE/ERROR.</li>
  * </ul>
@@ -69,8 +76,15 @@ public final class ExecStream {
                 Duration.ofSeconds(45), Duration.ofSeconds(60), Duration.ofMillis(500));
     }
 
+    /**
+     * What one stream carries: the OPEN frame's kind and parameters, whether DATA from labd starts with a
+     * STDOUT/STDERR tag byte, and how messages name it ("running 'uname' on server/web-1").
+     */
+    private record Subject(String kind, Map<String, Object> params, boolean tagged, String doing, String what,
+                           String stopWhat) {}
+
     private final String server;
-    private final ExecRequest request;
+    private final Subject subject;
     private final Output output;
     private final InputStream stdin;
     private final Duration timeout;
@@ -83,6 +97,8 @@ public final class ExecStream {
     private final Object creditLock = new Object();
     private long stdinCredit;
     private volatile boolean ended;
+    /** Our own output failed while the socket was still fine: it must still carry the ERROR and a polite close. */
+    private volatile boolean outputFailed;
     private volatile long lastHeard = System.nanoTime();
     private volatile Sender sender;
 
@@ -102,12 +118,31 @@ public final class ExecStream {
      */
     public ExecStream(String server, ExecRequest request, Output output, InputStream stdin, Duration timeout,
                       Timing timing) {
+        this(server, new Subject(ExecRequest.KIND, request.toParams(), true, "running", command(request, server),
+                "the command"), output, stdin, timeout, timing);
+    }
+
+    private ExecStream(String server, Subject subject, Output output, InputStream stdin, Duration timeout,
+                       Timing timing) {
         this.server = server;
-        this.request = request;
+        this.subject = subject;
         this.output = output;
         this.stdin = stdin;
         this.timeout = timeout;
         this.timing = timing;
+    }
+
+    /**
+     * A logs stream: no stdin and no time limit (it ends with labd's CLOSE or ERROR, or {@link #cancel()}); every DATA
+     * byte goes to {@link Output#stdout} unchanged. {@code allow} is never sent: labd sets it from the caller's rights.
+     *
+     * @param what names the log in messages, e.g. "the journal of server/web-1"
+     */
+    public static ExecStream logs(String server, LogsRequest request, String what, Output output, Timing timing) {
+        Map<String, Object> params = new LinkedHashMap<>(request.toParams());
+        params.remove("allow");
+        return new ExecStream(server, new Subject(LogsRequest.KIND, params, false, "reading", what, "reading it"),
+                output, null, null, timing);
     }
 
     public String server() {
@@ -187,7 +222,7 @@ public final class ExecStream {
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 throw new Ended(cause instanceof CliException ce ? Outcome.of(ce)
-                        : Outcome.failed("cannot open the exec stream to labd: " + cause));
+                        : Outcome.failed("cannot open the " + subject.kind() + " stream to labd: " + cause));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 opening.thenAccept(WebSocket::abort);
@@ -200,7 +235,7 @@ public final class ExecStream {
         Sender s = new Sender(ws, timing.sendTimeout());
         lastHeard = System.nanoTime();
         try {
-            s.send(Frame.json(FrameType.OPEN, STREAM, new StreamOpen(ExecRequest.KIND, request.toParams(), OUTPUT_WINDOW)));
+            s.send(Frame.json(FrameType.OPEN, STREAM, new StreamOpen(subject.kind(), subject.params(), OUTPUT_WINDOW)));
             if (stdin == null) {
                 s.send(Frame.json(FrameType.CLOSE, STREAM, new StreamClose(null)));
             }
@@ -298,17 +333,21 @@ public final class ExecStream {
             return 0;  // channel-level frames are not part of this stream
         }
         if (f.stream() != STREAM) {
-            throw new Ended(protocol("a frame for stream " + f.stream() + " (this exec is stream " + STREAM + ")"));
+            throw new Ended(protocol("a frame for stream " + f.stream() + " (this " + subject.kind() + " is stream "
+                    + STREAM + ")"));
         }
         byte[] p = f.payload();
         switch (f.type()) {
             case DATA -> {
-                if (p.length == 0) {
+                if (subject.tagged() && p.length == 0) {
                     throw new Ended(protocol("an empty DATA frame"));
                 }
-                int n = p.length - 1;
+                // credit counts data bytes, never the tag byte
+                int n = subject.tagged() ? p.length - 1 : p.length;
                 try {
-                    if (p[0] == ExecRequest.STDOUT) {
+                    if (!subject.tagged()) {
+                        output.stdout(p, 0, n);
+                    } else if (p[0] == ExecRequest.STDOUT) {
                         output.stdout(p, 1, n);
                     } else if (p[0] == ExecRequest.STDERR) {
                         output.stderr(p, 1, n);
@@ -316,14 +355,15 @@ public final class ExecStream {
                         throw new Ended(protocol("a DATA frame with the unknown tag " + p[0]));
                     }
                 } catch (IOException e) {
-                    // nobody reads our output any more (closed pipe): stop the command rather than let it run blind
+                    // nobody reads our output any more (closed pipe): stop the remote side rather than let it run blind
                     stopping.compareAndSet(null, Outcome.Kind.CANCELLED);
+                    outputFailed = true;
                     Sender s = sender;
                     if (s != null) {
                         sendStop(s, 2_000);
                     }
                     throw new Ended(Outcome.failed("cannot write the output of " + what() + ": " + e.getMessage()
-                            + "; asked labd to stop the command"));
+                            + "; asked labd to stop " + subject.stopWhat()));
                 }
                 return n;
             }
@@ -448,7 +488,8 @@ public final class ExecStream {
         synchronized (creditLock) {
             creditLock.notifyAll();
         }
-        if (outcome.kind() != Outcome.Kind.FAILED && !ws.isOutputClosed()) {
+        // an abort right after a send may drop it unsent: close politely whenever the socket still works
+        if ((outcome.kind() != Outcome.Kind.FAILED || outputFailed) && !ws.isOutputClosed()) {
             Sender s = sender;
             try {
                 if (s != null) {
@@ -481,17 +522,22 @@ public final class ExecStream {
     }
 
     private Outcome lost(String detail) {
-        return Outcome.failed("lost the connection to labd while running " + what()
+        return Outcome.failed("lost the connection to labd while " + subject.doing() + " " + what()
                 + (detail == null || detail.isBlank() ? "" : ": " + detail));
     }
 
     private Outcome protocol(String what) {
-        return Outcome.failed("labd sent " + what + " while running " + what()
+        return Outcome.failed("labd sent " + what + " while " + subject.doing() + " " + what()
                 + "; labctl and labd may be of incompatible versions");
     }
 
-    /** 'cmd args' on server/NAME, shortened for messages. */
+    /** What runs, for messages: 'cmd args' on server/NAME, or the log being read. */
     String what() {
+        return subject.what();
+    }
+
+    /** 'cmd args' on server/NAME, shortened for messages. */
+    private static String command(ExecRequest request, String server) {
         String cmd = String.join(" ", request.command());
         if (cmd.length() > 60) {
             cmd = cmd.substring(0, 57) + "...";
@@ -563,7 +609,8 @@ public final class ExecStream {
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             lastHeard = System.nanoTime();
-            events.add(new Broken("labd sent a text message on the exec stream, which only carries binary frames"));
+            events.add(new Broken("labd sent a text message on the " + subject.kind()
+                    + " stream, which only carries binary frames"));
             return null;
         }
 

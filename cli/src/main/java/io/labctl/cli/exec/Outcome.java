@@ -5,7 +5,7 @@ import io.labctl.cli.ExitCodes;
 import io.labctl.cli.http.LabdRefusal;
 
 /**
- * How one exec stream ended.
+ * How one exec or logs stream ended.
  *
  * @param exitCode the remote exit code ({@link Kind#EXITED} only; null if labd sent none)
  * @param status   the HTTP status when labd refused the WebSocket upgrade, else 0
@@ -14,13 +14,13 @@ import io.labctl.cli.http.LabdRefusal;
  */
 public record Outcome(Kind kind, Integer exitCode, int status, String code, String message) {
     public enum Kind {
-        /** The command ran and exited. */
+        /** The command ran and exited; for logs, labd ended the read with CLOSE. */
         EXITED,
         /** labd refused: the upgrade was answered with an HTTP error, or the stream with an ERROR frame. */
         REFUSED,
         /** --timeout passed; labctl asked labd to stop the command. */
         TIMED_OUT,
-        /** The user interrupted labctl; labctl asked labd to stop the command. */
+        /** The user interrupted labctl; labctl asked labd to stop the command or log stream. */
         CANCELLED,
         /** labctl could not reach labd, lost the connection, or labd broke the protocol. */
         FAILED

@@ -1,6 +1,8 @@
 package io.labctl.cli.exec;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,7 @@ import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
+import io.labctl.protocol.logs.LogsRequest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -314,6 +317,51 @@ class ExecStreamTest {
                 List.of(f.payload()[0], f.payload()[1], f.payload()[2], f.payload()[3], f.payload()[4]));
         ws.deliver(Frame.json(FrameType.CLOSE, 1, new StreamClose(0)));
         run.get(5, TimeUnit.SECONDS);
+    }
+
+    // ---- the same stream for logs
+
+    static ExecStream logs(LogsRequest request, ExecStream.Output out) {
+        return ExecStream.logs("web-1", request, "the journal of server/web-1", out, FAST);
+    }
+
+    @Test
+    void logsOpenTheLogsKindWithoutAllowAndPassUntaggedBytes() throws Exception {
+        FakeSocket ws = new FakeSocket();
+        Collect out = new Collect();
+        // even a request that carries allow globs must not send them: labd decides them
+        LogsRequest request = new LogsRequest("journal", true, 10, "nginx", null, "err", false, null,
+                List.of("/var/log/**"));
+        ExecStream s = logs(request, out);
+        CompletableFuture<Outcome> run = start(s, ws);
+        StreamOpen open = ws.next().body(StreamOpen.class);
+        assertEquals("logs", open.kind());
+        assertEquals(ExecStream.OUTPUT_WINDOW, open.credit());
+        assertFalse(open.params().containsKey("allow"), open.params().toString());
+        assertEquals(request.withAllow(List.of()), LogsRequest.fromParams(open.params()));
+        assertEquals(FrameType.CLOSE, ws.next().type());
+        // 1 and 2 would be STDOUT/STDERR tags on an exec stream; here they are the log's own bytes
+        ws.deliver(new Frame(FrameType.DATA, 1, new byte[] {1, 2, 'x'}));
+        Frame granted = ws.next();
+        assertEquals(FrameType.CREDIT, granted.type());
+        assertEquals(3, ByteBuffer.wrap(granted.payload()).getInt(), "credit counts every byte of untagged DATA");
+        ws.deliver(new Frame(FrameType.DATA, 1, new byte[0]));
+        s.cancel();
+        assertEquals(ExecRequest.CANCELLED, ws.next().body(StreamError.class).code());
+        ws.deliver(Frame.json(FrameType.CLOSE, 1, new StreamClose(0)));
+        assertEquals(130, run.get(5, TimeUnit.SECONDS).exitStatus());
+        assertArrayEquals(new byte[] {1, 2, 'x'}, out.out.toByteArray());
+        assertEquals(0, out.err.size());
+    }
+
+    @Test
+    void aSilentLogsStreamIsALostConnectionNamingTheLog() throws Exception {
+        FakeSocket ws = new FakeSocket();
+        LogsRequest request = new LogsRequest("journal", true, null, null, null, null, false, null, null);
+        Outcome o = start(logs(request, new Collect()), ws).get(5, TimeUnit.SECONDS);
+        assertEquals(255, o.exitStatus());
+        assertTrue(o.message().startsWith("lost the connection to labd while reading the journal of server/web-1:"
+                + " labd did not answer for "), o.message());
     }
 
     /** Against the Jetty double: its WebSocket pongs keep a command that prints nothing for a while alive. */

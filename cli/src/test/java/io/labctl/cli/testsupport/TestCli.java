@@ -8,6 +8,7 @@ import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.config.LabctlConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ public final class TestCli {
     /** What the command reads as stdin, and whether it pretends to be a terminal. */
     public InputStream stdin = InputStream.nullInputStream();
     public boolean stdinIsTerminal;
+    /** When set, the raw byte stdout (Stdio.out) goes here instead of into {@link Result#out()}, undecoded. */
+    public OutputStream stdoutBytes;
 
     public TestCli(Path home) {
         this.home = home;
@@ -50,7 +53,7 @@ public final class TestCli {
         Stdio text = Stdio.of(o, e);
         boolean terminal = stdinIsTerminal;
         Cli cli = new Cli(o, e, env, home, Clock.fixed(NOW, ZoneOffset.UTC),
-                new Stdio(stdin, text.out(), text.err(), () -> terminal));
+                new Stdio(stdin, stdoutBytes != null ? stdoutBytes : text.out(), text.err(), () -> terminal));
         int code = Main.run(cli, args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -10,6 +10,7 @@ import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
+import io.labctl.protocol.logs.LogsRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -31,19 +32,23 @@ import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
- * Test double of labd's exec endpoint, over the same mutual TLS as {@link TestLabd}: Jetty answers
- * GET /api/v1/servers with a canned list and upgrades /ws/exec?server=NAME to a WebSocket on which a scripted
- * {@link Peer} plays labd and the agent behind it. The double checks the CLI's side of the credit rules and
- * collects every breach in {@link #problems}.
+ * Test double of labd's stream endpoints, over the same mutual TLS as {@link TestLabd}: Jetty answers
+ * GET /api/v1/servers with a canned list and upgrades /ws/exec?server=NAME and /ws/logs?server=NAME to a WebSocket on
+ * which a scripted {@link Peer} plays labd and the agent behind it (one script per server serves both paths; it can
+ * tell them apart by {@link Peer#path}). The double checks the CLI's side of the credit rules and of each kind's
+ * frames, and collects every breach in {@link #problems}.
  */
 public final class TestExecLabd implements AutoCloseable {
-    /** What the remote side does on one exec stream; runs on its own thread. */
+    /** What the remote side does on one stream; runs on its own thread. */
     public interface Script {
         void run(Peer peer) throws Exception;
     }
 
     /** One WebSocket upgrade request as the double saw it. */
-    public record Upgrade(String server, String session) {}
+    public record Upgrade(String path, String server, String session) {}
+
+    public static final String EXEC = "/ws/exec";
+    public static final String LOGS = "/ws/logs";
 
     private static final long WAIT_MILLIS = 10_000;
 
@@ -70,25 +75,27 @@ public final class TestExecLabd implements AutoCloseable {
         jetty.addConnector(connector);
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(jetty, container -> {
             container.setMaxBinaryMessageSize(Frame.MAX_FRAME);
-            container.addMapping("/ws/exec", (rq, rs, cb) -> {
-                String server = Request.extractQueryParameters(rq).getValue("server");
-                upgrades.add(new Upgrade(server, rq.getHeaders().get(Api.SESSION_HEADER)));
-                Integer status = server == null ? null : refusalStatus.get(server);
-                Script script = server == null ? null : scripts.get(server);
-                if (status == null && script == null) {
-                    status = 404;
-                    refusalBodies.put("?", json(new ApiError("not-found", "server '" + server + "' does not exist", "t")));
-                }
-                if (status != null) {
-                    rs.setStatus(status);
-                    rs.getHeaders().put("Content-Type", "application/json");
-                    rs.write(true, ByteBuffer.wrap(refusalBodies.getOrDefault(server, refusalBodies.get("?"))), cb);
-                    return null;
-                }
-                Peer peer = new Peer(server, script);
-                peers.add(peer);
-                return peer.endpoint;
-            });
+            for (String path : List.of(EXEC, LOGS)) {
+                container.addMapping(path, (rq, rs, cb) -> {
+                    String server = Request.extractQueryParameters(rq).getValue("server");
+                    upgrades.add(new Upgrade(path, server, rq.getHeaders().get(Api.SESSION_HEADER)));
+                    Integer status = server == null ? null : refusalStatus.get(server);
+                    Script script = server == null ? null : scripts.get(server);
+                    if (status == null && script == null) {
+                        status = 404;
+                        refusalBodies.put("?", json(new ApiError("not-found", "server '" + server + "' does not exist", "t")));
+                    }
+                    if (status != null) {
+                        rs.setStatus(status);
+                        rs.getHeaders().put("Content-Type", "application/json");
+                        rs.write(true, ByteBuffer.wrap(refusalBodies.getOrDefault(server, refusalBodies.get("?"))), cb);
+                        return null;
+                    }
+                    Peer peer = new Peer(path, server, script);
+                    peers.add(peer);
+                    return peer.endpoint;
+                });
+            }
         });
         ws.setHandler(new Handler.Abstract() {
             @Override
@@ -117,7 +124,7 @@ public final class TestExecLabd implements AutoCloseable {
         return this;
     }
 
-    /** Accepts exec streams for this server and runs the script on each. */
+    /** Accepts exec and logs streams for this server and runs the script on each. */
     public TestExecLabd agent(String server, Script script) {
         scripts.put(server, script);
         return this;
@@ -132,7 +139,7 @@ public final class TestExecLabd implements AutoCloseable {
 
     public Peer peer(String server) {
         return peers.stream().filter(p -> p.server.equals(server)).findFirst()
-                .orElseThrow(() -> new AssertionError("no exec stream for " + server + "; upgrades: " + upgrades));
+                .orElseThrow(() -> new AssertionError("no stream for " + server + "; upgrades: " + upgrades));
     }
 
     private static byte[] json(Object o) {
@@ -148,8 +155,10 @@ public final class TestExecLabd implements AutoCloseable {
         jetty.stop();
     }
 
-    /** The remote end of one exec stream: labd and the agent in one, driven by a {@link Script}. */
+    /** The remote end of one stream: labd and the agent in one, driven by a {@link Script}. */
     public final class Peer {
+        /** {@link #EXEC} or {@link #LOGS}. */
+        public final String path;
         public final String server;
         private final Script script;
         private final Object sendLock = new Object();
@@ -206,7 +215,8 @@ public final class TestExecLabd implements AutoCloseable {
             }
         }
 
-        Peer(String server, Script script) {
+        Peer(String path, String server, Script script) {
+            this.path = path;
             this.server = server;
             this.script = script;
         }
@@ -223,11 +233,20 @@ public final class TestExecLabd implements AutoCloseable {
                 case OPEN -> {
                     open = f.body(StreamOpen.class);
                     outputCredit = open.credit();
+                    String kind = LOGS.equals(path) ? LogsRequest.KIND : ExecRequest.KIND;
+                    if (!kind.equals(open.kind())) {
+                        problems.add(server + ": OPEN of kind " + open.kind() + " on " + path);
+                    }
+                    if (LOGS.equals(path) && open.params() != null && open.params().containsKey("allow")) {
+                        problems.add(server + ": the CLI sent 'allow', which only labd sets");
+                    }
                 }
                 case CREDIT -> outputCredit += ByteBuffer.wrap(f.payload()).getInt();
                 case DATA -> {
                     byte[] p = f.payload();
-                    if (p[0] == ExecRequest.STDIN) {
+                    if (LOGS.equals(path)) {
+                        problems.add(server + ": DATA from the CLI on a logs stream");
+                    } else if (p[0] == ExecRequest.STDIN) {
                         stdinReceived += p.length - 1;
                         if (stdinReceived > stdinGranted) {
                             problems.add(server + ": received " + stdinReceived + " stdin bytes with only "
@@ -255,6 +274,12 @@ public final class TestExecLabd implements AutoCloseable {
         public synchronized ExecRequest request() throws InterruptedException {
             await(() -> open != null, "OPEN");
             return ExecRequest.fromParams(open.params());
+        }
+
+        /** The OPEN frame's logs request, once it arrived. */
+        public synchronized LogsRequest logsRequest() throws InterruptedException {
+            await(() -> open != null, "OPEN");
+            return LogsRequest.fromParams(open.params());
         }
 
         public synchronized StreamOpen open() throws InterruptedException {
@@ -304,8 +329,26 @@ public final class TestExecLabd implements AutoCloseable {
             output(ExecRequest.STDERR, text.getBytes(StandardCharsets.UTF_8));
         }
 
-        /** Sends output within the CLI's credit, waiting for CREDIT as needed. */
+        /** Sends exec output within the CLI's credit, waiting for CREDIT as needed. */
         public void output(byte tag, byte[] bytes) throws Exception {
+            data(tag, bytes);
+        }
+
+        /** Sends log bytes, untagged, within the CLI's credit. */
+        public void log(byte[] bytes) throws Exception {
+            data(null, bytes);
+        }
+
+        public void log(String text) throws Exception {
+            log(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Whether the CLI closed the socket. */
+        public synchronized boolean socketClosed() {
+            return socketClosed;
+        }
+
+        private void data(Byte tag, byte[] bytes) throws Exception {
             int off = 0;
             while (off < bytes.length) {
                 int n;
@@ -317,7 +360,9 @@ public final class TestExecLabd implements AutoCloseable {
                     n = (int) Math.min(Math.min(bytes.length - off, outputCredit), Frame.MAX_PAYLOAD - 1);
                     outputCredit -= n;
                 }
-                send(new Frame(FrameType.DATA, 1, ExecRequest.tagged(tag, bytes, off, n)));
+                byte[] payload = tag == null ? java.util.Arrays.copyOfRange(bytes, off, off + n)
+                        : ExecRequest.tagged(tag, bytes, off, n);
+                send(new Frame(FrameType.DATA, 1, payload));
                 off += n;
             }
         }
