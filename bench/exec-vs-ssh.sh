@@ -4,6 +4,8 @@
 # key exchange + public-key authentication against a loopback sshd, no connection sharing). Then bulk output:
 # 100 MB of stdout through each. One labd, one lab-agent (server b1) and one sshd, all on 127.0.0.1.
 # Usage: bench/exec-vs-ssh.sh [runs]   (default 20)
+#   Experiments: EXTRA_JAVA_OPTS (labd's JVM flags, replacing bin/setenv's), LAB_AGENT_JAVA_OPTS (added to the
+#   agent's) and BENCH_CLI_JAVA_OPTS (added to the CLI's), e.g. to turn C2 on for the bulk-output figures.
 # Needs the distributions and the CLI jar (mvn -B install -DskipTests), and from Debian: openssh-server
 # openssh-client jq bc.
 set -euo pipefail
