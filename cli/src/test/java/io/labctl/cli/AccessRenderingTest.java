@@ -37,8 +37,8 @@ class AccessRenderingTest {
                 + "lab-operator   exec:baremetal:lab:*,read:*:lab:*   exec:baremetal:lab:db-1   alice   false     2d\n";
         assertEquals(expected, AccessPrinter.roles(List.of(Samples.admin(), Samples.labOperator()), false, TestCli.NOW));
         String[] wide = AccessPrinter.roles(List.of(Samples.admin(), Samples.labOperator()), true, TestCli.NOW).split("\n");
-        assertTrue(wide[0].endsWith("AGE   DESCRIPTION"), wide[0]);
-        assertTrue(wide[2].endsWith("2d    runs commands in the lab"), wide[2]);
+        assertTrue(wide[0].endsWith("AGE   LOG-PATHS   DESCRIPTION"), wide[0]);
+        assertTrue(wide[2].endsWith("2d    (default)   runs commands in the lab"), wide[2]);
     }
 
     @Test

@@ -127,7 +127,7 @@ public class LabdContainerIT {
         // the boot features may still be starting when the probe runs
         for (String bsn : new String[] {"io.labctl.protocol", "io.labctl.api", "io.labctl.persistence", "io.labctl.ca",
                 "io.labctl.web", "io.labctl.tokens", "io.labctl.registry", "io.labctl.gateway", "io.labctl.rbac",
-                "io.labctl.audit", "io.labctl.shell"}) {
+                "io.labctl.audit", "io.labctl.shell", "io.labctl.exec", "io.labctl.logs"}) {
             Instant until = Instant.now().plus(Duration.ofSeconds(60));
             while (Instant.now().isBefore(until) && (bundle(bsn) == null || bundle(bsn).getState() != Bundle.ACTIVE)) {
                 Thread.sleep(100);
@@ -137,6 +137,15 @@ public class LabdContainerIT {
         }
         assertNotNull(context.getServiceReference("io.labctl.persistence.Database"));
         assertNotNull(context.getServiceReference("io.labctl.api.CertificateAuthority"));
+
+        // the features service records the boot features as installed only once the whole boot set is provisioned
+        for (String f : new String[] {"labd-tokens", "labd-rbac", "labd-audit", "labd-exec", "labd-logs"}) {
+            Instant provisioned = Instant.now().plus(Duration.ofSeconds(120));
+            while (Instant.now().isBefore(provisioned) && !features.isInstalled(features.getFeature(f))) {
+                Thread.sleep(200);
+            }
+            assertTrue(f + " installed", features.isInstalled(features.getFeature(f)));
+        }
 
         CredentialBundle admin = CredentialBundle.read(adminBundle());
         HttpClient client = Tls.client(admin);

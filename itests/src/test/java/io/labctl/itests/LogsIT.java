@@ -50,7 +50,8 @@ class LogsIT {
             writeJournal();
         }
         labd = Labd.install(dir.resolve("labd"), null);
-        Files.writeString(labd.home.resolve("etc/io.labctl.logs.cfg"), "fileAllowList = " + logs + "/**\n");
+        // what roles without log paths of their own allow (instead of /var/log/**, which a test may not write)
+        Files.writeString(labd.home.resolve("etc/io.labctl.rbac.cfg"), "defaultLogPaths = " + logs + "/**\n");
         labd.start();
         Files.createDirectories(dir.resolve("cli"));
         admin = new Cli(dir.resolve("cli/config.yaml"));
@@ -166,6 +167,26 @@ class LogsIT {
         Processes.Result viaLink = admin.run("logs", "server/box", "--file", link.toString());
         assertEquals(1, viaLink.exitCode(), viaLink.toString());
         assertFalse(viaLink.stdout().contains("root:"), "nothing of the target was sent");
+    }
+
+    @Test
+    void aRolesOwnLogPathsReplaceTheDefault() throws Exception {
+        Path appDir = Files.createDirectories(logs.resolve("app"));
+        Files.writeString(appDir.resolve("app.log"), "app line\n");
+        Files.writeString(logs.resolve("system.log"), "system line\n");
+        admin.ok("create", "role", "app-logs", "--allow", "read:*:*:*", "--log-path", appDir + "/**");
+        Path bundle = dir.resolve("lou.labctl.yaml");
+        admin.ok("create", "user", "lou", "--out", bundle.toString());
+        admin.ok("bind", "role", "app-logs", "--user", "lou");
+        Files.createDirectories(dir.resolve("cli-lou"));
+        Cli lou = new Cli(dir.resolve("cli-lou/config.yaml"));
+        lou.ok("config", "import", bundle.toString());
+        assertTrue(lou.ok("logs", "server/box", "--file", appDir.resolve("app.log").toString()).contains("app line"));
+        Processes.Result outside = lou.run("logs", "server/box", "--file", logs.resolve("system.log").toString());
+        assertEquals(1, outside.exitCode(), outside.toString());
+        assertTrue(outside.stderr().contains("outside"), outside.stderr());
+        // the admin's built-in role has no log paths of its own: labd's default applies
+        assertTrue(admin.ok("logs", "server/box", "--file", logs.resolve("system.log").toString()).contains("system line"));
     }
 
     @Test

@@ -193,7 +193,8 @@ public final class CreateCommand implements Callable<Integer> {
                     "  labctl create role viewer --allow 'read:*:*:*'",
                     "  labctl create role lab-operator --allow 'exec:baremetal:lab:*' --allow 'read:*:lab:*' \\",
                     "      --deny 'exec:baremetal:lab:db-1' --description 'runs commands in the lab, not on db-1'",
-                    "  labctl create role prod-admin --allow 'admin:*:prod:*' -o yaml"})
+                    "  labctl create role prod-admin --allow 'admin:*:prod:*' -o yaml",
+                    "  labctl create role app-logs --allow 'read:*:lab:*' --log-path '/srv/app/**' --log-path '/var/log/**'"})
     static final class Role extends LabdCommand {
         @Parameters(paramLabel = "NAME", description = "Name of the role (lower-case letters, digits, '.' and '-').")
         String name;
@@ -207,6 +208,11 @@ public final class CreateCommand implements Callable<Integer> {
         @Option(names = "--description", paramLabel = "TEXT", description = "What the role is for.")
         String description;
 
+        @Option(names = "--log-path", paramLabel = "GLOB", description = {"A path glob its users may follow with",
+                "'labctl logs --file' on servers they may read; repeatable (default: labd's, /var/log/**).",
+                "Only admins may set it."})
+        List<String> logPaths = new ArrayList<>();
+
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: print the created role.")
         String output;
 
@@ -218,6 +224,12 @@ public final class CreateCommand implements Callable<Integer> {
         public Integer call() {
             String format = output(output, Set.of("json", "yaml"));
             RoleSpec spec = spec(name, allow, deny, description);
+            for (String glob : logPaths) {
+                if (!glob.startsWith("/")) {
+                    throw usage("--log-path '" + glob + "' must be an absolute path glob, e.g. /srv/app/**");
+                }
+            }
+            spec = new RoleSpec(spec.name(), spec.description(), spec.allow(), spec.deny(), logPaths);
             RoleInfo created = client().post(Api.ROLES, spec, RoleInfo.class);
             if ("json".equals(format)) {
                 print(Formats.json(created));

@@ -36,6 +36,7 @@ public final class AccessPrinter {
     public static String roles(List<RoleInfo> roles, boolean wide, Instant now) {
         List<String> header = new ArrayList<>(List.of("NAME", "ALLOW", "DENY", "USERS", "BUILTIN", "AGE"));
         if (wide) {
+            header.add("LOG-PATHS");
             header.add("DESCRIPTION");
         }
         Table t = new Table(header);
@@ -43,6 +44,7 @@ public final class AccessPrinter {
             List<String> row = new ArrayList<>(Arrays.asList(r.name(), joined(r.allow()), joined(r.deny()),
                     joined(r.users()), Boolean.toString(r.builtin()), Times.age(r.createdAt(), now)));
             if (wide) {
+                row.add(r.logPaths().isEmpty() ? "(default)" : joined(r.logPaths()));
                 row.add(r.description() == null ? null : r.description().replace('\n', ' '));
             }
             t.row(row);

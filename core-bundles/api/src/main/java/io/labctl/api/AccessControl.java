@@ -108,6 +108,12 @@ public interface AccessControl {
     /** Answers can-i for the caller or, if asUser is set (needs admin everywhere), for another user. */
     AccessReviewResult review(Identity caller, Action action, Permission request, String asUser);
 
+    /**
+     * The path globs a user may follow with {@code labctl logs --file}: the union over its roles of each role's own
+     * globs, or labd's default for roles that set none. Empty for unknown users and non-users.
+     */
+    List<String> logPathsOf(Identity subject);
+
     /** Names of the roles bound to a user (empty for unknown users and non-users). */
     List<String> rolesOf(Identity subject);
 }

@@ -1,46 +1,43 @@
 package io.labctl.logs.internal;
 
+import io.labctl.api.AccessControl;
 import io.labctl.api.AgentChannels;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.api.web.SocketListener;
 import io.labctl.api.web.StreamSession;
 import io.labctl.protocol.logs.LogsRequest;
-import java.util.Arrays;
-import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * {@code /ws/logs?server=NAME}: a server's journal, one of its log files, or its agent's own log, once or followed.
- * The web bundle has checked {@code read} on that server and audited the opening; labd then sets the paths the
- * caller may read (the agent enforces them on the resolved path) and the gateway bridges the stream.
+ * The web bundle has checked {@code read} on that server and audited the opening; labd then sets the path globs
+ * the caller's roles allow (the agent matches them on the path with its links resolved) and the gateway bridges
+ * the stream.
  */
-@Component(service = SocketEndpoint.class, configurationPid = "io.labctl.logs",
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, property = {
+@Component(service = SocketEndpoint.class, property = {
         SocketEndpoint.PATH_PROPERTY + "=/logs",
         SocketEndpoint.AUDIENCE_PROPERTY + "=" + SocketEndpoint.USERS,
         SocketEndpoint.ACTION_PROPERTY + "=read",
         SocketEndpoint.VERB_PROPERTY + "=" + LogsRequest.KIND})
-@Designate(ocd = LogsConfig.class)
 public class LogsEndpoint implements SocketEndpoint {
     private final AgentChannels channels;
-    private final List<String> fileAllowList;
+    private final AccessControl access;
 
     @Activate
-    public LogsEndpoint(@Reference AgentChannels channels, LogsConfig config) {
+    public LogsEndpoint(@Reference AgentChannels channels, @Reference AccessControl access) {
         this.channels = channels;
-        this.fileAllowList = Arrays.stream(config.fileAllowList()).map(String::strip).filter(s -> s.startsWith("/")).toList();
+        this.access = access;
     }
 
     @Override
     public SocketListener open(StreamSession session, SocketConnection connection) {
         return channels.bridge(session, connection, LogsRequest.KIND, params -> {
-            // whatever the client sent as allow is replaced: the allow-list is labd's to give
-            LogsRequest request = LogsRequest.fromParams(params).withAllow(fileAllowList);
+            // whatever the client sent as allow is replaced: the allow-list is what the caller's roles give
+            LogsRequest request = LogsRequest.fromParams(params)
+                    .withAllow(access.logPathsOf(session.caller().identity()));
             return new AgentChannels.Checked(request.toParams(), describe(request));
         });
     }

@@ -3,7 +3,10 @@ package io.labctl.logs.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.labctl.api.AccessControl;
 import io.labctl.api.AgentChannels;
+import io.labctl.api.Identity;
+import io.labctl.api.web.Caller;
 import io.labctl.api.AgentStream;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketListener;
@@ -43,15 +46,33 @@ class LogsEndpointTest {
         }
     }
 
-    static LogsConfig config(String... globs) {
-        return (LogsConfig) Proxy.newProxyInstance(LogsConfig.class.getClassLoader(), new Class<?>[] {LogsConfig.class},
-                (p, m, a) -> m.getName().equals("fileAllowList") ? globs : m.getDefaultValue());
+    /** Test double of access control: only the log paths of the caller's roles are asked for. */
+    static AccessControl access(String... globs) {
+        return (AccessControl) Proxy.newProxyInstance(AccessControl.class.getClassLoader(),
+                new Class<?>[] {AccessControl.class}, (p, m, a) -> {
+                    if (m.getName().equals("logPathsOf")) {
+                        return List.of(globs);
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    /** Test double of an admitted session of user alice on web-1. */
+    static StreamSession session() {
+        Caller alice = (Caller) Proxy.newProxyInstance(Caller.class.getClassLoader(), new Class<?>[] {Caller.class},
+                (p, m, a) -> m.getName().equals("identity") ? new Identity(Identity.Kind.USER, "alice") : null);
+        return new StreamSession() {
+            @Override public Caller caller() { return alice; }
+            @Override public String server() { return "web-1"; }
+            @Override public void describe(String what) { }
+            @Override public void outcome(String result, String detail) { }
+        };
     }
 
     @Test
-    void theAllowListIsLabdsNeverTheClients() {
+    void theAllowListIsWhatTheCallersRolesGiveNeverTheClients() {
         CapturingChannels channels = new CapturingChannels();
-        new LogsEndpoint(channels, config("/var/log/**", "/srv/app/*.log")).open((StreamSession) null, (SocketConnection) null);
+        new LogsEndpoint(channels, access("/var/log/**", "/srv/app/*.log")).open(session(), (SocketConnection) null);
         assertEquals("logs", channels.kind);
         LogsRequest sent = new LogsRequest(LogsRequest.FILE, true, 10, null, null, null, false, "/etc/shadow",
                 List.of("/**"));
@@ -63,7 +84,7 @@ class LogsEndpointTest {
     @Test
     void badParametersAreRefusedBeforeTheAgentSeesThem() {
         CapturingChannels channels = new CapturingChannels();
-        new LogsEndpoint(channels, config("/var/log/**")).open((StreamSession) null, (SocketConnection) null);
+        new LogsEndpoint(channels, access("/var/log/**")).open(session(), (SocketConnection) null);
         assertThrows(IllegalArgumentException.class, () -> channels.check.apply(Map.of("source", "shell")));
         assertThrows(IllegalArgumentException.class, () -> channels.check.apply(Map.of("source", "journal",
                 "unit", "nginx; rm -rf /")));

@@ -11,4 +11,8 @@ public @interface RbacConfig {
     @AttributeDefinition(description = "Lifetime in days of the certificate a new user gets when none is asked for "
             + "(1 to 366)")
     int userCertificateDays() default 90;
+
+    @AttributeDefinition(description = "Path globs that roles without log paths of their own let their users follow "
+            + "with labctl logs --file")
+    String[] defaultLogPaths() default {"/var/log/**"};
 }

@@ -15,7 +15,7 @@ import org.apache.ibatis.annotations.Update;
 /** users, roles, permissions, user_roles and rbac_generation; SQL that PostgreSQL and CockroachDB both run. */
 public interface RbacMapper {
     String USER_COLUMNS = "id, username, cert_fingerprint, created_at, created_by";
-    String ROLE_COLUMNS = "id, name, description, builtin, created_at, created_by";
+    String ROLE_COLUMNS = "id, name, description, builtin, created_at, created_by, log_paths";
 
     /** Read afresh each time: the snapshot loader reads it before and after the rules in one session. */
     @Select("SELECT generation FROM rbac_generation WHERE id = 1")
@@ -75,10 +75,11 @@ public interface RbacMapper {
     int insertUser(@Param("id") String id, @Param("name") String name, @Param("fingerprint") String fingerprint,
                    @Param("createdBy") String createdBy);
 
-    @Insert("INSERT INTO roles (id, name, description, builtin, created_by) VALUES (#{id}, #{name}, #{description},"
-            + " #{builtin}, #{createdBy}) ON CONFLICT DO NOTHING")
+    @Insert("INSERT INTO roles (id, name, description, builtin, created_by, log_paths) VALUES (#{id}, #{name},"
+            + " #{description}, #{builtin}, #{createdBy}, #{logPaths}) ON CONFLICT DO NOTHING")
     int insertRole(@Param("id") String id, @Param("name") String name, @Param("description") String description,
-                   @Param("builtin") boolean builtin, @Param("createdBy") String createdBy);
+                   @Param("builtin") boolean builtin, @Param("createdBy") String createdBy,
+                   @Param("logPaths") String logPaths);
 
     @Insert("INSERT INTO permissions (role_id, effect, permission) VALUES (#{roleId}, #{effect}, #{permission})")
     int insertRule(@Param("roleId") String roleId, @Param("effect") String effect, @Param("permission") String permission);

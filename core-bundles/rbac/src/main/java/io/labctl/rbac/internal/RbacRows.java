@@ -23,6 +23,8 @@ public final class RbacRows {
         public boolean builtin;
         public Instant createdAt;
         public String createdBy;
+        /** Newline-separated globs, or null for labd's default. */
+        public String logPaths;
     }
 
     /** One rule with the name of its role. */

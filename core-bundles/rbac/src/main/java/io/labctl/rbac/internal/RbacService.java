@@ -80,6 +80,7 @@ public final class RbacService implements AccessControl {
     private final ScheduledExecutorService poller;
     private final Object reloading = new Object();
     private volatile RuleSet rules = RuleSet.EMPTY;
+    private final List<String> defaultLogPaths;
     private volatile boolean pollFailing;
 
     @Activate
@@ -96,6 +97,7 @@ public final class RbacService implements AccessControl {
             days = DEFAULT_CERTIFICATE_DAYS;
         }
         this.defaultValidity = Duration.ofDays(days);
+        this.defaultLogPaths = logPaths(config.defaultLogPaths() == null ? List.of() : List.of(config.defaultLogPaths()));
         int poll = config.pollSeconds();
         if (poll < 1) {
             LOG.warn("pollSeconds = {} is below 1; using {}", poll, DEFAULT_POLL_SECONDS);
@@ -145,7 +147,7 @@ public final class RbacService implements AccessControl {
 
     private static void builtinRole(RbacMapper m, String name, String description, String rule) {
         String id = UUID.randomUUID().toString();
-        if (m.insertRole(id, name, description, true, "labd") == 1) {
+        if (m.insertRole(id, name, description, true, "labd", null) == 1) {
             m.insertRule(id, EffectiveRule.ALLOW, rule);
             LOG.info("created builtin role {} (allow {})", name, rule);
         }
@@ -202,9 +204,13 @@ public final class RbacService implements AccessControl {
                 }
             }
         }
+        Map<String, List<String>> logPathsByRole = new HashMap<>();
+        for (RoleRow r : roleRows) {
+            logPathsByRole.put(r.name, splitLogPaths(r.logPaths));
+        }
         Map<String, RuleSet.RoleRules> roles = new HashMap<>();
         for (String name : allow.keySet()) {
-            roles.put(name, new RuleSet.RoleRules(name, allow.get(name), deny.get(name)));
+            roles.put(name, new RuleSet.RoleRules(name, allow.get(name), deny.get(name), logPathsByRole.get(name)));
         }
         Map<String, List<String>> bound = new HashMap<>();
         for (UserRow u : users) {
@@ -448,6 +454,15 @@ public final class RbacService implements AccessControl {
         if (allow.size() + deny.size() > MAX_RULES) {
             throw ApiException.badRequest("too-many-rules", "a role has at most " + MAX_RULES + " rules; split it");
         }
+        List<String> logPaths = logPaths(spec.logPaths());
+        if (!logPaths.isEmpty()) {
+            // a role's log paths reach files on every server its users may read: only admins set them
+            Decision admin = decide(caller, Permission.everywhere(Action.ADMIN));
+            if (!admin.allowed()) {
+                throw ApiException.forbidden("forbidden", "setting log paths on role " + name + " needs admin:*:*:*, which "
+                        + caller + " does not hold; leave them out (the default is " + defaultLogPaths + ") or ask an admin");
+            }
+        }
         String doing = "creating role " + name;
         for (Permission p : allow) {
             requireManage(caller, p, doing);
@@ -460,7 +475,8 @@ public final class RbacService implements AccessControl {
         }
         RoleInfo created = change(m -> {
             String id = UUID.randomUUID().toString();
-            if (m.role(name) != null || m.insertRole(id, name, description, false, caller.name()) != 1) {
+            if (m.role(name) != null || m.insertRole(id, name, description, false, caller.name(),
+                    logPaths.isEmpty() ? null : String.join("\n", logPaths)) != 1) {
                 throw ApiException.conflict("role-exists", "role " + name + " already exists; pick another name, or"
                         + " delete it first (labctl delete role/" + name + ")");
             }
@@ -715,6 +731,39 @@ public final class RbacService implements AccessControl {
             byEffect.computeIfAbsent(rule.effect, k -> new ArrayList<>()).add(rule.permission);
         }
         return new RoleInfo(r.name, r.description, List.copyOf(byEffect.get(EffectiveRule.ALLOW)),
-                List.copyOf(byEffect.get(EffectiveRule.DENY)), List.copyOf(users), r.builtin, r.createdAt);
+                List.copyOf(byEffect.get(EffectiveRule.DENY)), List.copyOf(users), r.builtin, r.createdAt,
+                splitLogPaths(r.logPaths));
+    }
+
+    @Override
+    public List<String> logPathsOf(Identity subject) {
+        if (subject == null || subject.kind() != Identity.Kind.USER) {
+            return List.of();
+        }
+        return rules.logPathsOf(subject.name(), defaultLogPaths);
+    }
+
+    private static List<String> splitLogPaths(String stored) {
+        return stored == null || stored.isBlank() ? List.of()
+                : java.util.Arrays.stream(stored.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Absolute path globs, at most 64 of at most 4096 characters; anything else is refused with the reason. */
+    private static List<String> logPaths(List<String> globs) {
+        List<String> out = new ArrayList<>();
+        for (String g : globs == null ? List.<String>of() : globs) {
+            String glob = g == null ? "" : g.strip();
+            if (!glob.startsWith("/") || glob.length() > 4096 || glob.indexOf('\n') >= 0 || glob.indexOf('\0') >= 0) {
+                throw ApiException.badRequest("invalid-log-path", "log path '" + g + "' must be an absolute path glob,"
+                        + " e.g. /var/log/** or /srv/app/*.log");
+            }
+            if (!out.contains(glob)) {
+                out.add(glob);
+            }
+        }
+        if (out.size() > 64) {
+            throw ApiException.badRequest("invalid-log-path", "a role has at most 64 log paths");
+        }
+        return out;
     }
 }

@@ -15,10 +15,15 @@ import java.util.Map;
  */
 final class RuleSet {
     /** A role's rules as stored: allow and deny patterns. */
-    record RoleRules(String name, List<Permission> allow, List<Permission> deny) {
+    record RoleRules(String name, List<Permission> allow, List<Permission> deny, List<String> logPaths) {
         RoleRules {
             allow = List.copyOf(allow);
             deny = List.copyOf(deny);
+            logPaths = logPaths == null || logPaths.isEmpty() ? null : List.copyOf(logPaths);
+        }
+
+        RoleRules(String name, List<Permission> allow, List<Permission> deny) {
+            this(name, allow, deny, null);
         }
     }
 
@@ -41,14 +46,16 @@ final class RuleSet {
     private static final Decision NO_SUBJECT = Decision.deny("no verified caller");
     private static final Decision UNKNOWN_ACTION = Decision.deny("unknown action: use one of " + Action.names());
 
-    static final RuleSet EMPTY = new RuleSet(0, Map.of());
+    static final RuleSet EMPTY = new RuleSet(0, Map.of(), Map.of());
 
     private final long generation;
     private final Map<String, Grants> users;
+    private final Map<String, RoleRules> roles;
 
-    private RuleSet(long generation, Map<String, Grants> users) {
+    private RuleSet(long generation, Map<String, Grants> users, Map<String, RoleRules> roles) {
         this.generation = generation;
         this.users = users;
+        this.roles = roles;
     }
 
     long generation() {
@@ -63,7 +70,21 @@ final class RuleSet {
             List<String> names = e.getValue().stream().filter(roles::containsKey).distinct().sorted().toList();
             users.put(e.getKey(), byRoleSet.computeIfAbsent(names, n -> Grants.of(n, roles)));
         }
-        return new RuleSet(generation, users);
+        return new RuleSet(generation, users, Map.copyOf(roles));
+    }
+
+    /** The union of the user's roles' log paths, each role without its own contributing the defaults. */
+    List<String> logPathsOf(String user, List<String> defaults) {
+        List<String> names = rolesOf(user);
+        if (names == null) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> paths = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            RoleRules role = roles.get(name);
+            paths.addAll(role == null || role.logPaths() == null ? defaults : role.logPaths());
+        }
+        return List.copyOf(paths);
     }
 
     Decision decide(Identity subject, Permission request) {

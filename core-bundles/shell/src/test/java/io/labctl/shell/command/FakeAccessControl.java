@@ -150,6 +150,11 @@ final class FakeAccessControl implements AccessControl {
     }
 
     @Override
+    public List<String> logPathsOf(Identity subject) {
+        return List.of("/var/log/**");
+    }
+
+    @Override
     public List<String> rolesOf(Identity subject) {
         return List.of();
     }

@@ -67,4 +67,5 @@ final class TestAccessControl implements AccessControl {
     @Override public List<EffectiveRule> permissions() { throw notHere(); }
     @Override public AccessReviewResult review(Identity c, Action a, Permission r, String as) { throw notHere(); }
     @Override public List<String> rolesOf(Identity subject) { return List.of(); }
+    @Override public List<String> logPathsOf(Identity subject) { return List.of("/var/log/**"); }
 }
