@@ -14,83 +14,18 @@ work=$(mktemp -d /tmp/labctl-exec-bench.XXXXXX)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/ssh-baseline.sh"
+source "$here/lib-agents.sh"
 for c in jq bc ssh /usr/sbin/sshd; do command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }; done
-
-# Processes are stopped by their own ids: labd and the agent each lead a session (setsid), so their process group
-# id is their pid; the embedded PostgreSQL (its own session) by the pid in its postmaster.pid.
-groups=()
-cleanup() {
-  local g pm pid
-  for g in "${groups[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
-  for g in "${groups[@]}"; do
-    for _ in $(seq 300); do kill -0 -- "-$g" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$g" 2>/dev/null || true
-  done
-  while IFS= read -r pm; do
-    pid=$(head -1 "$pm" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill -INT "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-  done < <(find "$work" -name postmaster.pid 2>/dev/null)
-  stop_sshd
-  rm -rf "$work"
-}
-trap cleanup EXIT
+trap cleanup EXIT   # stops labd, the agent, PostgreSQL and the sshd by their ids (lib-agents.sh)
 trap 'exit 130' INT TERM
 
-# Interleaved timing: every round runs each command once, in turn, so that a change in background load (other
-# builds on this machine) falls on all of them alike. Wall time from bash's EPOCHREALTIME around the command.
-labels=(); commands=()
-measure() { labels+=("$1"); commands+=("$2"); }
-run_rounds() {   # warm-up rounds, measured rounds
-  local i k t0 t1
-  for ((i = 0; i < $1 + $2; i++)); do
-    for k in "${!commands[@]}"; do
-      t0=$EPOCHREALTIME
-      eval "${commands[$k]}" > /dev/null 2>&1 || { echo "failed: ${commands[$k]}" >&2; exit 1; }
-      t1=$EPOCHREALTIME
-      if [ "$i" -ge "$1" ]; then echo "$t0 $t1" | awk '{ printf "%.1f\n", ($2 - $1) * 1000 }' >> "$work/t.$k"; fi
-    done
-  done
-}
-# "median p90 min max" in ms of command k (median: mean of the middle two for an even count; p90: nearest rank)
-stats() {
-  sort -g "$work/t.$1" | awk '{ a[NR] = $1 } END { m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-    p = int(0.9 * NR); if (p < 0.9 * NR) p++; printf "%.0f %.0f %.0f %.0f\n", m, a[p], a[1], a[NR] }'
-}
-print_timings() {
-  local k
-  printf '%-56s %7s %7s %7s %7s\n' "command (ms)" median p90 min max
-  for k in "${!commands[@]}"; do printf '%-56s %7s %7s %7s %7s\n' "${labels[$k]}" $(stats "$k"); done
-}
-
-# The CLI as the root launcher runs it on JDK 17 (C1 only, serial GC, no perf data, an AppCDS archive dumped at the
-# exit of one 'labctl version' run with LABCTL_CDS_TRAINING=1), but from a copy of the jar and with the archive in
-# the temporary directory, so that nothing in the checkout is written and a rebuild meanwhile changes nothing.
-cp "$root/cli/target/labctl.jar" "$work/labctl.jar"
-# BENCH_CLI_JAVA_OPTS (experiments only) is appended to those flags; labd's EXTRA_JAVA_OPTS and the agent's
-# LAB_AGENT_JAVA_OPTS pass through from the environment too.
-jvm=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
-  ${BENCH_CLI_JAVA_OPTS:-})
-LABCTL_CDS_TRAINING=1 "${jvm[@]}" -XX:ArchiveClassesAtExit="$work/labctl.jsa" -jar "$work/labctl.jar" version >/dev/null
-lc=("${jvm[@]}" -XX:SharedArchiveFile="$work/labctl.jsa" -jar "$work/labctl.jar")
-export LABCTL_CONFIG="$work/config.yaml"
+# The CLI with the root launcher's flags (lib-agents.sh); BENCH_CLI_JAVA_OPTS (experiments only) is appended to
+# them. labd's EXTRA_JAVA_OPTS and the agent's LAB_AGENT_JAVA_OPTS pass through from the environment too.
+setup_cli ${BENCH_CLI_JAVA_OPTS:-}
 
 install_labd
-start_labd >/dev/null
-groups+=("$!")
-"${lc[@]}" config import "$work/labd/etc/admin.labctl.yaml" >/dev/null
-
-token=$("${lc[@]}" create token --server b1 --env bench 2>/dev/null)
-mkdir -p "$work/agent"; tar -xzf "$agent_tar" -C "$work/agent" --strip-components=1
-printf 'serverUrl = https://127.0.0.1:%s\nname = b1\ntoken = %s\n' "$port" "$token" > "$work/agent/etc/io.labctl.agent.cfg"
-(cd "$work/agent" && exec setsid bin/lab-agent) >> "$work/agent.out" 2>&1 < /dev/null &
-groups+=("$!")
-for _ in $(seq 600); do
-  [ "$("${lc[@]}" get servers -o json | jq -r '.[] | select(.name == "b1") | .status')" = online ] && break
-  sleep 0.5
-done
+start_labd_session
+enrol_agent b1
 [ "$("${lc[@]}" exec server/b1 -- echo hello)" = hello ] || { echo "labctl exec server/b1 does not work" >&2; exit 1; }
 
 start_sshd 1
@@ -124,7 +59,7 @@ got=$(ssh -F "$ssh_cfg" h1 "head -c $bytes /dev/zero" | wc -c)
 [ "$got" = "$bytes" ] || { echo "ssh delivered $got bytes of $bytes" >&2; exit 1; }
 median3() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 # CPU seconds labd's and the agent's JVMs spend on the labctl runs (where the bulk time goes)
-labd_java=$(pgrep -g "${groups[0]}" -x java | head -1); agent_java=$(pgrep -g "${groups[1]}" -x java | head -1)
+find_java_pids
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 lt=(); st=(); labd_cpu=0; agent_cpu=0
 for _ in 1 2 3; do

@@ -22,6 +22,7 @@ work=$(mktemp -d /tmp/labctl-logs-bench.XXXXXX)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 source "$here/ssh-baseline.sh"
+source "$here/lib-agents.sh"
 draft=${DRAFT:--}
 for c in jq bc ssh /usr/sbin/sshd python3 tail mkfifo; do command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }; done
 command="bench/logs-follow.sh${*:+ $*}"
@@ -29,28 +30,8 @@ for v in RATE BATCH TIMEOUT WARMUP EXTRA_JAVA_OPTS LAB_AGENT_JAVA_OPTS BENCH_CLI
   [ -n "${!v:-}" ] && command="$v=\"${!v}\" $command"
 done
 
-# Everything started here is stopped by its own id: labd and the agent lead sessions of their own (setsid), so
-# their process group id is their pid; the embedded PostgreSQL by the pid in its postmaster.pid; the followers,
-# readers and the remote tail by their pids.
-groups=(); pids=()
-cleanup() {
-  local g p pm pid
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for g in "${groups[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
-  for g in "${groups[@]}"; do
-    for _ in $(seq 300); do kill -0 -- "-$g" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$g" 2>/dev/null || true
-  done
-  while IFS= read -r pm; do
-    pid=$(head -1 "$pm" 2>/dev/null || true)
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-      kill -INT "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    fi
-  done < <(find "$work" -name postmaster.pid 2>/dev/null)
-  stop_sshd
-  rm -rf "$work"
-}
+# Everything started here is stopped by its own id (lib-agents.sh): labd, the agent, the embedded PostgreSQL, the
+# sshd, and the followers, readers and the remote tail by the pids added to $pids.
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -136,31 +117,15 @@ EOF
 
 # --- labd, one agent, the CLI, the sshd ----------------------------------------------------------------------------
 logs="$work/logs"; mkdir -p "$logs"
-# The CLI as the root launcher runs it on JDK 17 (C1 only, serial GC, no perf data, an AppCDS archive dumped at the
-# exit of one 'labctl version' run with LABCTL_CDS_TRAINING=1), from a copy of the jar, the archive kept in $work.
-cp "$root/cli/target/labctl.jar" "$work/labctl.jar"
-jvm=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
-  ${BENCH_CLI_JAVA_OPTS:-})
-LABCTL_CDS_TRAINING=1 "${jvm[@]}" -XX:ArchiveClassesAtExit="$work/labctl.jsa" -jar "$work/labctl.jar" version >/dev/null
-lc=("${jvm[@]}" -XX:SharedArchiveFile="$work/labctl.jsa" -jar "$work/labctl.jar")
-export LABCTL_CONFIG="$work/config.yaml"
+# the CLI with the root launcher's flags (lib-agents.sh), BENCH_CLI_JAVA_OPTS appended
+setup_cli ${BENCH_CLI_JAVA_OPTS:-}
 
 install_labd
 # What 'logs --file' may read: labd's defaultLogPaths (etc/io.labctl.rbac.cfg; roles without --log-path globs get
 # these, admin included).
 printf 'defaultLogPaths = %s/**\n' "$logs" >> "$work/labd/etc/io.labctl.rbac.cfg"
-start_labd >/dev/null
-groups+=("$!")
-"${lc[@]}" config import "$work/labd/etc/admin.labctl.yaml" >/dev/null
-token=$("${lc[@]}" create token --server b1 --env bench 2>/dev/null)
-mkdir -p "$work/agent"; tar -xzf "$agent_tar" -C "$work/agent" --strip-components=1
-printf 'serverUrl = https://127.0.0.1:%s\nname = b1\ntoken = %s\n' "$port" "$token" > "$work/agent/etc/io.labctl.agent.cfg"
-(cd "$work/agent" && exec setsid bin/lab-agent) >> "$work/agent.out" 2>&1 < /dev/null &
-groups+=("$!")
-for _ in $(seq 600); do
-  [ "$("${lc[@]}" get servers -o json | jq -r '.[] | select(.name == "b1") | .status')" = online ] && break
-  sleep 0.5
-done
+start_labd_session
+enrol_agent b1
 # labd's components may get their configuration a moment after they start: try for up to 30 s
 echo hello > "$logs/check.log"
 for i in $(seq 30); do
@@ -168,7 +133,7 @@ for i in $(seq 30); do
   [ "$i" = 30 ] && { echo "labctl logs --file does not work:" >&2; cat "$work/check.err" >&2; exit 1; }
   sleep 1
 done
-labd_java=$(pgrep -g "${groups[0]}" -x java | head -1); agent_java=$(pgrep -g "${groups[1]}" -x java | head -1)
+find_java_pids
 
 start_sshd 1
 [ "$(ssh -F "$ssh_cfg" h1 tail -n 1 "$logs/check.log")" = hello ] || { echo "ssh h1 tail does not work" >&2; exit 1; }
