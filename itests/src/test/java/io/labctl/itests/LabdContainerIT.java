@@ -209,8 +209,9 @@ public class LabdContainerIT {
         subject.getPrincipals().add(new RolePrincipal("admin"));
         try {
             Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-        } catch (java.security.PrivilegedActionException e) {
-            out.println("failed: " + e.getCause());
+        } catch (Exception e) {
+            // for instance "Command not found" while the shell bundle is still registering its commands
+            out.println("failed: " + (e instanceof java.security.PrivilegedActionException p ? p.getCause() : e));
         } finally {
             session.close();
         }
