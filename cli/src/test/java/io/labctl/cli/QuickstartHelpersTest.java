@@ -73,4 +73,37 @@ class QuickstartHelpersTest {
         assertEquals(home.resolve("karaf-assembly/labd/target/labd-" + io.labctl.cli.Cli.version() + ".tar.gz"),
                 Quickstart.tarball(home, "labd"));
     }
+
+    @Test
+    void anUpgradeCutShortIsFinishedWithTheStateKept() throws Exception {
+        Path home = dir.resolve("labd");
+        Path previous = dir.resolve("labd.previous");
+        Files.createDirectories(previous.resolve("data/postgresql"));
+        Files.writeString(previous.resolve("data/postgresql/PG_VERSION"), "18");
+        Files.createDirectories(previous.resolve("etc"));
+        Files.writeString(previous.resolve("etc/labd-master.key"), "old key");
+        Files.writeString(previous.resolve("etc/config.properties"), "old build");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc/config.properties"), "new build");
+
+        Quickstart.finishInterruptedUpgrade(home, Quickstart.LABD_STATE);
+
+        assertEquals("18", Files.readString(home.resolve("data/postgresql/PG_VERSION")));
+        assertEquals("old key", Files.readString(home.resolve("etc/labd-master.key")));
+        assertEquals("new build", Files.readString(home.resolve("etc/config.properties")));
+        assertTrue(Files.notExists(previous));
+    }
+
+    @Test
+    void anUpgradeCutBeforeTheSwapPutsTheOldInstallationBack() throws Exception {
+        Path home = dir.resolve("agent");
+        Path previous = dir.resolve("agent.previous");
+        Files.createDirectories(previous.resolve("identity"));
+        Files.writeString(previous.resolve("identity/agent.crt"), "cert");
+
+        Quickstart.finishInterruptedUpgrade(home, Quickstart.AGENT_STATE);
+
+        assertEquals("cert", Files.readString(home.resolve("identity/agent.crt")));
+        assertTrue(Files.notExists(previous));
+    }
 }

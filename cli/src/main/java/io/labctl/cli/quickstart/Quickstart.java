@@ -100,8 +100,19 @@ public final class Quickstart {
         String name = state.getProperty("name", shortHostName());
         String url = "https://127.0.0.1:" + port;
 
+        try {
+            finishInterruptedUpgrade(labdHome(), LABD_STATE);
+            finishInterruptedUpgrade(agentHome(), AGENT_STATE);
+        } catch (IOException e) {
+            throw CliException.refused("cannot finish an earlier upgrade in " + dir + ": " + e.getMessage());
+        }
         Optional<ProcessHandle> labd = Processes.alive(labdPid(), labdHome());
         Optional<ProcessHandle> agent = Processes.alive(agentPid(), agentHome());
+        if ((labd.isPresent() && isStale("labd", labdHome(), state))
+                || (agent.isPresent() && isStale("lab-agent", agentHome(), state))) {
+            cli.err().println("note: labd or the agent runs an older build than the one in karaf-assembly/; run"
+                    + " 'labctl quickstart stop' and 'labctl quickstart' to upgrade them (their state is kept)");
+        }
         if (labd.isPresent() && agent.isPresent()) {
             ContextEntry ctx = quickstartContext(false);
             printServers(ctx);
@@ -117,7 +128,11 @@ public final class Quickstart {
                 if (fresh) {
                     unpack("labd", labdHome());
                     configureLabd(port, state);
+                } else if (isStale("labd", labdHome(), state)) {
+                    upgrade("labd", labdHome(), LABD_STATE);
+                    configureLabd(port, state);
                 }
+                recordDistribution("labd", state);
                 state.setProperty("port", Integer.toString(port));
                 state.setProperty("name", name);
                 saveState(state);
@@ -134,8 +149,12 @@ public final class Quickstart {
                 if (fresh) {
                     unpack("lab-agent", agentHome());
                     freeKarafPorts(agentHome(), state, "agent");
-                    saveState(state);
+                } else if (isStale("lab-agent", agentHome(), state)) {
+                    upgrade("lab-agent", agentHome(), AGENT_STATE);
+                    freeKarafPorts(agentHome(), state, "agent");
                 }
+                recordDistribution("lab-agent", state);
+                saveState(state);
                 if (!Files.exists(agentHome().resolve("identity").resolve("agent.crt"))) {
                     writeAgentConfig(ctx, url, name);
                 }
@@ -364,6 +383,74 @@ public final class Quickstart {
         } finally {
             deleteTree(tmp);
         }
+    }
+
+    /** What an unpacked distribution holds of its own state; everything else comes from the distribution. */
+    static final List<String> LABD_STATE = List.of("data/postgresql", "etc/labd-master.key", "etc/admin.labctl.yaml");
+    static final List<String> AGENT_STATE = List.of("identity", "etc/io.labctl.agent.cfg");
+
+    /**
+     * Whether {@code home} was unpacked from another build than the tarball there now. Size and modification time
+     * identify a build well enough here; a quickstart from before they were recorded counts as stale.
+     */
+    private boolean isStale(String artifact, Path home, Properties state) {
+        Path tarball = tarball(cli.labctlHome() == null ? Path.of(".") : cli.labctlHome(), artifact);
+        if (!Files.isRegularFile(tarball) || !Files.isDirectory(home)) {
+            return false;
+        }
+        return !fingerprint(tarball).equals(state.getProperty(artifact + ".distribution"));
+    }
+
+    private void recordDistribution(String artifact, Properties state) {
+        state.setProperty(artifact + ".distribution", fingerprint(distribution(artifact)));
+    }
+
+    private static String fingerprint(Path tarball) {
+        try {
+            return Files.size(tarball) + "@" + Files.getLastModifiedTime(tarball).toMillis();
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
+    /**
+     * Unpacks the new build beside the old one, swaps the folders by renaming, then moves the state paths across.
+     * An upgrade cut short is finished by the next run ({@link #finishInterruptedUpgrade}), so state is never lost.
+     */
+    private void upgrade(String artifact, Path home, List<String> statePaths) throws IOException {
+        Path next = home.resolveSibling(home.getFileName() + ".next");
+        deleteTree(next);
+        unpack(artifact, next);
+        Files.move(home, previous(home));
+        Files.move(next, home);
+        finishInterruptedUpgrade(home, statePaths);
+        cli.err().println("upgraded " + home + " to the new build (kept: " + String.join(", ", statePaths) + ")");
+    }
+
+    private static Path previous(Path home) {
+        return home.resolveSibling(home.getFileName() + ".previous");
+    }
+
+    /** Moves state out of {@code <home>.previous} (left by an upgrade) into {@code home}, then deletes the rest. */
+    static void finishInterruptedUpgrade(Path home, List<String> statePaths) throws IOException {
+        Path previous = previous(home);
+        if (!Files.isDirectory(previous)) {
+            return;
+        }
+        if (!Files.exists(home)) {
+            Files.move(previous, home);
+            return;
+        }
+        for (String relative : statePaths) {
+            Path from = previous.resolve(relative);
+            if (Files.exists(from)) {
+                Path to = home.resolve(relative);
+                deleteTree(to);
+                Files.createDirectories(to.getParent());
+                Files.move(from, to);
+            }
+        }
+        deleteTree(previous);
     }
 
     /** The distribution tarball, built with Maven first if it is not there. */
