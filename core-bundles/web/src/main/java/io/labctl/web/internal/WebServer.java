@@ -3,6 +3,7 @@ package io.labctl.web.internal;
 import io.labctl.api.AccessControl;
 import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
+import io.labctl.api.LabdAddress;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.protocol.Api;
@@ -59,9 +60,9 @@ import org.slf4j.LoggerFactory;
  * removed live by reloading the Jersey application; open WebSockets survive that.
  */
 @Component(name = WebServer.PID, configurationPid = WebServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        immediate = true, service = {})
+        immediate = true, service = LabdAddress.class)
 @Designate(ocd = WebConfig.class)
-public final class WebServer {
+public final class WebServer implements LabdAddress {
     static final String PID = "io.labctl.web";
     /** Request line plus headers: client certificates travel in TLS, so nothing legitimate comes near this. */
     static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
@@ -285,6 +286,11 @@ public final class WebServer {
     }
 
     String advertiseUrl() {
+        return advertiseUrl;
+    }
+
+    @Override
+    public String url() {
         return advertiseUrl;
     }
 
