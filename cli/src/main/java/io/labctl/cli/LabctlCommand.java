@@ -9,6 +9,7 @@ import io.labctl.cli.cmd.DeleteCommand;
 import io.labctl.cli.cmd.DescribeCommand;
 import io.labctl.cli.cmd.ExecCommand;
 import io.labctl.cli.cmd.GetCommand;
+import io.labctl.cli.cmd.InitCommand;
 import io.labctl.cli.cmd.LogsCommand;
 import io.labctl.cli.cmd.PingCommand;
 import io.labctl.cli.cmd.ProvisionCommand;
@@ -41,7 +42,7 @@ import picocli.CommandLine.Spec;
                 "  labctl config import ~/alice.labctl.yaml", ""},
         subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, DeleteCommand.class,
                 BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
-                PingCommand.class, ExecCommand.class, ProvisionCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
+                PingCommand.class, ExecCommand.class, ProvisionCommand.class, InitCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -369,9 +369,15 @@ public final class Quickstart {
 
     // ---------------------------------------------------------------- distributions and configuration
 
-    private void unpack(String artifact, Path target) throws IOException {
-        Path tarball = distribution(artifact);
-        Path tmp = Files.createTempDirectory(dir, ".unpack-");
+    /** Unpacks the built distribution (labd or lab-agent) into target, which must not exist yet. */
+    void unpack(String artifact, Path target) throws IOException {
+        unpack(distribution(artifact), artifact, target);
+    }
+
+    /** Unpacks a distribution tarball (holding {@code <artifact>-<version>/}) into target, which must not exist yet. */
+    public void unpack(Path tarball, String artifact, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempDirectory(target.getParent(), ".unpack-");
         try {
             cli.err().println("unpacking " + tarball.getFileName() + " into " + target);
             run(List.of("tar", "-xzf", tarball.toString(), "-C", tmp.toString()), "unpacking " + tarball);
@@ -386,7 +392,8 @@ public final class Quickstart {
     }
 
     /** What an unpacked distribution holds of its own state; everything else comes from the distribution. */
-    static final List<String> LABD_STATE = List.of("data/postgresql", "etc/labd-master.key", "etc/admin.labctl.yaml");
+    static final List<String> LABD_STATE = List.of("data/postgresql", "etc/labd-master.key", "etc/admin.labctl.yaml",
+            "etc/io.labctl.bastion.cfg");
     static final List<String> AGENT_STATE = List.of("identity", "etc/io.labctl.agent.cfg");
 
     /**
@@ -454,11 +461,11 @@ public final class Quickstart {
     }
 
     /** The distribution tarball, built with Maven first if it is not there. */
-    private Path distribution(String artifact) {
+    public Path distribution(String artifact) {
         Path home = cli.labctlHome();
         if (home == null || !Files.isRegularFile(home.resolve("pom.xml"))) {
-            throw CliException.usage("quickstart needs the labctl source tree to find labd and lab-agent; run it as"
-                    + " './labctl quickstart' from the repository (or set LABCTL_HOME)");
+            throw CliException.usage("labctl needs its source tree to find labd and lab-agent; run it as"
+                    + " './labctl ...' from the repository (or set LABCTL_HOME)");
         }
         Path labd = tarball(home, "labd");
         Path agent = tarball(home, "lab-agent");
@@ -563,7 +570,7 @@ public final class Quickstart {
     }
 
     /** This machine's short host name, made a valid server name. */
-    static String shortHostName() {
+    public static String shortHostName() {
         String host = null;
         try {
             host = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();

@@ -8,9 +8,20 @@ import java.util.List;
 /** The real labctl CLI, run as a separate JVM with its own config file, exactly as an operator runs it. */
 public final class Cli {
     private final Path config;
+    private final List<String> prefix;
 
     public Cli(Path config) {
+        this(config, List.of());
+    }
+
+    private Cli(Path config, List<String> prefix) {
         this.config = config;
+        this.prefix = prefix;
+    }
+
+    /** The same CLI and config, run inside a network namespace (as on another host of that network). */
+    public Cli inNamespace(String namespace) {
+        return new Cli(config, List.of("ip", "netns", "exec", namespace));
     }
 
     public Processes.Result run(String... args) throws Exception {
@@ -19,7 +30,8 @@ public final class Cli {
 
     /** The command line that runs labctl, for tests that wire its stdin and stdout themselves. */
     public List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", System.getProperty("cli.jar"), "--config", config.toString()));
         cmd.addAll(List.of(args));
         return cmd;

@@ -47,6 +47,8 @@ public class ProvisioningService implements Provisioning {
     /** Cloud of every machine provisioned by a bastion (spec 7: each bastion is an environment under it). */
     static final String CLOUD = "baremetal";
     static final String BY_ID = "/dev/disk/by-id/";
+    /** Reported by every discovery inventory (the bastion's inventory script), with disk.N.* for each disk. */
+    static final String INVENTORY_DONE = "disk.count";
     private static final Logger LOG = LoggerFactory.getLogger(ProvisioningService.class);
     private static final Pattern FACT_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern DISK_ID = Pattern.compile("[A-Za-z0-9._:+@-]+");
@@ -129,9 +131,8 @@ public class ProvisioningService implements Provisioning {
             Map<String, String> facts = row == null ? Map.of() : facts(row.facts);
             if (disk != null) {
                 requireReported(disk, facts);
-            } else if (facts.keySet().stream().noneMatch(k -> k.startsWith("disk."))) {
-                throw ApiException.badRequest("no-disk", m + " has not reported its disks (it reports them when it"
-                        + " PXE-boots into discovery): give the target with --disk /dev/disk/by-id/NAME");
+            } else if (facts.containsKey(INVENTORY_DONE) && reportedDisks(facts).isEmpty()) {
+                throw ApiException.badRequest("no-disk", m + " reported no disk it could be installed on");
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             MachineRow next = row == null ? newRow(m, defaultEnvironment) : row;
@@ -188,6 +189,10 @@ public class ProvisioningService implements Provisioning {
                 next.environment = env;
             }
             Map<String, String> merged = new TreeMap<>(facts(next.facts));
+            if (reported.containsKey(INVENTORY_DONE)) {
+                // a new inventory replaces the old one whole: a disk taken out must not linger
+                merged.keySet().removeIf(k -> k.startsWith("disk."));
+            }
             merged.putAll(reported);
             if (merged.size() > BootReport.MAX_FACTS * 2) {
                 merged = new TreeMap<>(reported);
@@ -221,7 +226,7 @@ public class ProvisioningService implements Provisioning {
             save(false, row);
             String url = labdUrl.isEmpty() ? labd.url() : labdUrl;
             return new InstallerGrant(m, row.hostname, row.role, row.mode, row.disk, row.environment, url,
-                    issued.token());
+                    issued.token(), facts(row.facts));
         });
     }
 
@@ -309,11 +314,14 @@ public class ProvisioningService implements Provisioning {
         return BY_ID + id;
     }
 
+    private static List<String> reportedDisks(Map<String, String> facts) {
+        return facts.entrySet().stream().filter(e -> e.getKey().startsWith("disk.") && e.getKey().endsWith(".id"))
+                .map(Map.Entry::getValue).sorted().toList();
+    }
+
     /** When the machine reported its disks, the plan's disk must be one of them. */
     private static void requireReported(String disk, Map<String, String> facts) {
-        List<String> reported = facts.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("disk.") && e.getKey().endsWith(".id"))
-                .map(Map.Entry::getValue).sorted().toList();
+        List<String> reported = reportedDisks(facts);
         if (!reported.isEmpty() && !reported.contains(disk)) {
             throw ApiException.badRequest("disk-not-reported", "the machine did not report disk " + disk
                     + "; it reported: " + String.join(", ", reported));

@@ -86,6 +86,9 @@ class ProvisioningServiceTest {
         MachineInfo again = provisioning.booted(new BootReport("525400abcdef", Map.of("uuid", "u-1")), "bastion-a", "rack1");
         assertEquals(m.firstSeen(), again.firstSeen());
         assertEquals("pcbios", again.facts().get("platform"), "facts accumulate");
+        MachineInfo inventoried = provisioning.booted(new BootReport("525400abcdef", Map.of("disk.count", "1",
+                "disk.0.id", "/dev/disk/by-id/virtio-new")), "bastion-a", "rack1");
+        assertEquals("/dev/disk/by-id/virtio-new", inventoried.facts().get("disk.0.id"), "a new inventory replaces the old");
         assertEquals(1, provisioning.list().size());
     }
 
@@ -101,8 +104,9 @@ class ProvisioningServiceTest {
         assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:02", new PlanRequest("node1", "worker", "ata-X", false), "bob")));
         enrolled.add("taken");
         assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:03", new PlanRequest("taken", "worker", "ata-X", false), "bob")));
+        provisioning.booted(new BootReport("52:54:00:00:00:03", Map.of("disk.count", "0")), "b", "lab");
         assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:03", new PlanRequest("n3", "worker", null, false), "bob")),
-                "no disk given and none reported");
+                "the machine reported no disk");
         assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:01x", new PlanRequest("n", "worker", null, false), "bob")));
         assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:04", new PlanRequest("Bad_Name", "worker", null, false), "bob")));
         assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:04", new PlanRequest("n4", "db", null, false), "bob")));
@@ -111,7 +115,7 @@ class ProvisioningServiceTest {
         assertEquals("node1", provisioning.find("52:54:00:00:00:01").orElseThrow().hostname(), "unchanged");
         assertEquals("planned", provisioning.find("52:54:00:00:00:01").orElseThrow().state());
         assertTrue(provisioning.find("52:54:00:00:00:02").isEmpty(), "nothing half-written");
-        assertTrue(provisioning.find("52:54:00:00:00:03").isEmpty());
+        assertEquals("discovered", provisioning.find("52:54:00:00:00:03").orElseThrow().state());
     }
 
     @Test

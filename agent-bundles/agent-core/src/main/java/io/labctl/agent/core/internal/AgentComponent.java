@@ -1,6 +1,8 @@
 package io.labctl.agent.core.internal;
 
+import io.labctl.agent.api.LabdRequests;
 import io.labctl.agent.api.StreamHandler;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -42,6 +45,7 @@ public class AgentComponent {
     private final ScheduledExecutorService timer;
     private final AgentRunner runner;
     private final Thread runnerThread;
+    private final ServiceRegistration<LabdRequests> requests;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile FeatureNames featureNames;
@@ -61,6 +65,7 @@ public class AgentComponent {
             timer = null;
             runner = null;
             runnerThread = null;
+            requests = null;
             return;
         }
         ioThreads = Executors.newCachedThreadPool(daemon("labctl-agent-io"));
@@ -69,6 +74,18 @@ public class AgentComponent {
         runner = new AgentRunner(settings, handlers, facts, ioThreads, streamThreads, timer);
         runnerThread = daemon("labctl-agent").newThread(runner);
         runnerThread.start();
+        AgentRunner r = runner;
+        requests = context.registerService(LabdRequests.class, new LabdRequests() {
+            @Override
+            public String serverName() {
+                return r.serverName();
+            }
+
+            @Override
+            public Response post(String path, byte[] json) throws IOException, InterruptedException {
+                return r.post(path, json);
+            }
+        }, null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -97,6 +114,7 @@ public class AgentComponent {
         if (runner == null) {
             return;
         }
+        requests.unregister();
         runner.stop();
         try {
             runnerThread.join(5000);

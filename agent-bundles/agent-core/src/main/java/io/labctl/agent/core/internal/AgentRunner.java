@@ -6,7 +6,10 @@ import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.Heartbeat;
 import java.io.IOException;
+import io.labctl.agent.api.LabdRequests;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
@@ -232,6 +235,25 @@ final class AgentRunner implements Runnable {
             return how.reason();
         }
         return "close code " + how.code() + (how.reason().isBlank() ? "" : " (" + how.reason() + ")");
+    }
+
+    /** A REST call to labd with this agent's identity (see {@link LabdRequests}). */
+    LabdRequests.Response post(String path, byte[] json) throws IOException, InterruptedException {
+        Identity identity = store.load();
+        if (identity == null) {
+            throw new IOException("this agent has not enrolled with labd yet");
+        }
+        HttpRequest request = HttpRequest.newBuilder(settings.server().resolve(path))
+                .timeout(LabdClient.REQUEST_TIMEOUT).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+        HttpResponse<byte[]> response = clientFor(identity).send(request,
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new LabdRequests.Response(response.statusCode(), response.body());
+    }
+
+    String serverName() {
+        return settings.name();
     }
 
     /** One HTTP client per identity: reusing it lets reconnects resume the TLS session (cheaper for labd). */

@@ -1,0 +1,113 @@
+package io.labctl.bastion.boot;
+
+import io.labctl.bastion.dhcp.BootFileChooser;
+import io.labctl.bastion.dhcp.DhcpServer;
+import io.labctl.bastion.dhcp.DhcpSettings;
+import io.labctl.bastion.tftp.CompositeFiles;
+import io.labctl.bastion.tftp.RootDirectoryFiles;
+import io.labctl.bastion.tftp.TftpServer;
+import io.labctl.bastion.tftp.TftpSettings;
+import io.labctl.bastion.tftp.TransferInfo;
+import io.labctl.bastion.tftp.TransferObserver;
+import io.labctl.bastion.tftp.VirtualFiles;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running bastion: boot HTTP, TFTP for the iPXE binaries (and the entry script, for clients that fetch it over
+ * TFTP), and DHCP or proxyDHCP on one interface. Started whole or not at all: a server that fails to start closes the
+ * ones started before it.
+ */
+public final class Bastion implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Bastion.class);
+
+    private final BootHttp http;
+    private final TftpServer tftp;
+    private final DhcpServer dhcp;
+
+    private Bastion(BootHttp http, TftpServer tftp, DhcpServer dhcp) {
+        this.http = http;
+        this.tftp = tftp;
+        this.dhcp = dhcp;
+    }
+
+    public static Bastion start(BastionSettings s, ProvisioningLink link, InstallerFiles files) throws IOException {
+        BootScripts scripts = new BootScripts(s.baseUrl(), s.waitSeconds(), s.kernelArgs());
+        if (s.dataDirectory() != null) {
+            Files.createDirectories(s.dataDirectory());
+        }
+        BootHttp http = null;
+        TftpServer tftp = null;
+        try {
+            http = new BootHttp(new InetSocketAddress(s.serverAddress(), s.httpPort()), scripts, link, files,
+                    s.installerDirectory(), s.agentDistribution());
+            VirtualFiles generated = new VirtualFiles().put("boot.ipxe", scripts.entry().getBytes(StandardCharsets.US_ASCII));
+            tftp = TftpServer.start(TftpSettings.defaults().withBindAddress(s.serverAddress()).withPort(s.tftpPort()),
+                    CompositeFiles.of(generated, new RootDirectoryFiles(s.ipxeDirectory())), new TransferLog());
+            DhcpServer dhcp = null;
+            if (s.dhcpMode() != BastionSettings.DhcpMode.OFF) {
+                DhcpSettings.Builder b = s.dhcpMode() == BastionSettings.DhcpMode.FULL
+                        ? DhcpSettings.full(s.interfaceName(), s.serverAddress()).pool(s.poolStart(), s.poolEnd(), s.subnetMask())
+                                .router(s.router()).dnsServers(s.dnsServers()).leaseTime(s.leaseTime())
+                        : DhcpSettings.proxy(s.interfaceName(), s.serverAddress());
+                if (s.dataDirectory() != null && s.dhcpMode() == BastionSettings.DhcpMode.FULL) {
+                    b.leaseFile(s.dataDirectory().resolve("dhcp-leases"));
+                }
+                BootHttp boot = http;
+                dhcp = DhcpServer.start(b.serverPort(s.dhcpPort())
+                                .bootFileChooser(BootFileChooser.defaults(s.serverAddress(), s.httpPort())).build(),
+                        (mac, arch, ipxe, vendorClass, request) -> boot.dhcpSeen(mac, Map.of(
+                                "dhcp.arch", Integer.toString(arch),
+                                "dhcp.vendor-class", vendorClass == null ? "" : vendorClass)));
+            }
+            LOG.info("bastion serving on {} ({}): DHCP {}, TFTP port {}, HTTP {}", s.interfaceName(),
+                    s.serverAddress().getHostAddress(), s.dhcpMode(), tftp.port(), s.baseUrl());
+            return new Bastion(http, tftp, dhcp);
+        } catch (IOException | RuntimeException e) {
+            if (tftp != null) {
+                tftp.close();
+            }
+            if (http != null) {
+                http.close();
+            }
+            throw e;
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public int tftpPort() {
+        return tftp.port();
+    }
+
+    @Override
+    public void close() {
+        if (dhcp != null) {
+            dhcp.close();
+        }
+        tftp.close();
+        http.close();
+    }
+
+    /** TFTP transfers in the log: the first sign of a machine booting, before it speaks HTTP. */
+    private static final class TransferLog implements TransferObserver {
+        @Override
+        public void completed(TransferInfo t, long bytes, Duration duration) {
+            LOG.info("TFTP sent {} ({} bytes, block size {}, window {}) to {} in {} ms", t.filename(), bytes,
+                    t.blockSize(), t.windowSize(), t.peer().getAddress().getHostAddress(), duration.toMillis());
+        }
+
+        @Override
+        public void failed(TransferInfo t, String reason) {
+            LOG.info("TFTP {} to {} failed: {}", t.filename(), t.peer().getAddress().getHostAddress(), reason);
+        }
+    }
+}

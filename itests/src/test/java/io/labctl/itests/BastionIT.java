@@ -1,0 +1,254 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Netns;
+import io.labctl.itests.support.Ports;
+import io.labctl.itests.support.Processes;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.provision.MachineInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bastion inside labd (labd-bastion), with real clients on a second host (a network namespace over a veth):
+ * busybox udhcpc for DHCP, curl for TFTP and for the HTTP a booting machine and its installer speak. The machine
+ * walks discovery, inventory, plan, installer files, and self-enrolment: the installer's agent script runs against
+ * a scratch root and the agent it installs enrols with the installer's one-time token. (PXE with a real iPXE in
+ * qemu is PxeBootE2E, in its own profile.)
+ */
+class BastionIT {
+    static final String MAC = "52:54:00:77:09:01";
+    static final String HYP = "52-54-00-77-09-01";
+
+    @TempDir
+    static Path dir;
+    static Netns client;
+    static Labd labd;
+    static Cli admin;
+    static int http;
+    static int tftp;
+    static String base;
+    static final List<Process> started = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Netns.available(), "needs root and iproute2 (ip netns)");
+        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")) || Files.isExecutable(Path.of("/usr/bin/busybox")),
+                "needs busybox (udhcpc)");
+        String iface = "lbs" + ProcessHandle.current().pid() % 10000;
+        client = Netns.create("labcl" + ProcessHandle.current().pid() % 10000);
+        client.veth(iface, "10.77.19.1/24", "eth0", "0.0.0.0/0");
+
+        labd = Labd.install(dir.resolve("labd"), null);
+        http = Ports.free();
+        tftp = Ports.free();
+        base = "http://10.77.19.1:" + http;
+        Path ipxe = Files.createDirectories(dir.resolve("ipxe"));
+        Files.write(ipxe.resolve("undionly.kpxe"), bytes(70_000));
+        Files.writeString(labd.home.resolve("etc/io.labctl.bastion.cfg"), String.join("\n",
+                "interfaceName = " + iface, "serverAddress = 10.77.19.1", "dhcpMode = full",
+                "poolStart = 10.77.19.100", "poolEnd = 10.77.19.110", "httpPort = " + http, "tftpPort = " + tftp,
+                "ipxeDirectory = " + ipxe, "agentDistribution = " + System.getProperty("agent.dist"),
+                "environment = rack9", "waitSeconds = 1", "") );
+        labd.start();
+        Files.createDirectories(dir.resolve("cli"));
+        admin = new Cli(dir.resolve("cli/config.yaml"));
+        admin.ok("config", "import", labd.adminBundle().toString());
+        Processes.await("the bastion's HTTP (see " + labd.log() + ")", Duration.ofSeconds(60),
+                () -> curl("-fsS", base + "/boot.ipxe").exitCode() == 0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        if (labd != null) {
+            labd.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Test
+    void dhcpOnItsInterfaceAndTftpServeTheBootFiles() throws Exception {
+        Path script = dir.resolve("udhcpc.sh");
+        Files.writeString(script, "#!/bin/sh\n[ \"$1\" = bound ] && echo \"ip=$ip router=$router dns=$dns boot=$boot_file\"\nexit 0\n");
+        Files.setPosixFilePermissions(script, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE));
+        Processes.Result lease = Processes.run(dir, client.exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-f",
+                "-t", "5", "-T", "2", "-s", script.toString()), Duration.ofSeconds(60));
+        assertEquals(0, lease.exitCode(), lease.toString());
+        assertTrue(lease.stdout().matches("(?s).*ip=10\\.77\\.9\\.1(0\\d|10) router=10\\.77\\.9\\.1 dns=10\\.77\\.9\\.1.*"),
+                lease.stdout());
+
+        Path got = dir.resolve("undionly.kpxe");
+        Processes.Result fetched = curl("-fsS", "--tftp-blksize", "1468", "-o", got.toString(),
+                "tftp://10.77.19.1:" + tftp + "/undionly.kpxe");
+        assertEquals(0, fetched.exitCode(), fetched.toString());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("ipxe/undionly.kpxe")), Files.readAllBytes(got));
+        Processes.Result entry = curl("-fsS", "tftp://10.77.19.1:" + tftp + "/boot.ipxe");
+        assertTrue(entry.stdout().startsWith("#!ipxe") && entry.stdout().contains(base + "/provision/"), entry.toString());
+        assertNotEquals(0, curl("-fsS", "--path-as-is", "tftp://10.77.19.1:" + tftp + "/../labd/etc/labd-master.key").exitCode());
+    }
+
+    @Test
+    void aMachineIsDiscoveredPlannedInstalledAndEnrolsItself() throws Exception {
+        // iPXE chains to its own script with what it knows: an unknown MAC is discovered and sent to the inventory
+        String first = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe?platform=pcbios&buildarch=i386&memsize=2048").stdout();
+        assertTrue(first.contains("/installer/linux") && first.contains("/provision/" + HYP + "/inventory.cfg"), first);
+        MachineInfo discovered = machine().orElseThrow();
+        assertEquals("discovered", discovered.state());
+        assertEquals("rack9", discovered.environment());
+        assertEquals("pcbios", discovered.facts().get("ipxe.platform"));
+        assertTrue(curl("-fsS", base + "/provision/" + HYP + "/inventory.sh").stdout().contains(base + "/provision/" + HYP + "/inventory"));
+
+        // the inventory (what the installer's early_command posts); then the machine waits for a plan
+        String inventory = "disk.count=2\ndisk.0.id=/dev/disk/by-id/usb-Stick_1\ndisk.0.name=sda\ndisk.0.size=16000000000\n"
+                + "disk.0.removable=1\ndisk.0.rotational=0\ndisk.1.id=/dev/disk/by-id/ata-BIG_DISK_1\ndisk.1.name=sdb\n"
+                + "disk.1.size=500107862016\ndisk.1.removable=0\ndisk.1.rotational=1\n";
+        assertEquals(0, curl("-fsS", "--data-binary", inventory, base + "/provision/" + HYP + "/inventory").exitCode());
+        String waiting = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe?wait=1").stdout();
+        assertTrue(waiting.contains("has no plan") && waiting.contains("chain --replace"), waiting);
+        assertEquals("/dev/disk/by-id/ata-BIG_DISK_1", machine().orElseThrow().facts().get("disk.1.id"));
+
+        // bad plans are refused with the reason, and change nothing
+        Processes.Result unreported = admin.run("provision", "install", MAC, "node7", "--role", "worker", "--disk", "ata-OTHER");
+        assertEquals(1, unreported.exitCode(), unreported.toString());
+        assertTrue(unreported.stderr().contains("ata-BIG_DISK_1"), unreported.stderr());
+        Processes.Result reprovision = admin.run("provision", "reprovision", MAC, "node7", "--role", "worker");
+        assertEquals(1, reprovision.exitCode());
+        assertTrue(reprovision.stderr().contains("use 'labctl provision install'"), reprovision.stderr());
+        assertEquals(2, admin.run("provision", "install", "not-a-mac", "node7", "--role", "worker").exitCode());
+        assertEquals("discovered", machine().orElseThrow().state());
+
+        admin.ok("provision", "install", MAC, "node7", "--role", "worker");
+        Processes.Result again = admin.run("provision", "install", MAC, "node8", "--role", "infra");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.stderr().contains("already has a plan"), again.stderr());
+
+        String install = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe").stdout();
+        assertTrue(install.contains("hostname=node7") && install.contains("/provision/" + HYP + "/preseed.cfg"), install);
+        String preseed = curl("-fsS", base + "/provision/" + HYP + "/preseed.cfg").stdout();
+        // the first non-removable disk the machine reported, by id; never the USB stick
+        assertTrue(preseed.contains("d-i partman-auto/disk string /dev/disk/by-id/ata-BIG_DISK_1"), preseed);
+        assertFalse(preseed.contains("usb-Stick_1"));
+        assertTrue(preseed.contains("lv_name{ longhorn }"));
+        assertFalse(preseed.contains("lab1."), "the preseed carries no join token");
+        assertEquals("installing", machine().orElseThrow().state());
+
+        // the post-install step, against a scratch root: installs lab-agent with a one-time token for node7
+        String agentInstaller = curl("-fsS", base + "/provision/" + HYP + "/agent-install.sh").stdout();
+        Path scratch = Files.createDirectories(dir.resolve("root"));
+        Path installerFile = dir.resolve("agent-install.sh");
+        Files.writeString(installerFile, agentInstaller);
+        Processes.Result ran = Processes.run(dir, client.exec("env", "ROOT=" + scratch, "bash", installerFile.toString()),
+                Duration.ofMinutes(2));
+        assertEquals(0, ran.exitCode(), ran.toString());
+        Path agentHome = scratch.resolve("opt/lab-agent");
+        assertTrue(Files.isExecutable(agentHome.resolve("bin/lab-agent")));
+        assertTrue(Files.isSymbolicLink(scratch.resolve("etc/systemd/system/multi-user.target.wants/lab-agent.service")));
+        Path tokenFile = agentHome.resolve("etc/join-token");
+        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(tokenFile));
+        String token = Files.readString(tokenFile).strip();
+        assertFalse(ran.stdout().contains(token) || ran.stderr().contains(token), "the token is never printed");
+        String agentCfg = Files.readString(agentHome.resolve("etc/io.labctl.agent.cfg"));
+        assertTrue(agentCfg.contains("name = node7") && agentCfg.contains(labd.url()), agentCfg);
+
+        // the installed agent enrols by itself (its token file path is the installed system's, so it comes through
+        // the environment here), and appears as node7 in the installer's cloud, environment and role
+        Path console = agentHome.resolve("console.log");
+        ProcessBuilder pb = new ProcessBuilder(agentHome.resolve("bin/lab-agent").toString()).directory(agentHome.toFile())
+                .redirectErrorStream(true).redirectOutput(console.toFile());
+        pb.environment().put("LABCTL_TOKEN", token);
+        started.add(pb.start());
+        Processes.await("the installed agent to enrol as node7 (see " + console + ")", Duration.ofSeconds(120), () ->
+                servers().stream().anyMatch(s -> s.name().equals("node7") && ServerInfo.ONLINE.equals(s.status())));
+        ServerInfo node7 = servers().stream().filter(s -> s.name().equals("node7")).findFirst().orElseThrow();
+        assertEquals("baremetal", node7.cloud());
+        assertEquals("rack9", node7.environment());
+        assertEquals("worker", node7.role());
+
+        // the installer reports success: the next boot is from the local disk, and the plan does not repeat
+        assertEquals(0, curl("-fsS", "-X", "POST", base + "/provision/" + HYP + "/installed").exitCode());
+        assertEquals("installed", machine().orElseThrow().state());
+        String local = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe").stdout();
+        assertTrue(local.contains("sanboot") && !local.contains("kernel "), local);
+        assertEquals(22, curl("-fsS", base + "/provision/" + HYP + "/preseed.cfg").exitCode(), "no installer after the install");
+
+        // the audit log has the plan
+        assertTrue(admin.ok("logs", "audit", "--action", "provision").contains("provision.plan"));
+    }
+
+    @Test
+    void badRequestsFromTheNetworkGetAClearNoAndNothingMore() throws Exception {
+        assertEquals(22, curl("-fsS", base + "/provision/zz-zz/boot.ipxe").exitCode());
+        assertEquals(22, curl("-fsS", "--path-as-is", base + "/installer/../../etc/passwd").exitCode());
+        assertEquals(22, curl("-fsS", base + "/provision/" + HYP.replace("01", "02") + "/preseed.cfg").exitCode(),
+                "no installer files without a plan");
+        Processes.Result big = curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
+                "@" + Files.write(dir.resolve("big"), bytes(20_000)), base + "/provision/" + HYP.replace("01", "03") + "/inventory");
+        assertEquals("413", big.stdout().strip());
+        Processes.Result injected = curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
+                "disk.0.id=/dev/disk/by-id/x\u0007\n", base + "/provision/" + HYP.replace("01", "04") + "/inventory");
+        assertEquals("409", injected.stdout().strip(), "labd refuses control characters in facts");
+    }
+
+    static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        new java.util.Random(n).nextBytes(b);
+        return b;
+    }
+
+    static Processes.Result curl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "--max-time", "30"));
+        cmd.addAll(List.of(args));
+        try {
+            return Processes.run(dir, client.exec(cmd.toArray(String[]::new)), Duration.ofSeconds(60));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static List<ServerInfo> servers() {
+        try {
+            return Json.json().readValue(admin.ok("get", "servers", "-o", "json"), new TypeReference<List<ServerInfo>>() {});
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    static Optional<MachineInfo> machine() {
+        try {
+            List<MachineInfo> all = Json.json().readValue(admin.ok("provision", "list", "-o", "json"),
+                    new TypeReference<List<MachineInfo>>() {});
+            return all.stream().filter(m -> m.mac().equals(MAC)).findFirst();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+}
