@@ -57,7 +57,8 @@ class BastionIT {
                 "needs busybox (udhcpc)");
         String iface = "lbs" + ProcessHandle.current().pid() % 10000;
         client = Netns.create("labcl" + ProcessHandle.current().pid() % 10000);
-        client.veth(iface, "10.77.19.1/24", "eth0", "0.0.0.0/0");
+        // a fixed address for HTTP and TFTP; udhcpc asks for a lease on the same link (its script only prints it)
+        client.veth(iface, "10.77.19.1/24", "eth0", "10.77.19.2/24");
 
         labd = Labd.install(dir.resolve("labd"), null);
         http = Ports.free();
@@ -101,7 +102,7 @@ class BastionIT {
         Processes.Result lease = Processes.run(dir, client.exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-f",
                 "-t", "5", "-T", "2", "-s", script.toString()), Duration.ofSeconds(60));
         assertEquals(0, lease.exitCode(), lease.toString());
-        assertTrue(lease.stdout().matches("(?s).*ip=10\\.77\\.9\\.1(0\\d|10) router=10\\.77\\.9\\.1 dns=10\\.77\\.9\\.1.*"),
+        assertTrue(lease.stdout().matches("(?s).*ip=10\\.77\\.19\\.1(0\\d|10) router=10\\.77\\.19\\.1 dns=10\\.77\\.19\\.1.*"),
                 lease.stdout());
 
         Path got = dir.resolve("undionly.kpxe");

@@ -34,15 +34,22 @@ public final class Netns implements AutoCloseable {
         return ns;
     }
 
-    /** A veth pair: rootSide (with rootAddress) in the root namespace, nsSide (with nsAddress) in this one. */
+    /**
+     * A veth pair: rootSide (with rootAddress) in the root namespace, nsSide in this one, with nsAddress or, when
+     * null, none (a DHCP client's interface). The namespace side is renamed once inside, so it may be called eth0.
+     */
     public void veth(String rootSide, String rootAddress, String nsSide, String nsAddress) throws IOException, InterruptedException {
         ip("link", "del", rootSide);
-        must("link", "add", rootSide, "type", "veth", "peer", "name", nsSide);
+        String peer = rootSide + "p";
+        must("link", "add", rootSide, "type", "veth", "peer", "name", peer);
         rootLinks.add(rootSide);
-        must("link", "set", nsSide, "netns", name);
+        must("link", "set", peer, "netns", name);
+        in("link", "set", peer, "name", nsSide);
         must("addr", "add", rootAddress, "dev", rootSide);
         must("link", "set", rootSide, "up");
-        in("addr", "add", nsAddress, "dev", nsSide);
+        if (nsAddress != null) {
+            in("addr", "add", nsAddress, "dev", nsSide);
+        }
         in("link", "set", nsSide, "up");
     }
 
