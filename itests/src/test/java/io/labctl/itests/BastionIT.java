@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Netns;
 import io.labctl.itests.support.Ports;
 import io.labctl.itests.support.Processes;
-import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.provision.MachineInfo;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +117,7 @@ class BastionIT {
         // iPXE chains to its own script with what it knows: an unknown MAC is discovered and sent to the inventory
         String first = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe?platform=pcbios&buildarch=i386&memsize=2048").stdout();
         assertTrue(first.contains("/installer/linux") && first.contains("/provision/" + HYP + "/inventory.cfg"), first);
-        MachineInfo discovered = machine().orElseThrow();
+        MachineInfo discovered = admin.machine(MAC).orElseThrow();
         assertEquals("discovered", discovered.state());
         assertEquals("rack9", discovered.environment());
         assertEquals("pcbios", discovered.facts().get("ipxe.platform"));
@@ -133,7 +130,7 @@ class BastionIT {
         assertEquals(0, curl("-fsS", "--data-binary", inventory, base + "/provision/" + HYP + "/inventory").exitCode());
         String waiting = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe?wait=1").stdout();
         assertTrue(waiting.contains("has no plan") && waiting.contains("chain --replace"), waiting);
-        assertEquals("/dev/disk/by-id/ata-BIG_DISK_1", machine().orElseThrow().facts().get("disk.1.id"));
+        assertEquals("/dev/disk/by-id/ata-BIG_DISK_1", admin.machine(MAC).orElseThrow().facts().get("disk.1.id"));
 
         // bad plans are refused with the reason, and change nothing
         Processes.Result unreported = admin.run("provision", "install", MAC, "node7", "--role", "worker", "--disk", "ata-OTHER");
@@ -143,7 +140,7 @@ class BastionIT {
         assertEquals(1, reprovision.exitCode());
         assertTrue(reprovision.stderr().contains("use 'labctl provision install'"), reprovision.stderr());
         assertEquals(2, admin.run("provision", "install", "not-a-mac", "node7", "--role", "worker").exitCode());
-        assertEquals("discovered", machine().orElseThrow().state());
+        assertEquals("discovered", admin.machine(MAC).orElseThrow().state());
 
         admin.ok("provision", "install", MAC, "node7", "--role", "worker");
         Processes.Result again = admin.run("provision", "install", MAC, "node8", "--role", "infra");
@@ -158,7 +155,7 @@ class BastionIT {
         assertFalse(preseed.contains("usb-Stick_1"));
         assertTrue(preseed.contains("lv_name{ longhorn }"));
         assertFalse(preseed.contains("lab1."), "the preseed carries no join token");
-        assertEquals("installing", machine().orElseThrow().state());
+        assertEquals("installing", admin.machine(MAC).orElseThrow().state());
 
         // the post-install step, against a scratch root: installs lab-agent with a one-time token for node7
         String agentInstaller = curl("-fsS", base + "/provision/" + HYP + "/agent-install.sh").stdout();
@@ -187,15 +184,15 @@ class BastionIT {
         pb.environment().put("LABCTL_TOKEN", token);
         started.add(pb.start());
         Processes.await("the installed agent to enrol as node7 (see " + console + ")", Duration.ofSeconds(120), () ->
-                servers().stream().anyMatch(s -> s.name().equals("node7") && ServerInfo.ONLINE.equals(s.status())));
-        ServerInfo node7 = servers().stream().filter(s -> s.name().equals("node7")).findFirst().orElseThrow();
+                admin.servers().stream().anyMatch(s -> s.name().equals("node7") && ServerInfo.ONLINE.equals(s.status())));
+        ServerInfo node7 = admin.servers().stream().filter(s -> s.name().equals("node7")).findFirst().orElseThrow();
         assertEquals("baremetal", node7.cloud());
         assertEquals("rack9", node7.environment());
         assertEquals("worker", node7.role());
 
         // the installer reports success: the next boot is from the local disk, and the plan does not repeat
         assertEquals(0, curl("-fsS", "-X", "POST", base + "/provision/" + HYP + "/installed").exitCode());
-        assertEquals("installed", machine().orElseThrow().state());
+        assertEquals("installed", admin.machine(MAC).orElseThrow().state());
         String local = curl("-fsS", base + "/provision/" + HYP + "/boot.ipxe").stdout();
         assertTrue(local.contains("sanboot") && !local.contains("kernel "), local);
         assertEquals(22, curl("-fsS", base + "/provision/" + HYP + "/preseed.cfg").exitCode(), "no installer after the install");
@@ -233,23 +230,4 @@ class BastionIT {
             throw new AssertionError(e);
         }
     }
-
-    static List<ServerInfo> servers() {
-        try {
-            return Json.json().readValue(admin.ok("get", "servers", "-o", "json"), new TypeReference<List<ServerInfo>>() {});
-        } catch (Exception e) {
-            return List.of();
-        }
-    }
-
-    static Optional<MachineInfo> machine() {
-        try {
-            List<MachineInfo> all = Json.json().readValue(admin.ok("provision", "list", "-o", "json"),
-                    new TypeReference<List<MachineInfo>>() {});
-            return all.stream().filter(m -> m.mac().equals(MAC)).findFirst();
-        } catch (Exception e) {
-            return Optional.empty();
-        }
-    }
-
 }

@@ -1,6 +1,9 @@
 package io.labctl.bastion.internal;
 
+import io.labctl.bastion.boot.Bastion;
 import io.labctl.bastion.boot.BastionSettings;
+import io.labctl.bastion.boot.ProvisioningLink;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -42,6 +45,13 @@ final class Settings {
                 Duration.ofSeconds(c.leaseSeconds()), c.dhcpPort(), c.tftpPort(), c.httpPort(),
                 Path.of(c.ipxeDirectory()), Path.of(c.installerDirectory()), agent.isEmpty() ? null : Path.of(agent),
                 dataDirectory, c.waitSeconds(), c.kernelArgs());
+    }
+
+    /** Starts a bastion from its configuration, with labd's state reached through link; data under karaf.data. */
+    static Bastion start(BastionConfig config, ProvisioningLink link) throws IOException {
+        BastionSettings settings = from(config, Path.of(System.getProperty("karaf.data", "data"), "bastion"));
+        return Bastion.start(settings, link,
+                new InstallerRendering(settings.baseUrl(), settings.agentDistribution(), sshKey(config)));
     }
 
     static Optional<String> sshKey(BastionConfig config) {

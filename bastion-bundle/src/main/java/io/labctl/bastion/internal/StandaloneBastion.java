@@ -2,9 +2,7 @@ package io.labctl.bastion.internal;
 
 import io.labctl.agent.api.LabdRequests;
 import io.labctl.bastion.boot.Bastion;
-import io.labctl.bastion.boot.BastionSettings;
 import java.io.IOException;
-import java.nio.file.Path;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,10 +21,7 @@ public class StandaloneBastion {
 
     @Activate
     public StandaloneBastion(@Reference LabdRequests labd, BastionConfig config) throws IOException {
-        Path data = Path.of(System.getProperty("karaf.data", "data"), "bastion");
-        BastionSettings settings = Settings.from(config, data);
-        this.bastion = Bastion.start(settings, new RemoteProvisioningLink(labd),
-                new InstallerRendering(settings.baseUrl(), settings.agentDistribution(), Settings.sshKey(config)));
+        this.bastion = Settings.start(config, new RemoteProvisioningLink(labd));
     }
 
     @Deactivate

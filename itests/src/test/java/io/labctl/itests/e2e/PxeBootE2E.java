@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Netns;
 import io.labctl.itests.support.Processes;
-import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.provision.MachineInfo;
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,7 +95,7 @@ class PxeBootE2E {
                 "--agent-dist", System.getProperty("agent.dist"));
         assertTrue(started.contains("http://10.78.0.1:8080"), started);
         Processes.await("the bastion to enrol with labd as role bastion", Duration.ofSeconds(90), () ->
-                servers().stream().anyMatch(s -> s.name().equals("pxe-bastion") && "bastion".equals(s.role())
+                admin.servers().stream().anyMatch(s -> s.name().equals("pxe-bastion") && "bastion".equals(s.role())
                         && ServerInfo.ONLINE.equals(s.status())));
         assertEquals(0, onSite.run("init", "bastion", "standalone", "status", "--data-dir",
                 dir.resolve("bastion").toString()).exitCode());
@@ -118,8 +115,8 @@ class PxeBootE2E {
                 .redirectErrorStream(true).redirectOutput(serial.toFile()).start();
 
         Processes.await("the unknown MAC to be discovered (serial console: " + serial + ")", Duration.ofSeconds(120),
-                () -> machine().isPresent());
-        MachineInfo discovered = machine().orElseThrow();
+                () -> admin.machine(MAC).isPresent());
+        MachineInfo discovered = admin.machine(MAC).orElseThrow();
         assertEquals("discovered", discovered.state());
         assertEquals("e2e", discovered.environment());
         assertEquals("pxe-bastion", discovered.bastion());
@@ -130,8 +127,8 @@ class PxeBootE2E {
                 () -> serialContains("Linux version"));
         System.out.printf("installer kernel (discovery inventory) running %.1f s after power-on%n", seconds(powerOn));
         Processes.await("the discovery inventory to report the disk (serial console: " + serial + ")",
-                Duration.ofSeconds(300), () -> machine().map(m -> m.facts().containsKey("disk.0.id")).orElse(false));
-        MachineInfo inventoried = machine().orElseThrow();
+                Duration.ofSeconds(300), () -> admin.machine(MAC).map(m -> m.facts().containsKey("disk.0.id")).orElse(false));
+        MachineInfo inventoried = admin.machine(MAC).orElseThrow();
         assertTrue(inventoried.facts().get("disk.0.id").startsWith("/dev/disk/by-id/usb-"), inventoried.facts().toString());
         assertEquals("0", inventoried.facts().get("disk.0.removable"));
         System.out.printf("inventory reported %.1f s after power-on: %s%n", seconds(powerOn), inventoried.facts());
@@ -143,10 +140,10 @@ class PxeBootE2E {
         assertTrue(second.stderr().contains("already has a plan"), second.toString());
 
         Processes.await("the installer to fetch its preseed (serial console: " + serial + ")", Duration.ofSeconds(360),
-                () -> machine().map(m -> "installing".equals(m.state())).orElse(false));
+                () -> admin.machine(MAC).map(m -> "installing".equals(m.state())).orElse(false));
         System.out.printf("preseed fetched %.1f s after the plan%n", seconds(planned));
         assertTrue(serialContains("hostname=e2e-node"), "the install kernel was booted with the plan's host name");
-        MachineInfo installing = machine().orElseThrow();
+        MachineInfo installing = admin.machine(MAC).orElseThrow();
         assertEquals("e2e-node", installing.hostname());
         assertEquals("worker", installing.role());
     }
@@ -160,24 +157,6 @@ class PxeBootE2E {
             return Files.readString(serial, java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    static List<ServerInfo> servers() {
-        try {
-            return Json.json().readValue(admin.ok("get", "servers", "-o", "json"), new TypeReference<List<ServerInfo>>() {});
-        } catch (Exception e) {
-            return List.of();
-        }
-    }
-
-    static Optional<MachineInfo> machine() {
-        try {
-            List<MachineInfo> all = Json.json().readValue(admin.ok("provision", "list", "-o", "json"),
-                    new TypeReference<List<MachineInfo>>() {});
-            return all.stream().filter(m -> m.mac().equals(MAC)).findFirst();
-        } catch (Exception e) {
-            return Optional.empty();
         }
     }
 }

@@ -1,9 +1,14 @@
 package io.labctl.itests.support;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.provision.MachineInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The real labctl CLI, run as a separate JVM with its own config file, exactly as an operator runs it. */
 public final class Cli {
@@ -62,5 +67,25 @@ public final class Cli {
             throw new AssertionError("labctl " + String.join(" ", args) + " failed: " + r);
         }
         return r.stdout();
+    }
+
+    /** 'get servers -o json', or an empty list while labd cannot answer (for polling). */
+    public List<ServerInfo> servers() {
+        return listOrEmpty(new TypeReference<List<ServerInfo>>() {},
+                "get", "servers", "-o", "json");
+    }
+
+    /** The machine 'provision list -o json' shows for a MAC, if any (empty too while labd cannot answer). */
+    public Optional<MachineInfo> machine(String mac) {
+        return listOrEmpty(new TypeReference<List<MachineInfo>>() {},
+                "provision", "list", "-o", "json").stream().filter(m -> m.mac().equals(mac)).findFirst();
+    }
+
+    private <T> List<T> listOrEmpty(TypeReference<List<T>> type, String... args) {
+        try {
+            return Json.json().readValue(ok(args), type);
+        } catch (Exception | AssertionError e) {
+            return List.of();
+        }
     }
 }
