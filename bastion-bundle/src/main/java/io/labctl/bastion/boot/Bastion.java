@@ -3,6 +3,7 @@ package io.labctl.bastion.boot;
 import io.labctl.bastion.dhcp.BootFileChooser;
 import io.labctl.bastion.dhcp.DhcpServer;
 import io.labctl.bastion.dhcp.DhcpSettings;
+import io.labctl.bastion.dhcp.RouterAdvertiser;
 import io.labctl.bastion.tftp.CompositeFiles;
 import io.labctl.bastion.tftp.RootDirectoryFiles;
 import io.labctl.bastion.tftp.TftpServer;
@@ -30,11 +31,13 @@ public final class Bastion implements AutoCloseable {
     private final BootHttp http;
     private final TftpServer tftp;
     private final DhcpServer dhcp;
+    private final RouterAdvertiser advertiser;
 
-    private Bastion(BootHttp http, TftpServer tftp, DhcpServer dhcp) {
+    private Bastion(BootHttp http, TftpServer tftp, DhcpServer dhcp, RouterAdvertiser advertiser) {
         this.http = http;
         this.tftp = tftp;
         this.dhcp = dhcp;
+        this.advertiser = advertiser;
     }
 
     public static Bastion start(BastionSettings s, ProvisioningLink link, InstallerFiles files) throws IOException {
@@ -66,9 +69,18 @@ public final class Bastion implements AutoCloseable {
                                 "dhcp.arch", Integer.toString(arch),
                                 "dhcp.vendor-class", vendorClass == null ? "" : vendorClass)));
             }
+            RouterAdvertiser advertiser = null;
+            if (s.routerAdvertisements()) {
+                try {
+                    advertiser = RouterAdvertiser.start(s.interfaceName());
+                } catch (IOException e) {
+                    // only a slower boot (iPXE waits for IPv6), not a reason to serve nothing
+                    LOG.warn("no IPv6 router advertisements on {}: {}", s.interfaceName(), e.getMessage());
+                }
+            }
             LOG.info("bastion serving on {} ({}): DHCP {}, TFTP port {}, HTTP {}", s.interfaceName(),
                     s.serverAddress().getHostAddress(), s.dhcpMode(), tftp.port(), s.baseUrl());
-            return new Bastion(http, tftp, dhcp);
+            return new Bastion(http, tftp, dhcp, advertiser);
         } catch (IOException | RuntimeException e) {
             if (tftp != null) {
                 tftp.close();
@@ -90,6 +102,9 @@ public final class Bastion implements AutoCloseable {
 
     @Override
     public void close() {
+        if (advertiser != null) {
+            advertiser.close();
+        }
         if (dhcp != null) {
             dhcp.close();
         }

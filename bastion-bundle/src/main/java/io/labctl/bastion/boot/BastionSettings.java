@@ -13,7 +13,8 @@ public record BastionSettings(String interfaceName, Inet4Address serverAddress, 
                               Inet4Address poolStart, Inet4Address poolEnd, Inet4Address subnetMask,
                               Inet4Address router, List<Inet4Address> dnsServers, Duration leaseTime,
                               int dhcpPort, int tftpPort, int httpPort, Path ipxeDirectory, Path installerDirectory,
-                              Path agentDistribution, Path dataDirectory, int waitSeconds, String kernelArgs) {
+                              Path agentDistribution, Path dataDirectory, int waitSeconds, String kernelArgs,
+                              boolean routerAdvertisements) {
 
     public enum DhcpMode { FULL, PROXY, OFF }
 

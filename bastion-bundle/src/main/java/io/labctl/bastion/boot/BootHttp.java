@@ -259,8 +259,13 @@ public final class BootHttp implements AutoCloseable {
             return;
         }
         x.sendResponseHeaders(200, size);
-        try (OutputStream out = x.getResponseBody()) {
-            Files.copy(file, out);
+        // large writes: a kernel and initrd are tens of MB, and 8 KiB copies cost a booting machine time
+        byte[] buffer = new byte[256 * 1024];
+        try (OutputStream out = x.getResponseBody(); InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
         }
         LOG.info("served {} ({} bytes) to {}", file.getFileName(), size, x.getRemoteAddress().getAddress().getHostAddress());
     }

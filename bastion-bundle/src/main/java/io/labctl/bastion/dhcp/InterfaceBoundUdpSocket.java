@@ -176,7 +176,7 @@ public final class InterfaceBoundUdpSocket implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(int fd) {
+    static void closeQuietly(int fd) {
         try {
             LibC.INSTANCE.close(fd);
         } catch (LastErrorException ignored) {
@@ -184,7 +184,7 @@ public final class InterfaceBoundUdpSocket implements AutoCloseable {
         }
     }
 
-    private static byte[] intBytes(int v) {
+    static byte[] intBytes(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 

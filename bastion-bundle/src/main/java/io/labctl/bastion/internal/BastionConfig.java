@@ -30,6 +30,10 @@ public @interface BastionConfig {
     @AttributeDefinition(description = "full mode: DNS servers to hand out, comma-separated (empty: the bastion's address)")
     String dnsServers() default "";
 
+    @AttributeDefinition(description = "full mode: answer IPv6 router solicitations with an empty advertisement (no prefix, not a"
+            + " default router), so iPXE does not wait about 16 s for IPv6; proxy mode leaves IPv6 to the network's router")
+    boolean routerAdvertisements() default true;
+
     @AttributeDefinition(description = "full mode: lease time in seconds")
     int leaseSeconds() default 3600;
 

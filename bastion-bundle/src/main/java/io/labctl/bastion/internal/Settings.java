@@ -44,7 +44,8 @@ final class Settings {
                 ipv4("subnetMask", c.subnetMask()), router(c, server, mode), dns,
                 Duration.ofSeconds(c.leaseSeconds()), c.dhcpPort(), c.tftpPort(), c.httpPort(),
                 Path.of(c.ipxeDirectory()), Path.of(c.installerDirectory()), agent.isEmpty() ? null : Path.of(agent),
-                dataDirectory, c.waitSeconds(), c.kernelArgs());
+                dataDirectory, c.waitSeconds(), c.kernelArgs(),
+                mode == BastionSettings.DhcpMode.FULL && c.routerAdvertisements());
     }
 
     /** Starts a bastion from its configuration, with labd's state reached through link; data under karaf.data. */
