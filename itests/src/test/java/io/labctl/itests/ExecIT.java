@@ -11,6 +11,7 @@ import io.labctl.itests.support.Processes;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.exec.RecordingInfo;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,10 @@ class ExecIT {
 
     @BeforeAll
     static void start() throws Exception {
-        labd = Labd.install(dir.resolve("labd"), null).start();
+        labd = Labd.install(dir.resolve("labd"), null);
+        // session recording is off by default; this labd records, so the recording tests can read what was kept
+        Files.writeString(labd.home.resolve("etc/io.labctl.exec.cfg"), "recordSessions = true\n");
+        labd.start();
         Files.createDirectories(dir.resolve("cli"));
         admin = new Cli(dir.resolve("cli/config.yaml"));
         admin.ok("config", "import", labd.adminBundle().toString());
@@ -124,6 +128,35 @@ class ExecIT {
         List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--user", "vic", "--action", "exec",
                 "-o", "json"), new TypeReference<List<AuditEntry>>() {});
         assertTrue(rows.stream().anyMatch(e -> e.action().equals("exec.open") && e.result().equals("denied")), rows.toString());
+    }
+
+    @Test
+    void aRecordedSessionKeepsItsOutputForAdminsOnly() throws Exception {
+        Processes.Result r = admin.run("exec", "server/box", "--", "sh", "-c", "echo recorded-out; echo recorded-err >&2");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<RecordingInfo> recordings = Json.json().readValue(admin.ok("get", "recordings", "-o", "json"),
+                new TypeReference<List<RecordingInfo>>() {});
+        RecordingInfo rec = recordings.stream().filter(x -> x.command().equals("sh -c echo recorded-out; echo recorded-err >&2"))
+                .findFirst().orElseThrow(() -> new AssertionError(recordings.toString()));
+        assertEquals("box", rec.server());
+        assertEquals("admin", rec.user());
+        String cast = admin.ok("logs", "recording/" + rec.id());
+        assertTrue(cast.startsWith("{\"version\":2"), cast);
+        assertTrue(cast.contains("recorded-out") && cast.contains("recorded-err"), cast);
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--action", "exec.close", "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        assertTrue(rows.stream().anyMatch(e -> e.resource().contains("[recording " + rec.id() + "]")), rows.toString());
+
+        Path bundle = dir.resolve("rita.labctl.yaml");
+        admin.ok("create", "user", "rita", "--out", bundle.toString());
+        admin.ok("bind", "role", "viewer", "--user", "rita");
+        Files.createDirectories(dir.resolve("cli-rita"));
+        Cli rita = new Cli(dir.resolve("cli-rita/config.yaml"));
+        rita.ok("config", "import", bundle.toString());
+        Processes.Result denied = rita.run("logs", "recording/" + rec.id());
+        assertEquals(1, denied.exitCode(), denied.toString());
+        assertTrue(!denied.stdout().contains("recorded-out"));
+        assertEquals(1, rita.run("get", "recordings").exitCode(), "reading recordings needs admin");
     }
 
     @Test

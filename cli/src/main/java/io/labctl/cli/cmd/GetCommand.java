@@ -36,16 +36,17 @@ import picocli.CommandLine.Spec;
                 "  labctl get tokens -o wide",
                 "  labctl get users",
                 "  labctl get roles -o wide",
-                "  labctl get permissions -o yaml"},
+                "  labctl get permissions -o yaml",
+                "  labctl get recordings"},
         subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class, GetCommand.Users.class, GetCommand.Roles.class,
-                GetCommand.Permissions.class})
+                GetCommand.Permissions.class, GetCommand.Recordings.class})
 public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings");
     }
 
     /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
@@ -246,6 +247,28 @@ public final class GetCommand implements Callable<Integer> {
         public Integer call() {
             list(this, output, Api.PERMISSIONS, EffectiveRule.class, "permissions",
                     (rules, wide) -> AccessPrinter.permissions(rules));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "recordings", aliases = {"recording"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List recorded exec sessions (labd records output only with recordSessions on in",
+                    "etc/io.labctl.exec.cfg; reading them needs admin). 'labctl logs recording/ID' prints one.", "",
+                    "Examples:",
+                    "  labctl get recordings",
+                    "  labctl get recordings -o json"})
+    static final class Recordings extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml (default: a table).")
+        String output;
+
+        Recordings(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            list(this, output, Api.RECORDINGS, io.labctl.protocol.exec.RecordingInfo.class, "recordings",
+                    (items, wide) -> io.labctl.cli.render.RecordingPrinter.table(items, cli.now()));
             return ExitCodes.OK;
         }
     }

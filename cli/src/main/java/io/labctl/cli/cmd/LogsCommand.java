@@ -48,7 +48,8 @@ import picocli.CommandLine.Parameters;
                 "labctl logs audit[/SESSION] [--user USER] [--action ACTION] [--since TIME] [--limit N] [--verify] [-o FORMAT]",
                 "       labctl logs server/NAME [-f] [-n N] [-u UNIT] [-k] [-p PRIORITY] [--since TIME]",
                 "       labctl logs server/NAME --file PATH [-f] [-n N] [--since TIME]",
-                "       labctl logs agent/NAME [-f] [-n N]"},
+                "       labctl logs agent/NAME [-f] [-n N]",
+                "       labctl logs recording/ID"},
         description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
                 "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
                 "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
@@ -58,6 +59,8 @@ import picocli.CommandLine.Parameters;
                 "agent/NAME: the log of the labctl agent on server NAME. The log's bytes are written to stdout",
                 "unchanged as they arrive, so '| grep' works while following. -f keeps following until Ctrl-C",
                 "(labd is asked to stop; exit 130) or until labd ends the stream.", "",
+                "recording/ID: a recorded exec session (see 'labctl get recordings'; needs admin) as asciinema v2",
+                "text, for 'asciinema play'.", "",
                 "Examples:",
                 "  labctl logs audit",
                 "  labctl logs audit --user alice --since 1h",
@@ -70,7 +73,8 @@ import picocli.CommandLine.Parameters;
                 "  labctl logs server/web-1 -p err --since '1h ago'",
                 "  labctl logs server/web-1 -k --since 2026-11-26T03:00:00Z",
                 "  labctl logs server/web-1 --file /var/log/nginx/error.log -f | grep -i timeout",
-                "  labctl logs agent/web-1 -n 50"},
+                "  labctl logs agent/web-1 -n 50",
+                "  labctl logs recording/20261126-070000-web-1-0123abcd > s.cast && asciinema play s.cast"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok; server/agent: the log was read to its end (or followed until labd ended it)",
@@ -82,7 +86,7 @@ import picocli.CommandLine.Parameters;
 public final class LogsCommand extends LabdCommand {
     /** Log types by every spelling the user may give; values are the canonical type. */
     private static final Map<String, String> TYPES = Map.of("audit", "audit", "server", "server", "servers", "server",
-            "agent", "agent", "agents", "agent");
+            "agent", "agent", "agents", "agent", "recording", "recording", "recordings", "recording");
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
@@ -141,7 +145,7 @@ public final class LogsCommand extends LabdCommand {
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit", "server", "agent").iterator();
+            return List.of("audit", "server", "agent", "recording").iterator();
         }
     }
 
@@ -158,6 +162,10 @@ public final class LogsCommand extends LabdCommand {
                 yield audit(ref[1]);
             }
             case "server", "agent" -> stream(ref[0], ref[1]);
+            case "recording" -> {
+                rejectStreamFlags();
+                yield recording(ref[1]);
+            }
             default -> throw new IllegalStateException(ref[0]);
         };
     }
@@ -179,9 +187,19 @@ public final class LogsCommand extends LabdCommand {
         }
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
-            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME");
+            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID");
         }
         return new String[] {canonical, name};
+    }
+
+    /** A recorded exec session as its asciinema v2 text: 'labctl logs recording/ID > s.cast; asciinema play s.cast'. */
+    private int recording(String id) {
+        if (id == null || !id.matches("[0-9]{8}-[0-9]{6}-[a-z0-9.-]+-[0-9a-f]{8}")) {
+            throw usage("give a recording id from 'labctl get recordings', e.g. recording/20261126-070000-web-1-0123abcd");
+        }
+        io.labctl.protocol.exec.Recording r = client().get(Api.RECORDINGS + "/" + id, io.labctl.protocol.exec.Recording.class);
+        print(r.cast());
+        return ExitCodes.OK;
     }
 
     private int audit(String session) {

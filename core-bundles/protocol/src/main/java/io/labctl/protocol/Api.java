@@ -15,6 +15,8 @@ public final class Api {
     public static final String WHOAMI = ROOT + "/auth/whoami";
     public static final String AUDIT = ROOT + "/audit";
     public static final String AUDIT_VERIFY = ROOT + "/audit/verify";
+    /** Recorded exec sessions ({@code /{id}} for one), when labd records them. */
+    public static final String RECORDINGS = ROOT + "/recordings";
     /** Machines seen or planned for PXE provisioning ({@code /{mac}} for one). */
     public static final String MACHINES = ROOT + "/provision/machines";
     /** Header the CLI sends with one id per invocation: the audit log groups a session's rows by it. */
