@@ -86,6 +86,17 @@ final class Recordings {
         }
     }
 
+    /** The truncation note is the last event of a cut recording: read the file's tail only, not the whole of it. */
+    private static boolean endsTruncated(Path file) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            int n = (int) Math.min(f.length(), 256);
+            byte[] tail = new byte[n];
+            f.seek(f.length() - n);
+            f.readFully(tail);
+            return new String(tail, StandardCharsets.UTF_8).contains(SessionRecorder.TRUNCATED);
+        }
+    }
+
     private static java.util.Optional<RecordingInfo> info(Path file) {
         if (!Files.isRegularFile(file)) {
             return java.util.Optional.empty();
@@ -100,8 +111,7 @@ final class Recordings {
             String name = file.getFileName().toString();
             return java.util.Optional.of(new RecordingInfo(name.substring(0, name.length() - ".cast".length()),
                     labctl.path("server").asText(), labctl.path("user").asText(), h.path("command").asText(),
-                    Instant.ofEpochSecond(h.path("timestamp").asLong()), Files.size(file),
-                    Files.readString(file, StandardCharsets.UTF_8).contains(SessionRecorder.TRUNCATED)));
+                    Instant.ofEpochSecond(h.path("timestamp").asLong()), Files.size(file), endsTruncated(file)));
         } catch (IOException | RuntimeException e) {
             return java.util.Optional.empty();
         }

@@ -14,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +71,7 @@ final class SessionRecorder implements AutoCloseable {
     private void event(String text) {
         double seconds = (System.nanoTime() - started) / 1e9;
         try {
-            line(Json.json().writeValueAsString(List.of(Double.parseDouble(String.format(Locale.ROOT, "%.6f", seconds)), "o", text)));
+            line(Json.json().writeValueAsString(List.of(Math.round(seconds * 1e6) / 1e6, "o", text)));
         } catch (IOException e) {
             LOG.warn("session recording {} stopped: {}", id, e.getMessage());
             close();

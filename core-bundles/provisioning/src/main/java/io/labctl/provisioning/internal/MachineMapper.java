@@ -21,6 +21,9 @@ public interface MachineMapper {
     @Select("SELECT " + COLUMNS + " FROM machines WHERE mac = #{mac}")
     MachineRow byMac(@Param("mac") String mac);
 
+    @Select("SELECT count(*) FROM machines WHERE state = 'discovered'")
+    long countDiscovered();
+
     @Select("SELECT " + COLUMNS + " FROM machines WHERE hostname = #{hostname}")
     MachineRow byHostname(@Param("hostname") String hostname);
 

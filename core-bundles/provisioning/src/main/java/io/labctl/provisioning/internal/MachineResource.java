@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -66,9 +67,10 @@ public class MachineResource {
             throw ApiException.badRequest("missing-body", "send a plan: hostname, role, and optionally disk");
         }
         // The plan's own scope, and the machine's as it stands (a planned name it would lose).
-        String environment = provisioning.find(mac).map(MachineInfo::environment).orElse(Permission.ANY);
+        Optional<MachineInfo> existing = provisioning.find(mac);
+        String environment = existing.map(MachineInfo::environment).orElse(Permission.ANY);
         caller.require(Permission.on(Action.DESTROY, ProvisioningService.CLOUD, environment, request.hostname().strip()));
-        provisioning.find(mac).ifPresent(m -> caller.require(scope(Action.DESTROY, m)));
+        existing.ifPresent(m -> caller.require(scope(Action.DESTROY, m)));
         return provisioning.plan(mac, request, caller.identity().name());
     }
 

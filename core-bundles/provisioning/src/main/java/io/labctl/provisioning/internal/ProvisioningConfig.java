@@ -13,6 +13,10 @@ public @interface ProvisioningConfig {
     @AttributeDefinition(description = "Environment of machines planned before any bastion saw them boot")
     String defaultEnvironment() default "lab";
 
+    @AttributeDefinition(description = "Most machines kept as discovered (without a plan): a provisioning network cannot"
+            + " fill the database with made-up MACs; beyond it new MACs are refused until some are forgotten")
+    int maxDiscovered() default 10000;
+
     @AttributeDefinition(description = "labd's HTTPS address given to installers; default: the web server's advertised address")
     String labdUrl() default "";
 }

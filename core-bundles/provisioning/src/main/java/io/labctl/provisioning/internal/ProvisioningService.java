@@ -63,6 +63,7 @@ public class ProvisioningService implements Provisioning {
     private final Duration tokenTtl;
     private final String defaultEnvironment;
     private final String labdUrl;
+    private final long maxDiscovered;
 
     @Activate
     public ProvisioningService(@Reference Database database, @Reference JoinTokens tokens,
@@ -80,6 +81,7 @@ public class ProvisioningService implements Provisioning {
         this.tokenTtl = Duration.ofMinutes(config.installerTokenMinutes());
         this.defaultEnvironment = Names.require("defaultEnvironment", config.defaultEnvironment().strip());
         this.labdUrl = config.labdUrl().strip();
+        this.maxDiscovered = config.maxDiscovered();
     }
 
     @Override
@@ -175,6 +177,11 @@ public class ProvisioningService implements Provisioning {
         return database.transaction(() -> {
             MachineRow row = sessions.mapper(MachineMapper.class, x -> x.lock(m));
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            if (row == null && sessions.mapper(MachineMapper.class, MachineMapper::countDiscovered) >= maxDiscovered) {
+                throw ApiException.unavailable("too-many-discovered", "labd already keeps " + maxDiscovered
+                        + " discovered machines without a plan; forget some ('labctl provision forget MAC')"
+                        + " or raise maxDiscovered in etc/io.labctl.provisioning.cfg");
+            }
             MachineRow next = row == null ? newRow(m, env) : row;
             if (row == null) {
                 next.state = MachineState.DISCOVERED.wire();

@@ -193,6 +193,19 @@ class ProvisioningServiceTest {
         assertTrue(provisioning.find("52:54:00:00:00:09").isEmpty());
     }
 
+    @Test
+    void aNetworkCannotFillTheDatabaseWithMadeUpMacs() {
+        for (int i = 0; i < 20; i++) {
+            provisioning.booted(new BootReport(String.format("52:54:00:aa:00:%02x", i), Map.of()), "b", "lab");
+        }
+        assertEquals(503, status(() -> provisioning.booted(new BootReport("52:54:00:aa:01:00", Map.of()), "b", "lab")));
+        provisioning.booted(new BootReport("52:54:00:aa:00:01", Map.of("ipxe.platform", "efi")), "b", "lab");
+        assertEquals("efi", provisioning.find("52:54:00:aa:00:01").orElseThrow().facts().get("ipxe.platform"),
+                "known machines still report");
+        provisioning.forget("52:54:00:aa:00:02");
+        provisioning.booted(new BootReport("52:54:00:aa:01:00", Map.of()), "b", "lab");
+    }
+
     // ---- helpers
 
     private static int status(Runnable r) {
@@ -224,6 +237,7 @@ class ProvisioningServiceTest {
             public int installerTokenMinutes() { return 120; }
             public String defaultEnvironment() { return "lab"; }
             public String labdUrl() { return ""; }
+            public int maxDiscovered() { return 20; }
             public Class<? extends Annotation> annotationType() { return ProvisioningConfig.class; }
         };
     }
