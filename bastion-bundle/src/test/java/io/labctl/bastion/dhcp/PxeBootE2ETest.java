@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Our server runs in this JVM on a veth into that bridge. In proxy tests dnsmasq hands out addresses only (no boot
  * options); in full-mode tests dnsmasq is only the TFTP server. The boot script URL exists only in our answers, so
  * iPXE fetching it over HTTP and echoing its marker proves the client took our boot information.
+ * The proxyDHCP test with iPXE (about 25 s) runs in every build; the others (tagged e2e, about 2 minutes) in the
+ * pxe-e2e profile. All skip where qemu or dnsmasq is missing.
  */
-@Tag("e2e")
 class PxeBootE2ETest {
     static final String MAC = "52:54:00:12:34:56";
     static final String MARKER = "LABCTL-PROXY-OK";
@@ -42,11 +43,13 @@ class PxeBootE2ETest {
     }
 
     @Test
+    @Tag("e2e")
     void fullModeBootsBiosIpxe() throws Exception {
         boot(false, true, DhcpSettings.Mode.FULL);
     }
 
     @Test
+    @Tag("e2e")
     void fullModeBootsUefiFirmwarePxeIntoIpxe() throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of(OVMF_CODE)) && Files.exists(Path.of("/usr/lib/ipxe/ipxe.efi")),
                 "needs the ovmf package and /usr/lib/ipxe/ipxe.efi");
@@ -58,6 +61,7 @@ class PxeBootE2ETest {
      * TFTP it from dnsmasq, and the chained iPXE must then take the HTTP script from the proxy too.
      */
     @Test
+    @Tag("e2e")
     void uefiFirmwarePxeChainsIntoIpxeThroughProxy() throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of(OVMF_CODE)) && Files.exists(Path.of("/usr/lib/ipxe/ipxe.efi")),
                 "needs the ovmf package and /usr/lib/ipxe/ipxe.efi");
@@ -69,6 +73,7 @@ class PxeBootE2ETest {
      * proxy again on UDP 4011 — exercising the unicast proxy ACK path with a real client.
      */
     @Test
+    @Tag("e2e")
     void uefiFirmwarePxeUsesPort4011WhenOfferHasNoPxeOptions() throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of(OVMF_CODE)) && Files.exists(Path.of("/usr/lib/ipxe/ipxe.efi")),
                 "needs the ovmf package and /usr/lib/ipxe/ipxe.efi");
