@@ -8,6 +8,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ final class Pty4jLauncher implements TerminalLauncher {
     @Override
     public ExecProcess start(List<String> command, Map<String, String> environment, File directory, int cols,
                              int rows) throws IOException {
-        PtyProcess process = new PtyProcessBuilder(command.toArray(String[]::new))
+        PtyProcess process = new PtyProcessBuilder(sizedFirst(command, cols, rows).toArray(String[]::new))
                 .setEnvironment(environment)
                 .setDirectory(directory.getPath())
                 .setInitialColumns(cols)
@@ -28,6 +29,18 @@ final class Pty4jLauncher implements TerminalLauncher {
                 .setRedirectErrorStream(true)
                 .start();
         return new Terminal(process);
+    }
+
+    /**
+     * pty4j sets the initial window size after the child has started, so a quick command (stty size) could see 0x0.
+     * The child sets its own terminal's size first, then becomes the command (exec: same pid, nothing in between).
+     * cols and rows are numbers checked by ExecRequest; the command stays an argument vector.
+     */
+    static List<String> sizedFirst(List<String> command, int cols, int rows) {
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+                "stty cols " + cols + " rows " + rows + " 2>/dev/null; exec \"$@\"", "sh"));
+        wrapped.addAll(command);
+        return wrapped;
     }
 
     private static final class Terminal implements ExecProcess {
