@@ -221,7 +221,7 @@ public final class ExecCommand extends LabdCommand {
     }
 
     private static Connector connector(LabdClient client) {
-        return Connector.labd(client, Connector.PATH);
+        return Connector.labd(client, Api.EXEC_SOCKET);
     }
 
     private int single(String server, List<String> command, Duration limit) {

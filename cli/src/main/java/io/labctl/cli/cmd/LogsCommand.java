@@ -402,7 +402,7 @@ public final class LogsCommand extends LabdCommand {
         ExecStream stream = ExecStream.logs(server, request, what, relay, ExecStream.Timing.DEFAULT);
         Outcome outcome;
         try (Interrupts ignored = Interrupts.install(stream::cancel, () -> { })) {
-            outcome = stream.run(Connector.labd(client, Connector.LOGS_PATH));
+            outcome = stream.run(Connector.labd(client, Api.LOGS_SOCKET));
         }
         return report(outcome, what, relay);
     }

@@ -12,11 +12,6 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface Connector {
-    /** The path of labd's exec endpoint. */
-    String PATH = "/ws/exec";
-    /** The path of labd's logs endpoint. */
-    String LOGS_PATH = "/ws/logs";
-
     CompletableFuture<WebSocket> open(String server, WebSocket.Listener listener);
 
     /** Connects through {@code client} to {@code path}?server=NAME. */

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labctl.protocol.Api;
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.testsupport.TestExecLabd;
 import io.labctl.cli.testsupport.TestPki;
+import io.labctl.protocol.Api;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.ProtocolException;
@@ -375,7 +377,7 @@ class ExecStreamTest {
             });
             LabdClient client = LabdClient.forContext(ContextEntry.of("t", TestPki.get().bundle(labd.url())));
             ExecStream s = new ExecStream("web-1", request(), new Collect(), null, null, FAST);
-            Outcome o = s.run((server, l) -> client.webSocket(Connector.PATH + "?server=" + server, l));
+            Outcome o = s.run((server, l) -> client.webSocket(Api.EXEC_SOCKET + "?server=" + server, l));
             assertEquals(Outcome.Kind.EXITED, o.kind(), String.valueOf(o));
             assertEquals(List.of(), labd.problems);
         }

@@ -22,6 +22,9 @@ public final class Api {
     /** Header the CLI sends with one id per invocation: the audit log groups a session's rows by it. */
     public static final String SESSION_HEADER = "X-Labctl-Session";
     public static final String AGENT_SOCKET = "/ws/agent";
+    /** Users' streams: {@code ?server=NAME}; the web bundle serves them under /ws. */
+    public static final String EXEC_SOCKET = "/ws/exec";
+    public static final String LOGS_SOCKET = "/ws/logs";
     /** Largest request body labd reads, in bytes. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 
