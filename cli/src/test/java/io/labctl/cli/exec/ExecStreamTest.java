@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.protocol.Api;
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.testsupport.TestExecLabd;
