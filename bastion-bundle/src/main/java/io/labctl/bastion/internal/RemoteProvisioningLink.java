@@ -1,6 +1,5 @@
 package io.labctl.bastion.internal;
 
-import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.agent.api.LabdRequests;
 import io.labctl.bastion.boot.ProvisioningLink;
 import io.labctl.protocol.ApiError;
@@ -52,8 +51,7 @@ final class RemoteProvisioningLink implements ProvisioningLink {
                     response.status() >= 500, null);
         }
         try {
-            JavaType t = Json.json().getTypeFactory().constructType(type);
-            return Json.json().readValue(response.body(), t);
+            return Json.json().readValue(response.body(), type);
         } catch (IOException e) {
             throw new LinkException("labd's answer is not valid JSON: " + e.getMessage(), true, e);
         }

@@ -172,9 +172,10 @@ public final class InitCommand implements Runnable {
             BastionHost host = host();
             Map<String, Object> before = host.status();
             boolean enrolled = Boolean.TRUE.equals(before.get("enrolled"));
+            ContextEntry context = contextOrNull();
             String labdUrl = labd;
-            if (labdUrl == null && before.get("labd") == null) {
-                labdUrl = contextOrNull() == null ? null : contextOrNull().server();
+            if (labdUrl == null && before.get("labd") == null && context != null) {
+                labdUrl = context.server();
             }
             if (serverName == null && before.get("name") == null) {
                 serverName = "bastion-" + Quickstart.shortHostName();
@@ -183,7 +184,7 @@ public final class InitCommand implements Runnable {
             if (tokenFile != null) {
                 token = Files.readString(tokenFile).strip();
             } else if (!enrolled) {
-                token = mint(serverName != null ? serverName : (String) before.get("name"), env == null ? "lab" : env);
+                token = mint(context, serverName != null ? serverName : (String) before.get("name"), env == null ? "lab" : env);
             }
             return host.start(new BastionHost.Options(iface, address, dhcpMode, poolStart, poolEnd, port, env,
                     serverName, labdUrl, tokenFile, agentDist), token, foreground);
@@ -198,13 +199,13 @@ public final class InitCommand implements Runnable {
         }
 
         /** A one-time token of role bastion for this host, valid 10 minutes; null when labd cannot be asked. */
-        private String mint(String serverName, String environment) {
-            if (contextOrNull() == null) {
+        private String mint(ContextEntry context, String serverName, String environment) {
+            if (context == null) {
                 cli.err().println("note: no labctl context to mint a join token with; give one with --token-file");
                 return null;
             }
             try {
-                IssuedToken issued = client().post(Api.TOKENS, new TokenSpec(false, Duration.ofMinutes(10).toSeconds(),
+                IssuedToken issued = LabdClient.forContext(context).post(Api.TOKENS, new TokenSpec(false, Duration.ofMinutes(10).toSeconds(),
                         "baremetal", environment, "bastion", Map.of(), serverName, "standalone bastion " + serverName),
                         IssuedToken.class);
                 cli.err().println("created a one-time join token for bastion '" + serverName + "' (valid 10 minutes)");
