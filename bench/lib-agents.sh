@@ -26,6 +26,10 @@ cleanup() {
       for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
   done < <(find "$work" -name postmaster.pid 2>/dev/null)
+  for pm in "$work"/session/session-*.lock; do   # the labctl session: its pid is in its lock file
+    pid=$(head -1 "$pm" 2>/dev/null || true)
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+  done
   stop_sshd
   rm -rf "$work"
 }
@@ -39,8 +43,10 @@ setup_cli() {
   jvm=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
     "$@")
   LABCTL_CDS_TRAINING=1 "${jvm[@]}" -XX:ArchiveClassesAtExit="$work/labctl.jsa" -jar "$work/labctl.jar" version >/dev/null
-  lc=("${jvm[@]}" -XX:SharedArchiveFile="$work/labctl.jsa" -jar "$work/labctl.jar")
+  lc=("${jvm[@]}" -XX:SharedArchiveFile="$work/labctl.jsa" -cp "$work/labctl.jar" io.labctl.cli.session.SessionClient)
   export LABCTL_CONFIG="$work/config.yaml"
+  # the launcher's labctl session, private to this run (stopped with the rest: its process is found by this dir)
+  export LABCTL_SESSION_DIR="$work/session"
 }
 
 # labd as installed by install_labd (EXTRA_JAVA_OPTS passes through); the CLI gets its admin context.

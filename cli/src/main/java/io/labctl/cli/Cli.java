@@ -3,6 +3,9 @@ package io.labctl.cli;
 import io.labctl.cli.config.ConfigStore;
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.config.LabctlConfig;
+import io.labctl.cli.exec.InterruptSource;
+import io.labctl.cli.exec.Interrupts;
+import io.labctl.cli.http.LabdClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -28,6 +31,9 @@ public final class Cli {
     private final Path home;
     private final Clock clock;
     private final Stdio stdio;
+    private final InterruptSource interrupts;
+    private final Path workingDir;
+    private final String sessionId = LabdClient.newSessionId();
     private String configOverride;
     private String contextOverride;
 
@@ -36,6 +42,17 @@ public final class Cli {
     }
 
     public Cli(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Clock clock, Stdio stdio) {
+        this(out, err, env, home, clock, stdio, Interrupts.PROCESS, Path.of(""));
+    }
+
+    /**
+     * @param interrupts where Ctrl-C comes from
+     * @param workingDir what relative paths (--config, $LABCTL_CONFIG) are relative to: the caller's directory
+     */
+    public Cli(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Clock clock, Stdio stdio,
+            InterruptSource interrupts, Path workingDir) {
+        this.interrupts = interrupts;
+        this.workingDir = workingDir;
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
@@ -59,6 +76,20 @@ public final class Cli {
 
     public Instant now() { return clock.instant(); }
 
+    /** Where this invocation's Ctrl-C comes from. */
+    public InterruptSource interrupts() { return interrupts; }
+
+    /**
+     * One id per invocation, sent with every request, so labd's audit log can group the rows of one labctl command
+     * (a labctl session serves many invocations from one process).
+     */
+    public String sessionId() { return sessionId; }
+
+    /** labd's API for the chosen context, as this invocation. */
+    public LabdClient labd() {
+        return LabdClient.forContext(context(), sessionId);
+    }
+
     public String env(String name) {
         String v = env.get(name);
         return v == null || v.isBlank() ? null : v;
@@ -77,16 +108,16 @@ public final class Cli {
     /** --config, else $LABCTL_CONFIG, else ~/.labctl/config.yaml. */
     public Path configPath() {
         if (configOverride != null) {
-            return Path.of(configOverride);
+            return workingDir.resolve(configOverride);
         }
         String fromEnv = env("LABCTL_CONFIG");
-        return fromEnv != null ? Path.of(fromEnv) : home.resolve(".labctl").resolve("config.yaml");
+        return fromEnv != null ? workingDir.resolve(fromEnv) : home.resolve(".labctl").resolve("config.yaml");
     }
 
     /** $LABCTL_QUICKSTART_DIR, else ~/.labctl/quickstart. */
     public Path quickstartDir() {
         String fromEnv = env("LABCTL_QUICKSTART_DIR");
-        return fromEnv != null ? Path.of(fromEnv) : home.resolve(".labctl").resolve("quickstart");
+        return fromEnv != null ? workingDir.resolve(fromEnv) : home.resolve(".labctl").resolve("quickstart");
     }
 
     /** The source tree labctl was built from: $LABCTL_HOME (the launcher sets it), else derived from the jar's place. */

@@ -16,6 +16,7 @@ import io.labctl.cli.cmd.ProvisionCommand;
 import io.labctl.cli.cmd.QuickstartCommand;
 import io.labctl.cli.cmd.UnbindCommand;
 import io.labctl.cli.cmd.VersionCommand;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -40,9 +41,6 @@ import picocli.CommandLine.Spec;
                 "  labctl logs server/web-1 -u nginx -f",
                 "  labctl logs audit --user alice --since 1h",
                 "  labctl config import ~/alice.labctl.yaml", ""},
-        subcommands = {GetCommand.class, DescribeCommand.class, CreateCommand.class, DeleteCommand.class,
-                BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
-                PingCommand.class, ExecCommand.class, ProvisionCommand.class, InitCommand.class, ConfigCommand.class, QuickstartCommand.class, CompletionCommand.class, VersionCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -59,6 +57,12 @@ import picocli.CommandLine.Spec;
                 "  LABCTL_QUICKSTART_DIR  quickstart state (default ~/.labctl/quickstart)",
                 "  LABCTL_DEBUG=1         print stack traces on errors"})
 public final class LabctlCommand implements Callable<Integer> {
+    /** The verbs, in the order help lists them; {@link Main} adds them (all, or only the one an invocation names). */
+    public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
+            DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
+            PingCommand.class, ExecCommand.class, ProvisionCommand.class, InitCommand.class, ConfigCommand.class,
+            QuickstartCommand.class, CompletionCommand.class, VersionCommand.class);
+
     private final Cli cli;
 
     @Spec

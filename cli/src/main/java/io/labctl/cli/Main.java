@@ -1,7 +1,9 @@
 package io.labctl.cli;
 
 import java.lang.reflect.Constructor;
+import io.labctl.cli.cmd.CompletionCommand;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** Entry point: builds the command tree, runs it, and maps every outcome to an exit code scripts can trust. */
 public final class Main {
@@ -17,16 +19,82 @@ public final class Main {
 
     /** Runs one labctl invocation against the given environment and returns its exit code. */
     public static int run(Cli cli, String... args) {
+        return execute(commandLine(cli, args), cli, args);
+    }
+
+    /** Runs an invocation on a command line built for it by {@link #commandLine(Cli, String...)}. */
+    public static int execute(CommandLine cl, Cli cli, String... args) {
         try {
-            return commandLine(cli).execute(args);
+            return cl.execute(args);
         } finally {
             cli.out().flush();
             cli.err().flush();
         }
     }
 
+    /**
+     * Whether this invocation must run in the process the user started ({@link RunsLocally}) rather than in a labctl
+     * session. Arguments that do not parse do not: the session reports the usage error as well as anyone.
+     */
+    public static boolean runsLocally(CommandLine cl, Cli cli, String... args) {
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = cl.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
+        for (CommandLine c : parsed.asCommandLineList()) {
+            if (c.getCommand() instanceof RunsLocally local && local.runsLocally(cli)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The whole command tree: for help, completion and tests. */
     public static CommandLine commandLine(Cli cli) {
+        return build(cli, null);
+    }
+
+    /**
+     * The command tree this invocation needs: only its verb when the arguments name one (picocli builds each command's
+     * model by reflection, which costs a cold JVM more than anything else before the first request), else all verbs,
+     * so that help, completion and suggestions for a mistyped verb see them all.
+     */
+    public static CommandLine commandLine(Cli cli, String... args) {
+        return build(cli, verbOf(args));
+    }
+
+    /** The verb class the arguments name, skipping the global options and their values; null when none or unsure. */
+    static Class<?> verbOf(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--config") || a.equals("--context")) {
+                i++;
+            } else if (a.startsWith("-")) {
+                if (!a.startsWith("--config=") && !a.startsWith("--context=")) {
+                    return null;  // -h, -V or a mistake: picocli answers with the whole tree
+                }
+            } else {
+                for (Class<?> verb : LabctlCommand.VERBS) {
+                    Command c = verb.getAnnotation(Command.class);
+                    if (c.name().equals(a) || java.util.Arrays.asList(c.aliases()).contains(a)) {
+                        return verb == CompletionCommand.class ? null : verb;  // completion describes every verb
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine build(Cli cli, Class<?> onlyVerb) {
         CommandLine cl = new CommandLine(new LabctlCommand(cli), new Factory(cli));
+        for (Class<?> verb : LabctlCommand.VERBS) {
+            if (onlyVerb == null || verb == onlyVerb) {
+                cl.addSubcommand(verb);
+            }
+        }
         cl.setOut(cli.out());
         cl.setErr(cli.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);

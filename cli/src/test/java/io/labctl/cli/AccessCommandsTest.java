@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.cli.cmd.CreateCommand;
-import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.testsupport.TestCli;
 import io.labctl.cli.testsupport.TestLabd;
 import io.labctl.cli.testsupport.TestPki;
@@ -31,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -416,14 +416,16 @@ class AccessCommandsTest {
         labd.on("GET", Api.USERS, 200, List.of());
         labd.on("GET", Api.SERVERS, 200, List.of());
         labd.on("POST", Api.CAN_I, 200, new AccessReviewResult(true, "admin", "read:*:*:*", "ok"));
-        cli.run("get", "users");
-        cli.run("get", "servers");
-        cli.run("auth", "can-i", "read", "*");
+        List<String> sessions = List.of(cli.run("get", "users").session(), cli.run("get", "servers").session(),
+                cli.run("auth", "can-i", "read", "*").session());
         assertEquals(3, labd.requests.size());
-        for (TestLabd.Recorded r : labd.requests) {
+        for (int i = 0; i < 3; i++) {
+            TestLabd.Recorded r = labd.requests.get(i);
             assertTrue(r.session() != null && r.session().matches("[0-9a-f]{8}"), String.valueOf(r.session()));
-            assertEquals(LabdClient.sessionId(), r.session());
+            assertEquals(sessions.get(i), r.session());
         }
+        // one id per invocation, not per process: a labctl session serves many invocations from one JVM
+        assertEquals(3, Set.copyOf(sessions).size(), sessions.toString());
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.testsupport.TestCli;
 import io.labctl.cli.testsupport.TestExecLabd;
 import io.labctl.cli.testsupport.TestPki;
@@ -69,7 +68,7 @@ class ExecCommandTest {
         assertFalse(peer.request().tty());
         assertEquals(256 * 1024, peer.open().credit());
         assertEquals("exec", peer.open().kind());
-        assertEquals(LabdClient.sessionId(), labd.upgrades.get(0).session());
+        assertEquals(r.session(), labd.upgrades.get(0).session());
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.cli.exec.Interrupts;
-import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.testsupport.TestCli;
 import io.labctl.cli.testsupport.TestExecLabd;
 import io.labctl.cli.testsupport.TestPki;
@@ -63,7 +62,7 @@ class LogsCommandTest {
 
         TestExecLabd.Peer peer = labd.peer("web-1");
         assertEquals(TestExecLabd.LOGS, peer.path);
-        assertEquals(new TestExecLabd.Upgrade(TestExecLabd.LOGS, "web-1", LabdClient.sessionId()), labd.upgrades.get(0));
+        assertEquals(new TestExecLabd.Upgrade(TestExecLabd.LOGS, "web-1", r.session()), labd.upgrades.get(0));
         assertEquals("logs", peer.open().kind());
         assertEquals(256 * 1024, peer.open().credit());
         Map<String, Object> params = peer.open().params();

@@ -1,6 +1,7 @@
 package io.labctl.cli.cmd;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.RunsLocally;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.config.ContextEntry;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
                 "  labctl config current-context"},
         subcommands = {ConfigCommand.Import.class, ConfigCommand.GetContexts.class, ConfigCommand.UseContext.class,
                 ConfigCommand.CurrentContext.class, ConfigCommand.DeleteContext.class})
-public final class ConfigCommand implements Callable<Integer> {
+// always local: it reads and writes the config and bundle files relative to the caller's directory
+public final class ConfigCommand implements Callable<Integer>, RunsLocally {
     @Spec
     CommandSpec spec;
 

@@ -1,6 +1,7 @@
 package io.labctl.cli.cmd;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.RunsLocally;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.http.LabdClient;
@@ -281,7 +282,8 @@ public final class CreateCommand implements Callable<Integer> {
                     "  labctl create user alice                       # writes ./alice.labctl.yaml",
                     "  labctl create user bob --out ~/handover/bob.yaml --days 30",
                     "  labctl create user alice --force && labctl bind role viewer --user alice"})
-    static final class User extends LabdCommand {
+    /** Writes the bundle relative to the caller's directory. */
+    static final class User extends LabdCommand implements RunsLocally {
         @Parameters(paramLabel = "NAME", description = "Name of the user (lower-case letters, digits, '.' and '-').")
         String name;
 

@@ -2,13 +2,14 @@ package io.labctl.cli.cmd;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.cli.Cli;
+import io.labctl.cli.RunsLocally;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.Stdio;
 import io.labctl.cli.exec.Connector;
 import io.labctl.cli.exec.ExecStream;
 import io.labctl.cli.exec.FanOut;
-import io.labctl.cli.exec.Interrupts;
+import io.labctl.cli.exec.InterruptSource;
 import io.labctl.cli.exec.LocalTerminal;
 import io.labctl.cli.exec.Outcome;
 import io.labctl.cli.http.LabdClient;
@@ -73,7 +74,7 @@ import picocli.CommandLine.Parameters;
                 "124:--timeout passed; labd was asked to stop the command",
                 "130:interrupted (Ctrl-C); labd was asked to stop the command",
                 "255:labctl could not reach labd, or lost the connection while the command ran"})
-public final class ExecCommand extends LabdCommand {
+public final class ExecCommand extends LabdCommand implements RunsLocally {
     private static final Pattern BATCH = Pattern.compile("([1-9][0-9]{0,8})(%?)");
 
     @Parameters(paramLabel = "ARG", description = "server/NAME (or NAME), then -- and the command.")
@@ -96,6 +97,12 @@ public final class ExecCommand extends LabdCommand {
     @Option(names = "--batch", paramLabel = "N|P%",
             description = "--selector: at most N servers (or P%% of the online ones) at a time.")
     String batch;
+
+    /** -t on a terminal puts that terminal in raw mode, which only the process attached to it can do. */
+    @Override
+    public boolean runsLocally(Cli cli) {
+        return tty && cli.stdio().stdinIsTerminal().getAsBoolean();
+    }
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "--selector: json instead of lines and a table.")
     String output;
@@ -255,7 +262,7 @@ public final class ExecCommand extends LabdCommand {
                 terminal.onResize(stream::resize);
             }
             LocalTerminal t = terminal;
-            try (Interrupts ignored = Interrupts.install(stream::cancel, () -> {
+            try (InterruptSource.Registration ignored = cli.interrupts().install(stream::cancel, () -> {
                 if (t != null) {
                     t.close();
                 }
@@ -307,7 +314,7 @@ public final class ExecCommand extends LabdCommand {
                 (server, out) -> new ExecStream(server, request, out, null, limit, ExecStream.Timing.DEFAULT),
                 batchSize.parallel(online), json, io.out(), io.err());
         List<FanOut.Result> results;
-        try (Interrupts ignored = Interrupts.install(fan::cancel, () -> { })) {
+        try (InterruptSource.Registration ignored = cli.interrupts().install(fan::cancel, () -> { })) {
             results = fan.run(servers);
         }
         if (json) {

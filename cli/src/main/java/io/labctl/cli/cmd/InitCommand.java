@@ -1,6 +1,7 @@
 package io.labctl.cli.cmd;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.RunsLocally;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.config.ContextEntry;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  sudo labctl init bastion standalone start --interface eno2 --dhcp proxy",
                 "  labctl init bastion standalone status"},
         subcommands = InitCommand.BastionGroup.class)
-public final class InitCommand implements Runnable {
+public final class InitCommand implements Runnable, RunsLocally {
     @Spec
     CommandSpec spec;
 
@@ -205,7 +206,7 @@ public final class InitCommand implements Runnable {
                 return null;
             }
             try {
-                IssuedToken issued = LabdClient.forContext(context).post(Api.TOKENS, new TokenSpec(false, Duration.ofMinutes(10).toSeconds(),
+                IssuedToken issued = LabdClient.forContext(context, cli.sessionId()).post(Api.TOKENS, new TokenSpec(false, Duration.ofMinutes(10).toSeconds(),
                         "baremetal", environment, "bastion", Map.of(), serverName, "standalone bastion " + serverName),
                         IssuedToken.class);
                 cli.err().println("created a one-time join token for bastion '" + serverName + "' (valid 10 minutes)");

@@ -29,7 +29,7 @@ abstract class LabdCommand implements Callable<Integer> {
     }
 
     protected LabdClient client() {
-        return LabdClient.forContext(cli.context());
+        return cli.labd();
     }
 
     /** A usage error (exit 2) attributed to this command. */

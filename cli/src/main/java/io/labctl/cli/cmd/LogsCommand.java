@@ -7,7 +7,7 @@ import io.labctl.cli.ExitCodes;
 import io.labctl.cli.Stdio;
 import io.labctl.cli.exec.Connector;
 import io.labctl.cli.exec.ExecStream;
-import io.labctl.cli.exec.Interrupts;
+import io.labctl.cli.exec.InterruptSource;
 import io.labctl.cli.exec.Outcome;
 import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.AuditPrinter;
@@ -401,7 +401,7 @@ public final class LogsCommand extends LabdCommand {
         Relay relay = new Relay(io.out());
         ExecStream stream = ExecStream.logs(server, request, what, relay, ExecStream.Timing.DEFAULT);
         Outcome outcome;
-        try (Interrupts ignored = Interrupts.install(stream::cancel, () -> { })) {
+        try (InterruptSource.Registration ignored = cli.interrupts().install(stream::cancel, () -> { })) {
             outcome = stream.run(Connector.labd(client, Api.LOGS_SOCKET));
         }
         return report(outcome, what, relay);

@@ -1,6 +1,7 @@
 package io.labctl.cli.cmd;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.RunsLocally;
 import io.labctl.cli.quickstart.Quickstart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
                 "  ./labctl quickstart stop",
                 "  ./labctl quickstart --reset --yes         # forget everything and start fresh"},
         subcommands = {QuickstartCommand.Stop.class, QuickstartCommand.Status.class})
-public final class QuickstartCommand extends LabdCommand {
+public final class QuickstartCommand extends LabdCommand implements RunsLocally {
     @Option(names = "--port", paramLabel = "PORT", description = "labd's HTTPS port on the first run (default: 8443).")
     Integer port;
 

@@ -12,7 +12,10 @@ import org.jline.utils.Signals;
  * Ctrl-C gives up waiting; SIGTERM, SIGHUP and any other JVM exit still stop them and restore the terminal through
  * a shutdown hook. {@link #close()} puts the previous handlers back.
  */
-public final class Interrupts implements AutoCloseable {
+public final class Interrupts implements InterruptSource.Registration {
+    /** SIGINT and JVM exit of this process. */
+    public static final InterruptSource PROCESS = Interrupts::install;
+
     /** Installed and not yet closed, for {@link #pressCtrlC()}. */
     private static final Set<Interrupts> ACTIVE = ConcurrentHashMap.newKeySet();
 

@@ -26,6 +26,8 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -45,46 +47,72 @@ public final class LabdClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
-    /** One id per labctl process, so labd's audit log can group the rows of one invocation. */
-    private static final String SESSION_ID = newSessionId();
+    /**
+     * HTTP clients by TLS identity (CA, certificate, key), so that a labctl session serving many invocations keeps
+     * its connections to labd and their TLS sessions. A one-shot labctl holds one entry. Bounded: when full, the
+     * cache starts over (the dropped clients' idle connections close on their own).
+     */
+    private static final Map<String, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+    private static final int MAX_CLIENTS = 16;
 
     private final URI base;
     private final HttpClient http;
     private final String contextName;
+    private final String sessionId;
 
-    private LabdClient(String server, SSLContext ssl, String contextName) {
+    private LabdClient(String server, HttpClient http, String contextName, String sessionId) {
         this.base = parseServer(server, contextName);
+        this.http = http;
         this.contextName = contextName;
+        this.sessionId = sessionId;
+    }
+
+    /**
+     * Mutual TLS with the context's client certificate, trusting only the context's CA.
+     *
+     * @param sessionId the invocation's id for labd's audit log ({@link io.labctl.cli.Cli#sessionId()})
+     */
+    public static LabdClient forContext(ContextEntry ctx, String sessionId) {
+        HttpClient http;
+        try {
+            http = httpClient(ctx.caCertificate(), ctx.certificate(), ctx.privateKey());
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("context '" + ctx.name() + "' has an unusable " + e.getMessage()
+                    + "; import its credential bundle again (labctl config import <bundle>)");
+        }
+        return new LabdClient(ctx.server(), http, ctx.name(), sessionId);
+    }
+
+    /** Server-authenticated TLS only (no client certificate): for the health check. */
+    public static LabdClient anonymous(String server, String caPem) {
+        HttpClient http;
+        try {
+            http = httpClient(caPem, null, null);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("unusable " + e.getMessage());
+        }
+        return new LabdClient(server, http, null, newSessionId());
+    }
+
+    private static HttpClient httpClient(String caPem, String certPem, String keyPem) {
+        String identity = caPem + "\0" + certPem + "\0" + keyPem;
+        HttpClient cached = CLIENTS.get(identity);
+        if (cached != null) {
+            return cached;
+        }
+        SSLContext ssl = Tls.context(caPem, certPem, keyPem);
         // Hostname verification stays on: the JDK client checks the server certificate against the URL's host.
-        this.http = HttpClient.newBuilder()
+        HttpClient http = HttpClient.newBuilder()
                 .sslContext(ssl)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-    }
-
-    /** Mutual TLS with the context's client certificate, trusting only the context's CA. */
-    public static LabdClient forContext(ContextEntry ctx) {
-        SSLContext ssl;
-        try {
-            ssl = Tls.context(ctx.caCertificate(), ctx.certificate(), ctx.privateKey());
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("context '" + ctx.name() + "' has an unusable " + e.getMessage()
-                    + "; import its credential bundle again (labctl config import <bundle>)");
+        if (CLIENTS.size() >= MAX_CLIENTS) {
+            CLIENTS.clear();
         }
-        return new LabdClient(ctx.server(), ssl, ctx.name());
-    }
-
-    /** Server-authenticated TLS only (no client certificate): for the health check. */
-    public static LabdClient anonymous(String server, String caPem) {
-        SSLContext ssl;
-        try {
-            ssl = Tls.context(caPem, null, null);
-        } catch (IllegalArgumentException e) {
-            throw CliException.usage("unusable " + e.getMessage());
-        }
-        return new LabdClient(server, ssl, null);
+        HttpClient raced = CLIENTS.putIfAbsent(identity, http);
+        return raced != null ? raced : http;
     }
 
     public URI base() {
@@ -97,13 +125,13 @@ public final class LabdClient {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** The session id every request of this process carries in {@link Api#SESSION_HEADER}. */
-    public static String sessionId() {
-        return SESSION_ID;
+    /** The session id every request of this client carries in {@link Api#SESSION_HEADER}. */
+    public String sessionId() {
+        return sessionId;
     }
 
     /** 8 lower-case hex characters: enough that one user's invocations on one day practically never collide. */
-    static String newSessionId() {
+    public static String newSessionId() {
         byte[] b = new byte[4];
         new SecureRandom().nextBytes(b);
         return HexFormat.of().formatHex(b);
@@ -144,7 +172,7 @@ public final class LabdClient {
                 .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
                 .header("User-Agent", "labctl")
-                .header(Api.SESSION_HEADER, SESSION_ID);
+                .header(Api.SESSION_HEADER, sessionId);
     }
 
     private <T> T send(HttpRequest.Builder builder, JavaType type) {
@@ -214,7 +242,7 @@ public final class LabdClient {
         try {
             opening = http.newWebSocketBuilder()
                     .connectTimeout(CONNECT_TIMEOUT)
-                    .header(Api.SESSION_HEADER, SESSION_ID)
+                    .header(Api.SESSION_HEADER, sessionId)
                     .buildAsync(uri, listener);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(CliException.unreachable("cannot open a WebSocket to " + display()

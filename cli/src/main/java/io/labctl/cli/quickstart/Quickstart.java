@@ -227,7 +227,7 @@ public final class Quickstart {
     private void writeAgentConfig(ContextEntry ctx, String url, String name) throws IOException {
         TokenSpec spec = new TokenSpec(false, Duration.ofMinutes(10).toSeconds(), "local", "local", "quickstart", null,
                 name, "labctl quickstart agent on " + name);
-        IssuedToken issued = LabdClient.forContext(ctx).post(Api.TOKENS, spec, IssuedToken.class);
+        IssuedToken issued = LabdClient.forContext(ctx, cli.sessionId()).post(Api.TOKENS, spec, IssuedToken.class);
         if (issued == null || issued.token() == null) {
             throw CliException.unreachable("labd answered without a token", null);
         }
@@ -244,7 +244,7 @@ public final class Quickstart {
     }
 
     private void waitOnline(ContextEntry ctx, String name, ProcessHandle agent) {
-        LabdClient client = LabdClient.forContext(ctx);
+        LabdClient client = LabdClient.forContext(ctx, cli.sessionId());
         Progress progress = new Progress("waiting for server '" + name + "' to come online");
         Instant deadline = Instant.now().plus(ONLINE_TIMEOUT);
         String last = null;
@@ -277,7 +277,7 @@ public final class Quickstart {
 
     private void printServers(ContextEntry ctx) {
         JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, ServerInfo.class);
-        List<ServerInfo> servers = LabdClient.forContext(ctx).get(Api.SERVERS, type);
+        List<ServerInfo> servers = LabdClient.forContext(ctx, cli.sessionId()).get(Api.SERVERS, type);
         if (servers == null || servers.isEmpty()) {
             cli.err().println("No servers found.");
         } else {

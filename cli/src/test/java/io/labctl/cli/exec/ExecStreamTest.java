@@ -374,7 +374,7 @@ class ExecStreamTest {
                 Thread.sleep(1500);  // three times the silence limit
                 peer.exit(0);
             });
-            LabdClient client = LabdClient.forContext(ContextEntry.of("t", TestPki.get().bundle(labd.url())));
+            LabdClient client = LabdClient.forContext(ContextEntry.of("t", TestPki.get().bundle(labd.url())), LabdClient.newSessionId());
             ExecStream s = new ExecStream("web-1", request(), new Collect(), null, null, FAST);
             Outcome o = s.run((server, l) -> client.webSocket(Api.EXEC_SOCKET + "?server=" + server, l));
             assertEquals(Outcome.Kind.EXITED, o.kind(), String.valueOf(o));

@@ -55,10 +55,11 @@ public final class TestCli {
         Cli cli = new Cli(o, e, env, home, Clock.fixed(NOW, ZoneOffset.UTC),
                 new Stdio(stdin, stdoutBytes != null ? stdoutBytes : text.out(), text.err(), () -> terminal));
         int code = Main.run(cli, args);
-        return new Result(code, out.toString(), err.toString());
+        return new Result(code, out.toString(), err.toString(), cli.sessionId());
     }
 
-    public record Result(int code, String out, String err) {
+    /** @param session the invocation's id, as labd's audit log would see it */
+    public record Result(int code, String out, String err, String session) {
         @Override
         public String toString() {
             return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
