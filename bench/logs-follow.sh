@@ -166,10 +166,13 @@ follow_labctl() {
   "${lc[@]}" logs server/b1 --file "$f" -f -n 0 > "$work/pipe.$1" 2> "$work/$1.err" & follower=$!; pids+=("$follower")
   wait_open "$agent_java" "$f" "$follower" || { echo "labctl logs -f did not open $f:" >&2; cat "$work/$1.err" >&2; exit 1; }
   sleep 0.5
-  l0=$(ticks "$labd_java"); a0=$(ticks "$agent_java"); c0=$(ticks "$follower")
+  # the CLI is the launcher's client process and the labctl session that runs the verb for it
+  local session_java; session_java=$(head -1 "$work"/session/session-*.lock 2>/dev/null || true)
+  l0=$(ticks "$labd_java"); a0=$(ticks "$agent_java"); c0=$(sum_ticks "$follower" $session_java)
   python3 "$work/writer.py" "$f" "$lines" "$batch" "$rate" > "$work/w.$1"
   wait "$reader" || true
-  labd_cpu=$(($(ticks "$labd_java") - l0)); agent_cpu=$(($(ticks "$agent_java") - a0)); cli_cpu=$(($(ticks "$follower") - c0))
+  labd_cpu=$(($(ticks "$labd_java") - l0)); agent_cpu=$(($(ticks "$agent_java") - a0))
+  cli_cpu=$(($(sum_ticks "$follower" $session_java) - c0))
   kill -TERM "$follower"; lc_rc=0; wait "$follower" || lc_rc=$?
   # labd was asked to stop the stream: the agent should let go of the file
   closed=no; for _ in $(seq 100); do has_open "$agent_java" "$f" || { closed=yes; break; }; sleep 0.1; done
@@ -238,7 +241,7 @@ printf '| %s | %s ms | %s ms | %s | %s | %s |\n' "last line received after the w
 printf '| %s | %s lines/s (%s s) | %s lines/s (%s s) | %s | %s | %s |\n' "the writer's own rate in that run ($(writer_desc))" \
   "$(grouped "$lw_rate")" "$(ms $((lw_last - lw_first)) | awk '{ printf "%.2f", $1 / 1000 }')" \
   "$(grouped "$sw_rate")" "$(ms $((sw_last - sw_first)) | awk '{ printf "%.2f", $1 / 1000 }')" "" "—" ""
-printf '| %s | labd %s + agent %s + CLI %s = %s s | sshd + ssh + tail %s s | %s | %s | %s |\n' \
+printf '| %s | labd %s + agent %s + CLI (client and session) %s = %s s | sshd + ssh + tail %s s | %s | %s | %s |\n' \
   "CPU seconds spent by the follower's processes while the writer wrote and the lines arrived" \
   "$(cpu_s "$labd_cpu")" "$(cpu_s "$agent_cpu")" "$(cpu_s "$cli_cpu")" "$(cpu_s $((labd_cpu + agent_cpu + cli_cpu)))" \
   "$(cpu_s "$ssh_cpu")" "$(ratio $((labd_cpu + agent_cpu + cli_cpu)) "$ssh_cpu")" "—" ""

@@ -95,6 +95,11 @@ public final class Cli {
         return v == null || v.isBlank() ? null : v;
     }
 
+    /** The whole environment this invocation sees (in a labctl session: the client's LABCTL_ variables). */
+    public Map<String, String> environment() {
+        return env;
+    }
+
     public boolean debug() {
         return "1".equals(env("LABCTL_DEBUG"));
     }

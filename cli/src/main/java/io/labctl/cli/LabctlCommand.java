@@ -14,6 +14,7 @@ import io.labctl.cli.cmd.LogsCommand;
 import io.labctl.cli.cmd.PingCommand;
 import io.labctl.cli.cmd.ProvisionCommand;
 import io.labctl.cli.cmd.QuickstartCommand;
+import io.labctl.cli.cmd.SessionCommand;
 import io.labctl.cli.cmd.UnbindCommand;
 import io.labctl.cli.cmd.VersionCommand;
 import java.util.List;
@@ -55,13 +56,15 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  LABCTL_CONFIG          config file (default ~/.labctl/config.yaml)",
                 "  LABCTL_QUICKSTART_DIR  quickstart state (default ~/.labctl/quickstart)",
-                "  LABCTL_DEBUG=1         print stack traces on errors"})
+                "  LABCTL_DEBUG=1         print stack traces on errors",
+                "  LABCTL_SESSION=off     run every command in its own process, not in your labctl session",
+                "  LABCTL_SESSION_IDLE    how long an unused labctl session lives (default 10m)"})
 public final class LabctlCommand implements Callable<Integer> {
     /** The verbs, in the order help lists them; {@link Main} adds them (all, or only the one an invocation names). */
     public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
             DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
             PingCommand.class, ExecCommand.class, ProvisionCommand.class, InitCommand.class, ConfigCommand.class,
-            QuickstartCommand.class, CompletionCommand.class, VersionCommand.class);
+            QuickstartCommand.class, SessionCommand.class, CompletionCommand.class, VersionCommand.class);
 
     private final Cli cli;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.labctl.cli.exec.ExecStream;
 import io.labctl.cli.testsupport.TestCli;
 import io.labctl.cli.testsupport.TestExecLabd;
 import io.labctl.cli.testsupport.TestPki;
@@ -66,7 +67,7 @@ class ExecCommandTest {
         assertEquals(1, open.stream());
         assertEquals(List.of("sh", "-c", "echo hello; echo oops >&2; exit 3"), peer.request().command());
         assertFalse(peer.request().tty());
-        assertEquals(256 * 1024, peer.open().credit());
+        assertEquals(ExecStream.OUTPUT_WINDOW, peer.open().credit());
         assertEquals("exec", peer.open().kind());
         assertEquals(r.session(), labd.upgrades.get(0).session());
     }
@@ -140,7 +141,7 @@ class ExecCommandTest {
         for (Frame f : labd.peer("web-1").received(FrameType.CREDIT)) {
             granted += ByteBuffer.wrap(f.payload()).getInt();
         }
-        assertTrue(granted >= big.length - 256 * 1024, "granted " + granted);
+        assertTrue(granted >= big.length - ExecStream.OUTPUT_WINDOW, "granted " + granted);
         assertTrue(granted <= big.length, "granted more than it consumed: " + granted);
     }
 

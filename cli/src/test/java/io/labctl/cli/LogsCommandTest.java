@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.cli.exec.Interrupts;
+import io.labctl.cli.exec.ExecStream;
 import io.labctl.cli.testsupport.TestCli;
 import io.labctl.cli.testsupport.TestExecLabd;
 import io.labctl.cli.testsupport.TestPki;
@@ -64,7 +65,7 @@ class LogsCommandTest {
         assertEquals(TestExecLabd.LOGS, peer.path);
         assertEquals(new TestExecLabd.Upgrade(TestExecLabd.LOGS, "web-1", r.session()), labd.upgrades.get(0));
         assertEquals("logs", peer.open().kind());
-        assertEquals(256 * 1024, peer.open().credit());
+        assertEquals(ExecStream.OUTPUT_WINDOW, peer.open().credit());
         Map<String, Object> params = peer.open().params();
         assertFalse(params.containsKey("allow"), "the CLI must leave allow to labd: " + params);
         assertEquals("journal", params.get("source"));

@@ -54,9 +54,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ExecStream {
     public static final int STREAM = 1;
-    /** Output bytes labd may send before the first CREDIT. */
-    public static final int OUTPUT_WINDOW = 256 * 1024;
-    static final int GRANT_BATCH = 64 * 1024;
+    /**
+     * Output bytes labd may send before the first CREDIT: what may be in flight between the agent and us. A quarter
+     * of it is granted back at a time, so a fast stream never waits a round trip for credit.
+     */
+    public static final int OUTPUT_WINDOW = 1024 * 1024;
+    static final int GRANT_BATCH = OUTPUT_WINDOW / 4;
     /** Largest stdin read, and so the largest STDIN frame; well under Frame.MAX_PAYLOAD. */
     static final int STDIN_CHUNK = 32 * 1024;
     /** Messages labd may have in flight to us beyond the one being handled; output is bounded by credit anyway. */
@@ -318,7 +321,8 @@ public final class ExecStream {
                 try {
                     s.send(credit(pendingGrant));
                 } catch (IOException e) {
-                    throw new Ended(stop != null ? stopped(stop) : lost(e.getMessage()));
+                    // labd may have ended the stream and closed the socket while its last frames were still queued
+                    // here: the queued CLOSE (or the socket's close) says how it ended, not this failed grant
                 }
                 pendingGrant = 0;
             }

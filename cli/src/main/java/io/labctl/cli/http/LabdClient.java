@@ -7,6 +7,7 @@ import io.labctl.cli.config.ContextEntry;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.TlsSuites;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -25,6 +26,7 @@ import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * labd's REST API over HTTPS with the JDK's HttpClient. Every failure comes out as a {@link CliException} with the
@@ -54,6 +57,8 @@ public final class LabdClient {
      */
     private static final Map<String, HttpClient> CLIENTS = new ConcurrentHashMap<>();
     private static final int MAX_CLIENTS = 16;
+    /** A one-shot labctl runs C1 only (the launcher's flags); a labctl session sets AES-GCM first (it has C2). */
+    private static volatile List<String> cipherSuites = TlsSuites.CHACHA20_FIRST;
 
     private final URI base;
     private final HttpClient http;
@@ -65,6 +70,12 @@ public final class LabdClient {
         this.http = http;
         this.contextName = contextName;
         this.sessionId = sessionId;
+    }
+
+    /** The TLS cipher suites, in the order this JVM asks labd for them; call before the first request. */
+    public static void preferCipherSuites(List<String> suites) {
+        cipherSuites = List.copyOf(suites);
+        CLIENTS.clear();
     }
 
     /**
@@ -101,9 +112,12 @@ public final class LabdClient {
             return cached;
         }
         SSLContext ssl = Tls.context(caPem, certPem, keyPem);
+        SSLParameters params = ssl.getDefaultSSLParameters();
+        params.setCipherSuites(cipherSuites.toArray(new String[0]));
         // Hostname verification stays on: the JDK client checks the server certificate against the URL's host.
         HttpClient http = HttpClient.newBuilder()
                 .sslContext(ssl)
+                .sslParameters(params)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)

@@ -2,7 +2,9 @@ package io.labctl.cli.session;
 
 import io.labctl.cli.Cli;
 import io.labctl.cli.Main;
+import io.labctl.cli.http.LabdClient;
 import io.labctl.protocol.Durations;
+import io.labctl.protocol.TlsSuites;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -82,6 +84,8 @@ public final class SessionServer implements AutoCloseable {
         }
         SessionPaths paths = found.get();
         Duration idle = idle(env.get("LABCTL_SESSION_IDLE"));
+        // a session runs with C2, whose AES-GCM uses the CPU's instructions
+        LabdClient.preferCipherSuites(TlsSuites.AES_GCM_FIRST);
         // the terminal's Ctrl-C and hang-up are for the labctl that started us, not for the session
         Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
         Signal.handle(new Signal("HUP"), SignalHandler.SIG_IGN);

@@ -45,6 +45,8 @@ class ExecStreamTest {
         final AtomicInteger demand = new AtomicInteger();
         volatile boolean aborted;
         volatile boolean closeSent;
+        /** As after the JDK answered labd's close of the socket: every send fails. */
+        volatile boolean outputClosed;
         WebSocket.Listener listener;
 
         Connector connector() {
@@ -74,6 +76,9 @@ class ExecStreamTest {
 
         @Override
         public CompletableFuture<WebSocket> sendBinary(ByteBuffer data, boolean last) {
+            if (outputClosed) {
+                return CompletableFuture.failedFuture(new IOException("Output closed"));
+            }
             try {
                 sent.add(Frame.decode(data));
             } catch (ProtocolException e) {
@@ -173,6 +178,27 @@ class ExecStreamTest {
         assertEquals(7, result.exitStatus());
         assertEquals("hi", out.out.toString());
         assertTrue(ws.closeSent && ws.aborted);
+    }
+
+    @Test
+    void aGrantThatCannotBeSentAfterLabdEndedTheStreamIsNoError() throws Exception {
+        FakeSocket ws = new FakeSocket();
+        Collect out = new Collect();
+        CompletableFuture<Outcome> run = start(new ExecStream("web-1", request(), out, null, null, FAST), ws);
+        assertEquals(FrameType.OPEN, ws.next().type());
+        assertEquals(FrameType.CLOSE, ws.next().type());
+        // labd relayed the last output and the CLOSE, then closed the socket before our grant for that output
+        ws.outputClosed = true;
+        byte[] last = new byte[60_000];
+        int frames = ExecStream.GRANT_BATCH / last.length + 1;  // together past GRANT_BATCH: a grant is sent on the way
+        for (int i = 0; i < frames; i++) {
+            ws.deliver(new Frame(FrameType.DATA, 1, ExecRequest.tagged(ExecRequest.STDOUT, last, 0, last.length)));
+        }
+        ws.deliver(Frame.json(FrameType.CLOSE, 1, new StreamClose(0)));
+        Outcome result = run.get(5, TimeUnit.SECONDS);
+        assertEquals(Outcome.Kind.EXITED, result.kind(), String.valueOf(result.message()));
+        assertEquals(0, result.exitStatus());
+        assertEquals(frames * last.length, out.out.size());
     }
 
     @Test

@@ -14,19 +14,32 @@ import java.util.Optional;
 public final class Cli {
     private final Path config;
     private final List<String> prefix;
+    private final List<String> entry;
 
     public Cli(Path config) {
-        this(config, List.of());
+        this(config, List.of(), List.of("-jar", System.getProperty("cli.jar")));
     }
 
-    private Cli(Path config, List<String> prefix) {
+    private Cli(Path config, List<String> prefix, List<String> entry) {
         this.config = config;
         this.prefix = prefix;
+        this.entry = entry;
     }
 
     /** The same CLI and config, run inside a network namespace (as on another host of that network). */
     public Cli inNamespace(String namespace) {
-        return new Cli(config, List.of("ip", "netns", "exec", namespace));
+        return new Cli(config, List.of("ip", "netns", "exec", namespace), entry);
+    }
+
+    /**
+     * The same CLI and config as the launcher runs it: through the labctl session whose socket is in
+     * {@code sessionDir}, with these environment variables besides (e.g. LABCTL_DEBUG=1).
+     */
+    public Cli throughSession(Path sessionDir, String... env) {
+        List<String> withEnv = new ArrayList<>(List.of("env", "LABCTL_SESSION_DIR=" + sessionDir));
+        withEnv.addAll(List.of(env));
+        withEnv.addAll(prefix);
+        return new Cli(config, withEnv, List.of("-cp", System.getProperty("cli.jar"), "io.labctl.cli.session.SessionClient"));
     }
 
     public Processes.Result run(String... args) throws Exception {
@@ -37,7 +50,9 @@ public final class Cli {
     public List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", System.getProperty("cli.jar"), "--config", config.toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        cmd.addAll(entry);
+        cmd.addAll(List.of("--config", config.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }

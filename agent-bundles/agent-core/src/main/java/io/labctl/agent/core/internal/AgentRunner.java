@@ -1,12 +1,13 @@
 package io.labctl.agent.core.internal;
 
+import io.labctl.agent.api.LabdRequests;
 import io.labctl.agent.api.StreamHandler;
 import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.TlsSuites;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.Heartbeat;
 import java.io.IOException;
-import io.labctl.agent.api.LabdRequests;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -259,7 +262,11 @@ final class AgentRunner implements Runnable {
     /** One HTTP client per identity: reusing it lets reconnects resume the TLS session (cheaper for labd). */
     private synchronized HttpClient clientFor(Identity identity) {
         if (client == null || !clientIdentity.certificate().equals(identity.certificate())) {
-            client = HttpClient.newBuilder().sslContext(TlsContexts.mutual(identity))
+            SSLContext tls = TlsContexts.mutual(identity);
+            // bin/lab-agent runs C2, whose AES-GCM uses the CPU's instructions (TlsSuites)
+            SSLParameters params = tls.getDefaultSSLParameters();
+            params.setCipherSuites(TlsSuites.AES_GCM_FIRST.toArray(new String[0]));
+            client = HttpClient.newBuilder().sslContext(tls).sslParameters(params)
                     .connectTimeout(LabdClient.CONNECT_TIMEOUT).executor(ioThreads).build();
             clientIdentity = identity;
         }

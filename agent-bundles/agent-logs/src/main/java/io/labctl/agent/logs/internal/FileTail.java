@@ -5,14 +5,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +31,10 @@ final class FileTail extends LogSession {
     static final String FILE_NOT_FOUND = "file-not-found";
     static final String NOT_A_FILE = "not-a-file";
     static final String PERMISSION_DENIED = "permission-denied";
-    /** How often a followed file is checked for new data, rotation and truncation. */
+    /**
+     * How often a followed file is checked for new data, rotation and truncation when no change is reported: the
+     * kernel's notice of a change in its directory (inotify, through a WatchService) wakes the tail at once.
+     */
     static final Duration POLL = Duration.ofMillis(200);
     /** A file that keeps changing between check and open is given up on after this many tries. */
     private static final int OPEN_ATTEMPTS = 3;
@@ -40,8 +48,11 @@ final class FileTail extends LogSession {
     private final PathPolicy policy;
     private final int lines;
     private final boolean follow;
+    private final Duration poll;
     private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
     private Opened current;
+    /** Reports changes in the file's directory while following; null when that cannot be watched (then: polling). */
+    private WatchService changes;
 
     /**
      * @param policy the paths the caller may read, checked on the real path at every (re)open; null for the
@@ -49,7 +60,14 @@ final class FileTail extends LogSession {
      */
     FileTail(StreamChannel channel, Path path, PathPolicy policy, int lines, boolean follow, String description,
              Consumer<LogSession> onEnd) {
+        this(channel, path, policy, lines, follow, POLL, description, onEnd);
+    }
+
+    /** @param poll how long a follower waits for a change before it looks anyway */
+    FileTail(StreamChannel channel, Path path, PathPolicy policy, int lines, boolean follow, Duration poll,
+             String description, Consumer<LogSession> onEnd) {
         super(channel, description, onEnd);
+        this.poll = poll;
         this.path = path;
         this.shownPath = path.toString();
         this.policy = policy;
@@ -59,6 +77,9 @@ final class FileTail extends LogSession {
 
     @Override
     void work() throws IOException, InterruptedException, Refusal {
+        if (follow) {
+            changes = watchDirectory();
+        }
         current = open();
         long position;
         if (current != null) {
@@ -68,7 +89,7 @@ final class FileTail extends LogSession {
         } else {
             // tail -F: wait for it; once there, all of it is new
             while ((current = open()) == null) {
-                Thread.sleep(POLL.toMillis());
+                awaitChange();
             }
             position = 0;
         }
@@ -100,12 +121,59 @@ final class FileTail extends LogSession {
                 }
             }
             // nothing new (or the file is gone for now: keep the old one and wait for it to come back)
-            Thread.sleep(POLL.toMillis());
+            awaitChange();
+        }
+    }
+
+    /** A watch on the file's directory (new, changed, removed entries), or null to fall back to polling. */
+    private WatchService watchDirectory() {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null) {
+            return null;
+        }
+        try {
+            WatchService ws = dir.getFileSystem().newWatchService();
+            dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+            return ws;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("logs stream {}: cannot watch the directory of {}, polling every {} ms: {}", channel.id(),
+                    shownPath, poll.toMillis(), e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Waits until something in the file's directory changed, or the poll interval passed. Any change wakes the tail:
+     * it only costs a look at the file, and a rename onto the path reports another name.
+     */
+    private void awaitChange() throws InterruptedException {
+        if (changes == null) {
+            Thread.sleep(poll.toMillis());
+            return;
+        }
+        WatchKey key;
+        try {
+            key = changes.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ClosedWatchServiceException e) {
+            Thread.sleep(poll.toMillis());
+            return;
+        }
+        if (key != null) {
+            key.pollEvents();  // drained: what changed is read from the file itself
+            key.reset();
         }
     }
 
     @Override
     void cleanUp() {
+        if (changes != null) {
+            try {
+                changes.close();
+            } catch (IOException e) {
+                // its thread ends anyway
+            }
+        }
         if (current != null) {
             try {
                 current.channel().close();

@@ -2,6 +2,7 @@ package io.labctl.agent.logs.internal;
 
 import io.labctl.agent.api.StreamChannel;
 import io.labctl.agent.api.StreamReceiver;
+import io.labctl.protocol.channel.Frame;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -12,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * stream. labd sends no input on it; an abort (or the handler going away) interrupts the thread and stops the work.
  */
 abstract class LogSession implements StreamReceiver {
-    /** Bytes are read and sent in chunks of at most this: one DATA frame each, well within a frame. */
-    static final int CHUNK = 32 * 1024;
+    /** Bytes are read and sent in chunks of at most this: one DATA frame each (logs data carries no tag byte). */
+    static final int CHUNK = Frame.MAX_PAYLOAD;
     /** The ERROR code for streams ended because this handler went away (the agent core uses the same). */
     static final String CAPABILITY_REMOVED = "capability-removed";
     /** The ERROR code when reading failed for a reason of the host's (I/O error, lost permission). */

@@ -222,6 +222,28 @@ class FileTailTest {
     }
 
     @Test
+    void aFollowerIsWokenByTheChangeItselfNotByThePoll() throws Exception {
+        Path log = write(allowed.resolve("woken.log"), lines(1, 3));
+        RecordingChannel channel = new RecordingChannel();
+        // a poll so long that only the directory's change notices can bring the new lines within WAIT
+        FileTail tail = new FileTail(channel, log, new PathPolicy(List.of(allowed + "/**")), 1, true,
+                java.time.Duration.ofHours(1), "test", s -> { });
+        tail.start();
+        try {
+            assertTrue(channel.awaitOutput(lines(3, 3), WAIT), channel.text());
+            append(log, lines(4, 6));
+            assertTrue(channel.awaitOutput(lines(3, 6), WAIT), channel.text());
+            // a rename rotation is a change of the directory too
+            Files.move(log, allowed.resolve("woken.log.1"));
+            write(log, lines(7, 7));
+            assertTrue(channel.awaitOutput(lines(3, 7), WAIT), channel.text());
+        } finally {
+            tail.onAbort("test over");
+            assertTrue(tail.awaitEnd(WAIT));
+        }
+    }
+
+    @Test
     void followContinuesAcrossARenameRotation() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 3));
         RecordingChannel channel = new RecordingChannel();
