@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One remote command, end to end, as a user types it: 'labctl exec server/b1 -- true' (a fresh CLI JVM, mutual TLS
-# to labd, labd -> agent stream, the agent forks 'true', exit code back) against 'ssh -F cfg h1 true' (a fresh ssh,
+# One remote command, end to end, as a user types it: 'labctl exec server/b1 -- true' (the launcher's client JVM
+# hands it to the user's labctl session, which keeps its mutual-TLS connection to labd; labd -> agent stream, the
+# agent forks 'true', exit code back) against 'ssh -F cfg h1 true' (a fresh ssh,
 # key exchange + public-key authentication against a loopback sshd, no connection sharing). Then bulk output:
 # 100 MB of stdout through each. One labd, one lab-agent (server b1) and one sshd, all on 127.0.0.1.
 # Usage: bench/exec-vs-ssh.sh [runs]   (default 20)
@@ -31,18 +32,20 @@ enrol_agent b1
 start_sshd 1
 [ "$(ssh -F "$ssh_cfg" h1 echo hello)" = hello ] || { echo "ssh h1 does not work" >&2; exit 1; }
 
-# A second archive, dumped at the exit of a real 'exec' run, to show what the launcher's version-trained archive
-# leaves to load from the jar (not what the launcher does today).
-"${jvm[@]}" -XX:ArchiveClassesAtExit="$work/exec.jsa" -jar "$work/labctl.jar" exec server/b1 -- true
-lc_exec=("${jvm[@]}" -XX:SharedArchiveFile="$work/exec.jsa" -jar "$work/labctl.jar")
+# For reference beside the goal's pair: labctl without its session (a cold JVM with mutual TLS per command, as
+# LABCTL_SESSION=off or a first command runs), and ssh with a kept master connection (ControlPersist), the ssh
+# counterpart of the labctl session.
+ssh_mux=(ssh -F "$ssh_cfg" -o ControlMaster=auto -o ControlPath="$work/ssh-mux-%C" -o ControlPersist=120)
+"${ssh_mux[@]}" h1 true
+trap '"${ssh_mux[@]}" -O exit h1 >/dev/null 2>&1; cleanup' EXIT
 
 measure "labctl exec server/b1 -- true" "${lc[*]} exec server/b1 -- true"
 measure "ssh -F cfg h1 true" "ssh -F $ssh_cfg h1 true"
-measure "labctl version (JVM start floor)" "${lc[*]} version"
-measure "labctl config get-contexts (+ YAML config read)" "${lc[*]} config get-contexts"
-measure "labctl version --server (+ mutual TLS, GET to labd)" "${lc[*]} version --server"
+measure "labctl version (client start + hand-over to the session)" "${lc[*]} version"
+measure "labctl version --server (+ GET to labd on a kept connection)" "${lc[*]} version --server"
 measure "labctl ping server/b1 (+ labd -> agent round trip)" "${lc[*]} ping server/b1"
-measure "labctl exec, archive trained on exec" "${lc_exec[*]} exec server/b1 -- true"
+measure "LABCTL_SESSION=off labctl exec (cold JVM + mutual TLS)" "LABCTL_SESSION=off ${lc[*]} exec server/b1 -- true"
+measure "ssh with ControlPersist (kept master connection)" "${ssh_mux[*]} h1 true"
 echo "== $runs rounds (after 3 warm-up rounds), each command once per round; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 run_rounds 3 "$runs"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -69,9 +69,9 @@ measure "parallel-ssh -p $n -h hosts -x \"-F cfg\" true" "parallel-ssh -p $n -h 
 measure "pdsh -R ssh -f $n -w h[1-$n] true" "pdsh -R ssh -f $n -w 'h[1-$n]' true"
 measure "labctl exec server/a1 -- true (one server)" "${lc[*]} exec server/a1 -- true"
 measure "ssh -F cfg h1 true (one server)" "ssh -F $ssh_cfg h1 true"
-measure "labctl version (JVM start floor)" "${lc[*]} version"
-echo "== $runs rounds (after 1 warm-up round), each command once per round; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-run_rounds 1 "$runs"
+measure "labctl version (client start + hand-over to the session)" "${lc[*]} version"
+echo "== $runs rounds (after 3 warm-up rounds), each command once per round; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_rounds 3 "$runs"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 read -r lab _ < <(stats 0)
 read -r pssh _ < <(stats 1)
