@@ -6,7 +6,9 @@ set -euo pipefail
 servers=${1:-1000}
 clients=${2:-8}
 work=$(mktemp -d /tmp/labctl-bench.XXXXXX)
-trap 'stop_all; rm -rf "$work"' EXIT
+# the launcher's labctl session for this run lives in $work/session; its pid is in its lock file
+stop_session() { local l; for l in "$work"/session/session-*.lock; do [ -f "$l" ] && kill "$(head -1 "$l")" 2>/dev/null || true; done; }
+trap 'stop_session; stop_all; rm -rf "$work"' EXIT
 source "$(dirname "$0")/lib.sh"
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)"; exit 2; }
 
@@ -16,10 +18,12 @@ cp="$(itests_classpath)"
 echo "== enrolment"
 java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.labctl.itests.bench.EnrolmentThroughput "$work/labd/etc/admin.labctl.yaml" "$servers" "$clients" bench
 echo "== labctl get servers with $("${cli[@]}" get servers -o json | grep -c '"name"') servers"
-export LABCTL_CONFIG="$work/config.yaml"
+export LABCTL_CONFIG="$work/config.yaml" LABCTL_SESSION_DIR="$work/session"
 "$root/labctl" version >/dev/null   # the launcher writes its class-data-sharing archive on first use
+"$root/labctl" get servers >/dev/null   # ... and starts the labctl session
 hyperfine -N --warmup 3 --runs 20 --export-markdown "$work/get.md" \
-  -n "./labctl get servers (launcher: AppCDS, C1, serial GC)" "$root/labctl get servers" \
+  -n "./labctl get servers (the launcher: through the labctl session)" "$root/labctl get servers" \
+  -n "LABCTL_SESSION=off ./labctl get servers (one-shot: AppCDS, C1, serial GC)" "env LABCTL_SESSION=off $root/labctl get servers" \
   -n "java -jar labctl.jar get servers (plain JVM)" "java -jar $root/cli/target/labctl.jar get servers" >/dev/null
 cat "$work/get.md"
 stop_all
