@@ -5,6 +5,8 @@
 # One labd and N lab-agent JVMs (a1..aN, each its own directory, enrolled with one reusable token --env bench), all
 # on 127.0.0.1.
 # Usage: bench/fanout.sh [agents] [runs]   (defaults 20 and 5)
+#   WARMUP (default 3): unmeasured rounds first. labd and the labctl session compile their TLS and stream code with
+#   C2 over the first few dozen fan-outs; WARMUP=30 measures that steady state (ssh's side does not change with it).
 # Needs the distributions and the CLI jar (mvn -B install -DskipTests), and from Debian: openssh-server
 # openssh-client pssh pdsh jq bc. LAB_AGENT_JAVA_OPTS passes through to the agents.
 set -euo pipefail
@@ -70,8 +72,8 @@ measure "pdsh -R ssh -f $n -w h[1-$n] true" "pdsh -R ssh -f $n -w 'h[1-$n]' true
 measure "labctl exec server/a1 -- true (one server)" "${lc[*]} exec server/a1 -- true"
 measure "ssh -F cfg h1 true (one server)" "ssh -F $ssh_cfg h1 true"
 measure "labctl version (client start + hand-over to the session)" "${lc[*]} version"
-echo "== $runs rounds (after 3 warm-up rounds), each command once per round; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-run_rounds 3 "$runs"
+echo "== $runs rounds (after ${WARMUP:-3} warm-up rounds), each command once per round; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_rounds "${WARMUP:-3}" "$runs"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 read -r lab _ < <(stats 0)
 read -r pssh _ < <(stats 1)

@@ -84,6 +84,17 @@ class SessionTest {
             return client.relay(connect(), args, false);
         }
 
+        /** Runs on another thread, so that the test can press Ctrl-C meanwhile. */
+        CompletableFuture<Integer> runAsync(String... args) {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return run(args);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
         String out() {
             return out.toString(StandardCharsets.UTF_8);
         }
@@ -200,13 +211,7 @@ class SessionTest {
             return ExitCodes.CANCELLED;
         });
         Client c = new Client();
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> {
-            try {
-                return c.run();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Integer> code = c.runAsync();
         assertTrue(registered.await(10, TimeUnit.SECONDS));
         c.client.interrupt();
         assertEquals(ExitCodes.CANCELLED, code.get(10, TimeUnit.SECONDS));
@@ -222,13 +227,7 @@ class SessionTest {
             return 0;
         });
         Client c = new Client();
-        CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> {
-            try {
-                return c.run();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Integer> code = c.runAsync();
         assertTrue(running.await(10, TimeUnit.SECONDS));
         c.client.interrupt();
         assertEquals(ExitCodes.CANCELLED, code.get(5, TimeUnit.SECONDS));

@@ -69,17 +69,18 @@ final class JsonBodyProvider implements MessageBodyReader<Object>, MessageBodyWr
                 throw ApiException.badRequest("bad_content_length", "Content-Length is not a number");
             }
             if (declared > maxBodyBytes) {
-                throw tooLarge(entity);
+                // nothing read yet: the whole body when it is within twice the limit, as for a body read up to it
+                throw tooLarge(entity, declared <= 2 * maxBodyBytes ? declared : maxBodyBytes);
             }
         }
         try {
             return READER.forType(Json.json().getTypeFactory().constructType(genericType))
                     .readValue(new BoundedInputStream(entity, maxBodyBytes));
         } catch (BodyTooLarge e) {
-            throw tooLarge(entity);
+            throw tooLarge(entity, maxBodyBytes);
         } catch (JsonProcessingException e) {
             if (causedByTooLarge(e)) {
-                throw tooLarge(entity);
+                throw tooLarge(entity, maxBodyBytes);
             }
             throw ApiException.badRequest("invalid_json", "request body is not valid JSON for "
                     + type.getSimpleName() + ": " + e.getOriginalMessage());
@@ -87,12 +88,13 @@ final class JsonBodyProvider implements MessageBodyReader<Object>, MessageBodyWr
     }
 
     /**
-     * Reads and drops at most another limit's worth of the body first: clients that send the whole body before
-     * reading (the JDK's among them) then see the 413 instead of a reset connection. Anything bigger is cut off.
+     * Reads and drops up to {@code drain} more bytes of the body first, so that a body of up to twice the limit is
+     * read whole: clients that send the whole body before reading (the JDK's among them) then see the 413, where
+     * closing on unread data would reset the connection and lose it. Anything bigger is cut off.
      */
-    private ApiException tooLarge(InputStream entity) {
+    private ApiException tooLarge(InputStream entity, long drain) {
         try {
-            long left = maxBodyBytes;
+            long left = drain;
             byte[] sink = new byte[8192];
             for (int n; left > 0 && (n = entity.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
                 left -= n;
