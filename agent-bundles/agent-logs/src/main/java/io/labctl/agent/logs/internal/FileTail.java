@@ -36,6 +36,13 @@ final class FileTail extends LogSession {
      * kernel's notice of a change in its directory (inotify, through a WatchService) wakes the tail at once.
      */
     static final Duration POLL = Duration.ofMillis(200);
+    /**
+     * While a file keeps growing (data read within {@link #BUSY}), a change waits this long before it is read, so
+     * that a busy log goes out in a few larger frames rather than one per write: every frame costs the agent, labd
+     * and the CLI alike. A quiet file's first new line goes out at once.
+     */
+    static final Duration LINGER = Duration.ofMillis(10);
+    static final Duration BUSY = Duration.ofMillis(100);
     /** A file that keeps changing between check and open is given up on after this many tries. */
     private static final int OPEN_ATTEMPTS = 3;
     private static final int SCAN_BLOCK = 8192;
@@ -53,6 +60,8 @@ final class FileTail extends LogSession {
     private Opened current;
     /** Reports changes in the file's directory while following; null when that cannot be watched (then: polling). */
     private WatchService changes;
+    /** When data was last read from the file (System.nanoTime), for {@link #LINGER}. */
+    private long lastData = System.nanoTime() - BUSY.toNanos();
 
     /**
      * @param policy the paths the caller may read, checked on the real path at every (re)open; null for the
@@ -162,6 +171,9 @@ final class FileTail extends LogSession {
         if (key != null) {
             key.pollEvents();  // drained: what changed is read from the file itself
             key.reset();
+            if (System.nanoTime() - lastData < BUSY.toNanos()) {
+                Thread.sleep(LINGER.toMillis());
+            }
         }
     }
 
@@ -260,6 +272,7 @@ final class FileTail extends LogSession {
             }
             send(buffer.array(), 0, n);
             position += n;
+            lastData = System.nanoTime();
         }
         return position;
     }

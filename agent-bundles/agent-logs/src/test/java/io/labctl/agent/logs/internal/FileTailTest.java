@@ -244,6 +244,24 @@ class FileTailTest {
     }
 
     @Test
+    void aBusyFileGoesOutInFewerFramesThanItHasWrites() throws Exception {
+        Path log = write(allowed.resolve("busy.log"), "");
+        RecordingChannel channel = new RecordingChannel();
+        handler.open(file(log, 0, true), channel);
+        Thread.sleep(SETTLE);  // following, at the end of the empty file
+        StringBuilder all = new StringBuilder();
+        for (int i = 1; i <= 200; i++) {
+            String line = "line " + i + "\n";
+            append(log, line);
+            all.append(line);
+            Thread.sleep(1);
+        }
+        assertTrue(channel.awaitOutput(all.toString(), WAIT), channel.text());
+        // one write per millisecond: unbatched that is a frame per write; the linger makes it one per 10 ms or so
+        assertTrue(channel.payloads().size() <= 100, channel.payloads().size() + " frames for 200 writes");
+    }
+
+    @Test
     void followContinuesAcrossARenameRotation() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 3));
         RecordingChannel channel = new RecordingChannel();
