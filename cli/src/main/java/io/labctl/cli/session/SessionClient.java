@@ -89,6 +89,9 @@ public final class SessionClient {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(paths.get().socket()));
         } catch (IOException e) {
+            if (controlsTheSession(args)) {
+                return null;  // 'labctl session stop' must not start one, nor 'status' make one appear
+            }
             debug("no session running (" + e.getMessage() + "); starting one for the next commands");
             startSession(paths.get(), jar);
             return null;
@@ -254,6 +257,18 @@ public final class SessionClient {
         } catch (IOException e) {
             debug("cannot start a labctl session: " + e.getMessage());
         }
+    }
+
+    /** Whether the verb is 'session' (after the global options and their values). */
+    static boolean controlsTheSession(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") || args[i].equals("--context")) {
+                i++;
+            } else if (!args[i].startsWith("-")) {
+                return args[i].equals("session");
+            }
+        }
+        return false;
     }
 
     /** The jar this class was loaded from, or null when it was not loaded from a jar. */

@@ -376,6 +376,15 @@ class SessionTest {
     }
 
     @Test
+    void onlyTheSessionVerbLeavesAMissingSessionUnstarted() {
+        assertTrue(SessionClient.controlsTheSession(new String[] {"session", "stop"}));
+        assertTrue(SessionClient.controlsTheSession(new String[] {"--context", "session", "session", "status"}));
+        assertFalse(SessionClient.controlsTheSession(new String[] {"--context", "session", "get", "servers"}));
+        assertFalse(SessionClient.controlsTheSession(new String[] {"exec", "server/x", "--", "session"}));
+        assertFalse(SessionClient.controlsTheSession(new String[] {"-h"}));
+    }
+
+    @Test
     void onlyAPrivateDirectoryIsUsed() throws Exception {
         Path jar = Files.writeString(dir.resolve("labctl.jar"), "jar");
         Path fresh = dir.resolve("fresh");
