@@ -7,7 +7,6 @@ runs=${1:-3}
 work=$(mktemp -d /tmp/labctl-bench.XXXXXX)
 trap 'stop_all; rm -rf "$work"' EXIT
 source "$(dirname "$0")/lib.sh"
-stop_labd() { pkill -f "karaf.home=$work/labd" || true; while pgrep -f "karaf.home=$work/labd" >/dev/null; do sleep 0.2; done; }
 for i in $(seq "$runs"); do
   unset EXTRA_JAVA_OPTS
   install_labd; c2=$(start_labd); stop_labd; c2w=$(start_labd); stop_labd

@@ -27,6 +27,9 @@ start_labd() {
   since "$t0"
 }
 
+# Stops the labd started from $work (waits until it is gone).
+stop_labd() { pkill -f "karaf.home=$work/labd" || true; while pgrep -f "karaf.home=$work/labd" >/dev/null; do sleep 0.2; done; }
+
 stop_all() {
   pkill -f "karaf.home=$work" 2>/dev/null || true
   while pgrep -f "karaf.home=$work" >/dev/null; do sleep 0.2; done

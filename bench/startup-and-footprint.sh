@@ -6,7 +6,6 @@ runs=${1:-3}
 work=$(mktemp -d /tmp/labctl-bench.XXXXXX)
 trap 'stop_all; rm -rf "$work"' EXIT
 source "$(dirname "$0")/lib.sh"
-stop_labd() { pkill -f "karaf.home=$work/labd" || true; while pgrep -f "karaf.home=$work/labd" >/dev/null; do sleep 0.2; done; }
 
 echo "== labd cold start (fresh data directory: PostgreSQL initdb, schema, CA) and warm restart"
 for i in $(seq "$runs"); do
