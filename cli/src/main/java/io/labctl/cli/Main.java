@@ -65,24 +65,16 @@ public final class Main {
         return build(cli, verbOf(args));
     }
 
-    /** The verb class the arguments name, skipping the global options and their values; null when none or unsure. */
+    /** The verb class the arguments name ({@link Args#verb}); null when none or unsure: picocli then gets every verb. */
     static Class<?> verbOf(String... args) {
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--config") || a.equals("--context")) {
-                i++;
-            } else if (a.startsWith("-")) {
-                if (!a.startsWith("--config=") && !a.startsWith("--context=")) {
-                    return null;  // -h, -V or a mistake: picocli answers with the whole tree
-                }
-            } else {
-                for (Class<?> verb : LabctlCommand.VERBS) {
-                    Command c = verb.getAnnotation(Command.class);
-                    if (c.name().equals(a) || java.util.Arrays.asList(c.aliases()).contains(a)) {
-                        return verb == CompletionCommand.class ? null : verb;  // completion describes every verb
-                    }
-                }
-                return null;
+        String name = Args.verb(args);
+        if (name == null) {
+            return null;
+        }
+        for (Class<?> verb : LabctlCommand.VERBS) {
+            Command c = verb.getAnnotation(Command.class);
+            if (c.name().equals(name) || java.util.Arrays.asList(c.aliases()).contains(name)) {
+                return verb == CompletionCommand.class ? null : verb;  // completion describes every verb
             }
         }
         return null;

@@ -35,7 +35,7 @@ public record Stdio(InputStream in, OutputStream out, OutputStream err, BooleanS
     }
 
     /** Whether fd 0 is a terminal: /proc on Linux, else test(1), which inherits our stdin. */
-    static boolean stdinIsATerminal() {
+    public static boolean stdinIsATerminal() {
         Path fd0 = Path.of("/proc/self/fd/0");
         if (Files.isDirectory(Path.of("/proc/self/fd"))) {
             try {

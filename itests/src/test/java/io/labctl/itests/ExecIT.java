@@ -170,7 +170,7 @@ class ExecIT {
 
     /** A real local terminal for the CLI: util-linux script(1) runs it in a pseudo-terminal of a set size. */
     static Processes.Result inTerminal(String... args) throws Exception {
-        String labctl = String.join(" ", admin.command(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+        String labctl = admin.shellLine(args);
         return Processes.run(dir, List.of("script", "-qec", "stty cols 101 rows 31; " + labctl, "/dev/null"),
                 Duration.ofSeconds(60));
     }

@@ -140,7 +140,7 @@ class SessionIT {
     @Test
     void aCommandThatDoesNotReadStdinLeavesItToTheNextOne() throws Exception {
         Path lines = Files.writeString(dir.resolve("lines.txt"), "web-1\nweb-2\n");
-        String labctl = session.command("get", "servers").stream().map(SessionIT::quote).collect(Collectors.joining(" "));
+        String labctl = session.shellLine("get", "servers");
         Process p = new ProcessBuilder("sh", "-c", labctl + " > /dev/null; cat").redirectInput(lines.toFile())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -181,8 +181,7 @@ class SessionIT {
 
     @Test
     void aCommandOnTheLocalTerminalRunsInTheClient() throws Exception {
-        String labctl = sessionDebug.command("exec", "-t", "server/box", "--", "tty").stream().map(SessionIT::quote)
-                .collect(Collectors.joining(" "));
+        String labctl = sessionDebug.shellLine("exec", "-t", "server/box", "--", "tty");
         Processes.Result r = Processes.run(dir, List.of("script", "-qec", labctl, "/dev/null"), Duration.ofSeconds(60));
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("/dev/pts/"), r.stdout());
@@ -221,10 +220,6 @@ class SessionIT {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private static String sha256(Path p) throws Exception {

@@ -56,10 +56,6 @@ public final class Interrupts implements InterruptSource.Registration {
         return new Interrupts(cancel, restore);
     }
 
-    public boolean interrupted() {
-        return interrupts.get() > 0;
-    }
-
     private void onInterrupt() {
         if (interrupts.incrementAndGet() == 1) {
             cancel.run();

@@ -139,11 +139,6 @@ public final class LabdClient {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
-    /** The session id every request of this client carries in {@link Api#SESSION_HEADER}. */
-    public String sessionId() {
-        return sessionId;
-    }
-
     /** 8 lower-case hex characters: enough that one user's invocations on one day practically never collide. */
     public static String newSessionId() {
         byte[] b = new byte[4];

@@ -1,7 +1,9 @@
 package io.labctl.cli.session;
 
+import io.labctl.cli.Args;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.Main;
+import io.labctl.cli.Stdio;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -97,7 +99,7 @@ public final class SessionClient {
             return null;
         }
         try (FrameChannel frames = new FrameChannel(channel)) {
-            return relay(frames, args, stdinIsTerminal());
+            return relay(frames, args, Stdio.stdinIsATerminal());
         } catch (IOException e) {
             debug("the session failed before the command started (" + e + "); running it here");
             return null;
@@ -259,16 +261,9 @@ public final class SessionClient {
         }
     }
 
-    /** Whether the verb is 'session' (after the global options and their values). */
+    /** Whether the verb is 'session'. */
     static boolean controlsTheSession(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") || args[i].equals("--context")) {
-                i++;
-            } else if (!args[i].startsWith("-")) {
-                return args[i].equals("session");
-            }
-        }
-        return false;
+        return "session".equals(Args.verb(args));
     }
 
     /** The jar this class was loaded from, or null when it was not loaded from a jar. */
@@ -281,14 +276,6 @@ public final class SessionClient {
         }
     }
 
-    static boolean stdinIsTerminal() {
-        try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-        } catch (IOException | UnsupportedOperationException e) {
-            return false;
-        }
-    }
 
     private void debug(String message) {
         if ("1".equals(env.get("LABCTL_DEBUG"))) {

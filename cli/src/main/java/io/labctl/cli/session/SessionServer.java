@@ -209,10 +209,6 @@ public final class SessionServer implements AutoCloseable {
         }
     }
 
-    int active() {
-        return active.get();
-    }
-
     @Override
     public void close() {
         try {

@@ -57,6 +57,11 @@ public final class Cli {
         return cmd;
     }
 
+    /** {@link #command} as one line for sh -c (or script -c), every word single-quoted. */
+    public String shellLine(String... args) {
+        return String.join(" ", command(args).stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList());
+    }
+
     /** Runs with stdin from a file (or /dev/null) and stdout into a file; returns the exit code and stderr. */
     public Processes.Result runRedirected(Path stdin, Path stdout, Duration timeout, String... args) throws Exception {
         Path err = java.nio.file.Files.createTempFile("labctl", ".err");
