@@ -12,6 +12,7 @@ import io.labctl.cli.testsupport.TestCli;
 import io.labctl.cli.testsupport.TestExecLabd;
 import io.labctl.cli.testsupport.TestPki;
 import io.labctl.protocol.ApiError;
+import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.logs.LogsRequest;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -88,11 +90,11 @@ class LogsCommandTest {
         assertEquals(0, cli.run("logs", "server/web-1", "-k", "--since", "2025-05-31T22:15:00+02:00").code());
         LogsRequest q = labd.peers.get(0).logsRequest();
         assertEquals(new LogsRequest("journal", false, null, null, Instant.parse("2025-05-31T20:15:00Z"), null, true,
-                null, List.of()), q);
+                null, List.of(), LogsRequest.DEFLATE), q);
 
         assertEquals(0, cli.run("logs", "server", "web-1").code());
-        assertEquals(new LogsRequest("journal", false, null, null, null, null, false, null, List.of()),
-                labd.peers.get(1).logsRequest());
+        assertEquals(new LogsRequest("journal", false, null, null, null, null, false, null, List.of(),
+                LogsRequest.DEFLATE), labd.peers.get(1).logsRequest());
     }
 
     @Test
@@ -115,6 +117,46 @@ class LogsCommandTest {
     }
 
     @Test
+    void aDeflatedLogIsPrintedDecodedAndPlainDataStillWorksAfterIt() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            text.append("2026-11-26T12:00:00Z web-1 nginx[42]: GET /items/").append(i % 311).append(" 200\n");
+        }
+        byte[] log = text.toString().getBytes(StandardCharsets.UTF_8);  // about 2.6 MB: more than the 1 MiB window
+        long[] onTheWire = {0};
+        labd.agent("web-1", peer -> {
+            onTheWire[0] += peer.logDeflated(Arrays.copyOfRange(log, 0, log.length / 2));
+            onTheWire[0] += peer.logDeflated(Arrays.copyOfRange(log, log.length / 2, log.length));
+            peer.log("a plain tail\n");
+            peer.exit(0);
+        });
+        TestCli.Result r = cli.run("logs", "server/web-1", "--file", "/var/log/nginx/access.log", "-n", "0");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(text + "a plain tail\n", r.out());
+        assertTrue(onTheWire[0] * 4 < log.length, onTheWire[0] + " bytes on the wire for " + log.length);
+    }
+
+    @Test
+    void noCompressAsksForThePlainLog() throws Exception {
+        labd.agent("web-1", peer -> peer.exit(0));
+        assertEquals(0, cli.run("logs", "server/web-1", "--no-compress").code());
+        assertNull(labd.peers.get(0).logsRequest().compression());
+        assertEquals(0, cli.run("logs", "server/web-1", "--compress").code());
+        assertEquals(LogsRequest.DEFLATE, labd.peers.get(1).logsRequest().compression());
+    }
+
+    @Test
+    void undecodableDeflatedBytesEndTheReadWithAProtocolError() throws Exception {
+        labd.agent("web-1", peer -> {
+            peer.send(new Frame(FrameType.DEFLATED, 1, new byte[] {(byte) 0xff, 1, 2, 3}));
+            peer.exit(0);
+        });
+        TestCli.Result r = cli.run("logs", "server/web-1");
+        assertEquals(255, r.code(), r.toString());
+        assertTrue(r.err().contains("DEFLATED data does not decode"), r.err());
+    }
+
+    @Test
     void agentLogIsSourceAgent() throws Exception {
         labd.agent("web-1", peer -> {
             peer.log("agent started\n");
@@ -124,7 +166,8 @@ class LogsCommandTest {
         assertEquals(0, r.code(), r.toString());
         assertEquals("agent started\n", r.out());
         LogsRequest q = labd.peer("web-1").logsRequest();
-        assertEquals(new LogsRequest("agent", false, 20, null, null, null, false, null, List.of()), q);
+        assertEquals(new LogsRequest("agent", false, 20, null, null, null, false, null, List.of(), LogsRequest.DEFLATE),
+                q);
         assertEquals(TestExecLabd.LOGS, labd.upgrades.get(0).path());
         assertEquals("web-1", labd.upgrades.get(0).server());
     }

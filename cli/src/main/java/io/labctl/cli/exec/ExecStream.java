@@ -7,6 +7,7 @@ import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.ProtocolException;
 import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
+import io.labctl.protocol.channel.StreamDecompressor;
 import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
 import io.labctl.protocol.logs.LogsRequest;
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One remote stream over one WebSocket to labd: the client side of the exec stream described in {@link ExecRequest}
  * (single exec and fan-out), and of the logs stream described in {@link LogsRequest}, which uses the same frames
- * without stdin and with untagged DATA (see {@link #logs}).
+ * without stdin and with untagged DATA, or DEFLATED frames when the request asked for compression (see {@link #logs}).
  *
  * <p>Wire behaviour, all on stream {@value #STREAM}:
  * <ul>
@@ -104,6 +105,8 @@ public final class ExecStream {
     private volatile boolean outputFailed;
     private volatile long lastHeard = System.nanoTime();
     private volatile Sender sender;
+    /** Decodes DEFLATED output (logs that asked for compression); made on the first such frame, on the main loop. */
+    private StreamDecompressor decompressor;
 
     private record Received(Frame frame) {}
 
@@ -184,6 +187,10 @@ public final class ExecStream {
             outcome = stream(ws, deadline);
         } catch (Ended e) {
             outcome = e.outcome;
+        } finally {
+            if (decompressor != null) {
+                decompressor.close();
+            }
         }
         finish(ws, outcome);
         return outcome;
@@ -359,17 +366,25 @@ public final class ExecStream {
                         throw new Ended(protocol("a DATA frame with the unknown tag " + p[0]));
                     }
                 } catch (IOException e) {
-                    // nobody reads our output any more (closed pipe): stop the remote side rather than let it run blind
-                    stopping.compareAndSet(null, Outcome.Kind.CANCELLED);
-                    outputFailed = true;
-                    Sender s = sender;
-                    if (s != null) {
-                        sendStop(s, 2_000);
-                    }
-                    throw new Ended(Outcome.failed("cannot write the output of " + what() + ": " + e.getMessage()
-                            + "; asked labd to stop " + subject.stopWhat()));
+                    throw outputFailed(e);
                 }
                 return n;
+            }
+            case DEFLATED -> {
+                if (subject.tagged()) {
+                    throw new Ended(protocol("a DEFLATED frame on an exec stream, which never asks for compression"));
+                }
+                if (decompressor == null) {
+                    decompressor = new StreamDecompressor();
+                }
+                try {
+                    decompressor.decode(p, output::stdout);
+                } catch (ProtocolException e) {
+                    throw new Ended(protocol(e.getMessage()));
+                } catch (IOException e) {
+                    throw outputFailed(e);
+                }
+                return p.length;  // credit counts the bytes on the wire, as the agent did
             }
             case CREDIT -> {
                 if (p.length != 4) {
@@ -400,6 +415,18 @@ public final class ExecStream {
             }
             default -> throw new Ended(protocol("an unexpected " + f.type() + " frame"));
         }
+    }
+
+    /** Nobody reads our output any more (closed pipe): stop the remote side rather than let it run blind. */
+    private Ended outputFailed(IOException e) {
+        stopping.compareAndSet(null, Outcome.Kind.CANCELLED);
+        outputFailed = true;
+        Sender s = sender;
+        if (s != null) {
+            sendStop(s, 2_000);
+        }
+        return new Ended(Outcome.failed("cannot write the output of " + what() + ": " + e.getMessage()
+                + "; asked labd to stop " + subject.stopWhat()));
     }
 
     private boolean hasQueuedFrame() {

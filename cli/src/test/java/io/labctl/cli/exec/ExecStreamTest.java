@@ -358,7 +358,7 @@ class ExecStreamTest {
         Collect out = new Collect();
         // even a request that carries allow globs must not send them: labd decides them
         LogsRequest request = new LogsRequest("journal", true, 10, "nginx", null, "err", false, null,
-                List.of("/var/log/**"));
+                List.of("/var/log/**"), null);
         ExecStream s = logs(request, out);
         CompletableFuture<Outcome> run = start(s, ws);
         StreamOpen open = ws.next().body(StreamOpen.class);
@@ -384,7 +384,7 @@ class ExecStreamTest {
     @Test
     void aSilentLogsStreamIsALostConnectionNamingTheLog() throws Exception {
         FakeSocket ws = new FakeSocket();
-        LogsRequest request = new LogsRequest("journal", true, null, null, null, null, false, null, null);
+        LogsRequest request = new LogsRequest("journal", true, null, null, null, null, false, null, null, null);
         Outcome o = start(logs(request, new Collect()), ws).get(5, TimeUnit.SECONDS);
         assertEquals(255, o.exitStatus());
         assertTrue(o.message().startsWith("lost the connection to labd while reading the journal of server/web-1:"

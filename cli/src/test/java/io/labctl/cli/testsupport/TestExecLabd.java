@@ -7,11 +7,13 @@ import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.StreamClose;
+import io.labctl.protocol.channel.StreamCompressor;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
 import io.labctl.protocol.logs.LogsRequest;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -169,6 +171,8 @@ public final class TestExecLabd implements AutoCloseable {
         public final List<StreamError> errors = new CopyOnWriteArrayList<>();
         private StreamOpen open;
         private long outputCredit;
+        /** The log's DEFLATE stream once {@link #logDeflated} was used. */
+        private StreamCompressor compressor;
         private long stdinGranted;
         private long stdinReceived;
         private final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
@@ -343,6 +347,39 @@ public final class TestExecLabd implements AutoCloseable {
             log(text.getBytes(StandardCharsets.UTF_8));
         }
 
+        /**
+         * Sends log bytes as an agent that was asked for compression does: one DEFLATE stream across the calls, in
+         * DEFLATED frames, within the CLI's credit for the compressed bytes. Returns the compressed bytes sent.
+         */
+        public long logDeflated(byte[] bytes) throws Exception {
+            if (compressor == null) {
+                compressor = new StreamCompressor((b, off, len) -> {
+                    try {
+                        deflated(java.util.Arrays.copyOfRange(b, off, off + len));
+                    } catch (IOException | InterruptedException | RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IOException(e);
+                    }
+                });
+            }
+            long before = compressor.bytesOut();
+            compressor.write(bytes, 0, bytes.length);
+            compressor.flush();
+            return compressor.bytesOut() - before;
+        }
+
+        private void deflated(byte[] payload) throws Exception {
+            synchronized (this) {
+                await(() -> outputCredit >= payload.length || socketClosed, "output credit");
+                if (socketClosed) {
+                    throw new IllegalStateException("the CLI closed the socket");
+                }
+                outputCredit -= payload.length;
+            }
+            send(new Frame(FrameType.DEFLATED, 1, payload));
+        }
+
         /** Whether the CLI closed the socket. */
         public synchronized boolean socketClosed() {
             return socketClosed;
@@ -368,6 +405,9 @@ public final class TestExecLabd implements AutoCloseable {
         }
 
         public void exit(int code) throws Exception {
+            if (compressor != null) {
+                compressor.close();
+            }
             send(Frame.json(FrameType.CLOSE, 1, new StreamClose(code)));
         }
 

@@ -11,6 +11,12 @@ public interface AgentStream {
         /** A DATA payload. */
         void onData(byte[] payload);
 
+        /**
+         * A DEFLATED payload: part of the stream's one compressed byte stream, for the stream's user to decode (labd
+         * passes it on as it is). Only on streams whose parameters asked for compression.
+         */
+        void onDeflated(byte[] payload);
+
         /** The agent will take this many more input bytes. */
         void onCredit(int bytes);
 

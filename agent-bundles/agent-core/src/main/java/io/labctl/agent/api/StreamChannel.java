@@ -27,6 +27,13 @@ public interface StreamChannel {
      */
     void write(byte[] bytes, int offset, int length) throws IOException, InterruptedException;
 
+    /**
+     * Sends bytes of the stream's one raw DEFLATE stream as DEFLATED frames, under the same credit and splitting as
+     * {@link #write}; only on a stream whose OPEN asked for compression. See
+     * {@link io.labctl.protocol.channel.StreamCompressor}, which makes such bytes.
+     */
+    void writeDeflated(byte[] bytes, int offset, int length) throws IOException, InterruptedException;
+
     /** Ends the stream normally (a CLOSE frame); exitCode may be null for kinds that have none. Idempotent. */
     void close(Integer exitCode);
 

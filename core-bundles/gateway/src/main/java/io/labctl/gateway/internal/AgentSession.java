@@ -85,7 +85,7 @@ final class AgentSession implements SocketListener {
                 LOG.info("agent {} connected from {} (agent {}, {})", name, connection.remoteAddress(), facts.agentVersion(), facts.os());
             }
             case HEARTBEAT -> registry.heartbeat(name, frame.body(Heartbeat.class).facts());
-            case DATA, CREDIT, CLOSE, ERROR -> stream(frame);
+            case DATA, DEFLATED, CREDIT, CLOSE, ERROR -> stream(frame);
             case OPEN -> throw new ProtocolException("agents may not open streams");
             default -> throw new ProtocolException("unexpected " + frame.type() + " frame");
         }
@@ -114,6 +114,14 @@ final class AgentSession implements SocketListener {
             case ERROR -> {
                 finish(frame.stream());
                 call.failed(frame.body(StreamError.class));
+            }
+            case DEFLATED -> {
+                // only a long-lived stream's user asks for compression; a request-response call never does
+                if (!(call instanceof OpenStream open)) {
+                    throw new ProtocolException("DEFLATED frame on stream " + frame.stream() + ", which did not ask"
+                            + " for compression");
+                }
+                open.deflated(frame.payload());
             }
             case CREDIT -> call.grantedByAgent(frame.creditBytes());
             default -> { }

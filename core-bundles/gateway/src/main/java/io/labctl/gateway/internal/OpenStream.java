@@ -72,6 +72,13 @@ final class OpenStream implements AgentStream, StreamSink {
         return true;
     }
 
+    /** A DEFLATED payload, passed on as it is: only the stream's user decodes it. */
+    void deflated(byte[] payload) {
+        if (!ended.get()) {
+            listener.onDeflated(payload);
+        }
+    }
+
     @Override
     public void grantedByAgent(int bytes) {
         if (!ended.get()) {

@@ -118,6 +118,11 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     }
 
     @Override
+    public void onDeflated(byte[] payload) {
+        client.send(new Frame(FrameType.DEFLATED, CLIENT_STREAM, payload).encode());
+    }
+
+    @Override
     public void onCredit(int bytes) {
         client.send(Frame.credit(CLIENT_STREAM, bytes).encode());
     }

@@ -136,4 +136,26 @@ class AgentSessionTest {
         assertEquals(AgentSession.PROTOCOL_ERROR, connection.closeCode);
         assertFalse(connection.isOpen());
     }
+
+    @Test
+    void deflatedFramesReachAStreamsListenerAsTheyAreButBreakTheProtocolOnACall() {
+        receive(Frame.json(FrameType.HELLO, 0, facts()));
+        List<String> heard = new ArrayList<>();
+        session.openStream("logs", Map.of("compression", "deflate"), 1 << 20, new io.labctl.api.AgentStream.Listener() {
+            @Override public void onData(byte[] payload) { heard.add("data:" + new String(payload)); }
+            @Override public void onDeflated(byte[] payload) { heard.add("deflated:" + new String(payload)); }
+            @Override public void onCredit(int bytes) { heard.add("credit"); }
+            @Override public void onClose(Integer exitCode) { heard.add("close"); }
+            @Override public void onError(String code, String message) { heard.add("error:" + code); }
+        });
+        int stream = connection.sent.get(0).stream();
+        receive(new Frame(FrameType.DEFLATED, stream, "opaque".getBytes()));
+        receive(new Frame(FrameType.DATA, stream, "plain".getBytes()));
+        assertEquals(List.of("deflated:opaque", "data:plain"), heard, "labd neither decodes nor re-encodes");
+        assertTrue(connection.isOpen());
+
+        session.open("ping", Map.of(), 1024);
+        receive(new Frame(FrameType.DEFLATED, connection.sent.get(1).stream(), new byte[] {1}));
+        assertEquals(AgentSession.PROTOCOL_ERROR, connection.closeCode);
+    }
 }

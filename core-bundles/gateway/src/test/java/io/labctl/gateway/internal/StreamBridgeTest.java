@@ -140,10 +140,14 @@ class StreamBridgeTest {
 
         channels.listener.onCredit(1024);
         channels.listener.onData(new byte[] {ExecRequest.STDERR, 'e'});
+        channels.listener.onDeflated(new byte[] {9, 8, 7});
         channels.listener.onClose(3);
         assertEquals(FrameType.CREDIT, client.sent.get(0).type());
         assertArrayEquals(new byte[] {ExecRequest.STDERR, 'e'}, client.sent.get(1).payload());
-        assertEquals(3, client.sent.get(2).body(StreamClose.class).exitCode());
+        assertEquals(FrameType.DATA, client.sent.get(1).type());
+        assertEquals(FrameType.DEFLATED, client.sent.get(2).type(), "compressed bytes pass on as they are");
+        assertArrayEquals(new byte[] {9, 8, 7}, client.sent.get(2).payload());
+        assertEquals(3, client.sent.get(3).body(StreamClose.class).exitCode());
         assertEquals(1000, client.closeCode);
         assertEquals("failed", session.result);
         assertEquals("exit 3", session.detail);

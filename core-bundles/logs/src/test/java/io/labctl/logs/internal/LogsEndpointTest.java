@@ -75,10 +75,11 @@ class LogsEndpointTest {
         new LogsEndpoint(channels, access("/var/log/**", "/srv/app/*.log")).open(session(), (SocketConnection) null);
         assertEquals("logs", channels.kind);
         LogsRequest sent = new LogsRequest(LogsRequest.FILE, true, 10, null, null, null, false, "/etc/shadow",
-                List.of("/**"));
+                List.of("/**"), LogsRequest.DEFLATE);
         AgentChannels.Checked checked = channels.check.apply(sent.toParams());
         assertEquals(List.of("/var/log/**", "/srv/app/*.log"), checked.params().get("allow"));
         assertEquals("file /etc/shadow -n 10 -f", checked.description());
+        assertEquals(LogsRequest.DEFLATE, checked.params().get("compression"), "the request for compression passes on");
     }
 
     @Test
@@ -89,7 +90,7 @@ class LogsEndpointTest {
         assertThrows(IllegalArgumentException.class, () -> channels.check.apply(Map.of("source", "journal",
                 "unit", "nginx; rm -rf /")));
         AgentChannels.Checked journal = channels.check.apply(new LogsRequest(LogsRequest.JOURNAL, false, null, "nginx",
-                Instant.parse("2026-11-26T03:00:00Z"), "err", false, null, null).toParams());
+                Instant.parse("2026-11-26T03:00:00Z"), "err", false, null, null, null).toParams());
         assertEquals("journal -u nginx -p err --since 2026-11-26T03:00:00Z", journal.description());
     }
 }

@@ -15,7 +15,13 @@ public enum FrameType {
     /** either way: the stream ended, JSON {@link StreamClose}. */
     CLOSE(6),
     /** either way: the stream failed, JSON {@link StreamError}. */
-    ERROR(7);
+    ERROR(7),
+    /**
+     * agent → labd → CLI: stream bytes compressed as one raw DEFLATE stream (RFC 1951) for the whole stream (see
+     * {@link StreamCompressor}). Sent only on a stream whose OPEN asked for it; a receiver that asked also takes
+     * plain DATA, which is what a peer without compression sends. Credit counts the compressed bytes.
+     */
+    DEFLATED(8);
 
     private final int code;
 

@@ -16,14 +16,20 @@ import java.util.regex.Pattern;
  *
  * <p>Every field is validated here, on each hop: the agent builds journalctl's arguments from these values, never
  * from a shell string. {@link #allow} is set by labd (the path globs the caller may read), never by the CLI.
+ *
+ * <p>{@link #compression} {@value #DEFLATE} asks the agent to send the log as DEFLATED frames
+ * ({@link io.labctl.protocol.channel.StreamCompressor}); a value this side does not know is dropped, so the request
+ * falls back to plain DATA, which every reader takes. An agent without compression sends plain DATA anyway.
  */
 public record LogsRequest(String source, boolean follow, Integer lines, String unit, Instant since, String priority,
-                          boolean kernel, String path, List<String> allow) {
+                          boolean kernel, String path, List<String> allow, String compression) {
     public static final String KIND = "logs";
     public static final String JOURNAL = "journal";
     public static final String FILE = "file";
     public static final String AGENT = "agent";
     public static final int MAX_LINES = 1_000_000;
+    /** The one compression there is: raw DEFLATE, one context per stream. */
+    public static final String DEFLATE = "deflate";
     private static final Set<String> SOURCES = Set.of(JOURNAL, FILE, AGENT);
     private static final Set<String> PRIORITIES = Set.of("emerg", "alert", "crit", "err", "warning", "notice", "info",
             "debug", "0", "1", "2", "3", "4", "5", "6", "7");
@@ -34,7 +40,12 @@ public record LogsRequest(String source, boolean follow, Integer lines, String u
     }
 
     public LogsRequest withAllow(List<String> globs) {
-        return new LogsRequest(source, follow, lines, unit, since, priority, kernel, path, globs);
+        return new LogsRequest(source, follow, lines, unit, since, priority, kernel, path, globs, compression);
+    }
+
+    /** Whether the log is to travel as DEFLATED frames. */
+    public boolean deflate() {
+        return DEFLATE.equals(compression);
     }
 
     public Map<String, Object> toParams() {
@@ -48,6 +59,7 @@ public record LogsRequest(String source, boolean follow, Integer lines, String u
         p.put("kernel", kernel);
         p.put("path", path);
         p.put("allow", allow);
+        p.put("compression", compression);
         return p;
     }
 
@@ -106,8 +118,10 @@ public record LogsRequest(String source, boolean follow, Integer lines, String u
                 }
             }
         }
+        // an unknown compression (a newer peer's) is dropped rather than refused: plain DATA is always understood
+        String compression = DEFLATE.equals(params.get("compression")) ? DEFLATE : null;
         return new LogsRequest(source, Boolean.TRUE.equals(params.get("follow")), lines, unit, sinceAt, priority,
-                Boolean.TRUE.equals(params.get("kernel")), path, allow);
+                Boolean.TRUE.equals(params.get("kernel")), path, allow, compression);
     }
 
     private static String text(Map<String, Object> params, String key) {

@@ -62,6 +62,15 @@ final class AgentStream implements StreamChannel {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException, InterruptedException {
+        send(FrameType.DATA, bytes, offset, length);
+    }
+
+    @Override
+    public void writeDeflated(byte[] bytes, int offset, int length) throws IOException, InterruptedException {
+        send(FrameType.DEFLATED, bytes, offset, length);
+    }
+
+    private void send(FrameType type, byte[] bytes, int offset, int length) throws IOException, InterruptedException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         while (length > 0) {
             // a write that fits one frame goes as one frame, whole: handlers (exec) tag their payloads
@@ -75,7 +84,7 @@ final class AgentStream implements StreamChannel {
                 }
                 sendCredit -= chunk;
             }
-            out.send(new Frame(FrameType.DATA, id, Arrays.copyOfRange(bytes, offset, offset + chunk)));
+            out.send(new Frame(type, id, Arrays.copyOfRange(bytes, offset, offset + chunk)));
             offset += chunk;
             length -= chunk;
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.agent.api.StreamReceiver;
+import io.labctl.agent.testsupport.RecordingStreamChannel;
 import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
 import java.nio.ByteBuffer;
@@ -43,7 +44,7 @@ class ExecHandlerTest {
 
     @Test
     void closesWithTheExitCode() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(exec("sh", "-c", "exit 3"), channel);
         assertTrue(channel.awaitEnd(10_000));
         assertTrue(channel.closed());
@@ -52,7 +53,7 @@ class ExecHandlerTest {
 
     @Test
     void reportsTheExitCodeOfAKilledProcessAsTheOsDoes() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(exec("sh", "-c", "kill -TERM $$"), channel);
         assertTrue(channel.awaitEnd(10_000));
         assertEquals(128 + 15, channel.exitCode());
@@ -60,20 +61,20 @@ class ExecHandlerTest {
 
     @Test
     void keepsStdoutAndStderrApart() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(exec("sh", "-c", "echo out; echo err >&2; echo out2"), channel);
         assertTrue(channel.awaitEnd(10_000));
         assertEquals(0, channel.exitCode());
         assertEquals("out\nout2\n", text(channel.output(ExecRequest.STDOUT)));
         assertEquals("err\n", text(channel.output(ExecRequest.STDERR)));
-        for (byte[] p : channel.payloads()) {
+        for (byte[] p : channel.payloads().stream().map(RecordingStreamChannel.Payload::bytes).toList()) {
             assertTrue(p[0] == ExecRequest.STDOUT || p[0] == ExecRequest.STDERR, "tag " + p[0]);
         }
     }
 
     @Test
     void pipesStdinThroughAndEndsInput() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         StreamReceiver receiver = handler.open(exec("cat"), channel);
         receiver.onData(stdin("hello "));
         receiver.onData(ByteBuffer.wrap(ExecRequest.resize(100, 40))); // no terminal: ignored
@@ -88,7 +89,7 @@ class ExecHandlerTest {
     void passesMoreInputThanItBuffersToASlowReader() throws Exception {
         byte[] input = new byte[1_000_000];
         new java.util.Random(7).nextBytes(input);
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         StreamReceiver receiver = handler.open(exec("sh", "-c", "sleep 1; sha256sum"), channel);
         for (int off = 0; off < input.length; off += 60_000) {
             int n = Math.min(60_000, input.length - off);
@@ -106,19 +107,19 @@ class ExecHandlerTest {
     @Test
     void binaryOutputArrivesByteExact(@TempDir Path dir) throws Exception {
         Path copy = dir.resolve("random.bin");
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(exec("sh", "-c", "head -c 5000000 /dev/urandom | tee \"$1\"", "sh", copy.toString()), channel);
         assertTrue(channel.awaitEnd(30_000));
         assertEquals(0, channel.exitCode());
         byte[] sent = channel.output(ExecRequest.STDOUT);
         assertEquals(5_000_000, sent.length);
         assertEquals(sha256(Files.readAllBytes(copy)), sha256(sent));
-        assertTrue(channel.payloads().stream().allMatch(p -> p.length <= ExecSession.CHUNK + 1));
+        assertTrue(channel.payloads().stream().allMatch(p -> p.bytes().length <= ExecSession.CHUNK + 1));
     }
 
     @Test
     void withoutCreditTheCommandWaitsAndNothingIsLost() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble(1, 0);
+        RecordingStreamChannel channel = new RecordingStreamChannel(1, ExecRequest.KIND, 0);
         ExecSession session = (ExecSession) handler.open(exec("seq", "1", "300000"), channel);
         // seq alone needs well under a second; without credit it must be held on a full pipe
         Thread.sleep(1500);
@@ -137,7 +138,7 @@ class ExecHandlerTest {
 
     @Test
     void abortKillsTheWholeTree() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         ExecSession session = (ExecSession) handler.open(exec("sh", "-c", "sleep 300 & sleep 300 & wait"), channel);
         List<Long> pids = treeOf(session.pid(), 2);
         channel.abortFromLabd(ExecRequest.CANCELLED);
@@ -149,7 +150,7 @@ class ExecHandlerTest {
 
     @Test
     void abortKillsWhatIgnoresTerm() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         // an ignored TERM is inherited: neither the shell nor its sleep dies of it
         ExecSession session = (ExecSession) handler.open(
                 exec("sh", "-c", "trap '' TERM; sleep 300 & wait; wait"), channel);
@@ -163,7 +164,7 @@ class ExecHandlerTest {
 
     @Test
     void anAbortReleasesInputWaitingForAProcessThatDoesNotRead() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         ExecSession session = (ExecSession) handler.open(exec("sleep", "300"), channel);
         Thread feeder = new Thread(() -> {
             for (int i = 0; i < 10; i++) {
@@ -183,8 +184,8 @@ class ExecHandlerTest {
 
     @Test
     void deactivationKillsEverythingItStarted() throws Exception {
-        RecordingChannelDouble piped = new RecordingChannelDouble(1, Long.MAX_VALUE / 2);
-        RecordingChannelDouble terminal = new RecordingChannelDouble(2, Long.MAX_VALUE / 2);
+        RecordingStreamChannel piped = new RecordingStreamChannel(1, ExecRequest.KIND, Long.MAX_VALUE / 2);
+        RecordingStreamChannel terminal = new RecordingStreamChannel(2, ExecRequest.KIND, Long.MAX_VALUE / 2);
         ExecSession a = (ExecSession) handler.open(exec("sh", "-c", "sleep 300 & wait"), piped);
         ExecSession b = (ExecSession) handler.open(tty(80, 24, "sh", "-c", "sleep 300 & wait"), terminal);
         List<Long> pids = new ArrayList<>(treeOf(a.pid(), 1));
@@ -193,17 +194,17 @@ class ExecHandlerTest {
         assertTrue(allGone(pids, 5_000), "still running: " + running(pids));
         assertEquals(ExecSession.CAPABILITY_REMOVED, piped.errorCode());
         assertEquals(ExecSession.CAPABILITY_REMOVED, terminal.errorCode());
-        assertThrows(IllegalStateException.class, () -> handler.open(exec("true"), new RecordingChannelDouble()));
+        assertThrows(IllegalStateException.class, () -> handler.open(exec("true"), new RecordingStreamChannel(ExecRequest.KIND)));
     }
 
     @Test
     void unknownCommandIsNotFound() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         assertEquals(StreamReceiver.IGNORE, handler.open(exec("no-such-command-here"), channel));
         assertEquals(ExecHandler.COMMAND_NOT_FOUND, channel.errorCode());
         assertEquals("no-such-command-here: not found on " + HostName.get(), channel.errorMessage());
 
-        RecordingChannelDouble byPath = new RecordingChannelDouble();
+        RecordingStreamChannel byPath = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(tty(80, 24, "/no/such/program"), byPath);
         assertEquals(ExecHandler.COMMAND_NOT_FOUND, byPath.errorCode());
     }
@@ -214,7 +215,7 @@ class ExecHandlerTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
         for (boolean tty : new boolean[] {false, true}) {
             for (String program : List.of(script.toString(), dir.toString())) {
-                RecordingChannelDouble channel = new RecordingChannelDouble();
+                RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
                 handler.open(new StreamOpen("exec", new ExecRequest(List.of(program), tty, 80, 24).toParams(), 0),
                         channel);
                 assertEquals(ExecHandler.COMMAND_NOT_EXECUTABLE, channel.errorCode(), program + " tty " + tty);
@@ -224,7 +225,7 @@ class ExecHandlerTest {
 
     @Test
     void refusesBadParameters() {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         Map<String, Object> empty = new HashMap<>(Map.of("command", List.of()));
         Map<String, Object> notStrings = new HashMap<>(Map.of("command", Arrays.asList("echo", 3)));
         Map<String, Object> notAList = new HashMap<>(Map.of("command", "echo hi"));
@@ -240,7 +241,7 @@ class ExecHandlerTest {
 
     @Test
     void ttyRunsInAPseudoTerminal() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(tty(80, 24, "tty"), channel);
         assertTrue(channel.awaitEnd(10_000));
         assertEquals(0, channel.exitCode());
@@ -250,7 +251,7 @@ class ExecHandlerTest {
 
     @Test
     void ttyHasTheRequestedSizeAndFollowsResizes() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         StreamReceiver receiver = handler.open(tty(100, 30, "sh", "-c", "stty size; read x; stty size"), channel);
         assertTrue(channel.awaitOutput(ExecRequest.STDOUT, "30 100", 10_000), text(channel.output(ExecRequest.STDOUT)));
         receiver.onData(ByteBuffer.wrap(ExecRequest.resize(132, 43)));
@@ -264,17 +265,17 @@ class ExecHandlerTest {
 
     @Test
     void ttyMergesStderrIntoStdout() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         handler.open(tty(80, 24, "sh", "-c", "echo to-stderr >&2; exit 5"), channel);
         assertTrue(channel.awaitEnd(10_000));
         assertEquals(5, channel.exitCode());
         assertTrue(text(channel.output(ExecRequest.STDOUT)).contains("to-stderr"));
-        assertTrue(channel.payloads().stream().allMatch(p -> p[0] == ExecRequest.STDOUT));
+        assertTrue(channel.payloads().stream().allMatch(p -> p.bytes()[0] == ExecRequest.STDOUT));
     }
 
     @Test
     void ttyEndOfInputIsTheTerminalsEof() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         StreamReceiver receiver = handler.open(tty(80, 24, "cat"), channel);
         receiver.onData(stdin("line\npartial"));
         receiver.onInputClosed();
@@ -285,7 +286,7 @@ class ExecHandlerTest {
 
     @Test
     void ttyAbortKillsTheTree() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         ExecSession session = (ExecSession) handler.open(tty(80, 24, "sh", "-c", "sleep 300 & sleep 300 & wait"),
                 channel);
         List<Long> pids = treeOf(session.pid(), 2);
@@ -296,7 +297,7 @@ class ExecHandlerTest {
 
     @Test
     void ttyAbortAlsoKillsOrphansOfItsSession() throws Exception {
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         // the inner shell exits at once: its sleep is re-parented, no longer a descendant, still in the session;
         // it ignores the hangup the terminal's end sends
         ExecSession session = (ExecSession) handler.open(
@@ -314,11 +315,11 @@ class ExecHandlerTest {
         ExecHandler noTerminals = new ExecHandler((command, env, dir, cols, rows) -> {
             throw new UnsatisfiedLinkError("libpty.so: cannot open shared object file");
         });
-        RecordingChannelDouble channel = new RecordingChannelDouble();
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         noTerminals.open(tty(80, 24, "sh"), channel);
         assertEquals(ExecHandler.TTY_UNAVAILABLE, channel.errorCode());
         assertTrue(channel.errorMessage().contains("libpty.so"), channel.errorMessage());
-        RecordingChannelDouble piped = new RecordingChannelDouble();
+        RecordingStreamChannel piped = new RecordingStreamChannel(ExecRequest.KIND);
         noTerminals.open(exec("true"), piped);
         assertTrue(piped.awaitEnd(10_000));
         assertEquals(0, piped.exitCode());

@@ -67,15 +67,15 @@ final class FileTail extends LogSession {
      * @param policy the paths the caller may read, checked on the real path at every (re)open; null for the
      *               agent's own log, which needs no permission beyond the stream itself
      */
-    FileTail(StreamChannel channel, Path path, PathPolicy policy, int lines, boolean follow, String description,
-             Consumer<LogSession> onEnd) {
-        this(channel, path, policy, lines, follow, POLL, description, onEnd);
+    FileTail(StreamChannel channel, boolean deflate, Path path, PathPolicy policy, int lines, boolean follow,
+             String description, Consumer<LogSession> onEnd) {
+        this(channel, deflate, path, policy, lines, follow, POLL, description, onEnd);
     }
 
     /** @param poll how long a follower waits for a change before it looks anyway */
-    FileTail(StreamChannel channel, Path path, PathPolicy policy, int lines, boolean follow, Duration poll,
-             String description, Consumer<LogSession> onEnd) {
-        super(channel, description, onEnd);
+    FileTail(StreamChannel channel, boolean deflate, Path path, PathPolicy policy, int lines, boolean follow,
+             Duration poll, String description, Consumer<LogSession> onEnd) {
+        super(channel, deflate, description, onEnd);
         this.poll = poll;
         this.path = path;
         this.shownPath = path.toString();
@@ -156,7 +156,8 @@ final class FileTail extends LogSession {
      * Waits until something in the file's directory changed, or the poll interval passed. Any change wakes the tail:
      * it only costs a look at the file, and a rename onto the path reports another name.
      */
-    private void awaitChange() throws InterruptedException {
+    private void awaitChange() throws IOException, InterruptedException {
+        flush();  // what was read goes out before the wait
         if (changes == null) {
             Thread.sleep(poll.toMillis());
             return;

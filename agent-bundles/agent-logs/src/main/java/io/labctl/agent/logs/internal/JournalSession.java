@@ -28,8 +28,9 @@ final class JournalSession extends LogSession {
     private final List<String> command;
     private volatile Process process;
 
-    JournalSession(StreamChannel channel, List<String> command, String description, Consumer<LogSession> onEnd) {
-        super(channel, description, onEnd);
+    JournalSession(StreamChannel channel, boolean deflate, List<String> command, String description,
+                   Consumer<LogSession> onEnd) {
+        super(channel, deflate, description, onEnd);
         this.command = List.copyOf(command);
     }
 
@@ -66,6 +67,7 @@ final class JournalSession extends LogSession {
                 break;
             } else {
                 // nothing yet (following, or journalctl is still seeking): back off, up to a follow's poll interval
+                flush();
                 Thread.sleep(idle);
                 idle = Math.min(idle * 2, IDLE_MAX_MILLIS);
             }

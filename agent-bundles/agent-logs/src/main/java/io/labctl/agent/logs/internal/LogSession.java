@@ -3,6 +3,7 @@ package io.labctl.agent.logs.internal;
 import io.labctl.agent.api.StreamChannel;
 import io.labctl.agent.api.StreamReceiver;
 import io.labctl.protocol.channel.Frame;
+import io.labctl.protocol.channel.StreamCompressor;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -11,6 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One logs stream: its work runs on a thread of its own, sends the log's bytes under labd's credit and ends the
  * stream. labd sends no input on it; an abort (or the handler going away) interrupts the thread and stops the work.
+ * When the request asked for it, the bytes go out compressed (DEFLATED frames): the work calls {@link #flush} each
+ * time it has caught up with the log, so what was read is on its way before the work waits for more.
  */
 abstract class LogSession implements StreamReceiver {
     /** Bytes are read and sent in chunks of at most this: one DATA frame each (logs data carries no tag byte). */
@@ -37,15 +40,18 @@ abstract class LogSession implements StreamReceiver {
     private final String description;
     private final Consumer<LogSession> onEnd;
     private final Thread thread;
+    /** Compresses the log's bytes into DEFLATED frames; null to send them as they are (DATA). */
+    private final StreamCompressor compressor;
     /** Why the stream was stopped from outside (aborted, handler removed), or null. */
     private volatile String stopReason;
     private long bytesSent;
     /** How the stream ended, for the log; null until this session ended it itself. */
     private String outcome;
 
-    LogSession(StreamChannel channel, String description, Consumer<LogSession> onEnd) {
+    LogSession(StreamChannel channel, boolean deflate, String description, Consumer<LogSession> onEnd) {
         this.channel = channel;
-        this.description = description;
+        this.compressor = deflate ? new StreamCompressor(channel::writeDeflated) : null;
+        this.description = deflate ? description + " (deflated)" : description;
         this.onEnd = onEnd;
         this.thread = new Thread(this::runAndReport, "labctl-logs-" + channel.id());
         this.thread.setDaemon(true);
@@ -97,15 +103,32 @@ abstract class LogSession implements StreamReceiver {
         return !thread.isAlive();
     }
 
-    /** Sends bytes to labd; waits while labd has granted no credit (the back-pressure). */
+    /**
+     * Sends bytes to labd; waits while labd has granted no credit (the back-pressure). Compressed, they may wait
+     * for more or for {@link #flush}.
+     */
     void send(byte[] bytes, int offset, int length) throws IOException, InterruptedException {
-        if (length > 0) {
+        if (length <= 0) {
+            return;
+        }
+        if (compressor != null) {
+            compressor.write(bytes, offset, length);
+        } else {
             channel.write(bytes, offset, length);
-            bytesSent += length;
+        }
+        bytesSent += length;
+    }
+
+    /** Sends whatever the compressor holds back; call it before waiting for more of the log. */
+    void flush() throws IOException, InterruptedException {
+        if (compressor != null) {
+            compressor.flush();
         }
     }
 
-    void finish(int exitCode) {
+    /** Ends the stream after the rest of the log went out. */
+    void finish(int exitCode) throws IOException, InterruptedException {
+        flush();
         outcome = "closed with " + exitCode;
         channel.close(exitCode);
     }
@@ -137,9 +160,13 @@ abstract class LogSession implements StreamReceiver {
                 if (outcome == null) {
                     outcome = stopReason != null ? stopReason : "ended from outside";
                 }
+                String sent = compressor == null ? bytesSent + " bytes sent"
+                        : bytesSent + " bytes sent as " + compressor.bytesOut();
+                if (compressor != null) {
+                    compressor.close();
+                }
                 onEnd.accept(this);
-                LOG.info("logs stream {} ended ({}): {} bytes sent, {}", channel.id(), description, bytesSent,
-                        outcome);
+                LOG.info("logs stream {} ended ({}): {}, {}", channel.id(), description, sent, outcome);
             }
         }
     }

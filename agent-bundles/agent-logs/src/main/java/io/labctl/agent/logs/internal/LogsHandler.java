@@ -64,12 +64,13 @@ public class LogsHandler implements StreamHandler {
         switch (request.source()) {
             case LogsRequest.JOURNAL -> {
                 List<String> command = JournalArguments.build(request, journal);
-                session = new JournalSession(channel, command, describe(request, null), sessions::remove);
+                session = new JournalSession(channel, request.deflate(), command, describe(request, null),
+                        sessions::remove);
             }
             case LogsRequest.FILE -> {
                 Path path = Path.of(request.path());
-                session = new FileTail(channel, path, new PathPolicy(request.allow()), lines, request.follow(),
-                        describe(request, path), sessions::remove);
+                session = new FileTail(channel, request.deflate(), path, new PathPolicy(request.allow()), lines,
+                        request.follow(), describe(request, path), sessions::remove);
             }
             default -> {
                 Path path = agentLog();
@@ -80,8 +81,8 @@ public class LogsHandler implements StreamHandler {
                     return StreamReceiver.IGNORE;
                 }
                 // the agent's own log: no allow-list, the stream itself is the permission
-                session = new FileTail(channel, path, null, lines, request.follow(), describe(request, path),
-                        sessions::remove);
+                session = new FileTail(channel, request.deflate(), path, null, lines, request.follow(),
+                        describe(request, path), sessions::remove);
             }
         }
         sessions.add(session);

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.agent.api.StreamReceiver;
+import io.labctl.agent.testsupport.RecordingStreamChannel;
+import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.StreamOpen;
+import io.labctl.protocol.logs.LogsRequest;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +56,7 @@ class FileTailTest {
     @Test
     void showsTheLastLinesAndCloses() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 10));
-        RecordingChannel channel = readOnce(log, 3);
+        RecordingStreamChannel channel = readOnce(log, 3);
         assertEquals(lines(8, 10), channel.text());
         assertEquals(0, channel.exitCode());
     }
@@ -101,7 +104,7 @@ class FileTailTest {
     void sendsInChunksThatFitAFrameAndWaitsForCredit() throws Exception {
         String content = lines(1, 20_000); // about 200 KiB
         Path log = write(allowed.resolve("big.log"), content);
-        RecordingChannel channel = new RecordingChannel(3, 0);
+        RecordingStreamChannel channel = new RecordingStreamChannel(3, LogsRequest.KIND, 0);
         handler.open(file(log, 20_000, false), channel);
         long deadline = System.currentTimeMillis() + WAIT;
         while (!channel.writerWaitingForCredit()) {
@@ -112,12 +115,12 @@ class FileTailTest {
         channel.grant(Long.MAX_VALUE / 2);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(content, channel.text());
-        assertTrue(channel.payloads().stream().allMatch(p -> p.length <= LogSession.CHUNK));
+        assertTrue(channel.payloads().stream().allMatch(p -> p.bytes().length <= LogSession.CHUNK));
     }
 
     @Test
     void aMissingFileWithoutFollowIsNotFound() throws Exception {
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(allowed.resolve("nope.log"), null, false), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.FILE_NOT_FOUND, channel.errorCode());
@@ -126,7 +129,7 @@ class FileTailTest {
     @Test
     void aDirectoryIsNotAFile() throws Exception {
         Path dir = Files.createDirectory(allowed.resolve("dir"));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(dir, null, false), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.NOT_A_FILE, channel.errorCode());
@@ -137,7 +140,7 @@ class FileTailTest {
     @Test
     void aPathOutsideTheGlobsIsRefused() throws Exception {
         Path secret = write(outside.resolve("secret.log"), "secret\n");
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(secret, null, false), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.PATH_NOT_ALLOWED, channel.errorCode());
@@ -150,7 +153,7 @@ class FileTailTest {
     void aLinkInsideTheGlobsLeadingOutsideIsRefused() throws Exception {
         Path secret = write(outside.resolve("secret.log"), "secret\n");
         Path link = Files.createSymbolicLink(allowed.resolve("innocent.log"), secret);
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(link, null, false), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.PATH_NOT_ALLOWED, channel.errorCode());
@@ -161,7 +164,7 @@ class FileTailTest {
     @Test
     void dotDotCannotLeaveTheGlobs() throws Exception {
         write(outside.resolve("secret.log"), "secret\n");
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(Path.of(allowed + "/../outside/secret.log"), null, false), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.PATH_NOT_ALLOWED, channel.errorCode());
@@ -169,7 +172,7 @@ class FileTailTest {
 
     @Test
     void aMissingFileOutsideTheGlobsIsRefusedNotReportedMissing() throws Exception {
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(outside.resolve("nope.log"), null, true), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.PATH_NOT_ALLOWED, channel.errorCode());
@@ -179,7 +182,7 @@ class FileTailTest {
     void noAllowListRefusesEveryFile() throws Exception {
         Path log = write(allowed.resolve("app.log"), "x\n");
         Map<String, Object> params = new HashMap<>(Map.of("source", "file", "path", log.toString()));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(new StreamOpen("logs", params, 1 << 20), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertEquals(FileTail.PATH_NOT_ALLOWED, channel.errorCode());
@@ -211,7 +214,7 @@ class FileTailTest {
     @Test
     void followSeesAppendedLines() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 5));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, 2, true), channel);
         assertTrue(channel.awaitOutput(lines(4, 5), WAIT));
         append(log, lines(6, 8));
@@ -224,9 +227,9 @@ class FileTailTest {
     @Test
     void aFollowerIsWokenByTheChangeItselfNotByThePoll() throws Exception {
         Path log = write(allowed.resolve("woken.log"), lines(1, 3));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         // a poll so long that only the directory's change notices can bring the new lines within WAIT
-        FileTail tail = new FileTail(channel, log, new PathPolicy(List.of(allowed + "/**")), 1, true,
+        FileTail tail = new FileTail(channel, false, log, new PathPolicy(List.of(allowed + "/**")), 1, true,
                 java.time.Duration.ofHours(1), "test", s -> { });
         tail.start();
         try {
@@ -246,7 +249,7 @@ class FileTailTest {
     @Test
     void aBusyFileGoesOutInFewerFramesThanItHasWrites() throws Exception {
         Path log = write(allowed.resolve("busy.log"), "");
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, 0, true), channel);
         Thread.sleep(SETTLE);  // following, at the end of the empty file
         StringBuilder all = new StringBuilder();
@@ -261,10 +264,63 @@ class FileTailTest {
         assertTrue(channel.payloads().size() <= 100, channel.payloads().size() + " frames for 200 writes");
     }
 
+    // ---- compression
+
+    @Test
+    void aDeflatedReadSendsDeflatedFramesThatDecodeToTheFile() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            text.append("2026-11-26T12:00:00.").append(i).append(" INFO web.access: GET /items/").append(i % 97)
+                    .append(" status=200\n");
+        }
+        Path log = write(allowed.resolve("big.log"), text.toString());
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
+        Map<String, Object> params = fileParams(log, LogsRequest.MAX_LINES, false);
+        params.put("compression", LogsRequest.DEFLATE);
+        handler.open(new StreamOpen("logs", params, 1 << 20), channel);
+        assertTrue(channel.awaitEnd(WAIT));
+        assertEquals(0, channel.exitCode(), channel.errorMessage());
+        assertEquals(text.toString(), channel.text());
+        List<RecordingStreamChannel.Payload> sent = channel.payloads();
+        assertTrue(sent.stream().allMatch(p -> p.type() == FrameType.DEFLATED), "every frame DEFLATED");
+        long bytes = sent.stream().mapToLong(p -> p.bytes().length).sum();
+        assertTrue(bytes * 4 < channel.output().length, bytes + " bytes on the wire for " + channel.output().length);
+    }
+
+    @Test
+    void aDeflatedFollowSendsEachNewLineBeforeItWaitsForMore() throws Exception {
+        Path log = write(allowed.resolve("quiet.log"), "");
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
+        Map<String, Object> params = fileParams(log, 0, true);
+        params.put("compression", LogsRequest.DEFLATE);
+        handler.open(new StreamOpen("logs", params, 1 << 20), channel);
+        Thread.sleep(SETTLE);
+        append(log, "one line\n");
+        // held back in the compressor it would never arrive: nothing more is written to wake the tail
+        assertTrue(channel.awaitOutput("one line\n", WAIT), channel.text());
+        append(log, "and another\n");
+        assertTrue(channel.awaitOutput("one line\nand another\n", WAIT), channel.text());
+        assertTrue(channel.payloads().stream().allMatch(p -> p.type() == FrameType.DEFLATED));
+    }
+
+    @Test
+    void withoutCompressionOrWithAnUnknownOneTheLogGoesAsPlainData() throws Exception {
+        Path log = write(allowed.resolve("plain.log"), lines(1, 5));
+        for (String compression : new String[] {null, "zstd"}) {
+            RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
+            Map<String, Object> params = fileParams(log, null, false);
+            params.put("compression", compression);
+            handler.open(new StreamOpen("logs", params, 1 << 20), channel);
+            assertTrue(channel.awaitEnd(WAIT));
+            assertEquals(lines(1, 5), channel.text());
+            assertTrue(channel.payloads().stream().allMatch(p -> p.type() == FrameType.DATA), compression);
+        }
+    }
+
     @Test
     void followContinuesAcrossARenameRotation() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 3));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput(lines(1, 3), WAIT));
         append(log, lines(4, 4));
@@ -283,7 +339,7 @@ class FileTailTest {
     @Test
     void followContinuesAfterAQuickRotation() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 3));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput(lines(1, 3), WAIT));
         // renamed and recreated between two polls, with the new file already longer than the old one
@@ -298,7 +354,7 @@ class FileTailTest {
     @Test
     void followContinuesAcrossTruncation() throws Exception {
         Path log = write(allowed.resolve("app.log"), "an old line that is long\nanother old line\n");
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput("another old line\n", WAIT));
         // copytruncate: same file, emptied, then written from the start
@@ -316,7 +372,7 @@ class FileTailTest {
     @Test
     void followWaitsForAFileThatIsNotThereYet() throws Exception {
         Path log = allowed.resolve("later.log");
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, 1, true), channel);
         Thread.sleep(SETTLE);
         assertTrue(channel.isOpen());
@@ -328,7 +384,7 @@ class FileTailTest {
     void aRotationToALinkLeadingOutsideIsRefused() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 2));
         Path secret = write(outside.resolve("secret.log"), "secret\n");
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput(lines(1, 2), WAIT));
         Files.delete(log);
@@ -341,10 +397,10 @@ class FileTailTest {
     @Test
     void abortStopsFollowing() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 2));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         StreamReceiver receiver = handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput(lines(1, 2), WAIT));
-        channel.abortFromLabd();
+        channel.abortFromLabd("aborted by the test");
         receiver.onAbort("labd ended the stream");
         LogSession session = assertInstanceOf(LogSession.class, receiver);
         assertTrue(session.awaitEnd(WAIT), "the tail's thread is still running");
@@ -355,7 +411,7 @@ class FileTailTest {
     @Test
     void abortWhileWaitingForCreditStopsToo() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 1000));
-        RecordingChannel channel = new RecordingChannel(4, 0);
+        RecordingStreamChannel channel = new RecordingStreamChannel(4, LogsRequest.KIND, 0);
         StreamReceiver receiver = handler.open(file(log, null, true), channel);
         long deadline = System.currentTimeMillis() + WAIT;
         while (!channel.writerWaitingForCredit()) {
@@ -370,7 +426,7 @@ class FileTailTest {
     @Test
     void deactivationEndsFollowingStreams() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 2));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput(lines(1, 2), WAIT));
         handler.deactivate();
@@ -387,7 +443,7 @@ class FileTailTest {
         write(logDir.resolve("karaf.log"), lines(1, 5));
         System.setProperty("karaf.log", logDir.toString());
         try {
-            RecordingChannel channel = new RecordingChannel();
+            RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
             // no allow-list: the agent's own log needs none
             handler.open(new StreamOpen("logs", new HashMap<>(Map.of("source", "agent", "lines", 2)), 1 << 20),
                     channel);
@@ -417,8 +473,8 @@ class FileTailTest {
 
     // ---- helpers
 
-    private RecordingChannel readOnce(Path path, Integer lines) throws Exception {
-        RecordingChannel channel = new RecordingChannel();
+    private RecordingStreamChannel readOnce(Path path, Integer lines) throws Exception {
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(path, lines, false), channel);
         assertTrue(channel.awaitEnd(WAIT));
         assertTrue(channel.closed(), () -> channel.errorCode() + ": " + channel.errorMessage());
@@ -426,13 +482,17 @@ class FileTailTest {
     }
 
     private StreamOpen file(Path path, Integer lines, boolean follow) {
+        return new StreamOpen("logs", fileParams(path, lines, follow), 1 << 20);
+    }
+
+    private Map<String, Object> fileParams(Path path, Integer lines, boolean follow) {
         Map<String, Object> p = new HashMap<>();
         p.put("source", "file");
         p.put("path", path.toString());
         p.put("follow", follow);
         p.put("lines", lines);
         p.put("allow", List.of(allowed + "/**"));
-        return new StreamOpen("logs", p, 1 << 20);
+        return p;
     }
 
     private static String lines(int from, int to) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.agent.api.StreamReceiver;
+import io.labctl.agent.testsupport.RecordingStreamChannel;
 import io.labctl.protocol.channel.StreamOpen;
+import io.labctl.protocol.logs.LogsRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +73,7 @@ class JournalSessionTest {
 
     @Test
     void withoutFiltersShowsEverythingInOrderWithUtcTimes() throws Exception {
-        RecordingChannel channel = read(Map.of());
+        RecordingStreamChannel channel = read(Map.of());
         assertEquals(ENTRIES.stream().map(Entry::message).toList(), messages(channel));
         assertTrue(channel.text().startsWith("2026-01-10T08:00:00+00"), channel.text());
     }
@@ -124,7 +126,7 @@ class JournalSessionTest {
     @Test
     void journalctlFailingFailsTheStreamWithItsMessage() throws Exception {
         handler = new LogsHandler(new JournalSettings("journalctl", scratch.resolve("missing").toString()));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(open(Map.of()), channel);
         assertTrue(channel.awaitEnd(20_000));
         assertEquals(JournalSession.JOURNAL_FAILED, channel.errorCode());
@@ -134,7 +136,7 @@ class JournalSessionTest {
     @Test
     void aMissingJournalctlIsReported() throws Exception {
         handler = new LogsHandler(new JournalSettings(scratch.resolve("no-journalctl").toString(), ""));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(open(Map.of()), channel);
         assertTrue(channel.awaitEnd(10_000));
         assertEquals(JournalSession.JOURNAL_UNAVAILABLE, channel.errorCode());
@@ -146,7 +148,7 @@ class JournalSessionTest {
         // the file exists before following: journalctl -f shows what is appended to it at once
         appendEntries(live, List.of(new Entry("2026-01-10T10:00:00Z", "alpha.service", 6, "before following")));
         handler = new LogsHandler(new JournalSettings("journalctl", live.toString()));
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         StreamReceiver receiver = handler.open(open(Map.of("follow", true, "lines", 0)), channel);
         JournalSession session = assertInstanceOf(JournalSession.class, receiver);
         waitFor(() -> session.process() != null);
@@ -156,7 +158,7 @@ class JournalSessionTest {
         assertFalse(channel.text().contains("before following"), channel.text());
 
         Process journalctl = session.process();
-        channel.abortFromLabd();
+        channel.abortFromLabd("aborted by the test");
         receiver.onAbort("labd ended the stream");
         assertTrue(session.awaitEnd(10_000));
         assertFalse(journalctl.isAlive());
@@ -166,11 +168,11 @@ class JournalSessionTest {
 
     // ---- helpers
 
-    private RecordingChannel read(Map<String, Object> params) throws Exception {
+    private RecordingStreamChannel read(Map<String, Object> params) throws Exception {
         if (handler == null) {
             handler = new LogsHandler(new JournalSettings("journalctl", journal.toString()));
         }
-        RecordingChannel channel = new RecordingChannel();
+        RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(open(params), channel);
         assertTrue(channel.awaitEnd(20_000), "journalctl did not end");
         assertTrue(channel.closed(), () -> "failed: " + channel.errorCode() + ": " + channel.errorMessage());
@@ -185,7 +187,7 @@ class JournalSessionTest {
     }
 
     /** The messages of the output's entry lines (journalctl's "-- ... --" notes left out). */
-    private static List<String> messages(RecordingChannel channel) {
+    private static List<String> messages(RecordingStreamChannel channel) {
         return Arrays.stream(channel.text().split("\n"))
                 .filter(line -> !line.isEmpty() && !line.startsWith("-- "))
                 .map(line -> line.substring(line.indexOf(": ") + 2))
