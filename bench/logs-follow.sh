@@ -8,16 +8,20 @@
 # The two followers run one after the other (labctl first, then ssh), each on a file of its own that is empty when
 # the follower starts, with a fresh writer run each: on 2 cores, running them at the same time would make them
 # compete for the CPU with each other and with the writer.
+# Each tool runs ROUNDS times (default 5), alternating; the figures are the medians of the rounds, with every round's
+# lines/s shown too: round 1 is the first follow since labd, the agent and the labctl session started.
 # Usage: bench/logs-follow.sh [lines]   (default 200000)
 #   Experiments: RATE (lines per second the writer keeps to; default 0 = as fast as it can), BATCH (lines per
 #   write(2); default 10), TIMEOUT (seconds a reader waits for all lines; default 300), WARMUP (unmeasured passes
 #   of each follower first; default 0), DRAFT (the markdown file written; default none, '-' for
-#   none); EXTRA_JAVA_OPTS, LAB_AGENT_JAVA_OPTS and BENCH_CLI_JAVA_OPTS as for exec-vs-ssh.sh.
+#   none), LOGS_OPTS (more 'labctl logs' flags, e.g. --no-compress), SSH_OPTS (more ssh flags, e.g. -C for
+#   ssh's own zlib compression); EXTRA_JAVA_OPTS, LAB_AGENT_JAVA_OPTS and BENCH_CLI_JAVA_OPTS as for
+#   exec-vs-ssh.sh.
 # Needs the distributions and the CLI jar (mvn -B install -DskipTests), and from Debian: openssh-server
 # openssh-client jq bc python3 coreutils (GNU tail).
 set -euo pipefail
 lines=${1:-200000}
-rate=${RATE:-0}; batch=${BATCH:-10}; timeout=${TIMEOUT:-300}
+rate=${RATE:-0}; batch=${BATCH:-10}; timeout=${TIMEOUT:-300}; rounds=${ROUNDS:-5}
 work=$(mktemp -d /tmp/labctl-logs-bench.XXXXXX)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -26,7 +30,7 @@ source "$here/lib-agents.sh"
 draft=${DRAFT:--}
 for c in jq bc ssh /usr/sbin/sshd python3 tail mkfifo; do command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }; done
 command="bench/logs-follow.sh${*:+ $*}"
-for v in RATE BATCH TIMEOUT WARMUP EXTRA_JAVA_OPTS LAB_AGENT_JAVA_OPTS BENCH_CLI_JAVA_OPTS; do
+for v in RATE BATCH TIMEOUT ROUNDS WARMUP LOGS_OPTS SSH_OPTS EXTRA_JAVA_OPTS LAB_AGENT_JAVA_OPTS BENCH_CLI_JAVA_OPTS; do
   [ -n "${!v:-}" ] && command="$v=\"${!v}\" $command"
 done
 
@@ -163,7 +167,9 @@ follow_labctl() {
   local f="$logs/$1.log" reader follower l0 a0 c0
   : > "$f"; mkfifo "$work/pipe.$1"
   python3 "$work/reader.py" "$lines" "$timeout" "$work/res.$1" < "$work/pipe.$1" & reader=$!; pids+=("$reader")
-  "${lc[@]}" logs server/b1 --file "$f" -f -n 0 > "$work/pipe.$1" 2> "$work/$1.err" & follower=$!; pids+=("$follower")
+  # shellcheck disable=SC2086  # LOGS_OPTS is a list of flags
+  "${lc[@]}" logs server/b1 --file "$f" -f -n 0 ${LOGS_OPTS:-} > "$work/pipe.$1" 2> "$work/$1.err" & follower=$!
+  pids+=("$follower")
   wait_open "$agent_java" "$f" "$follower" || { echo "labctl logs -f did not open $f:" >&2; cat "$work/$1.err" >&2; exit 1; }
   sleep 0.5
   # the CLI is the launcher's client process and the labctl session that runs the verb for it
@@ -175,13 +181,15 @@ follow_labctl() {
   cli_cpu=$(($(sum_ticks "$follower" $session_java) - c0))
   kill -TERM "$follower"; lc_rc=0; wait "$follower" || lc_rc=$?
   # labd was asked to stop the stream: the agent should let go of the file
-  closed=no; for _ in $(seq 100); do has_open "$agent_java" "$f" || { closed=yes; break; }; sleep 0.1; done
+  closed=0; for _ in $(seq 100); do has_open "$agent_java" "$f" || { closed=1; break; }; sleep 0.1; done
 }
 follow_ssh() {
   local f="$logs/$1.log" reader follower tail_pid s0 ssh_side
   : > "$f"; mkfifo "$work/pipe.$1"; rm -f "$work/tail.pid"
   python3 "$work/reader.py" "$lines" "$timeout" "$work/res.$1" < "$work/pipe.$1" & reader=$!; pids+=("$reader")
-  ssh -F "$ssh_cfg" h1 "echo \$\$ > $work/tail.pid; exec tail -F -n 0 $f" > "$work/pipe.$1" 2> "$work/$1.err" & follower=$!
+  # shellcheck disable=SC2086  # SSH_OPTS is a list of flags
+  ssh -F "$ssh_cfg" ${SSH_OPTS:-} h1 "echo \$\$ > $work/tail.pid; exec tail -F -n 0 $f" > "$work/pipe.$1" 2> "$work/$1.err" &
+  follower=$!
   pids+=("$follower")
   for _ in $(seq 300); do [ -s "$work/tail.pid" ] && break; sleep 0.1; done
   tail_pid=$(cat "$work/tail.pid"); pids+=("$tail_pid")
@@ -197,59 +205,78 @@ follow_ssh() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average before: $load_before"
-# WARMUP=k (experiments): k unmeasured passes of each first, so that labd's and the agent's streaming code is
-# compiled as in a long-running labd (the CLI is a new JVM every time either way)
+# WARMUP=k (experiments): k unmeasured passes of each first
 for ((w = 1; w <= ${WARMUP:-0}; w++)); do follow_labctl "warm-labctl-$w"; follow_ssh "warm-ssh-$w"; done
-follow_labctl labctl
-follow_ssh ssh
+# ROUNDS measured rounds, labctl then ssh in each; round 1 is labd's, the agent's and the session's first follow
+# since they started (their streaming code not yet compiled), the later ones are as on a platform that has been up
+for ((r = 1; r <= rounds; r++)); do
+  follow_labctl "labctl-$r"
+  echo "$labd_cpu $agent_cpu $cli_cpu $lc_rc $closed" > "$work/cpu.labctl-$r"
+  follow_ssh "ssh-$r"
+  echo "$ssh_cpu $ssh_rc" > "$work/cpu.ssh-$r"
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "load average after: $load_after"
 
 # --- figures -------------------------------------------------------------------------------------------------------
-read -r l_n l_dup l_bad l_first l_last l_p50 l_p99 l_min l_max l_mean < "$work/res.labctl"
-read -r s_n s_dup s_bad s_first s_last s_p50 s_p99 s_min s_max s_mean < "$work/res.ssh"
-read -r lw_first lw_last < "$work/w.labctl"
-read -r sw_first sw_last < "$work/w.ssh"
-ms() { printf '%.1f' "$(echo "scale=3; $1 / 1000000" | bc)"; }
-rate_of() { if [ "$1" -gt 1 ] && [ "$3" -gt "$2" ]; then printf '%.0f' "$(echo "scale=3; ($1 - 1) * 1000000000 / ($3 - $2)" | bc)"; else echo 0; fi; }
-ratio() { if [ "$(echo "$2 > 0" | bc)" = 1 ]; then printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"; else echo "—"; fi; }
-l_rate=$(rate_of "$l_n" "$l_first" "$l_last"); s_rate=$(rate_of "$s_n" "$s_first" "$s_last")
-lw_rate=$(rate_of "$lines" "$lw_first" "$lw_last"); sw_rate=$(rate_of "$lines" "$sw_first" "$sw_last")
-lost() { echo "$((lines - $1)) lost, $2 duplicated, $3 garbled"; }
-# the verdict compares the unrounded rates: labctl's lines/s ≥ ssh's
-rate_verdict() { if [ "$1" -gt 0 ] && [ "$1" -ge "$2" ]; then echo met; else echo "**missed**"; fi; }
-r_rate=$(ratio "$l_rate" "$s_rate")
-lossv=met; { [ "$l_n" = "$lines" ] && [ "$s_n" = "$lines" ] && [ "$l_dup$l_bad$s_dup$s_bad" = 0000 ]; } || lossv="**missed**"
-grouped() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
-writer_desc() { if [ "$rate" = 0 ]; then echo "as fast as it can"; else echo "paced at $rate lines/s"; fi; }
-
-table=$(
-printf '| %s | %s | %s | %s | %s | %s |\n' measure labctl "ssh tail -F" "ratio labctl/ssh" goal verdict
-printf '| %s | %s | %s | %s | %s | %s |\n' --- --- --- --- --- ---
-printf '| %s | %s | %s | %s | %s | %s |\n' "lines per second, first to last line received" \
-  "$(grouped "$l_rate")" "$(grouped "$s_rate")" "$r_rate" "≥ 1.0" "$(rate_verdict "$l_rate" "$s_rate")"
-printf '| %s | %s ms | %s ms | %s | %s | %s |\n' "end-to-end latency p50 (arrival − write stamp)" \
-  "$(ms "$l_p50")" "$(ms "$s_p50")" "$(ratio "$l_p50" "$s_p50")" "—" ""
-printf '| %s | %s ms | %s ms | %s | %s | %s |\n' "end-to-end latency p99" \
-  "$(ms "$l_p99")" "$(ms "$s_p99")" "$(ratio "$l_p99" "$s_p99")" "reported" "reported"
-printf '| %s | %s / %s / %s ms | %s / %s / %s ms | %s | %s | %s |\n' "latency min / mean / max" \
-  "$(ms "$l_min")" "$(ms "$l_mean")" "$(ms "$l_max")" "$(ms "$s_min")" "$(ms "$s_mean")" "$(ms "$s_max")" "" "—" ""
-printf '| %s | %s | %s | %s | %s | %s |\n' "lines received of $(grouped "$lines")" \
-  "$(grouped "$l_n") ($(lost "$l_n" "$l_dup" "$l_bad"))" "$(grouped "$s_n") ($(lost "$s_n" "$s_dup" "$s_bad"))" "" "none lost" "$lossv"
-printf '| %s | %s ms | %s ms | %s | %s | %s |\n' "last line received after the writer's last write" \
-  "$(ms $((l_last - lw_last)))" "$(ms $((s_last - sw_last)))" "" "—" ""
-printf '| %s | %s lines/s (%s s) | %s lines/s (%s s) | %s | %s | %s |\n' "the writer's own rate in that run ($(writer_desc))" \
-  "$(grouped "$lw_rate")" "$(ms $((lw_last - lw_first)) | awk '{ printf "%.2f", $1 / 1000 }')" \
-  "$(grouped "$sw_rate")" "$(ms $((sw_last - sw_first)) | awk '{ printf "%.2f", $1 / 1000 }')" "" "—" ""
-printf '| %s | labd %s + agent %s + CLI (client and session) %s = %s s | sshd + ssh + tail %s s | %s | %s | %s |\n' \
-  "CPU seconds spent by the follower's processes while the writer wrote and the lines arrived" \
-  "$(cpu_s "$labd_cpu")" "$(cpu_s "$agent_cpu")" "$(cpu_s "$cli_cpu")" "$(cpu_s $((labd_cpu + agent_cpu + cli_cpu)))" \
-  "$(cpu_s "$ssh_cpu")" "$(ratio $((labd_cpu + agent_cpu + cli_cpu)) "$ssh_cpu")" "—" ""
-)
+# figures.py WORK LINES ROUNDS HZ: the table (markdown) from the rounds' res.*, w.* and cpu.* files
+cat > "$work/figures.py" <<'PY'
+import statistics, sys
+work, lines, rounds, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def nums(path):
+    return [int(x) for x in open(path).read().split() if x.lstrip('-').isdigit()]
+def rate(n, first, last):
+    return (n - 1) * 1e9 / (last - first) if n > 1 and last > first else 0.0
+runs = {"labctl": [], "ssh": []}
+for tool in runs:
+    for r in range(1, rounds + 1):
+        n, dup, bad, first, last, p50, p99, lo, hi, mean = nums(f"{work}/res.{tool}-{r}")
+        w_first, w_last = nums(f"{work}/w.{tool}-{r}")
+        cpu = nums(f"{work}/cpu.{tool}-{r}")
+        runs[tool].append(dict(n=n, dup=dup, bad=bad, rate=rate(n, first, last), p50=p50, p99=p99, max=hi,
+                               lag=last - w_last, writer=rate(lines, w_first, w_last), cpu=cpu))
+def med(tool, key):
+    return statistics.median(x[key] for x in runs[tool])
+def grouped(v): return f"{v:,.0f}"
+def ms(ns): return f"{ns / 1e6:.1f} ms"
+def ratio(a, b): return f"{a / b:.2f}" if b else "—"
+L, S = runs["labctl"], runs["ssh"]
+lr, sr = med("labctl", "rate"), med("ssh", "rate")
+rows = [("measure", f"labctl, median of {rounds} rounds", f"ssh tail -F, median of {rounds}", "ratio labctl/ssh", "goal", "verdict"),
+        ("---",) * 6]
+rows.append(("lines per second, first to last line received", grouped(lr), grouped(sr), ratio(lr, sr), "≥ 1.0",
+             "met" if lr >= sr > 0 else "**missed**"))
+rows.append(("the same, each round (round 1: fresh JVMs)", " / ".join(grouped(x["rate"]) for x in L),
+             " / ".join(grouped(x["rate"]) for x in S), " / ".join(ratio(a["rate"], b["rate"]) for a, b in zip(L, S)), "—", ""))
+for key, label in (("p50", "end-to-end latency p50 (arrival − write stamp)"), ("p99", "end-to-end latency p99"),
+                   ("max", "end-to-end latency max"), ("lag", "last line received after the writer's last write")):
+    rows.append((label, ms(med("labctl", key)), ms(med("ssh", key)), ratio(med("labctl", key), med("ssh", key)),
+                 "reported" if key == "p99" else "—", ""))
+def lost(runs_):
+    return sum(lines - x["n"] for x in runs_), sum(x["dup"] for x in runs_), sum(x["bad"] for x in runs_)
+ok = all(x["n"] == lines and x["dup"] == 0 and x["bad"] == 0 for x in L + S)
+rows.append((f"lines received of {grouped(lines)} per round", "%d lost, %d duplicated, %d garbled" % lost(L),
+             "%d lost, %d duplicated, %d garbled" % lost(S), "", "none lost", "met" if ok else "**missed**"))
+rows.append(("the writer's own rate (median)", f"{grouped(med('labctl', 'writer'))} lines/s",
+             f"{grouped(med('ssh', 'writer'))} lines/s", "", "—", ""))
+cl = [sum(x["cpu"][:3]) for x in L]
+cs = [x["cpu"][0] for x in S]
+i = sorted(range(rounds), key=lambda k: cl[k])[rounds // 2]
+labd, agent, cli = (L[i]["cpu"][k] / hz for k in range(3))
+rows.append(("CPU seconds of the follower's processes while the lines were written and arrived (median round)",
+             f"labd {labd:.2f} + agent {agent:.2f} + CLI (client and session) {cli:.2f} = {cl[i] / hz:.2f}",
+             f"sshd + ssh + tail {statistics.median(cs) / hz:.2f}", ratio(cl[i], statistics.median(cs)), "—", ""))
+rows.append(("the same, round 1 (fresh JVMs)", f"{cl[0] / hz:.2f}", f"{cs[0] / hz:.2f}", ratio(cl[0], cs[0]), "—", ""))
+for row in rows:
+    print("| " + " | ".join(row) + " |")
+exits = sorted({x["cpu"][3] for x in L}), sorted({x["cpu"][4] for x in L}), sorted({x["cpu"][1] for x in S})
+print(f"\nlabctl exit codes after SIGTERM: {exits[0]} (143 = 128 + SIGTERM, after its shutdown hook asked labd to stop);"
+      f" the agent let go of the file (1 = yes): {exits[1]}; ssh exit codes after the remote tail was killed: {exits[2]}")
+PY
+table=$(python3 "$work/figures.py" "$work" "$lines" "$rounds" "$(getconf CLK_TCK)")
 echo
 echo "$table"
-echo
-echo "labctl exit code after SIGTERM: $lc_rc (143 = 128 + SIGTERM, after its shutdown hook asked labd to stop); the agent let go of the file: $closed; ssh exit code after the remote tail was killed: $ssh_rc"
+writer_desc() { if [ "$rate" = 0 ]; then echo "as fast as it can"; else echo "paced at $rate lines/s"; fi; }
 
 if [ "$draft" != - ]; then
   mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
@@ -258,27 +285,9 @@ if [ "$draft" != - ]; then
   {
     echo "## Log following (issue: remote exec and log streaming): \`labctl logs --file F -f\` vs \`ssh h1 tail -F F\`"
     echo
-    echo "Command: \`$command\` ($(date -u '+%Y-%m-%d %H:%M UTC'); needs the built distributions and \`cli/target/labctl.jar\`; from"
-    echo "Debian \`openssh-server openssh-client jq bc python3\`)."
-    echo
-    echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $mem, Debian $(cat /etc/debian_version),"
-    echo "OpenJDK $jv, OpenSSH $sv, GNU tail $(tail --version | head -1 | awk '{ print $NF }'), Python $(python3 -c 'import platform; print(platform.python_version())'),"
-    echo "everything on 127.0.0.1. Load average $load_before before, $load_after after (other engineers' builds"
-    echo "may run at the same time)."
-    echo
-    echo "How it is measured: one labd and one lab-agent (server b1) from the built tarballs, labd's"
-    echo "\`defaultLogPaths\` (\`etc/io.labctl.rbac.cfg\`) set to \`<temp dir>/logs/**\`; the CLI with the root launcher's JDK 17"
-    echo "flags (C1 only, serial GC, AppCDS archive) from a copy of the jar; one sshd from \`bench/ssh-baseline.sh\`."
-    echo "The followers run **one after the other** (labctl first, then ssh), each on an empty file of its own with a"
-    echo "fresh writer run, started before the writer and ready (the agent's JVM, or tail, holds the file open):"
-    echo "\`labctl logs server/b1 --file F -f -n 0\` and \`ssh -F cfg h1 'exec tail -F -n 0 F'\`. A Python writer appends"
-    echo "$(grouped "$lines") lines of 100 bytes (\`<time_ns> <seq> <log-like message>\`), $batch lines per \`write(2)\`, $(writer_desc);"
-    echo "each line's stamp is taken just before its batch is written. The follower's stdout goes through a FIFO to a"
-    echo "Python reader that stamps each \`read(2)\` on return (the arrival time of every line that read completes),"
-    echo "counts each sequence number once and stops when all have arrived (or after ${timeout} s). Lines per second:"
-    echo "(received − 1) / (last arrival − first arrival). Percentiles: nearest rank over all lines. Then labctl is"
-    echo "stopped with SIGTERM (exit $lc_rc; its shutdown hook asks labd to stop the stream, and the agent closed the file:"
-    echo "$closed) and the remote tail by its pid (a background job ignores SIGINT, so no Ctrl-C)."
+    echo "Command: \`$command\` ($(date -u '+%Y-%m-%d %H:%M UTC')); machine: $(nproc) cores, $mem, OpenJDK $jv,"
+    echo "OpenSSH $sv; load average $load_before before, $load_after after. $rounds rounds, each: labctl, then ssh,"
+    echo "each on an empty file of its own, $lines lines of 100 bytes, $batch lines per write(2), $(writer_desc)."
     echo
     echo "$table"
   } > "$draft"

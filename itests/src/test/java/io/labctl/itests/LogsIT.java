@@ -158,6 +158,33 @@ class LogsIT {
     }
 
     @Test
+    void aLargeLogArrivesByteForByteCompressedByDefaultAndPlainOnRequest() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            text.append("2026-11-26T12:").append(i % 60).append(":00Z box app[").append(i % 977)
+                    .append("]: request ").append(i).append(" served in ").append(i % 313).append(" ms\n");
+        }
+        Path file = Files.writeString(logs.resolve("large.log"), text);  // about 6 MB
+        for (String flag : new String[] {"--compress", "--no-compress"}) {
+            Path out = dir.resolve("large" + flag + ".out");
+            Process read = new ProcessBuilder(admin.command("logs", "server/box", "--file", file.toString(), "-n",
+                    "1000000", flag)).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(read.waitFor(60, TimeUnit.SECONDS), flag + " read did not end");
+            assertEquals(0, read.exitValue(), flag);
+            assertEquals(-1, Files.mismatch(file, out), flag + ": the output differs from the file");
+        }
+        // the agent's own record of the two streams: the compressed one sent far fewer bytes than it read
+        String agentLog = agent.logText();
+        java.util.regex.Matcher deflated = java.util.regex.Pattern.compile(
+                "large\\.log[^\\n]*\\(deflated\\)\\): (\\d+) bytes sent as (\\d+)").matcher(agentLog);
+        assertTrue(deflated.find(), "the agent logged no deflated stream of large.log");
+        long read = Long.parseLong(deflated.group(1));
+        long sent = Long.parseLong(deflated.group(2));
+        assertEquals(Files.size(file), read);
+        assertTrue(sent * 4 < read, sent + " bytes on the wire for " + read);
+    }
+
+    @Test
     void filesOutsideTheAllowListAreRefusedEvenThroughALink() throws Exception {
         Processes.Result shadow = admin.run("logs", "server/box", "--file", "/etc/passwd");
         assertEquals(1, shadow.exitCode(), shadow.toString());

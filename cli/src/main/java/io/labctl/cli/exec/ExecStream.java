@@ -39,8 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Wire behaviour, all on stream {@value #STREAM}:
  * <ul>
  *   <li>OPEN {kind, params, credit {@value #OUTPUT_WINDOW}} first; then CLOSE at once when there is no stdin.</li>
- *   <li>Output credit: every output byte is written and flushed first, then granted back with CREDIT (coalesced
- *       while more frames are already queued, at most {@value #GRANT_BATCH} bytes pending). exec output is tagged
+ *   <li>Output credit: every output byte is written and flushed first, then granted back with CREDIT once
+ *       {@value #GRANT_BATCH} bytes (a quarter of the window) are pending. exec output is tagged
  *       STDOUT/STDERR by its first byte; logs output is the log's bytes as they are, all to stdout.</li>
  *   <li>Stdin credit starts at 0: nothing is sent before labd's first CREDIT, and never more STDIN bytes than granted.
  *       Credit counts data bytes, not the tag byte; RESIZE frames take none. EOF is sent as CLOSE.</li>
@@ -324,7 +324,9 @@ public final class ExecStream {
             }
             Frame f = ((Received) event).frame();
             pendingGrant += handle(f, stop);
-            if (pendingGrant > 0 && (pendingGrant >= GRANT_BATCH || !hasQueuedFrame())) {
+            // granted back a quarter window at a time: labd and the agent never have less than three quarters left,
+            // so nothing waits for a grant, and a trickle of small frames costs no CREDIT frame each way
+            if (pendingGrant >= GRANT_BATCH) {
                 try {
                     s.send(credit(pendingGrant));
                 } catch (IOException e) {
@@ -429,14 +431,6 @@ public final class ExecStream {
                 + "; asked labd to stop " + subject.stopWhat()));
     }
 
-    private boolean hasQueuedFrame() {
-        for (Object e : events) {
-            if (e instanceof Received) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     private <T> T body(Frame f, Class<T> type) throws Ended {
         try {

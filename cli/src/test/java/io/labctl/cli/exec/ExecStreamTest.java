@@ -169,14 +169,23 @@ class ExecStreamTest {
         assertEquals(ExecStream.OUTPUT_WINDOW, o.credit());
         assertEquals(FrameType.CLOSE, ws.next().type());
         ws.deliver(new Frame(FrameType.DATA, 1, ExecRequest.tagged(ExecRequest.STDOUT, "hi".getBytes(), 0, 2)));
+        assertNull(ws.sent.poll(300, TimeUnit.MILLISECONDS), "2 bytes of a 1 MiB window are not granted back alone");
+        byte[] more = new byte[ExecStream.GRANT_BATCH];
+        ws.deliver(new Frame(FrameType.DATA, 1, ExecRequest.tagged(ExecRequest.STDOUT, more, 0, 60_000)));
+        for (int sent = 60_000; sent < more.length; sent += 60_000) {
+            ws.deliver(new Frame(FrameType.DATA, 1, ExecRequest.tagged(ExecRequest.STDOUT, more, 0,
+                    Math.min(60_000, more.length - sent))));
+        }
         Frame granted = ws.next();
         assertEquals(FrameType.CREDIT, granted.type());
-        assertEquals(2, ByteBuffer.wrap(granted.payload()).getInt());
+        assertEquals(2 + ExecStream.GRANT_BATCH, ByteBuffer.wrap(granted.payload()).getInt(),
+                "a quarter window's output is granted back at once, in one frame");
         ws.deliver(Frame.json(FrameType.CLOSE, 1, new StreamClose(7)));
         Outcome result = run.get(5, TimeUnit.SECONDS);
         assertEquals(Outcome.Kind.EXITED, result.kind());
         assertEquals(7, result.exitStatus());
-        assertEquals("hi", out.out.toString());
+        assertEquals(2 + ExecStream.GRANT_BATCH, out.out.size());
+        assertTrue(out.out.toString().startsWith("hi"));
         assertTrue(ws.closeSent && ws.aborted);
     }
 
@@ -369,15 +378,20 @@ class ExecStreamTest {
         assertEquals(FrameType.CLOSE, ws.next().type());
         // 1 and 2 would be STDOUT/STDERR tags on an exec stream; here they are the log's own bytes
         ws.deliver(new Frame(FrameType.DATA, 1, new byte[] {1, 2, 'x'}));
+        for (int sent = 0; sent < ExecStream.GRANT_BATCH; sent += 65_536) {
+            ws.deliver(new Frame(FrameType.DATA, 1, new byte[65_536]));
+        }
         Frame granted = ws.next();
         assertEquals(FrameType.CREDIT, granted.type());
-        assertEquals(3, ByteBuffer.wrap(granted.payload()).getInt(), "credit counts every byte of untagged DATA");
+        assertEquals(3 + ExecStream.GRANT_BATCH, ByteBuffer.wrap(granted.payload()).getInt(),
+                "credit counts every byte of untagged DATA");
         ws.deliver(new Frame(FrameType.DATA, 1, new byte[0]));
         s.cancel();
         assertEquals(ExecRequest.CANCELLED, ws.next().body(StreamError.class).code());
         ws.deliver(Frame.json(FrameType.CLOSE, 1, new StreamClose(0)));
         assertEquals(130, run.get(5, TimeUnit.SECONDS).exitStatus());
-        assertArrayEquals(new byte[] {1, 2, 'x'}, out.out.toByteArray());
+        assertArrayEquals(new byte[] {1, 2, 'x'}, java.util.Arrays.copyOf(out.out.toByteArray(), 3));
+        assertEquals(3 + ExecStream.GRANT_BATCH, out.out.size());
         assertEquals(0, out.err.size());
     }
 

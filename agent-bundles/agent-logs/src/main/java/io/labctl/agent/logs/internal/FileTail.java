@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,15 +38,17 @@ final class FileTail extends LogSession {
      */
     static final Duration POLL = Duration.ofMillis(200);
     /**
-     * While a file keeps growing (data read within {@link #BUSY}), a change waits this long before it is read, so
-     * that a busy log goes out in a few larger frames rather than one per write: every frame costs the agent, labd
-     * and the CLI alike. A quiet file's first new line goes out at once.
+     * While a file keeps growing (data read within {@link #BUSY}), it is looked at again after this long rather than
+     * on the next change, so that a busy log goes out in a few larger frames rather than one per write: every frame
+     * costs the agent, labd and the CLI alike. A quiet file's first new line goes out at once.
      */
     static final Duration LINGER = Duration.ofMillis(10);
     static final Duration BUSY = Duration.ofMillis(100);
     /** A file that keeps changing between check and open is given up on after this many tries. */
     private static final int OPEN_ATTEMPTS = 3;
     private static final int SCAN_BLOCK = 8192;
+    private static final WatchEvent.Kind<?>[] WATCHED = {StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE};
 
     /** An open file and its identity (device and inode), to notice when the path names another one. */
     private record Opened(FileChannel channel, Object key) {}
@@ -60,6 +63,8 @@ final class FileTail extends LogSession {
     private Opened current;
     /** Reports changes in the file's directory while following; null when that cannot be watched (then: polling). */
     private WatchService changes;
+    /** The directory's registration with {@link #changes}; null while the file is busy (see {@link #awaitChange}). */
+    private WatchKey watch;
     /** When data was last read from the file (System.nanoTime), for {@link #LINGER}. */
     private long lastData = System.nanoTime() - BUSY.toNanos();
 
@@ -134,16 +139,15 @@ final class FileTail extends LogSession {
         }
     }
 
-    /** A watch on the file's directory (new, changed, removed entries), or null to fall back to polling. */
+    /** A watch service for the file's directory, or null to fall back to polling. */
     private WatchService watchDirectory() {
-        Path dir = path.toAbsolutePath().getParent();
+        Path dir = directory();
         if (dir == null) {
             return null;
         }
         try {
             WatchService ws = dir.getFileSystem().newWatchService();
-            dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                    StandardWatchEventKinds.ENTRY_DELETE);
+            watch = dir.register(ws, WATCHED);
             return ws;
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("logs stream {}: cannot watch the directory of {}, polling every {} ms: {}", channel.id(),
@@ -152,9 +156,15 @@ final class FileTail extends LogSession {
         }
     }
 
+    private Path directory() {
+        return path.toAbsolutePath().getParent();
+    }
+
     /**
      * Waits until something in the file's directory changed, or the poll interval passed. Any change wakes the tail:
-     * it only costs a look at the file, and a rename onto the path reports another name.
+     * it only costs a look at the file, and a rename onto the path reports another name. While the file is busy the
+     * directory is not watched at all and the tail looks again after {@link #LINGER}: a writer's every write(2) is
+     * one notice, which the JDK's watcher thread handles one by one (as much CPU as the reading itself, measured).
      */
     private void awaitChange() throws IOException, InterruptedException {
         flush();  // what was read goes out before the wait
@@ -162,19 +172,27 @@ final class FileTail extends LogSession {
             Thread.sleep(poll.toMillis());
             return;
         }
-        WatchKey key;
-        try {
-            key = changes.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ClosedWatchServiceException e) {
-            Thread.sleep(poll.toMillis());
+        if (System.nanoTime() - lastData < BUSY.toNanos()) {
+            if (watch != null) {
+                watch.cancel();
+                watch = null;
+            }
+            Thread.sleep(LINGER.toMillis());
             return;
         }
-        if (key != null) {
-            key.pollEvents();  // drained: what changed is read from the file itself
-            key.reset();
-            if (System.nanoTime() - lastData < BUSY.toNanos()) {
-                Thread.sleep(LINGER.toMillis());
+        try {
+            if (watch == null) {
+                // quiet again: watch again, and look once more, for what came between the last look and now
+                watch = directory().register(changes, WATCHED);
+                return;
             }
+            WatchKey key = changes.poll(poll.toMillis(), TimeUnit.MILLISECONDS);
+            if (key != null) {
+                key.pollEvents();  // drained: what changed is read from the file itself
+                key.reset();
+            }
+        } catch (ClosedWatchServiceException | IOException e) {
+            Thread.sleep(poll.toMillis());
         }
     }
 
