@@ -46,10 +46,15 @@ class SessionIT {
     static Cli session;
     static Cli sessionDebug;
     static Path sessionDir;
+    static Path logs;
 
     @BeforeAll
     static void start() throws Exception {
-        labd = Labd.install(dir.resolve("labd"), null).start();
+        logs = Files.createDirectories(dir.resolve("var-log"));
+        labd = Labd.install(dir.resolve("labd"), null);
+        // what 'logs --file' may read (instead of /var/log/**, which a test may not write)
+        Files.writeString(labd.home.resolve("etc/io.labctl.rbac.cfg"), "defaultLogPaths = " + logs + "/**\n");
+        labd.start();
         Files.createDirectories(dir.resolve("cli"));
         oneShot = new Cli(dir.resolve("cli/config.yaml"));
         oneShot.ok("config", "import", labd.adminBundle().toString());
@@ -113,6 +118,22 @@ class SessionIT {
         assertTrue(refused.stderr().contains("nosuch"), refused.stderr());
         Processes.Result usage = session.run("exec", "server/box");
         assertEquals(2, usage.exitCode(), usage.toString());
+    }
+
+    @Test
+    void aLogThatTravelsCompressedIsInflatedByTheClientByteForByte() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            text.append("2026-11-26T12:").append(i % 60).append(":00Z box app[").append(i % 977)
+                    .append("]: request ").append(i).append('\n');
+        }
+        Path file = Files.writeString(logs.resolve("app.log"), text);
+        Path out = dir.resolve("app.out");
+        Processes.Result r = sessionDebug.runRedirected(null, out, Duration.ofMinutes(1), "logs", "server/box",
+                "--file", file.toString(), "-n", "1000000");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("the session runs this command"), r.stderr());
+        assertEquals(-1, Files.mismatch(file, out), "the printed log differs from the file");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.labctl.cli.cmd;
 import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.cli.Cli;
 import io.labctl.cli.CliException;
+import io.labctl.cli.CompressedStdout;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.Stdio;
 import io.labctl.cli.exec.Connector;
@@ -443,7 +444,10 @@ public final class LogsCommand extends LabdCommand {
         return code;
     }
 
-    /** The log's bytes straight to stdout, flushed per frame; notes when the reader of a pipe went away. */
+    /**
+     * The log's bytes straight to stdout, flushed per frame; notes when the reader of a pipe went away. Compressed
+     * frames pass on undecoded where stdout takes them (a labctl session's: its client inflates them).
+     */
     private static final class Relay implements ExecStream.Output {
         private final OutputStream out;
         volatile boolean readerGone;
@@ -458,14 +462,31 @@ public final class LogsCommand extends LabdCommand {
                 out.write(b, off, len);
                 out.flush();
             } catch (IOException e) {
-                readerGone = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("broken pipe");
-                throw e;
+                throw noted(e);
             }
         }
 
         @Override
         public void stderr(byte[] b, int off, int len) throws IOException {
             stdout(b, off, len);  // logs have one output; labd never tags it
+        }
+
+        @Override
+        public boolean deflated(byte[] payload) throws IOException {
+            if (!(out instanceof CompressedStdout compressed)) {
+                return false;
+            }
+            try {
+                compressed.writeDeflated(payload, 0, payload.length);
+            } catch (IOException e) {
+                throw noted(e);
+            }
+            return true;
+        }
+
+        private IOException noted(IOException e) {
+            readerGone = e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("broken pipe");
+            return e;
         }
     }
 

@@ -71,6 +71,14 @@ public final class ExecStream {
         void stdout(byte[] b, int off, int len) throws IOException;
 
         void stderr(byte[] b, int off, int len) throws IOException;
+
+        /**
+         * Takes a DEFLATED payload as it is, to be decoded further on ({@link io.labctl.cli.CompressedStdout}), or
+         * returns false to have it decoded here and written with {@link #stdout}.
+         */
+        default boolean deflated(byte[] payload) throws IOException {
+            return false;
+        }
     }
 
     /** The stream's clocks; tests shorten them. */
@@ -376,11 +384,13 @@ public final class ExecStream {
                 if (subject.tagged()) {
                     throw new Ended(protocol("a DEFLATED frame on an exec stream, which never asks for compression"));
                 }
-                if (decompressor == null) {
-                    decompressor = new StreamDecompressor();
-                }
                 try {
-                    decompressor.decode(p, output::stdout);
+                    if (!output.deflated(p)) {
+                        if (decompressor == null) {
+                            decompressor = new StreamDecompressor();
+                        }
+                        decompressor.decode(p, output::stdout);
+                    }
                 } catch (ProtocolException e) {
                     throw new Ended(protocol(e.getMessage()));
                 } catch (IOException e) {

@@ -34,6 +34,11 @@ final class FrameChannel implements AutoCloseable {
      * not, since the verb may have done something already.
      */
     static final byte STARTED = 21;
+    /**
+     * Bytes of the verb's one raw DEFLATE stream for stdout (a log that travelled compressed), in order with the
+     * STDOUT frames: the client inflates them ({@link io.labctl.cli.CompressedStdout}).
+     */
+    static final byte STDOUT_DEFLATED = 22;
 
     record Frame(byte type, byte[] payload) {}
 

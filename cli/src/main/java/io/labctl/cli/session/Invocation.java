@@ -1,6 +1,7 @@
 package io.labctl.cli.session;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.CompressedStdout;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.Stdio;
 import io.labctl.cli.exec.InterruptSource;
@@ -234,7 +235,7 @@ final class Invocation {
     }
 
     /** stdout or stderr as frames; buffered until flushed, as the verbs flush what must be seen. */
-    static final class FrameOutput extends OutputStream {
+    static final class FrameOutput extends OutputStream implements CompressedStdout {
         private final FrameChannel frames;
         private final byte type;
         private final byte[] buffer = new byte[OUTPUT_BUFFER];
@@ -271,6 +272,17 @@ final class Invocation {
             }
             System.arraycopy(b, off, buffer, count, len);
             count += len;
+        }
+
+        /** Passes compressed stdout on as it is, after what was written before it; only for the STDOUT stream. */
+        @Override
+        public synchronized void writeDeflated(byte[] b, int off, int len) throws IOException {
+            if (type != FrameChannel.STDOUT) {
+                throw new IOException("only stdout takes compressed bytes");
+            }
+            check();
+            flushBuffer();
+            frames.send(FrameChannel.STDOUT_DEFLATED, b, off, len);
         }
 
         @Override

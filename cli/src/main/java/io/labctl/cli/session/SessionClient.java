@@ -4,6 +4,8 @@ import io.labctl.cli.Args;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.Main;
 import io.labctl.cli.Stdio;
+import io.labctl.protocol.channel.ProtocolException;
+import io.labctl.protocol.channel.StreamDecompressor;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -43,6 +45,8 @@ public final class SessionClient {
     private final AtomicInteger interrupts = new AtomicInteger();
     private volatile FrameChannel frames;
     private volatile boolean stdoutGone;
+    /** Decodes STDOUT_DEFLATED frames; made on the first one (one DEFLATE stream per invocation). */
+    private StreamDecompressor inflater;
     private volatile boolean stderrGone;
 
     /** The process's own: its file descriptors, unbuffered, and its SIGINT. */
@@ -158,8 +162,16 @@ public final class SessionClient {
                         write(stderr, f.payload(), 2, frames);
                     }
                 }
+                case FrameChannel.STDOUT_DEFLATED -> {
+                    if (!stdoutGone) {
+                        inflate(f.payload(), frames);
+                    }
+                }
                 case FrameChannel.WANT_STDIN -> forwardStdin();
                 case FrameChannel.EXIT -> {
+                    if (inflater != null) {
+                        inflater.close();
+                    }
                     return FrameChannel.intOf(f.payload());
                 }
                 default -> throw new IOException("unexpected frame type " + f.type() + " from the session");
@@ -202,6 +214,26 @@ public final class SessionClient {
                 stderrGone = true;
             }
             frames.send(FrameChannel.OUTPUT_GONE, new byte[] {(byte) which});
+        }
+    }
+
+    /** Compressed stdout (a log that travelled compressed): inflated here, in the order it came with STDOUT. */
+    private void inflate(byte[] payload, FrameChannel frames) throws IOException {
+        if (inflater == null) {
+            inflater = new StreamDecompressor();
+        }
+        try {
+            inflater.decode(payload, new StreamDecompressor.Output() {
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws IOException {
+                    stdout.write(bytes, offset, length);
+                }
+            });
+        } catch (ProtocolException e) {
+            throw new IOException("the session sent compressed output that does not decode: " + e.getMessage());
+        } catch (IOException e) {
+            stdoutGone = true;  // as in write(): the verb's next write fails as a broken pipe would
+            frames.send(FrameChannel.OUTPUT_GONE, new byte[] {1});
         }
     }
 

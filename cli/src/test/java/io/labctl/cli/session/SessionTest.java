@@ -3,13 +3,16 @@ package io.labctl.cli.session;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.cli.Cli;
+import io.labctl.cli.CompressedStdout;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.exec.InterruptSource;
+import io.labctl.protocol.channel.StreamCompressor;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -169,6 +174,35 @@ class SessionTest {
         Client c = new Client();
         assertEquals(0, c.run());
         assertArrayEquals(big, c.out.toByteArray());
+    }
+
+    @Test
+    void compressedStdoutIsInflatedByTheClientInOrderWithPlainStdout() throws Exception {
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            log.append("2026-11-26T12:00:00Z app[").append(i % 97).append("]: line ").append(i).append('\n');
+        }
+        byte[] text = log.toString().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> payloads = new ArrayList<>();
+        try (StreamCompressor compressor = new StreamCompressor((b, off, len) -> payloads.add(
+                java.util.Arrays.copyOfRange(b, off, off + len)))) {
+            compressor.write(text, 0, text.length);
+            compressor.flush();
+        }
+        verb((cli, args) -> {
+            OutputStream out = cli.stdio().out();
+            out.write("plain first\n".getBytes(StandardCharsets.UTF_8));  // buffered: must still come first
+            CompressedStdout compressed = assertInstanceOf(CompressedStdout.class, out, "the session's stdout");
+            for (byte[] p : payloads) {
+                compressed.writeDeflated(p, 0, p.length);
+            }
+            out.write("plain last\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return 0;
+        });
+        Client c = new Client();
+        assertEquals(0, c.run());
+        assertEquals("plain first\n" + log + "plain last\n", c.out());
     }
 
     @Test
