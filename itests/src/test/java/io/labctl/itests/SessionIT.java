@@ -172,20 +172,37 @@ class SessionIT {
     @Test
     void ctrlCStopsTheRemoteCommandAndExits130() throws Exception {
         Path pidFile = dir.resolve("remote.pid");
-        Process p = new ProcessBuilder(session.command("exec", "server/box", "--", "sh", "-c",
+        Path err = dir.resolve("ctrl-c.err");
+        Process p = new ProcessBuilder(sessionDebug.command("exec", "server/box", "--", "sh", "-c",
                 "echo $$ > " + pidFile + "; exec sleep 300")).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Processes.await("the remote command started", Duration.ofSeconds(30),
-                () -> Files.exists(pidFile) && !readQuietly(pidFile).isBlank());
-        long remote = Long.parseLong(readQuietly(pidFile).strip());
-        // the client is a child of 'env': signal the java process itself, as a terminal's Ctrl-C reaches it
-        long client = p.descendants().filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
-                .findFirst().map(ProcessHandle::pid).orElse(p.pid());
-        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(client)).start().waitFor());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "labctl did not end after Ctrl-C");
-        assertEquals(130, p.exitValue());
-        Processes.await("the remote process gone", Duration.ofSeconds(15),
-                () -> ProcessHandle.of(remote).map(h -> !h.isAlive()).orElse(true));
+                .redirectError(err.toFile()).start();
+        try {
+            Processes.await("the remote command started", Duration.ofSeconds(30),
+                    () -> Files.exists(pidFile) && !readQuietly(pidFile).isBlank());
+            long remote = Long.parseLong(readQuietly(pidFile).strip());
+            // the premise: the session runs it (else the Ctrl-C below tests the one-shot path)
+            Processes.await("the client's note that the session runs the command", Duration.ofSeconds(10),
+                    () -> readQuietly(err).contains("the session runs this command"));
+            // 'env' execs java: the client is p itself, as a terminal's Ctrl-C reaches it
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "labctl did not end after Ctrl-C; its stderr: "
+                    + readQuietly(err) + "; the session's log: " + sessionLog());
+            assertEquals(130, p.exitValue(), readQuietly(err));
+            Processes.await("the remote process gone", Duration.ofSeconds(15),
+                    () -> ProcessHandle.of(remote).map(h -> !h.isAlive()).orElse(true));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** The session's own log (its stderr), for failure messages. */
+    static String sessionLog() {
+        try (Stream<Path> files = Files.list(sessionDir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).map(SessionIT::readQuietly)
+                    .reduce("", String::concat);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     @Test
