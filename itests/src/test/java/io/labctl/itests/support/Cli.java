@@ -36,7 +36,10 @@ public final class Cli {
      * {@code sessionDir}, with these environment variables besides (e.g. LABCTL_DEBUG=1).
      */
     public Cli throughSession(Path sessionDir, String... env) {
-        List<String> withEnv = new ArrayList<>(List.of("env", "LABCTL_SESSION_DIR=" + sessionDir));
+        // SIGINT back at its default: a build run as a background job inherits it ignored, and a JVM keeps an
+        // ignored SIGINT ignored, so Ctrl-C could not reach the client at all
+        List<String> withEnv = new ArrayList<>(List.of("env", "--default-signal=INT",
+                "LABCTL_SESSION_DIR=" + sessionDir));
         withEnv.addAll(List.of(env));
         withEnv.addAll(prefix);
         return new Cli(config, withEnv, List.of("-cp", System.getProperty("cli.jar"), "io.labctl.cli.session.SessionClient"));
