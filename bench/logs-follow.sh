@@ -158,7 +158,6 @@ wait_open() {  # pid file follower-pid: until pid has the file open (60 s at mos
   return 1
 }
 hz=$(getconf CLK_TCK)
-cpu_s() { echo "scale=2; $1 / $hz" | bc | sed 's/^\./0./'; }
 
 # --- the two followers, one after the other --------------------------------------------------------------------------
 # follow_labctl TAG / follow_ssh TAG: one follower on the empty file $logs/TAG.log, one writer run; the reader's
@@ -273,7 +272,7 @@ exits = sorted({x["cpu"][3] for x in L}), sorted({x["cpu"][4] for x in L}), sort
 print(f"\nlabctl exit codes after SIGTERM: {exits[0]} (143 = 128 + SIGTERM, after its shutdown hook asked labd to stop);"
       f" the agent let go of the file (1 = yes): {exits[1]}; ssh exit codes after the remote tail was killed: {exits[2]}")
 PY
-table=$(python3 "$work/figures.py" "$work" "$lines" "$rounds" "$(getconf CLK_TCK)")
+table=$(python3 "$work/figures.py" "$work" "$lines" "$rounds" "$hz")
 echo
 echo "$table"
 writer_desc() { if [ "$rate" = 0 ]; then echo "as fast as it can"; else echo "paced at $rate lines/s"; fi; }

@@ -13,10 +13,10 @@ import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
 import io.labctl.protocol.logs.LogsRequest;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -171,8 +171,9 @@ public final class TestExecLabd implements AutoCloseable {
         public final List<StreamError> errors = new CopyOnWriteArrayList<>();
         private StreamOpen open;
         private long outputCredit;
-        /** The log's DEFLATE stream once {@link #logDeflated} was used. */
+        /** The log's DEFLATE stream once {@link #logDeflated} was used, and its payloads not sent yet. */
         private StreamCompressor compressor;
+        private final List<byte[]> compressed = new ArrayList<>();
         private long stdinGranted;
         private long stdinReceived;
         private final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
@@ -335,12 +336,12 @@ public final class TestExecLabd implements AutoCloseable {
 
         /** Sends exec output within the CLI's credit, waiting for CREDIT as needed. */
         public void output(byte tag, byte[] bytes) throws Exception {
-            data(tag, bytes);
+            data(FrameType.DATA, tag, bytes);
         }
 
         /** Sends log bytes, untagged, within the CLI's credit. */
         public void log(byte[] bytes) throws Exception {
-            data(null, bytes);
+            data(FrameType.DATA, null, bytes);
         }
 
         public void log(String text) throws Exception {
@@ -353,31 +354,17 @@ public final class TestExecLabd implements AutoCloseable {
          */
         public long logDeflated(byte[] bytes) throws Exception {
             if (compressor == null) {
-                compressor = new StreamCompressor((b, off, len) -> {
-                    try {
-                        deflated(java.util.Arrays.copyOfRange(b, off, off + len));
-                    } catch (IOException | InterruptedException | RuntimeException e) {
-                        throw e;
-                    } catch (Exception e) {
-                        throw new IOException(e);
-                    }
-                });
+                compressor = new StreamCompressor((b, off, len) -> compressed.add(Arrays.copyOfRange(b, off, off + len)));
             }
-            long before = compressor.bytesOut();
             compressor.write(bytes, 0, bytes.length);
             compressor.flush();
-            return compressor.bytesOut() - before;
-        }
-
-        private void deflated(byte[] payload) throws Exception {
-            synchronized (this) {
-                await(() -> outputCredit >= payload.length || socketClosed, "output credit");
-                if (socketClosed) {
-                    throw new IllegalStateException("the CLI closed the socket");
-                }
-                outputCredit -= payload.length;
+            long sent = 0;
+            for (byte[] p : compressed) {
+                data(FrameType.DEFLATED, null, p);  // a split payload still decodes: one DEFLATE stream
+                sent += p.length;
             }
-            send(new Frame(FrameType.DEFLATED, 1, payload));
+            compressed.clear();
+            return sent;
         }
 
         /** Whether the CLI closed the socket. */
@@ -385,7 +372,7 @@ public final class TestExecLabd implements AutoCloseable {
             return socketClosed;
         }
 
-        private void data(Byte tag, byte[] bytes) throws Exception {
+        private void data(FrameType type, Byte tag, byte[] bytes) throws Exception {
             int off = 0;
             while (off < bytes.length) {
                 int n;
@@ -397,9 +384,9 @@ public final class TestExecLabd implements AutoCloseable {
                     n = (int) Math.min(Math.min(bytes.length - off, outputCredit), Frame.MAX_PAYLOAD - 1);
                     outputCredit -= n;
                 }
-                byte[] payload = tag == null ? java.util.Arrays.copyOfRange(bytes, off, off + n)
+                byte[] payload = tag == null ? Arrays.copyOfRange(bytes, off, off + n)
                         : ExecRequest.tagged(tag, bytes, off, n);
-                send(new Frame(FrameType.DATA, 1, payload));
+                send(new Frame(type, 1, payload));
                 off += n;
             }
         }

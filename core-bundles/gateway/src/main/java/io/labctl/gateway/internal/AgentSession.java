@@ -115,14 +115,7 @@ final class AgentSession implements SocketListener {
                 finish(frame.stream());
                 call.failed(frame.body(StreamError.class));
             }
-            case DEFLATED -> {
-                // only a long-lived stream's user asks for compression; a request-response call never does
-                if (!(call instanceof OpenStream open)) {
-                    throw new ProtocolException("DEFLATED frame on stream " + frame.stream() + ", which did not ask"
-                            + " for compression");
-                }
-                open.deflated(frame.payload());
-            }
+            case DEFLATED -> call.deflated(frame.payload());
             case CREDIT -> call.grantedByAgent(frame.creditBytes());
             default -> { }
         }

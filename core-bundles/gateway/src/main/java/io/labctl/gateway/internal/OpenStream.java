@@ -72,8 +72,9 @@ final class OpenStream implements AgentStream, StreamSink {
         return true;
     }
 
-    /** A DEFLATED payload, passed on as it is: only the stream's user decodes it. */
-    void deflated(byte[] payload) {
+    /** Passed on as it is: only the stream's user decodes it. */
+    @Override
+    public void deflated(byte[] payload) {
         if (!ended.get()) {
             listener.onDeflated(payload);
         }

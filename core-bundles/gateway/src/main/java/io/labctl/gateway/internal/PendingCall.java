@@ -2,6 +2,7 @@ package io.labctl.gateway.internal;
 
 import io.labctl.api.AgentChannels;
 import io.labctl.api.ApiException;
+import io.labctl.protocol.channel.ProtocolException;
 import io.labctl.protocol.channel.StreamError;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,13 @@ final class PendingCall implements StreamSink {
         }
         output.write(bytes, 0, bytes.length);
         return true;
+    }
+
+    /** A request-response call never asks for compression: compressed output breaks the protocol. */
+    @Override
+    public void deflated(byte[] payload) throws ProtocolException {
+        throw new ProtocolException("DEFLATED output for " + kind + " on " + server + ", which did not ask for"
+                + " compression");
     }
 
     @Override
