@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
                 "0:ok",
                 "1:labd refused or failed the request (its message is printed as 'error: <message>')",
                 "2:usage error: unknown command or flag, malformed selector, duration or name, no usable context",
+                "77:exec, logs: labd ended the stream because your access ended (user deleted, certificate revoked, role unbound)",
                 "124:exec: --timeout passed and labd was asked to stop the command",
                 "130:exec, logs: interrupted (Ctrl-C) and labd was asked to stop the command or the log stream",
                 "255:labctl could not reach or talk to labd (connection refused, TLS failure, timeout)",

@@ -428,7 +428,7 @@ public final class LogsCommand extends LabdCommand {
             }
             case REFUSED -> {
                 cli.err().println("error: " + o.message());
-                yield ExitCodes.REFUSED;
+                yield o.exitStatus();
             }
             case CANCELLED -> ExitCodes.CANCELLED;  // the user pressed Ctrl-C and knows why
             case FAILED, TIMED_OUT -> {

@@ -1,6 +1,7 @@
 package io.labctl.cli.exec;
 
 import io.labctl.cli.CliException;
+import io.labctl.protocol.Api;
 import io.labctl.protocol.Durations;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
@@ -48,6 +49,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       end (output keeps flowing meanwhile) before the socket is dropped.</li>
  *   <li>Our output cannot be written (e.g. the reader of a pipe left): ERROR "cancelled", then the socket is closed
  *       politely, so the ERROR is not lost with an abort.</li>
+ *   <li>labd closing the socket with {@link Api#ACCESS_REVOKED_CLOSE} (the user's access ended meanwhile): a refusal
+ *       whose message is the close reason.</li>
  *   <li>A WebSocket ping after {@link Timing#pingInterval()} of silence; {@link Timing#silenceLimit()} without any
  *       answer counts as a lost connection, as do a close or error of the socket before CLOSE/ERROR.</li>
  * </ul>
@@ -111,6 +114,8 @@ public final class ExecStream {
     private volatile boolean ended;
     /** Our own output failed while the socket was still fine: it must still carry the ERROR and a polite close. */
     private volatile boolean outputFailed;
+    /** labd closed the socket first: our close answers it, and there is no answer of labd's to wait for. */
+    private volatile boolean labdClosed;
     private volatile long lastHeard = System.nanoTime();
     private volatile Sender sender;
     /** Decodes DEFLATED output (logs that asked for compression); made on the first such frame, on the main loop. */
@@ -323,6 +328,10 @@ public final class ExecStream {
                 }
                 continue;
             }
+            if (event instanceof Closed c && c.status() == Api.ACCESS_REVOKED_CLOSE) {
+                labdClosed = true;
+                throw new Ended(Outcome.revoked(c.reason()));  // even while stopping: the user must learn why
+            }
             if (event instanceof Closed c) {
                 throw new Ended(stop != null ? stopped(stop) : lost("labd closed the connection ("
                         + c.status() + (c.reason() == null || c.reason().isBlank() ? "" : " " + c.reason()) + ")"));
@@ -533,7 +542,7 @@ public final class ExecStream {
                     ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(timing.closeWait().toMillis(), TimeUnit.MILLISECONDS);
                 }
                 // give labd a moment to answer the close, so neither side sees an abnormal closure
-                long until = System.nanoTime() + timing.closeWait().toNanos();
+                long until = System.nanoTime() + (labdClosed ? 0 : timing.closeWait().toNanos());
                 for (long left; (left = until - System.nanoTime()) > 0; ) {
                     Object e = events.poll(left, TimeUnit.NANOSECONDS);
                     if (e == null || e instanceof Closed || e instanceof Broken) {

@@ -3,6 +3,7 @@ package io.labctl.cli.exec;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.http.LabdRefusal;
+import io.labctl.protocol.Api;
 
 /**
  * How one exec or logs stream ended.
@@ -37,6 +38,12 @@ public record Outcome(Kind kind, Integer exitCode, int status, String code, Stri
         return new Outcome(Kind.REFUSED, null, 0, code, message);
     }
 
+    /** labd ended the open stream because the caller's access ended (close code {@link Api#ACCESS_REVOKED_CLOSE}). */
+    static Outcome revoked(String reason) {
+        return refused(Api.ACCESS_REVOKED, "labd ended the stream: " + (reason == null || reason.isBlank()
+                ? "your access was revoked" : reason));
+    }
+
     static Outcome timedOut(String message) {
         return new Outcome(Kind.TIMED_OUT, null, 0, null, message);
     }
@@ -60,20 +67,25 @@ public record Outcome(Kind kind, Integer exitCode, int status, String code, Stri
         return failed(e.getMessage());
     }
 
-    /** labctl's exit code for a single exec: the remote code, or 1, 124, 130, 255. */
+    /** labctl's exit code for a single exec: the remote code, or 1, 77, 124, 130, 255. */
     public int exitStatus() {
         return switch (kind) {
             case EXITED -> exitCode != null && exitCode >= 0 && exitCode <= 255 ? exitCode : ExitCodes.UNREACHABLE;
-            case REFUSED -> ExitCodes.REFUSED;
+            case REFUSED -> revoked() ? ExitCodes.ACCESS_REVOKED : ExitCodes.REFUSED;
             case TIMED_OUT -> ExitCodes.TIMED_OUT;
             case CANCELLED -> ExitCodes.CANCELLED;
             case FAILED -> ExitCodes.UNREACHABLE;
         };
     }
 
-    /** labd refused because the caller may not exec there. */
+    /** labd refused because the caller may not exec there, or no longer may. */
     public boolean denied() {
-        return kind == Kind.REFUSED && (status == 403 || FORBIDDEN.equals(code));
+        return kind == Kind.REFUSED && (status == 403 || FORBIDDEN.equals(code) || revoked());
+    }
+
+    /** labd ended the stream because the caller's access ended while it was open. */
+    public boolean revoked() {
+        return kind == Kind.REFUSED && Api.ACCESS_REVOKED.equals(code);
     }
 
     /** labd refused because the server's agent is not connected. */

@@ -294,6 +294,32 @@ class ExecStreamTest {
     }
 
     @Test
+    void labdEndingTheStreamForRevokedAccessIsItsOwnExitCodeWithTheReason() throws Exception {
+        FakeSocket ws = new FakeSocket();
+        ExecStream s = new ExecStream("web-1", request(), new Collect(), null, null, FAST);
+        CompletableFuture<Outcome> run = start(s, ws);
+        ws.next();
+        s.cancel();  // even while the user is stopping it, the reason labd gave wins
+        ws.listener.onClose(ws, io.labctl.protocol.Api.ACCESS_REVOKED_CLOSE, "your access was revoked");
+        Outcome o = run.get(5, TimeUnit.SECONDS);
+        assertEquals(Outcome.Kind.REFUSED, o.kind());
+        assertTrue(o.revoked() && o.denied());
+        assertEquals(io.labctl.cli.ExitCodes.ACCESS_REVOKED, o.exitStatus());
+        assertEquals("labd ended the stream: your access was revoked", o.message());
+    }
+
+    @Test
+    void anOrdinaryCloseIsStillALostConnection() throws Exception {
+        FakeSocket ws = new FakeSocket();
+        CompletableFuture<Outcome> run = start(new ExecStream("web-1", request(), new Collect(), null, null, FAST), ws);
+        ws.next();
+        ws.listener.onClose(ws, 1001, "going away");
+        Outcome o = run.get(5, TimeUnit.SECONDS);
+        assertEquals(255, o.exitStatus());
+        assertTrue(!o.revoked(), o.toString());
+    }
+
+    @Test
     void socketClosedBeforeTheEndIsLost() throws Exception {
         FakeSocket ws = new FakeSocket();
         CompletableFuture<Outcome> run = start(new ExecStream("web-1", request(), new Collect(), null, null, FAST), ws);

@@ -25,6 +25,12 @@ public final class Api {
     /** Users' streams: {@code ?server=NAME}; the web bundle serves them under /ws. */
     public static final String EXEC_SOCKET = "/ws/exec";
     public static final String LOGS_SOCKET = "/ws/logs";
+    /**
+     * The WebSocket close code with which labd ends a user's open stream because its certificate was revoked or its
+     * permission withdrawn; the close reason says which (for the user, at most 123 bytes).
+     */
+    public static final int ACCESS_REVOKED_CLOSE = 4403;
+    public static final String ACCESS_REVOKED = "access-revoked";
     /** Largest request body labd reads, in bytes. */
     public static final int MAX_BODY_BYTES = 1 << 20;
 

@@ -40,6 +40,10 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        if (closed.get()) {
+            callback.succeed();  // ended by labd: what the client still sends has nowhere to go
+            return;
+        }
         // Jetty recycles the buffer once the callback completes: hand the listener its own copy
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
         try {
@@ -55,6 +59,9 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
 
     @Override
     public void onWebSocketText(String message) {
+        if (closed.get()) {
+            return;
+        }
         try {
             listener.onText(message, this);
         } catch (RuntimeException e) {
@@ -99,6 +106,23 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
     @Override
     public void close(int code, String reason) {
         opened.thenAccept(session -> session.close(code, reason, Callback.NOOP));
+    }
+
+    /**
+     * Ends the connection from labd's side: the client gets the close frame with the code and reason, and the
+     * listener hears the close at once, so the work behind it stops now whether or not the client answers.
+     */
+    void terminate(int code, String reason) {
+        boolean first = closed.compareAndSet(false, true);
+        close(code, reason);
+        SocketListener l = listener;
+        if (first && l != null) {
+            try {
+                l.onClose(code, reason);
+            } catch (RuntimeException e) {
+                LOG.warn("socket listener for {} failed on close", remoteAddress, e);
+            }
+        }
     }
 
     @Override

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * The WebSocket whiteboard: one creator behind {@code /ws/*} that looks the path up among the registered
  * {@link SocketEndpoint}s, so endpoints come and go without touching Jetty's mappings. Every upgrade passes the
  * same identity check as REST; users' streams also pass the same access decision and are audited when they open
- * (allowed or denied) and when they close.
+ * (allowed or denied) and when they close. An open user stream stays under that decision: {@link OpenUserStreams}
+ * ends it (close code {@link Api#ACCESS_REVOKED_CLOSE}, audited as denied) once its certificate is revoked or its
+ * permission withdrawn.
  */
 final class SocketRoutes implements WebSocketCreator {
     private static final Logger LOG = LoggerFactory.getLogger(SocketRoutes.class);
@@ -45,10 +47,12 @@ final class SocketRoutes implements WebSocketCreator {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final PeerVerifier verifier;
     private final Guards guards;
+    private final OpenUserStreams openStreams;
 
-    SocketRoutes(PeerVerifier verifier, Guards guards) {
+    SocketRoutes(PeerVerifier verifier, Guards guards, OpenUserStreams openStreams) {
         this.verifier = verifier;
         this.guards = guards;
+        this.openStreams = openStreams;
     }
 
     static String normalise(Object path) {
@@ -169,8 +173,18 @@ final class SocketRoutes implements WebSocketCreator {
                 new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server));
         SocketBridge bridge = new SocketBridge(source);
         SocketListener listener = route.endpoint().open(session, bridge);
-        return accept(bridge, listener == null ? null : session.wrap(listener), path, peer, response, callback,
-                requestId);
+        if (listener == null) {
+            return accept(bridge, null, path, peer, response, callback, requestId);
+        }
+        // watched from here until it closes: it ends as soon as the same decision would refuse it
+        OpenUserStreams.Watched watched = new OpenUserStreams.Watched(identity, peer.certificate().getSerialNumber(),
+                wanted, (auditDetail, clientMessage) -> {
+                    session.endedByLabd(auditDetail);
+                    bridge.terminate(Api.ACCESS_REVOKED_CLOSE, clientMessage);
+                });
+        openStreams.add(watched);
+        return accept(bridge, session.wrap(listener, () -> openStreams.remove(watched)), path, peer, response,
+                callback, requestId);
     }
 
     private Object accept(SocketBridge bridge, SocketListener listener, String path, PeerPrincipal peer,
@@ -212,6 +226,7 @@ final class SocketRoutes implements WebSocketCreator {
         private volatile AuditTrail.Event closing;
         private volatile String result = AuditEntry.FAILED;
         private volatile String detail = "ended without an outcome";
+        private volatile boolean endedByLabd;
 
         AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event closing) {
             this.caller = caller;
@@ -237,12 +252,23 @@ final class SocketRoutes implements WebSocketCreator {
         }
 
         @Override
-        public void outcome(String result, String detail) {
+        public synchronized void outcome(String result, String detail) {
+            if (endedByLabd) {
+                return;  // the endpoint only sees the socket close; why it closed is already recorded
+            }
             this.result = result;
             this.detail = detail;
         }
 
-        SocketListener wrap(SocketListener inner) {
+        /** labd ends the stream because its caller's access ended: the closing row is a denial, with the reason. */
+        synchronized void endedByLabd(String why) {
+            this.endedByLabd = true;
+            this.result = AuditEntry.DENIED;
+            this.detail = why;
+        }
+
+        /** The endpoint's listener, with the closing audit row written (and {@code onEnd} run) when it closes. */
+        SocketListener wrap(SocketListener inner, Runnable onEnd) {
             return new SocketListener() {
                 @Override
                 public void onBinary(ByteBuffer message) {
@@ -257,6 +283,7 @@ final class SocketRoutes implements WebSocketCreator {
                 @Override
                 public void onClose(int code, String reason) {
                     try {
+                        onEnd.run();
                         inner.onClose(code, reason);
                     } finally {
                         try {

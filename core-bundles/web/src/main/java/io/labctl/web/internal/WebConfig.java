@@ -33,4 +33,8 @@ public @interface WebConfig {
 
     @AttributeDefinition(description = "Idle timeout of a WebSocket connection, seconds (peers must ping more often)")
     int socketIdleTimeoutSeconds() default 60;
+
+    @AttributeDefinition(description = "How often users' open streams (exec, logs) are re-checked against revocations"
+            + " and access rules, in milliseconds; a stream whose access ended is closed on the next check")
+    int streamRecheckMillis() default 250;
 }

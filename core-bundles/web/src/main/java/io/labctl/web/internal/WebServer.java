@@ -101,6 +101,13 @@ public final class WebServer implements LabdAddress {
         t.setDaemon(true);
         return t;
     });
+    /** Its own thread: a slow Jersey reload on the maintenance thread must not delay ending a revoked stream. */
+    private final ScheduledExecutorService streamChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "labd-stream-recheck");
+        t.setDaemon(true);
+        return t;
+    });
+    private final OpenUserStreams openStreams;
     private final AtomicBoolean reloadPending = new AtomicBoolean();
     private final ServerTls tls;
     private final Server server;
@@ -118,7 +125,8 @@ public final class WebServer implements LabdAddress {
     WebServer(CertificateAuthority ca, WebConfig config, Path etcDirectory, String version) throws Exception {
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
-        this.socketRoutes = new SocketRoutes(verifier, guards);
+        this.openStreams = new OpenUserStreams(ca, guards::access);
+        this.socketRoutes = new SocketRoutes(verifier, guards, openStreams);
         this.health = new HealthResource(version);
 
         String host = config.host() == null ? "" : config.host().trim();
@@ -183,6 +191,8 @@ public final class WebServer implements LabdAddress {
                 host.isEmpty() ? "*" : host, connector.getLocalPort(), advertiseUrl, publicHost, altNames);
 
         scheduleReload(); // resources may have been bound while Jetty was starting
+        long recheck = Math.max(50, config.streamRecheckMillis());
+        streamChecks.scheduleWithFixedDelay(openStreams::recheck, recheck, recheck, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::renewServerCertificateIfDue, RENEWAL_CHECK.toMinutes(),
                 RENEWAL_CHECK.toMinutes(), TimeUnit.MINUTES);
 
@@ -202,6 +212,7 @@ public final class WebServer implements LabdAddress {
     void stop() throws Exception {
         stopped = true;
         maintenance.shutdownNow();
+        streamChecks.shutdownNow();
         server.stop();
         LOG.info("labd web stopped");
     }

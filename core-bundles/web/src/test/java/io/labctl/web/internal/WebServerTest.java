@@ -333,6 +333,7 @@ class WebServerTest {
     /** A users' stream endpoint that echoes and reports an outcome, as exec does. */
     static final class StreamEcho implements SocketEndpoint {
         final BlockingQueue<String> servers = new LinkedBlockingQueue<>();
+        final BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
 
         @Override
         public io.labctl.api.web.SocketListener open(io.labctl.api.web.StreamSession session,
@@ -347,7 +348,10 @@ class WebServerTest {
                 }
 
                 @Override
-                public void onClose(int code, String reason) { }
+                public void onClose(int code, String reason) {
+                    closes.add(code);
+                    session.outcome("failed", "client disconnected (" + code + ")");
+                }
             };
         }
     }
@@ -388,6 +392,53 @@ class WebServerTest {
         HttpClient agent = agentClient();
         Exception agentRefused = assertThrows(Exception.class, () -> connect(agent, "/stream?server=web-1", new ClientListener()));
         assertEquals(403, handshakeStatus(agentRefused));
+    }
+
+    @Test
+    void anOpenUsersStreamEndsWhenItsCertificateIsRevokedOrItsPermissionWithdrawn() throws Exception {
+        StreamEcho endpoint = new StreamEcho();
+        server.addSocketEndpoint(endpoint, Map.of(SocketEndpoint.PATH_PROPERTY, "/watched",
+                SocketEndpoint.AUDIENCE_PROPERTY, SocketEndpoint.USERS, SocketEndpoint.ACTION_PROPERTY, "exec",
+                SocketEndpoint.VERB_PROPERTY, "watched"));
+        access.allows.put("frank", List.of(Permission.parse("exec:lab:test:*")));
+        KeyPairCertificate revoked = issue(Identity.Kind.USER, "frank");
+        KeyPairCertificate kept = issue(Identity.Kind.USER, "frank");
+
+        ClientListener first = new ClientListener();
+        connect(TestClients.client(ca.caCertificate(), revoked), "/watched?server=web-1", first);
+        ClientListener second = new ClientListener();
+        connect(TestClients.client(ca.caCertificate(), kept), "/watched?server=web-1", second);
+        assertEquals("web-1", endpoint.servers.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("web-1", endpoint.servers.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        assertTrue(ca.revoke(revoked.certificate().getSerialNumber(), "test"));
+        assertEquals(Api.ACCESS_REVOKED_CLOSE, first.closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(first.closeReason.get(WAIT_SECONDS, TimeUnit.SECONDS).contains("revoked"));
+        assertEquals(Api.ACCESS_REVOKED_CLOSE, endpoint.closes.poll(WAIT_SECONDS, TimeUnit.SECONDS),
+                "the endpoint stops its work at once");
+        RecordingAuditTrail.Row cut = awaitRow("watched.close", "ended by labd: access revoked: certificate");
+        assertEquals("denied", cut.result(), "the endpoint's own outcome does not hide why it ended");
+        assertFalse(second.closeCode.isDone(), "the other certificate's stream stays open");
+
+        access.allows.put("frank", List.of(Permission.parse("read:*:*:*")));
+        assertEquals(Api.ACCESS_REVOKED_CLOSE, second.closeCode.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(second.closeReason.get(WAIT_SECONDS, TimeUnit.SECONDS)
+                .contains("you may no longer exec on web-1"), second.closeReason.get());
+        assertEquals("denied", awaitRow("watched.close", "access withdrawn: frank may no longer exec on web-1").result());
+    }
+
+    /** Waits for the newest audit row to have this action and an error containing the text (Jetty's thread writes it). */
+    RecordingAuditTrail.Row awaitRow(String action, String error) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        RecordingAuditTrail.Row row = audit.last();
+        while (!(action.equals(row.event().action()) && row.error() != null && row.error().contains(error))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            row = audit.last();
+        }
+        assertEquals(action, row.event().action());
+        assertTrue(row.error() != null && row.error().contains(error), String.valueOf(row.error()));
+        return row;
     }
 
     @Test
@@ -570,6 +621,7 @@ class WebServerTest {
     static final class ClientListener implements WebSocket.Listener {
         final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+        final CompletableFuture<String> closeReason = new CompletableFuture<>();
         private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
 
         @Override
@@ -587,6 +639,7 @@ class WebServerTest {
 
         @Override
         public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closeReason.complete(reason);
             closeCode.complete(statusCode);
             return null;
         }

@@ -1,0 +1,113 @@
+package io.labctl.web.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.api.AccessControl;
+import io.labctl.api.Identity;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The re-check decides from what the CA and the access control hold in memory, which their polls refresh from the
+ * database: a change made on another labd instance ends a stream here on the first check after the poll loaded it.
+ */
+class OpenUserStreamsTest {
+    final TestCertificateAuthority ca = new TestCertificateAuthority("labctl test CA");
+    final TestAccessControl rules = new TestAccessControl();
+    final AtomicReference<AccessControl> access = new AtomicReference<>(rules);
+    final OpenUserStreams streams = new OpenUserStreams(ca, access::get);
+    final List<String> ended = new ArrayList<>();
+    final Identity bob = new Identity(Identity.Kind.USER, "bob");
+    final Permission execOnBox = Permission.on(Action.EXEC, "lab", "test", "box");
+
+    OpenUserStreams.Watched open() {
+        BigInteger serial = ca.issueWithNewKey(bob, Duration.ofDays(1)).certificate().getSerialNumber();
+        OpenUserStreams.Watched w = new OpenUserStreams.Watched(bob, serial, execOnBox,
+                (audit, client) -> ended.add(audit + " | " + client));
+        streams.add(w);
+        return w;
+    }
+
+    @Test
+    void anAllowedStreamStaysOpen() {
+        rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
+        open();
+        streams.recheck();
+        streams.recheck();
+        assertEquals(List.of(), ended);
+        assertEquals(1, streams.size());
+    }
+
+    @Test
+    void aRevokedCertificateEndsItsStreamOnce() {
+        rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
+        OpenUserStreams.Watched w = open();
+        ca.revoke(w.serial(), "user deleted");
+        streams.recheck();
+        streams.recheck();
+        assertEquals(1, ended.size(), ended.toString());
+        assertTrue(ended.get(0).startsWith("ended by labd: access revoked: certificate " + w.serial().toString(16)),
+                ended.get(0));
+        assertTrue(ended.get(0).contains("| your access was revoked"), ended.get(0));
+        assertEquals(0, streams.size());
+    }
+
+    @Test
+    void aWithdrawnPermissionEndsTheStreamWithTheDecisionsReason() {
+        rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
+        open();
+        rules.allows.put("bob", List.of(Permission.parse("read:*:*:*")));  // as a poll would swap the rules in
+        streams.recheck();
+        assertEquals(1, ended.size(), ended.toString());
+        assertTrue(ended.get(0).contains("access withdrawn: bob may no longer exec on box (no rule allows"),
+                ended.get(0));
+        assertTrue(ended.get(0).contains("| your access was withdrawn: you may no longer exec on box"), ended.get(0));
+    }
+
+    @Test
+    void withoutAccessControlNothingStaysOpen() {
+        rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
+        open();
+        access.set(null);
+        streams.recheck();
+        assertEquals(1, ended.size(), ended.toString());
+        assertTrue(ended.get(0).contains("access control is not running"), ended.get(0));
+    }
+
+    @Test
+    void aClosedStreamIsNoLongerWatched() {
+        OpenUserStreams.Watched w = open();
+        streams.remove(w);
+        streams.recheck();
+        assertEquals(List.of(), ended);
+    }
+
+    @Test
+    void aFailingEndingDoesNotStopTheOthers() {
+        rules.allows.put("bob", List.of());
+        BigInteger serial = ca.issueWithNewKey(bob, Duration.ofDays(1)).certificate().getSerialNumber();
+        streams.add(new OpenUserStreams.Watched(bob, serial, execOnBox, (a, c) -> {
+            throw new IllegalStateException("socket gone");
+        }));
+        open();
+        streams.recheck();
+        assertEquals(1, ended.size(), ended.toString());
+    }
+
+    @Test
+    void closeReasonsFitAWebSocketCloseFrame() {
+        String longName = "é".repeat(200);
+        String fitted = OpenUserStreams.fit(longName, OpenUserStreams.MAX_CLOSE_REASON_BYTES);
+        assertTrue(fitted.getBytes(StandardCharsets.UTF_8).length <= OpenUserStreams.MAX_CLOSE_REASON_BYTES);
+        assertTrue(fitted.endsWith("..."));
+        assertEquals("short", OpenUserStreams.fit("short", OpenUserStreams.MAX_CLOSE_REASON_BYTES));
+    }
+}
