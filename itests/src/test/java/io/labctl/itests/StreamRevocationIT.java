@@ -112,6 +112,26 @@ class StreamRevocationIT {
         assertAudited("lg-unbound", "logs", "may no longer read");
     }
 
+    /** Still allowed to read the server, but the role whose log path admitted the file is gone: the read ends. */
+    @Test
+    void aFollowedFileEndsWhenTheLogPathThatAdmittedItGoes() throws Exception {
+        Path appDir = Files.createDirectories(logs.resolve("app"));
+        admin.ok("create", "role", "app-reader", "--allow", "read:*:*:*", "--log-path", appDir + "/**");
+        admin.ok("create", "role", "db-reader", "--allow", "read:*:*:*", "--log-path", logs.resolve("db") + "/**");
+        Path bundle = dir.resolve("lg-narrowed.labctl.yaml");
+        admin.ok("create", "user", "lg-narrowed", "--out", bundle.toString());
+        admin.ok("bind", "role", "app-reader", "--user", "lg-narrowed");
+        admin.ok("bind", "role", "db-reader", "--user", "lg-narrowed");
+        Files.createDirectories(dir.resolve("cli-lg-narrowed"));
+        Cli user = new Cli(dir.resolve("cli-lg-narrowed/config.yaml"));
+        user.ok("config", "import", bundle.toString());
+        Path file = Files.writeString(appDir.resolve("app.log"), "first line\n");
+        Stream follow = launch(user, "lg-narrowed", "logs", "server/box", "--file", file.toString(), "-f");
+        awaitOutput(follow, "first line");
+        cut(follow, LOCAL_BOUND, () -> admin.ok("unbind", "role", "app-reader", "--user", "lg-narrowed"));
+        assertAudited("lg-narrowed", "logs", "access narrowed");
+    }
+
     /** Another labd instance's change reaches this one only through the database: so does this one. */
     @Test
     void aChangeMadeOnlyInTheDatabaseEndsTheStreamWithinAPoll() throws Exception {

@@ -3,7 +3,8 @@ package io.labctl.api.web;
 /**
  * A user's stream session (exec, logs) that the web bundle admitted: the caller had the declared permission on the
  * server. Its opening was audited; when the connection ends the web bundle writes the closing row (duration
- * included) with what the endpoint reported here.
+ * included) with what the endpoint reported here. While it is open the web bundle re-decides it and ends it once its
+ * certificate is revoked or its permission (or a {@link #whileAllowed} condition) no longer holds.
  */
 public interface StreamSession {
     Caller caller();
@@ -16,4 +17,12 @@ public interface StreamSession {
 
     /** The outcome for the closing audit row: result ok or failed, detail such as "exit 3" or an error code. */
     void outcome(String result, String detail);
+
+    /**
+     * A condition of the endpoint's own (what it narrowed at the opening, such as the log paths a read may follow),
+     * re-checked with the stream's permission for as long as the stream is open. It returns null while the stream
+     * may go on, else why not; the stream is then ended as when its permission goes. It must be cheap and must not
+     * block: it runs on the web bundle's re-check pass, several times a second.
+     */
+    void whileAllowed(java.util.function.Supplier<String> condition);
 }

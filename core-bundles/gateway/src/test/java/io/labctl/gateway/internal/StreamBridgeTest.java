@@ -105,6 +105,7 @@ class StreamBridgeTest {
         @Override public String server() { return "web-1"; }
         @Override public void describe(String what) { described = what; }
         @Override public void outcome(String result, String detail) { this.result = result; this.detail = detail; }
+        @Override public void whileAllowed(java.util.function.Supplier<String> condition) { }
     }
 
     final RecordingClient client = new RecordingClient();

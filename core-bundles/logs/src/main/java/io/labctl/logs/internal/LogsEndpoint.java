@@ -2,11 +2,13 @@ package io.labctl.logs.internal;
 
 import io.labctl.api.AccessControl;
 import io.labctl.api.AgentChannels;
+import io.labctl.api.Identity;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.api.web.SocketListener;
 import io.labctl.api.web.StreamSession;
 import io.labctl.protocol.logs.LogsRequest;
+import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -36,8 +38,15 @@ public class LogsEndpoint implements SocketEndpoint {
     public SocketListener open(StreamSession session, SocketConnection connection) {
         return channels.bridge(session, connection, LogsRequest.KIND, params -> {
             // whatever the client sent as allow is replaced: the allow-list is what the caller's roles give
-            LogsRequest request = LogsRequest.fromParams(params)
-                    .withAllow(access.logPathsOf(session.caller().identity()));
+            Identity caller = session.caller().identity();
+            List<String> allow = access.logPathsOf(caller);
+            LogsRequest request = LogsRequest.fromParams(params).withAllow(allow);
+            if (LogsRequest.FILE.equals(request.source())) {
+                // the agent matched the file against these globs (links resolved): once any of them is gone, the
+                // stream is no longer known to be allowed
+                session.whileAllowed(() -> access.logPathsOf(caller).containsAll(allow) ? null
+                        : caller.name() + "'s roles no longer give all of the log paths " + allow + " that admitted it");
+            }
             return new AgentChannels.Checked(request.toParams(), describe(request));
         });
     }

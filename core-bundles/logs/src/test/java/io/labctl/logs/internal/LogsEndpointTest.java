@@ -1,7 +1,9 @@
 package io.labctl.logs.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.AccessControl;
 import io.labctl.api.AgentChannels;
@@ -46,19 +48,26 @@ class LogsEndpointTest {
         }
     }
 
+    /** The log paths the test double of access control gives alice; a test may change them. */
+    volatile List<String> alicesGlobs = List.of();
+
     /** Test double of access control: only the log paths of the caller's roles are asked for. */
-    static AccessControl access(String... globs) {
+    AccessControl access(String... globs) {
+        alicesGlobs = List.of(globs);
         return (AccessControl) Proxy.newProxyInstance(AccessControl.class.getClassLoader(),
                 new Class<?>[] {AccessControl.class}, (p, m, a) -> {
                     if (m.getName().equals("logPathsOf")) {
-                        return List.of(globs);
+                        return alicesGlobs;
                     }
                     throw new UnsupportedOperationException(m.getName());
                 });
     }
 
+    /** What the endpoint asked the web bundle to keep re-checking. */
+    final List<java.util.function.Supplier<String>> conditions = new java.util.ArrayList<>();
+
     /** Test double of an admitted session of user alice on web-1. */
-    static StreamSession session() {
+    StreamSession session() {
         Caller alice = (Caller) Proxy.newProxyInstance(Caller.class.getClassLoader(), new Class<?>[] {Caller.class},
                 (p, m, a) -> m.getName().equals("identity") ? new Identity(Identity.Kind.USER, "alice") : null);
         return new StreamSession() {
@@ -66,6 +75,7 @@ class LogsEndpointTest {
             @Override public String server() { return "web-1"; }
             @Override public void describe(String what) { }
             @Override public void outcome(String result, String detail) { }
+            @Override public void whileAllowed(java.util.function.Supplier<String> condition) { conditions.add(condition); }
         };
     }
 
@@ -80,6 +90,30 @@ class LogsEndpointTest {
         assertEquals(List.of("/var/log/**", "/srv/app/*.log"), checked.params().get("allow"));
         assertEquals("file /etc/shadow -n 10 -f", checked.description());
         assertEquals(LogsRequest.DEFLATE, checked.params().get("compression"), "the request for compression passes on");
+    }
+
+    @Test
+    void aFollowedFileStaysAllowedOnlyWhileItsRolesKeepEveryGlobThatAdmittedIt() {
+        CapturingChannels channels = new CapturingChannels();
+        new LogsEndpoint(channels, access("/var/log/**", "/srv/app/*.log")).open(session(), (SocketConnection) null);
+        channels.check.apply(new LogsRequest(LogsRequest.FILE, true, null, null, null, null, false,
+                "/srv/app/web.log", null, null).toParams());
+        assertEquals(1, conditions.size(), "a file read is re-checked");
+        assertNull(conditions.get(0).get());
+        alicesGlobs = List.of("/srv/app/*.log", "/var/log/**", "/opt/**");
+        assertNull(conditions.get(0).get(), "more paths, in another order, still hold");
+        alicesGlobs = List.of("/var/log/**");
+        String why = conditions.get(0).get();
+        assertTrue(why != null && why.contains("/srv/app/*.log"), why);
+    }
+
+    @Test
+    void aJournalReadDependsOnNoLogPaths() {
+        CapturingChannels channels = new CapturingChannels();
+        new LogsEndpoint(channels, access("/var/log/**")).open(session(), (SocketConnection) null);
+        channels.check.apply(new LogsRequest(LogsRequest.JOURNAL, true, null, "nginx", null, null, false, null, null,
+                null).toParams());
+        assertEquals(List.of(), conditions);
     }
 
     @Test

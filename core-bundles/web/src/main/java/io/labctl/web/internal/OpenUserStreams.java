@@ -6,6 +6,7 @@ import io.labctl.api.Identity;
 import io.labctl.protocol.access.Permission;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -29,8 +30,28 @@ final class OpenUserStreams {
         void end(String auditDetail, String clientMessage);
     }
 
-    /** One open stream: who opened it with which certificate, the permission that allowed it, and how to end it. */
-    record Watched(Identity identity, BigInteger serial, Permission permission, Ending ending) {}
+    /**
+     * One open stream: who opened it with which certificate, the permission that allowed it, the endpoint's own
+     * conditions (each null while it holds, else why not; the list may grow while the stream is open) and how to
+     * end it.
+     */
+    record Watched(Identity identity, BigInteger serial, Permission permission, List<Supplier<String>> conditions,
+                   Ending ending) {
+        Watched(Identity identity, BigInteger serial, Permission permission, Ending ending) {
+            this(identity, serial, permission, List.of(), ending);
+        }
+
+        /** One stream is one entry: two streams of the same user are two, and a growing list changes nothing. */
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
 
     private final Set<Watched> open = ConcurrentHashMap.newKeySet();
     private final CertificateAuthority ca;
@@ -79,11 +100,17 @@ final class OpenUserStreams {
             return "access control is not running, so the stream cannot be re-checked";
         }
         AccessControl.Decision decision = rules.decide(stream.identity(), stream.permission());
-        if (decision.allowed()) {
-            return null;
+        if (!decision.allowed()) {
+            return "access withdrawn: " + stream.identity().name() + " may no longer " + stream.permission().action()
+                    + " on " + stream.permission().server() + " (" + decision.reason() + ")";
         }
-        return "access withdrawn: " + stream.identity().name() + " may no longer " + stream.permission().action()
-                + " on " + stream.permission().server() + " (" + decision.reason() + ")";
+        for (Supplier<String> condition : stream.conditions()) {
+            String why = condition.get();
+            if (why != null) {
+                return "access narrowed: " + why;
+            }
+        }
+        return null;
     }
 
     /** Short enough for a close reason, and says what to do; the audit row carries the full decision. */
@@ -92,6 +119,8 @@ final class OpenUserStreams {
                 ? "your access was revoked (certificate revoked); ask an admin for new credentials"
                 : why.startsWith("access withdrawn") ? "your access was withdrawn: you may no longer "
                 + stream.permission().action() + " on " + stream.permission().server() + "; ask an admin"
+                : why.startsWith("access narrowed") ? "your access was narrowed: this " + stream.permission().action()
+                + " on " + stream.permission().server() + " is no longer allowed; ask an admin"
                 : "labd cannot re-check your access now; try again later";
         return fit(message, MAX_CLOSE_REASON_BYTES);
     }

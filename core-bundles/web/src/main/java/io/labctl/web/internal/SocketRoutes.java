@@ -18,6 +18,9 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.EndPoint;
@@ -169,8 +172,10 @@ final class SocketRoutes implements WebSocketCreator {
             return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
                     + "refuses actions it cannot record", requestId);
         }
+        List<Supplier<String>> conditions = new CopyOnWriteArrayList<>();
         AuditedSession session = new AuditedSession(new RequestCaller(peer, sessionId, access), server, audit,
-                new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server));
+                new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server),
+                conditions::add);
         SocketBridge bridge = new SocketBridge(source);
         SocketListener listener = route.endpoint().open(session, bridge);
         if (listener == null) {
@@ -178,7 +183,7 @@ final class SocketRoutes implements WebSocketCreator {
         }
         // watched from here until it closes: it ends as soon as the same decision would refuse it
         OpenUserStreams.Watched watched = new OpenUserStreams.Watched(identity, peer.certificate().getSerialNumber(),
-                wanted, (auditDetail, clientMessage) -> {
+                wanted, conditions, (auditDetail, clientMessage) -> {
                     session.endedByLabd(auditDetail);
                     bridge.terminate(Api.ACCESS_REVOKED_CLOSE, clientMessage);
                 });
@@ -228,11 +233,20 @@ final class SocketRoutes implements WebSocketCreator {
         private volatile String detail = "ended without an outcome";
         private volatile boolean endedByLabd;
 
-        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event closing) {
+        private final Consumer<Supplier<String>> conditions;
+
+        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event closing,
+                       Consumer<Supplier<String>> conditions) {
             this.caller = caller;
             this.server = server;
             this.audit = audit;
             this.closing = closing;
+            this.conditions = conditions;
+        }
+
+        @Override
+        public void whileAllowed(Supplier<String> condition) {
+            conditions.accept(condition);
         }
 
         @Override

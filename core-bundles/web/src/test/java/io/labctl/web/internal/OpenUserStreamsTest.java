@@ -73,6 +73,23 @@ class OpenUserStreamsTest {
     }
 
     @Test
+    void anEndpointsOwnConditionEndsTheStreamOnceItFails() {
+        rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
+        BigInteger serial = ca.issueWithNewKey(bob, Duration.ofDays(1)).certificate().getSerialNumber();
+        AtomicReference<String> condition = new AtomicReference<>();
+        List<java.util.function.Supplier<String>> conditions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        streams.add(new OpenUserStreams.Watched(bob, serial, execOnBox, conditions,
+                (audit, client) -> ended.add(audit + " | " + client)));
+        conditions.add(condition::get);  // added after the stream opened, as an endpoint does on its first frame
+        streams.recheck();
+        assertEquals(List.of(), ended);
+        condition.set("its log paths are gone");
+        streams.recheck();
+        assertEquals(List.of("ended by labd: access narrowed: its log paths are gone | your access was narrowed: this"
+                + " exec on box is no longer allowed; ask an admin"), ended);
+    }
+
+    @Test
     void withoutAccessControlNothingStaysOpen() {
         rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
         open();
