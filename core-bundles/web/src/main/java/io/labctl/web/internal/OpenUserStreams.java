@@ -105,7 +105,12 @@ final class OpenUserStreams {
                     + " on " + stream.permission().server() + " (" + decision.reason() + ")";
         }
         for (Supplier<String> condition : stream.conditions()) {
-            String why = condition.get();
+            String why;
+            try {
+                why = condition.get();
+            } catch (RuntimeException e) {
+                why = "the endpoint's own check failed (" + e + ")";  // cannot tell it still holds: deny
+            }
             if (why != null) {
                 return "access narrowed: " + why;
             }

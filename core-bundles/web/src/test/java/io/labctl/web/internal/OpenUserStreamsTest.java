@@ -90,6 +90,19 @@ class OpenUserStreamsTest {
     }
 
     @Test
+    void aConditionThatFailsCountsAsNoLongerHolding() {
+        rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
+        BigInteger serial = ca.issueWithNewKey(bob, Duration.ofDays(1)).certificate().getSerialNumber();
+        streams.add(new OpenUserStreams.Watched(bob, serial, execOnBox, List.of(() -> {
+            throw new IllegalStateException("rules unreadable");
+        }), (audit, client) -> ended.add(audit)));
+        streams.recheck();
+        assertEquals(1, ended.size(), ended.toString());
+        assertTrue(ended.get(0).contains("own check failed (java.lang.IllegalStateException: rules unreadable)"),
+                ended.get(0));
+    }
+
+    @Test
     void withoutAccessControlNothingStaysOpen() {
         rules.allows.put("bob", List.of(Permission.parse("exec:*:*:*")));
         open();
