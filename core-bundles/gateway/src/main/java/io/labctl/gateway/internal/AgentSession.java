@@ -43,6 +43,7 @@ final class AgentSession implements SocketListener {
     private final AtomicInteger lastStream = new AtomicInteger();
     private final Map<Integer, StreamSink> calls = new ConcurrentHashMap<>();
     private CompletableFuture<Void> probing;
+    private long probedAt;
 
     AgentSession(PeerPrincipal peer, SocketConnection connection, ServerRegistry registry, BooleanSupplier onEnd) {
         this.name = peer.identity().name();
@@ -70,11 +71,15 @@ final class AgentSession implements SocketListener {
     }
 
     /**
-     * Whether the connection still carries traffic: a pong within the bound. Concurrent askers share one probe
-     * in flight, so a burst of duplicate connections costs the agent one ping.
+     * Whether the connection still carries traffic: a pong within the bound. Askers share the probe in flight and
+     * an answer younger than the bound, so a flood of duplicate connections costs the agent at most one ping per
+     * bound.
      */
     synchronized CompletableFuture<Void> probe(Duration bound) {
-        if (probing == null || probing.isDone()) {
+        boolean fresh = probing != null && (!probing.isDone()
+                || (!probing.isCompletedExceptionally() && System.nanoTime() - probedAt < bound.toNanos()));
+        if (!fresh) {
+            probedAt = System.nanoTime();
             probing = connection.probe().orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS);
         }
         return probing;

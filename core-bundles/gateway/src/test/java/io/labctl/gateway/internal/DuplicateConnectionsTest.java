@@ -108,6 +108,11 @@ class DuplicateConnectionsTest {
         assertEquals("agent/web1", row.event().user());
         assertEquals("10.6.6.6:50000", row.event().source());
         assertEquals("server/web1", row.event().resource());
+
+        // a flood of duplicates costs the live agent one ping per probe bound, and each is still refused and recorded
+        assertThrows(ApiException.class, () -> gateway.open(agent("web1", second.address), second));
+        assertEquals(1, first.probes);
+        assertEquals(2, rows.size());
     }
 
     @Test
