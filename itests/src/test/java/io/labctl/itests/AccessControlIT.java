@@ -280,7 +280,9 @@ class AccessControlIT {
         // the new certificate works, for the same user with the same lifetime
         assertEquals(0, frank.run("get", "servers").exitCode());
         assertTrue(frank.ok("auth", "whoami").contains("frank"));
-        UserDetail detail = Json.json().readValue(admin.ok("describe", "user/frank", "-o", "json"), UserDetail.class);
+        HttpResponse<String> described = Tls.client(labd.admin()).send(HttpRequest.newBuilder(
+                URI.create(labd.url() + "/api/v1/users/frank")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        UserDetail detail = Json.json().readValue(described.body(), UserDetail.class);
         assertEquals(2, detail.certificates().size(), detail.toString());
         assertTrue(detail.certificates().stream().allMatch(c -> c.revokedAt() == null), detail.toString());
         UserDetail.Certificate first = detail.certificates().get(1);
