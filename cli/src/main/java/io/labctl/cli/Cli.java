@@ -1,5 +1,6 @@
 package io.labctl.cli;
 
+import io.labctl.cli.config.CertificateRenewal;
 import io.labctl.cli.config.ConfigStore;
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.cli.config.LabctlConfig;
@@ -36,6 +37,7 @@ public final class Cli {
     private final String sessionId = LabdClient.newSessionId();
     private String configOverride;
     private String contextOverride;
+    private boolean renewalChecked;
 
     public Cli(PrintWriter out, PrintWriter err, Map<String, String> env, Path home, Clock clock) {
         this(out, err, env, home, clock, Stdio.of(out, err));
@@ -85,9 +87,35 @@ public final class Cli {
      */
     public String sessionId() { return sessionId; }
 
-    /** labd's API for the chosen context, as this invocation. */
+    /** labd's API for the chosen context, as this invocation (renewing its certificate first when due). */
     public LabdClient labd() {
-        return LabdClient.forContext(context(), sessionId);
+        return LabdClient.forContext(renewIfDue(context()), sessionId);
+    }
+
+    /**
+     * Once an invocation: when a third or less of the context's certificate lifetime is left, renew it before
+     * talking to labd, and say so on stderr. A failed renewal is a warning only: the old certificate still works.
+     */
+    private ContextEntry renewIfDue(ContextEntry context) {
+        if (renewalChecked) {
+            return context;
+        }
+        renewalChecked = true;
+        try {
+            if (context.certificate() == null || !CertificateRenewal.isDue(context.certificate(), now())) {
+                return context;
+            }
+            CertificateRenewal.Renewed renewed = CertificateRenewal.renew(context, configPath(), sessionId);
+            err.println("labctl: renewed your certificate for context " + context.name() + " (a third of its life was"
+                    + " left); the new one is valid until " + renewed.expiry());
+            err.flush();
+            return renewed.context();
+        } catch (RuntimeException e) {
+            err.println("labctl: could not renew your certificate for context " + context.name() + ": "
+                    + e.getMessage() + "; the current one stays in use, and labctl tries again on the next command");
+            err.flush();
+            return context;
+        }
     }
 
     public String env(String name) {

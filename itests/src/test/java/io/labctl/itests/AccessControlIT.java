@@ -10,11 +10,13 @@ import io.labctl.itests.support.Csrs;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.itests.support.Tls;
+import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.EnrolRequest;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Pem;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.access.UserDetail;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +30,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,6 +258,53 @@ class AccessControlIT {
         HttpResponse<String> r = agentNamedAdmin.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/servers"))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(403, r.statusCode(), r.body());
+    }
+
+    @Test
+    @Order(9)
+    void aUserRenewsTheirCertificateOverANewKeyUntilTheyAreDeleted() throws Exception {
+        Path bundle = dir.resolve("frank.labctl.yaml");
+        admin.ok("create", "user", "frank", "--out", bundle.toString());
+        admin.ok("bind", "role", "viewer", "--user", "frank");
+        Cli frank = cli("frank");
+        frank.ok("config", "import", bundle.toString());
+        Path config = dir.resolve("cli-frank/config.yaml");
+        CredentialBundle issued = CredentialBundle.read(bundle);
+
+        String out = frank.ok("auth", "renew");
+        assertTrue(out.contains("renewed the certificate of frank"), out);
+        String renewedConfig = Files.readString(config);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+        assertFalse(renewedConfig.contains(issued.privateKey().strip().split("\n")[1]), "the old key is still in the config");
+        assertFalse(renewedConfig.contains(issued.certificate().strip().split("\n")[1]), "the old certificate is still in the config");
+        // the new certificate works, for the same user with the same lifetime
+        assertEquals(0, frank.run("get", "servers").exitCode());
+        assertTrue(frank.ok("auth", "whoami").contains("frank"));
+        HttpResponse<String> described = Tls.client(labd.admin()).send(HttpRequest.newBuilder(
+                URI.create(labd.url() + "/api/v1/users/frank")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        UserDetail detail = Json.json().readValue(described.body(), UserDetail.class);
+        assertEquals(2, detail.certificates().size(), detail.toString());
+        assertTrue(detail.certificates().stream().allMatch(c -> c.revokedAt() == null), detail.toString());
+        UserDetail.Certificate first = detail.certificates().get(1);
+        UserDetail.Certificate second = detail.certificates().get(0);
+        assertEquals(Duration.between(first.notBefore(), first.notAfter()), Duration.between(second.notBefore(), second.notAfter()));
+        // decided: the old certificate stays valid until it expires (a copy of the old bundle still works)
+        Cli oldCopy = cli("frank-old");
+        oldCopy.ok("config", "import", bundle.toString());
+        assertEquals(0, oldCopy.run("get", "servers").exitCode());
+
+        admin.ok("delete", "user/frank");
+        Processes.Result refused = frank.run("auth", "renew");
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains("revoked") && refused.stderr().contains("ask an admin"), refused.stderr());
+        assertEquals(renewedConfig, Files.readString(config), "a refused renewal leaves the config as it was");
+        assertEquals(1, oldCopy.run("auth", "renew").exitCode(), "the old certificate is revoked too");
+
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--action", "auth.renew", "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        assertTrue(rows.stream().anyMatch(r -> r.user().equals("frank") && r.result().equals(AuditEntry.OK)), rows.toString());
+        assertEquals(2, rows.stream().filter(r -> r.user().contains("frank") && r.result().equals(AuditEntry.DENIED)).count(),
+                rows.toString());
     }
 
     @Test

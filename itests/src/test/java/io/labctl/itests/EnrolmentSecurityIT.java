@@ -10,6 +10,7 @@ import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Csrs;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.TcpProxy;
 import io.labctl.itests.support.Tls;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.CredentialBundle;
@@ -18,6 +19,8 @@ import io.labctl.protocol.EnrolResponse;
 import io.labctl.protocol.JoinTokenString;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Pem;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.TokenInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -305,6 +308,98 @@ class EnrolmentSecurityIT {
                     return false;
                 }
             });
+        }
+    }
+
+    static SSLContext agentTls(Agent a) throws Exception {
+        return Tls.context(Pem.certificate(admin.caCertificate()),
+                Pem.certificate(Files.readString(a.identity().resolve("agent.crt"))),
+                Pem.privateKey(Files.readString(a.identity().resolve("agent.key"))));
+    }
+
+    static String status(String name) {
+        try {
+            List<ServerInfo> all = Json.json().readValue(cli.ok("get", "servers", "-o", "json"),
+                    new TypeReference<List<ServerInfo>>() {});
+            return all.stream().filter(s -> s.name().equals(name)).map(ServerInfo::status).findFirst().orElse("absent");
+        } catch (Exception e) {
+            return "error: " + e.getMessage();
+        }
+    }
+
+    static void awaitOnline(Agent a) throws InterruptedException {
+        Processes.await("agent '" + a.name + "' online (log " + a.log() + ")", Duration.ofSeconds(90),
+                () -> ServerInfo.ONLINE.equals(status(a.name)));
+    }
+
+    static List<AuditEntry> agentConnectRows(String name) throws Exception {
+        return Json.json().readValue(cli.ok("logs", "audit", "--user", "agent/" + name, "--action", "agent.connect",
+                "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+    }
+
+    static long countOf(Path log, String text) throws java.io.IOException {
+        return Files.exists(log) ? Files.readString(log).lines().filter(l -> l.contains(text)).count() : 0;
+    }
+
+    @Test
+    void aSecondConnectionWithALiveAgentsCertificateIsRefusedAndTheAgentStaysOnline() throws Exception {
+        try (Agent a = Agent.install(dir.resolve("twin"), "twin", labd.url(), token()).start()) {
+            awaitOnline(a);
+            long connectedBefore = countOf(labd.log(), "agent twin connected from");
+            SSLContext copiedKey = agentTls(a);
+            URI socket = URI.create(labd.url().replace("https", "wss") + "/ws/agent");
+            for (int i = 0; i < 3; i++) {
+                CompletableFuture<WebSocket> second = Tls.client(copiedKey).newWebSocketBuilder()
+                        .buildAsync(socket, new WebSocket.Listener() {});
+                java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                        () -> second.get(20, TimeUnit.SECONDS), "a second connection with twin's certificate was accepted");
+                assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException, String.valueOf(e));
+                assertEquals(409, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+            }
+            // the real agent was never cut: still online, answering, on its first connection
+            assertEquals(ServerInfo.ONLINE, status("twin"));
+            String pong = cli.ok("ping", "server/twin");
+            assertTrue(pong.contains("server/twin: pong in"), pong);
+            assertEquals(connectedBefore, countOf(labd.log(), "agent twin connected from"), "the agent never reconnected");
+            assertTrue(!a.logText().contains("disconnected from labd"), "the agent lost its connection (log " + a.log() + ")");
+
+            List<AuditEntry> rows = agentConnectRows("twin");
+            assertEquals(3, rows.stream().filter(r -> r.result().equals(AuditEntry.DENIED)).count(), rows.toString());
+            assertTrue(rows.stream().allMatch(r -> r.source() != null && r.source().contains("127.0.0.1")
+                    && "server/twin".equals(r.resource()) && r.error().contains("already connected")), rows.toString());
+        }
+    }
+
+    @Test
+    void anAgentWhoseConnectionDiedSilentlyIsBackAsSoonAsItReconnects() throws Exception {
+        try (TcpProxy cable = new TcpProxy(new java.net.InetSocketAddress("127.0.0.1", labd.port));
+             Agent a = Agent.install(dir.resolve("cut"), "cut", "https://127.0.0.1:" + cable.port(), token()).start()) {
+            awaitOnline(a);
+            long connectedBefore = countOf(labd.log(), "agent cut connected from");
+            int acceptedBefore = cable.acceptedAtNanos().size();
+            // labd is not told: its end of the connection stays open and looks alive until probed
+            cable.blackholeCurrent();
+            // the agent notices the silence (about 20 s) and reconnects through the cable
+            Processes.await("the agent to reconnect (log " + a.log() + ")", Duration.ofSeconds(90),
+                    () -> cable.acceptedAtNanos().size() > acceptedBefore);
+            long reconnectedAt = cable.acceptedAtNanos().get(acceptedBefore);
+            Processes.await("labd to take the agent's new connection (log " + labd.log() + ")", Duration.ofSeconds(30),
+                    () -> {
+                        try {
+                            return countOf(labd.log(), "agent cut connected from") > connectedBefore;
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
+            long tookMillis = (System.nanoTime() - reconnectedAt) / 1_000_000;
+            // goal: one liveness probe (1 s) plus one handshake; bound about five times that
+            assertTrue(tookMillis < 10_000, "the reconnected agent was kept waiting " + tookMillis + " ms");
+            List<AuditEntry> rows = agentConnectRows("cut");
+            assertTrue(rows.stream().anyMatch(r -> r.result().equals(AuditEntry.OK)
+                    && r.error() != null && r.error().contains("did not answer a liveness probe")), rows.toString());
+            Processes.await("cut online", Duration.ofSeconds(30), () -> ServerInfo.ONLINE.equals(status("cut")));
+            String pong = cli.ok("ping", "server/cut");
+            assertTrue(pong.contains("server/cut: pong in"), pong);
         }
     }
 }

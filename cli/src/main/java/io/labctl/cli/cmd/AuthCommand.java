@@ -3,6 +3,7 @@ package io.labctl.cli.cmd;
 import io.labctl.cli.Cli;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
+import io.labctl.cli.config.CertificateRenewal;
 import io.labctl.cli.render.AccessPrinter;
 import io.labctl.cli.render.Formats;
 import io.labctl.protocol.Api;
@@ -25,19 +26,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "auth", mixinStandardHelpOptions = true,
-        description = {"Inspect what you (or another user) may do.", "",
+        description = {"Inspect what you (or another user) may do; renew your certificate.", "",
                 "Examples:",
                 "  labctl auth can-i exec server/web-1",
                 "  labctl auth can-i destroy 'aws:prod:*' --as alice -v",
-                "  labctl auth whoami"},
-        subcommands = {AuthCommand.CanI.class, AuthCommand.WhoAmICommand.class})
+                "  labctl auth whoami",
+                "  labctl auth renew"},
+        subcommands = {AuthCommand.CanI.class, AuthCommand.WhoAmICommand.class, AuthCommand.Renew.class})
 public final class AuthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: one of can-i, whoami");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: one of can-i, whoami, renew");
     }
 
     /** The actions, for shell completion. */
@@ -163,6 +165,30 @@ public final class AuthCommand implements Callable<Integer> {
             } else {
                 print(AccessPrinter.whoami(me));
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "renew", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Renew your certificate for the current context now, over a new key pair.", "",
+                    "labctl makes a new key, sends labd a request signed by it and writes the new certificate and",
+                    "key into the config file in place of the old ones (atomically, owner-only). The old",
+                    "certificate stays valid until it expires; deleting the user revokes both. labctl also",
+                    "renews by itself, before a command, once a third of the certificate's life is left.", "",
+                    "Examples:",
+                    "  labctl auth renew",
+                    "  labctl --context prod auth renew"})
+    static final class Renew extends LabdCommand {
+        Renew(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            CertificateRenewal.Renewed renewed = CertificateRenewal.renew(cli.context(), cli.configPath(), cli.sessionId());
+            print("renewed the certificate of " + renewed.context().user() + " in context " + renewed.context().name()
+                    + ": valid until " + renewed.expiry() + " (the previous one, valid until "
+                    + renewed.previousExpiry() + ", is no longer in the config)");
             return ExitCodes.OK;
         }
     }

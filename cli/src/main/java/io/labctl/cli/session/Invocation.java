@@ -36,9 +36,12 @@ final class Invocation {
     private final CtrlC ctrlC = new CtrlC();
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    Invocation(FrameChannel frames, SessionServer.Runner runner) {
+    private final SessionRenewals renewals;
+
+    Invocation(FrameChannel frames, SessionServer.Runner runner, SessionRenewals renewals) {
         this.frames = frames;
         this.runner = runner;
+        this.renewals = renewals;
     }
 
     void serve() {
@@ -81,6 +84,8 @@ final class Invocation {
             return;
         }
         frames.send(FrameChannel.STARTED);
+        renewals.served(cli);
+        renewals.tellOnce(cli);
         Thread reader = new Thread(() -> readClient(stdin, out, err), "labctl-session-client");
         reader.setDaemon(true);
         reader.start();

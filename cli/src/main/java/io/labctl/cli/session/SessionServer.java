@@ -62,6 +62,9 @@ public final class SessionServer implements AutoCloseable {
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
     private volatile long lastActive = System.nanoTime();
+    final SessionRenewals renewals = new SessionRenewals(SessionServer::log);
+    /** How often the certificates of the contexts served are checked for renewal. */
+    static final Duration RENEWAL_CHECK = Duration.ofMinutes(1);
 
     /** Binds {@code socket}, replacing a stale file there; the caller holds the lock that makes that safe. */
     SessionServer(Path socket, Runner runner) throws IOException {
@@ -104,6 +107,9 @@ public final class SessionServer implements AutoCloseable {
                 Thread watch = new Thread(() -> s.closeWhen(idle, () -> rebuilt(jar, buildId)), "labctl-session-idle");
                 watch.setDaemon(true);
                 watch.start();
+                Thread renew = new Thread(() -> s.renewEvery(RENEWAL_CHECK), "labctl-session-renewal");
+                renew.setDaemon(true);
+                renew.start();
                 s.serve();
                 log("stopped after " + s.served.get() + " invocations");
             }
@@ -157,7 +163,7 @@ public final class SessionServer implements AutoCloseable {
             served.incrementAndGet();
             Thread t = new Thread(() -> {
                 try {
-                    new Invocation(frames, runner).serve();
+                    new Invocation(frames, runner, renewals).serve();
                 } finally {
                     lastActive = System.nanoTime();
                     active.decrementAndGet();
@@ -206,6 +212,18 @@ public final class SessionServer implements AutoCloseable {
                 log(idleLongEnough ? "idle for " + idle.toSeconds() + "s" : "labctl was rebuilt");
                 close();
             }
+        }
+    }
+
+    /** Checks the served contexts' certificates for renewal until the server closes. */
+    void renewEvery(Duration period) {
+        while (server.isOpen()) {
+            try {
+                Thread.sleep(period.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            renewals.check(Instant.now());
         }
     }
 

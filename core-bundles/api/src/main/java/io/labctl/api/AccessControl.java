@@ -9,6 +9,7 @@ import io.labctl.protocol.access.RoleSpec;
 import io.labctl.protocol.access.UserDetail;
 import io.labctl.protocol.access.UserInfo;
 import io.labctl.protocol.access.EffectiveRule;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 
@@ -88,6 +89,13 @@ public interface AccessControl {
 
     /** Creates a user and a client certificate with a fresh key pair that is returned, never stored. */
     IssuedUser createUser(Identity caller, String name, Duration certificateValidity, String serverUrl);
+
+    /**
+     * Renews the calling user's own certificate over the CSR's new key, valid for the given time (at most a
+     * year). Refused for anyone but an existing user; a concurrent deletion either waits for the renewal and
+     * revokes the new certificate too, or wins and the renewal is refused.
+     */
+    X509Certificate renewUser(Identity caller, String csrPem, Duration validity);
 
     /** Deletes a user, its bindings, and revokes its certificates (live connections are cut). */
     void deleteUser(Identity caller, String name);

@@ -40,6 +40,13 @@ public interface CertificateAuthority {
     /** Signs a client certificate for the identity over the CSR's public key. */
     X509Certificate issue(VerifiedCsr csr, Identity identity, Duration validity);
 
+    /**
+     * Renews a client certificate: verifies the CSR (proof of the new key), requires it to ask for the identity's
+     * own name, and signs it for that identity. The one renewal path for agents and users; the caller has already
+     * checked that the identity may still hold a certificate.
+     */
+    X509Certificate renew(String csrPem, Identity identity, Duration validity);
+
     /** Creates a key pair and a client certificate for it (used for bundles labd hands out). */
     KeyPairCertificate issueWithNewKey(Identity identity, Duration validity);
 

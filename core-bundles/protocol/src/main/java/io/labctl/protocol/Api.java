@@ -13,6 +13,8 @@ public final class Api {
     public static final String PERMISSIONS = ROOT + "/permissions";
     public static final String CAN_I = ROOT + "/auth/can-i";
     public static final String WHOAMI = ROOT + "/auth/whoami";
+    /** A user's own certificate, renewed over a new key: body {@link RenewRequest}, answer {@link EnrolResponse}. */
+    public static final String AUTH_RENEW = ROOT + "/auth/renew";
     public static final String AUDIT = ROOT + "/audit";
     public static final String AUDIT_VERIFY = ROOT + "/audit/verify";
     /** Recorded exec sessions ({@code /{id}} for one), when labd records them. */

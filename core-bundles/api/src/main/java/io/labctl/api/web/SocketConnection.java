@@ -14,4 +14,13 @@ public interface SocketConnection {
     boolean isOpen();
 
     String remoteAddress();
+
+    /**
+     * Sends a WebSocket ping; the future completes when the peer's pong to that very ping arrives (a peer's
+     * WebSocket stack answers pings by itself, so this proves the connection carries traffic both ways). It
+     * never times out by itself: the caller bounds the wait. The default cannot probe and fails at once.
+     */
+    default CompletableFuture<Void> probe() {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("this connection cannot be probed"));
+    }
 }

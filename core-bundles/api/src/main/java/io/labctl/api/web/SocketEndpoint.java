@@ -24,7 +24,10 @@ public interface SocketEndpoint {
     String ACTION_PROPERTY = "io.labctl.socket.action";
     String VERB_PROPERTY = "io.labctl.socket.verb";
 
-    /** Agents' endpoints: accept or refuse a verified peer; returning null refuses the upgrade with 403. */
+    /**
+     * Agents' endpoints: accept or refuse a verified peer; returning null refuses the upgrade with 403, throwing an
+     * {@link io.labctl.api.ApiException} refuses it with that status, code and message.
+     */
     default SocketListener open(PeerPrincipal peer, SocketConnection connection) {
         return null;
     }

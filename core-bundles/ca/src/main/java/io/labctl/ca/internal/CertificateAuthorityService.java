@@ -125,6 +125,16 @@ public final class CertificateAuthorityService implements CertificateAuthority {
     }
 
     @Override
+    public X509Certificate renew(String csrPem, Identity identity, Duration validity) {
+        VerifiedCsr csr = verify(csrPem);
+        if (!identity.name().equals(csr.requestedName())) {
+            throw ApiException.badRequest("csr-name-mismatch", "the CSR asks for CN=" + csr.requestedName()
+                    + " but the certificate being renewed belongs to " + identity + "; they must be the same");
+        }
+        return issue(csr, identity, validity);
+    }
+
+    @Override
     public KeyPairCertificate issueWithNewKey(Identity identity, Duration validity) {
         KeyPair keyPair = EcKeys.newP256(random);
         X509Certificate certificate = issueAndRecord(keyPair.getPublic(), identity, validity, LeafPurpose.CLIENT, List.of());

@@ -3,6 +3,7 @@ package io.labctl.gateway.internal;
 import io.labctl.api.AgentChannels;
 import io.labctl.api.AgentStream;
 import io.labctl.api.ApiException;
+import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
@@ -25,13 +26,16 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The agents' WebSocket endpoint (/ws/agent): one connection per agent, checked against revocation continuously,
- * so deleting a server or revoking its certificate cuts it within a second.
+ * so deleting a server or revoking its certificate cuts it within a second. A second connection with the same
+ * agent's certificate is refused while the first one is alive (see {@link DuplicateConnections}).
  */
 @Component(service = {SocketEndpoint.class, AgentChannels.class}, property = {SocketEndpoint.PATH_PROPERTY + "=/agent",
         SocketEndpoint.AUDIENCE_PROPERTY + "=" + SocketEndpoint.AGENTS},
@@ -42,6 +46,9 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
     private final ServerRegistry registry;
     private final CertificateAuthority ca;
     private final Duration helloTimeout;
+    private final DuplicateConnections duplicates;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AuditTrail audit; // optional: without it, duplicate connections are refused (nothing unrecorded)
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "labd-agent-watchdog");
@@ -54,6 +61,7 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
         this.registry = registry;
         this.ca = ca;
         this.helloTimeout = Duration.ofSeconds(config.helloTimeoutSeconds());
+        this.duplicates = new DuplicateConnections(Duration.ofMillis(config.duplicateProbeMillis()), () -> audit);
         long every = config.revocationCheckMillis();
         watchdog.scheduleWithFixedDelay(this::watch, every, every, TimeUnit.MILLISECONDS);
     }
@@ -77,9 +85,14 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
         AgentSession[] holder = new AgentSession[1];
         AgentSession session = new AgentSession(peer, connection, registry, () -> sessions.remove(id.name(), holder[0]));
         holder[0] = session;
-        AgentSession previous = sessions.put(id.name(), session);
-        if (previous != null) {
-            previous.close(AgentSession.POLICY_VIOLATION, "replaced by a newer connection of the same agent");
+        AgentSession current = sessions.putIfAbsent(id.name(), session);
+        if (current != null) {
+            duplicates.admit(current, session); // throws the refusal while the current connection is alive
+            if (!sessions.replace(id.name(), current, session)) {
+                duplicates.lostRace(session);
+            }
+            current.replaced("replaced by a newer connection of " + id.name() + " from " + connection.remoteAddress()
+                    + ": this one did not answer a liveness probe");
         }
         return session;
     }

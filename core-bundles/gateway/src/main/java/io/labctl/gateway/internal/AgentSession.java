@@ -5,6 +5,7 @@ import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketListener;
 import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.channel.CloseCodes;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.Heartbeat;
@@ -14,10 +15,14 @@ import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +36,16 @@ final class AgentSession implements SocketListener {
     private final PeerPrincipal peer;
     private final SocketConnection connection;
     private final ServerRegistry registry;
-    private final Runnable onEnd;
+    /** Called once when the connection ends; true when this was still the agent's current connection. */
+    private final BooleanSupplier onEnd;
     private final Instant openedAt = Instant.now();
     private volatile boolean greeted;
     private final AtomicInteger lastStream = new AtomicInteger();
     private final Map<Integer, StreamSink> calls = new ConcurrentHashMap<>();
+    private CompletableFuture<Void> probing;
+    private long probedAt;
 
-    AgentSession(PeerPrincipal peer, SocketConnection connection, ServerRegistry registry, Runnable onEnd) {
+    AgentSession(PeerPrincipal peer, SocketConnection connection, ServerRegistry registry, BooleanSupplier onEnd) {
         this.name = peer.identity().name();
         this.peer = peer;
         this.connection = connection;
@@ -51,6 +59,30 @@ final class AgentSession implements SocketListener {
 
     BigInteger serial() {
         return peer.certificate().getSerialNumber();
+    }
+
+    /** The name the audit log knows this peer by ("agent/NAME"). */
+    String identityName() {
+        return peer.identity().toString();
+    }
+
+    String remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    /**
+     * Whether the connection still carries traffic: a pong within the bound. Askers share the probe in flight and
+     * an answer younger than the bound, so a flood of duplicate connections costs the agent at most one ping per
+     * bound.
+     */
+    synchronized CompletableFuture<Void> probe(Duration bound) {
+        boolean fresh = probing != null && (!probing.isDone()
+                || (!probing.isCompletedExceptionally() && System.nanoTime() - probedAt < bound.toNanos()));
+        if (!fresh) {
+            probedAt = System.nanoTime();
+            probing = connection.probe().orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return probing;
     }
 
     boolean greeted() {
@@ -152,14 +184,30 @@ final class AgentSession implements SocketListener {
         connection.close(code, reason);
     }
 
+    /**
+     * A newer connection took this one's place: its calls fail now (a dead connection may take long to report its
+     * close) and the agent, should it still hear, is told to reconnect at once.
+     */
+    void replaced(String reason) {
+        failCalls("replaced by a newer connection of " + name);
+        connection.close(CloseCodes.REPLACED, reason);
+    }
+
+    private void failCalls(String why) {
+        calls.values().forEach(c -> c.lost(why));
+        calls.clear();
+    }
+
     @Override
     public void onClose(int code, String reason) {
-        calls.values().forEach(c -> c.lost(code + " " + (reason == null ? "" : reason)));
-        calls.clear();
-        if (greeted) {
+        failCalls(code + " " + (reason == null ? "" : reason));
+        boolean wasCurrent = onEnd.getAsBoolean();
+        // a replaced connection ends after its successor took over: the agent is not offline
+        if (greeted && wasCurrent) {
             registry.disconnected(name);
+        }
+        if (greeted) {
             LOG.info("agent {} disconnected ({} {})", name, code, reason == null ? "" : reason);
         }
-        onEnd.run();
     }
 }

@@ -10,4 +10,8 @@ public @interface GatewayConfig {
 
     @AttributeDefinition(description = "An agent must say hello within this many seconds of connecting")
     int helloTimeoutSeconds() default 10;
+
+    @AttributeDefinition(description = "A second connection of an agent that is already connected is refused if the"
+            + " live connection answers a WebSocket ping within this many milliseconds, and replaces it otherwise")
+    long duplicateProbeMillis() default 1000;
 }

@@ -61,7 +61,7 @@ class AgentSessionTest {
     private final List<String> calls = new ArrayList<>();
     private final RecordingConnection connection = new RecordingConnection();
     private final AgentSession session = new AgentSession(
-            new PeerPrincipal(new Identity(Identity.Kind.AGENT, "web1"), null, "127.0.0.1"), connection, recordingRegistry(calls), () -> { });
+            new PeerPrincipal(new Identity(Identity.Kind.AGENT, "web1"), null, "127.0.0.1"), connection, recordingRegistry(calls), () -> true);
 
     private void receive(Frame f) {
         session.onBinary(f.encode());
@@ -79,7 +79,7 @@ class AgentSessionTest {
 
         RecordingConnection fresh = new RecordingConnection();
         AgentSession s = new AgentSession(new PeerPrincipal(new Identity(Identity.Kind.AGENT, "web1"), null, "x"), fresh,
-                recordingRegistry(calls), () -> { });
+                recordingRegistry(calls), () -> true);
         s.onBinary(Frame.json(FrameType.HELLO, 0, facts()).encode());
         s.onBinary(Frame.json(FrameType.HEARTBEAT, 0, new Heartbeat(1, 10, null)).encode());
         assertEquals(List.of("connected", "heartbeat"), calls);

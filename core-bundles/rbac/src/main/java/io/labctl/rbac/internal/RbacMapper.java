@@ -51,6 +51,10 @@ public interface RbacMapper {
     @Select("SELECT " + USER_COLUMNS + " FROM users WHERE username = #{name}")
     UserRow user(@Param("name") String name);
 
+    /** The user's row, locked until the transaction ends: a deletion and a renewal of one user take turns. */
+    @Select("SELECT " + USER_COLUMNS + " FROM users WHERE username = #{name} FOR UPDATE")
+    UserRow lockUser(@Param("name") String name);
+
     @Select("SELECT " + ROLE_COLUMNS + " FROM roles WHERE name = #{name}")
     RoleRow role(@Param("name") String name);
 

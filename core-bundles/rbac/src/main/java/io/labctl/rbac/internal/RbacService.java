@@ -389,6 +389,27 @@ public final class RbacService implements AccessControl {
     }
 
     @Override
+    public X509Certificate renewUser(Identity caller, String csrPem, Duration validity) {
+        if (caller.kind() != Identity.Kind.USER) {
+            throw ApiException.forbidden("users-only", caller + " is not a user; agents renew through "
+                    + "POST /api/v1/agent/renew");
+        }
+        Duration lifetime = validity.compareTo(MAX_VALIDITY) > 0 ? MAX_VALIDITY : validity;
+        // no bump: the rules do not change; the row lock orders this against a concurrent deleteUser
+        X509Certificate renewed = database.transaction(() -> sessions.mapper(RbacMapper.class, m -> {
+            if (m.lockUser(caller.name()) == null) {
+                throw ApiException.forbidden("user-deleted", "user " + caller.name() + " no longer exists, so its"
+                        + " certificate cannot be renewed; ask an admin for a new one (labctl create user "
+                        + caller.name() + ")");
+            }
+            return ca.renew(csrPem, caller, lifetime);
+        }));
+        LOG.info("renewed the certificate of user {} (new serial {}, valid until {})", caller.name(),
+                renewed.getSerialNumber().toString(16), renewed.getNotAfter().toInstant());
+        return renewed;
+    }
+
+    @Override
     public void deleteUser(Identity caller, String name) {
         refreshQuietly();
         requireAdminEverywhere(caller, "deleting users");

@@ -86,6 +86,11 @@ final class InMemoryCertificateAuthority implements CertificateAuthority {
     }
 
     @Override
+    public X509Certificate renew(String csrPem, Identity identity, Duration validity) {
+        throw new UnsupportedOperationException("not used by access-control tests");
+    }
+
+    @Override
     public X509Certificate issue(VerifiedCsr csr, Identity identity, Duration validity) {
         throw new UnsupportedOperationException("not used by access-control tests");
     }

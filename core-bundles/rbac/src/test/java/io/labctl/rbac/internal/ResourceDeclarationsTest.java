@@ -60,6 +60,7 @@ class ResourceDeclarationsTest {
                 Map.entry("DELETE v1/roles/{role}/users/{user}", "requires manage role.unbind per item"),
                 Map.entry("GET v1/permissions", "requires read permission.list"),
                 Map.entry("POST v1/auth/can-i", "any user auth.can-i"),
+                Map.entry("POST v1/auth/renew", "any user auth.renew"),
                 Map.entry("GET v1/auth/whoami", "any user auth.whoami")));
         assertEquals(expected, routes(UserResource.class, RoleResource.class, PermissionResource.class, AuthResource.class));
     }

@@ -99,10 +99,8 @@ public class EnrolmentResource {
             throw ApiException.badRequest("invalid-renewal", "a renewal needs a csr");
         }
         Identity agent = ((PeerPrincipal) caller.getUserPrincipal()).identity();
-        CertificateAuthority.VerifiedCsr csr = ca.verify(request.csr());
-        requireName(csr, agent.name());
         X509Certificate cert = database.transaction(() -> {
-            X509Certificate issued = ca.issue(csr, agent, agentValidity);
+            X509Certificate issued = ca.renew(request.csr(), agent, agentValidity);
             registry.renewed(agent.name(), issued);
             return issued;
         });

@@ -104,6 +104,11 @@ final class FakeAccessControl implements AccessControl {
     }
 
     @Override
+    public java.security.cert.X509Certificate renewUser(Identity caller, String csrPem, Duration validity) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public void deleteUser(Identity caller, String name) {
         calls.add(caller + " deleteUser " + name);
     }

@@ -38,6 +38,11 @@ final class RecordingCertificateAuthority implements CertificateAuthority {
     }
 
     @Override
+    public X509Certificate renew(String csrPem, Identity identity, Duration validity) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public X509Certificate issue(VerifiedCsr csr, Identity identity, Duration validity) {
         throw new UnsupportedOperationException();
     }

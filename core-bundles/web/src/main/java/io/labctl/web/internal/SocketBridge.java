@@ -3,8 +3,11 @@ package io.labctl.web.internal;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketListener;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -22,6 +25,9 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
     private final CompletableFuture<Session> opened = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile SocketListener listener;
+    /** Probes waiting for their pong, by the number the ping carried (a late pong must not answer a newer probe). */
+    private final Map<Long, CompletableFuture<Void>> probes = new ConcurrentHashMap<>();
+    private final AtomicLong lastProbe = new AtomicLong();
 
     SocketBridge(String remoteAddress) {
         this.remoteAddress = remoteAddress;
@@ -71,6 +77,16 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
     }
 
     @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        if (payload != null && payload.remaining() == Long.BYTES) {
+            CompletableFuture<Void> probe = probes.remove(payload.getLong(payload.position()));
+            if (probe != null) {
+                probe.complete(null);
+            }
+        }
+    }
+
+    @Override
     public void onWebSocketError(Throwable cause) {
         // Jetty closes the session after an error (1009 too big, 1002 protocol ...) and then reports the close
         LOG.debug("WebSocket error from {}: {}", remoteAddress, cause.toString());
@@ -79,6 +95,8 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
     @Override
     public void onWebSocketClose(int code, String reason, Callback callback) {
         try {
+            probes.values().forEach(p -> p.completeExceptionally(new IllegalStateException("connection closed")));
+            probes.clear();
             if (closed.compareAndSet(false, true)) {
                 SocketListener l = listener;
                 if (l != null) {
@@ -101,6 +119,27 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
             session.sendBinary(message, sent);
             return sent;
         });
+    }
+
+    @Override
+    public CompletableFuture<Void> probe() {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("connection closed"));
+        }
+        long id = lastProbe.incrementAndGet();
+        CompletableFuture<Void> pong = new CompletableFuture<>();
+        probes.put(id, pong);
+        pong.whenComplete((r, e) -> probes.remove(id));
+        opened.thenAccept(session -> {
+            Callback.Completable sent = new Callback.Completable();
+            session.sendPing(ByteBuffer.allocate(Long.BYTES).putLong(0, id), sent);
+            sent.whenComplete((r, e) -> {
+                if (e != null) {
+                    pong.completeExceptionally(e);
+                }
+            });
+        });
+        return pong;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.labctl.web.internal;
 
 import io.labctl.api.AccessControl;
+import io.labctl.api.ApiException;
 import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
 import io.labctl.api.web.Caller;
@@ -131,7 +132,14 @@ final class SocketRoutes implements WebSocketCreator {
                     + peer.identity() + " cannot connect", requestId);
         }
         SocketBridge bridge = new SocketBridge(remoteAddress);
-        return accept(bridge, route.endpoint().open(peer, bridge), path, peer, response, callback, requestId);
+        SocketListener listener;
+        try {
+            listener = route.endpoint().open(peer, bridge);
+        } catch (ApiException e) {
+            // the endpoint refused with its own reason (and recorded it): pass that on instead of a generic 403
+            return refuse(response, callback, e.status(), e.code(), e.getMessage(), requestId);
+        }
+        return accept(bridge, listener, path, peer, response, callback, requestId);
     }
 
     /** Identity, then the declared permission on the named server, then an audit row; the same order as REST. */

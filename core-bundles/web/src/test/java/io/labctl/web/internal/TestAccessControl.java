@@ -59,6 +59,7 @@ final class TestAccessControl implements AccessControl {
     @Override public UserDetail describeUser(String name) { throw notHere(); }
     @Override public IssuedUser createUser(Identity caller, String name, Duration validity, String url) { throw notHere(); }
     @Override public void deleteUser(Identity caller, String name) { throw notHere(); }
+    @Override public java.security.cert.X509Certificate renewUser(Identity caller, String csrPem, Duration validity) { throw notHere(); }
     @Override public List<RoleInfo> roles() { throw notHere(); }
     @Override public RoleInfo createRole(Identity caller, RoleSpec spec) { throw notHere(); }
     @Override public void deleteRole(Identity caller, String name) { throw notHere(); }

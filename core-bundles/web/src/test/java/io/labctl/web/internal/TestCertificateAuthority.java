@@ -108,6 +108,11 @@ final class TestCertificateAuthority implements CertificateAuthority {
     }
 
     @Override
+    public X509Certificate renew(String csrPem, Identity identity, Duration validity) {
+        throw new UnsupportedOperationException("CSRs are not used by the web bundle's tests");
+    }
+
+    @Override
     public X509Certificate issue(VerifiedCsr csr, Identity identity, Duration validity) {
         throw new UnsupportedOperationException("CSRs are not used by the web bundle's tests");
     }

@@ -4,6 +4,7 @@ import io.labctl.agent.api.LabdRequests;
 import io.labctl.agent.api.StreamHandler;
 import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.TlsSuites;
+import io.labctl.protocol.channel.CloseCodes;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.FrameType;
 import io.labctl.protocol.channel.Heartbeat;
@@ -216,6 +217,15 @@ final class AgentRunner implements Runnable {
         if (reconnectAtOnce) {
             reconnectAtOnce = false;
             LOG.info("reconnecting to labd with the renewed certificate");
+            return;
+        }
+        if (how.code() == CloseCodes.REPLACED) {
+            // labd took a newer connection of ours for this one (it missed a liveness probe): nothing was refused,
+            // so come back after the shortest delay rather than wherever the backoff had got to
+            backoff.reset();
+            long delay = backoff.nextDelayMillis();
+            stateLog.disconnected("disconnected from labd: " + describe(how));
+            pause(delay);
             return;
         }
         if (how.code() == AgentSession.POLICY_VIOLATION) {
