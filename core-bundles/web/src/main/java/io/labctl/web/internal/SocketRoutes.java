@@ -1,6 +1,7 @@
 package io.labctl.web.internal;
 
 import io.labctl.api.AccessControl;
+import io.labctl.api.ApiException;
 import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
 import io.labctl.api.web.Caller;
@@ -13,6 +14,7 @@ import io.labctl.protocol.Names;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.channel.Frame;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -32,8 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket whiteboard: one creator behind {@code /ws/*} that looks the path up among the registered
  * {@link SocketEndpoint}s, so endpoints come and go without touching Jetty's mappings. Every upgrade passes the
- * same identity check as REST; users' streams also pass the same access decision and are audited when they open
- * (allowed or denied) and when they close.
+ * same identity check as REST; users' streams also pass the same access decision and are audited when refused, when
+ * the endpoint opens what they run (before it starts) and when they close.
  */
 final class SocketRoutes implements WebSocketCreator {
     private static final Logger LOG = LoggerFactory.getLogger(SocketRoutes.class);
@@ -45,10 +47,12 @@ final class SocketRoutes implements WebSocketCreator {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final PeerVerifier verifier;
     private final Guards guards;
+    private final Unidentified unidentified;
 
-    SocketRoutes(PeerVerifier verifier, Guards guards) {
+    SocketRoutes(PeerVerifier verifier, Guards guards, Unidentified unidentified) {
         this.verifier = verifier;
         this.guards = guards;
+        this.unidentified = unidentified;
     }
 
     static String normalise(Object path) {
@@ -105,11 +109,13 @@ final class SocketRoutes implements WebSocketCreator {
         EndPoint.SslSessionData tls = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         X509Certificate[] chain = tls == null ? null : tls.peerCertificates();
         PeerVerifier.Outcome outcome = verifier.verify(chain, remoteAddress);
+        String path = normalise(Request.getPathInContext(request));
         if (outcome instanceof PeerVerifier.Refused refused) {
+            // before the path is looked up: without an accepted certificate every path is refused alike
+            unidentified.audit(refused.reason(), chain, remoteAddress, "socket.open", "/ws" + path);
             int status = refused.reason() == PeerVerifier.Refusal.NO_CERTIFICATE ? 401 : 403;
             return refuse(response, callback, status, refused.reason().code, refused.reason().message, requestId);
         }
-        String path = normalise(Request.getPathInContext(request));
         Route route = routes.get(path);
         if (route == null) {
             return refuse(response, callback, 404, "no_such_socket", "no WebSocket endpoint at /ws" + path
@@ -123,7 +129,7 @@ final class SocketRoutes implements WebSocketCreator {
             return refuse(response, callback, 403, "agents_only", "/ws" + path + " is for lab-agent certificates only; "
                     + peer.identity() + " cannot connect", requestId);
         }
-        SocketBridge bridge = new SocketBridge(remoteAddress);
+        SocketBridge bridge = new SocketBridge(remoteAddress, Frame.MAX_FRAME);
         return accept(bridge, route.endpoint().open(peer, bridge), path, peer, response, callback, requestId);
     }
 
@@ -159,15 +165,10 @@ final class SocketRoutes implements WebSocketCreator {
                     + route.action() + " on " + server + ": " + decision.reason()
                     + "; ask an admin for a role that allows " + wanted, requestId);
         }
-        try {
-            audit.record(opening, AuditEntry.OK, 0L, null);
-        } catch (RuntimeException e) {
-            return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
-                    + "refuses actions it cannot record", requestId);
-        }
+        // the opening row waits for the endpoint to say what the stream runs (AuditedSession.open)
         AuditedSession session = new AuditedSession(new RequestCaller(peer, sessionId, access), server, audit,
-                new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server));
-        SocketBridge bridge = new SocketBridge(source);
+                opening, new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server));
+        SocketBridge bridge = new SocketBridge(source, Frame.MAX_OPEN_FRAME);
         SocketListener listener = route.endpoint().open(session, bridge);
         return accept(bridge, listener == null ? null : session.wrap(listener), path, peer, response, callback,
                 requestId);
@@ -203,21 +204,39 @@ final class SocketRoutes implements WebSocketCreator {
         return null;
     }
 
-    /** A user's stream: the closing audit row carries what the endpoint reported and how long it lasted. */
+    /**
+     * A user's stream: the opening row carries what the endpoint opens, in full, before it starts; the closing row
+     * what the endpoint reported and how long it lasted.
+     */
     static final class AuditedSession implements StreamSession {
         private final Caller caller;
         private final String server;
         private final AuditTrail audit;
+        private final AuditTrail.Event opening;
         private final long started = System.nanoTime();
         private volatile AuditTrail.Event closing;
         private volatile String result = AuditEntry.FAILED;
         private volatile String detail = "ended without an outcome";
 
-        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event closing) {
+        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event opening,
+                       AuditTrail.Event closing) {
             this.caller = caller;
             this.server = server;
             this.audit = audit;
+            this.opening = opening;
             this.closing = closing;
+        }
+
+        @Override
+        public void open(String what, String detail) {
+            describe(what);
+            try {
+                audit.record(new AuditTrail.Event(opening.user(), opening.sessionId(), opening.source(),
+                        opening.action(), what), AuditEntry.OK, 0L, null, detail);
+            } catch (RuntimeException e) {
+                throw new ApiException(503, "audit-unavailable", "the audit log cannot be written; labd refuses "
+                        + "actions it cannot record");
+            }
         }
 
         @Override
