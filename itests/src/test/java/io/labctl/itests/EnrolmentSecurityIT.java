@@ -283,7 +283,7 @@ class EnrolmentSecurityIT {
 
         // self-signed, with a user's subject: refused in the TLS handshake, recorded under the name it claims
         Object[] foreign = Csrs.foreignClient("CN=bob,OU=user,O=labctl");
-        SSLContext forged = Tls.context(Pem.certificate(admin.caCertificate()), (X509Certificate) foreign[1],
+        SSLContext forged = Tls.presenting(Pem.certificate(admin.caCertificate()), (X509Certificate) foreign[1],
                 (PrivateKey) foreign[2]);
         try {
             RawHttps.Response r = RawHttps.send(forged, "127.0.0.32", port(), RawHttps.get("/api/v1/servers"));
@@ -313,7 +313,7 @@ class EnrolmentSecurityIT {
                 Pem.privateKey(carol.privateKey()));
         for (String socket : List.of("/ws/exec?server=x", "/ws/logs?server=x", "/ws/agent")) {
             RawHttps.Response r = RawHttps.send(revoked, "127.0.0.34", port(), RawHttps.upgrade(socket));
-            assertEquals(401, r.status(), socket + ": " + r.text());
+            assertEquals(403, r.status(), socket + ": " + r.text());
             String path = socket.replaceAll("\\?.*", "");
             awaitRow("carol", "127.0.0.34", e -> "socket.open".equals(e.action()) && path.equals(e.resource())
                     && e.error().contains("certificate_revoked"));

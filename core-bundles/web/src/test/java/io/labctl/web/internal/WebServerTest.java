@@ -447,6 +447,17 @@ class WebServerTest {
         // found by running it: the server aborts with a certificate_unknown alert
         assertTrue(hasCause(failure, SSLHandshakeException.class), describe(failure));
         assertThrows(IOException.class, () -> get(client, Api.HEALTH));
+        // and the refusal is on record under the name the certificate claims, marked as not verified
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (audit.rows.stream().noneMatch(r -> "tls.handshake".equals(r.event().action()))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        RecordingAuditTrail.Row row = audit.rows.stream().filter(r -> "tls.handshake".equals(r.event().action()))
+                .findFirst().orElseThrow(() -> new AssertionError("no tls.handshake row: " + audit.rows));
+        assertEquals("admin", row.event().user());
+        assertEquals("denied", row.result());
+        assertTrue(row.error().contains("NOT verified"), row.error());
     }
 
     static String describe(Throwable t) {
