@@ -11,6 +11,7 @@ import io.labctl.itests.support.Csrs;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.itests.support.TcpProxy;
+import io.labctl.itests.support.RawHttps;
 import io.labctl.itests.support.Tls;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.CredentialBundle;
@@ -222,6 +223,120 @@ class EnrolmentSecurityIT {
         } catch (java.io.IOException handshakeRefused) {
             // refused during the TLS handshake: just as good
         }
+    }
+
+    static SSLContext anonymousTls() throws Exception {
+        return Tls.context(Pem.certificate(admin.caCertificate()), null, null);
+    }
+
+    static int port() {
+        return URI.create(labd.url()).getPort();
+    }
+
+    /** Audit rows of user (all of them, as JSON). */
+    static List<io.labctl.protocol.access.AuditEntry> auditRows(String user) throws Exception {
+        return Json.json().readValue(cli.ok("logs", "audit", "--user", user, "--limit", "10000", "-o", "json"),
+                new TypeReference<List<io.labctl.protocol.access.AuditEntry>>() {});
+    }
+
+    /** Waits for a row of user from source that matches. */
+    static io.labctl.protocol.access.AuditEntry awaitRow(String user, String source,
+            java.util.function.Predicate<io.labctl.protocol.access.AuditEntry> matches) throws Exception {
+        return awaitRow(user, source, Duration.ofSeconds(30), matches);
+    }
+
+    static io.labctl.protocol.access.AuditEntry awaitRow(String user, String source, Duration within,
+            java.util.function.Predicate<io.labctl.protocol.access.AuditEntry> matches) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.labctl.protocol.access.AuditEntry> found =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Processes.await("an audit row of " + user + " from " + source, within, () -> {
+            try {
+                auditRows(user).stream().filter(e -> source.equals(e.source()) && matches.test(e)).findFirst()
+                        .ifPresent(found::set);
+                return found.get() != null;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return found.get();
+    }
+
+    @Test
+    void unknownPathsAnswerAnonymousCallersLikeEveryRoute() throws Exception {
+        SSLContext anonymousTls = anonymousTls();
+        for (String path : List.of("/admin", "/ws/nope", "/ws/exec", "/", "/api/nope", "/api/v1/no-such-route")) {
+            RawHttps.Response r = RawHttps.send(anonymousTls, "127.0.0.21", port(), RawHttps.get(path));
+            assertEquals(401, r.status(), path + " answered without a certificate: " + r.text());
+            assertTrue(r.text().contains("client_certificate_required"), r.text());
+        }
+        RawHttps.Response ws = RawHttps.send(anonymousTls, "127.0.0.21", port(), RawHttps.upgrade("/ws/nope"));
+        assertEquals(401, ws.status(), ws.text());
+        // a caller labd knows still learns that a path does not exist
+        HttpResponse<String> known = Tls.client(admin).send(HttpRequest.newBuilder(URI.create(labd.url() + "/admin"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, known.statusCode(), known.body());
+    }
+
+    @Test
+    void refusalsOfCallersWithoutAnAcceptedIdentityLeaveRows() throws Exception {
+        RawHttps.Response anonymousCall = RawHttps.send(anonymousTls(), "127.0.0.31", port(), RawHttps.get("/api/v1/servers"));
+        assertEquals(401, anonymousCall.status(), anonymousCall.text());
+        awaitRow("anonymous", "127.0.0.31", e -> "denied".equals(e.result())
+                && e.error().contains("client_certificate_required"));
+
+        // self-signed, with a user's subject: refused in the TLS handshake, recorded under the name it claims
+        Object[] foreign = Csrs.foreignClient("CN=bob,OU=user,O=labctl");
+        SSLContext forged = Tls.presenting(Pem.certificate(admin.caCertificate()), (X509Certificate) foreign[1],
+                (PrivateKey) foreign[2]);
+        try {
+            RawHttps.Response r = RawHttps.send(forged, "127.0.0.32", port(), RawHttps.get("/api/v1/servers"));
+            assertEquals(401, r.status(), "a foreign certificate must not pass: " + r.text());
+        } catch (java.io.IOException handshakeRefused) {
+            // refused during the TLS handshake: the usual way
+        }
+        io.labctl.protocol.access.AuditEntry bob = awaitRow("bob", "127.0.0.32", e -> "denied".equals(e.result()));
+        assertTrue(bob.error().contains("NOT verified"), "the row says the name was not verified: " + bob.error());
+
+        // a broken chunked body to the enrolment route: a 400 that says what is wrong, and a row
+        RawHttps.Response chunked = RawHttps.send(anonymousTls(), "127.0.0.33", port(), "POST /api/v1/enrol HTTP/1.1\r\n"
+                + "Host: labd\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
+                + "\r\n5\r\n{\"tok\r\nZZ\r\nen\":1}\r\n0\r\n\r\n");
+        assertEquals(400, chunked.status(), chunked.text());
+        assertTrue(!chunked.text().contains("internal error"), chunked.text());
+        awaitRow("anonymous", "127.0.0.33", e -> "request.malformed".equals(e.action()));
+    }
+
+    @Test
+    void aRevokedCertificateIsRefusedOnEverySocketAndEachRefusalIsARow() throws Exception {
+        Path bundle = dir.resolve("carol.labctl.yaml");
+        cli.ok("create", "user", "carol", "--out", bundle.toString());
+        CredentialBundle carol = CredentialBundle.read(bundle);
+        cli.ok("delete", "user/carol");
+        SSLContext revoked = Tls.context(Pem.certificate(carol.caCertificate()), Pem.certificate(carol.certificate()),
+                Pem.privateKey(carol.privateKey()));
+        for (String socket : List.of("/ws/exec?server=x", "/ws/logs?server=x", "/ws/agent")) {
+            RawHttps.Response r = RawHttps.send(revoked, "127.0.0.34", port(), RawHttps.upgrade(socket));
+            assertEquals(403, r.status(), socket + ": " + r.text());
+            String path = socket.replaceAll("\\?.*", "");
+            awaitRow("carol", "127.0.0.34", e -> "socket.open".equals(e.action()) && path.equals(e.resource())
+                    && e.error().contains("certificate_revoked"));
+        }
+    }
+
+    @Test
+    void aFloodOfRefusalsCostsAFewRowsAndOneCount() throws Exception {
+        SSLContext anonymousTls = anonymousTls();
+        int sent = 30;
+        for (int i = 0; i < sent; i++) {
+            assertEquals(401, RawHttps.send(anonymousTls, "127.0.0.35", port(), RawHttps.get("/api/v1/tokens")).status());
+        }
+        // the count of the rest is written once the minute is over (checked every 5 s)
+        io.labctl.protocol.access.AuditEntry count = awaitRow("anonymous", "127.0.0.35", Duration.ofSeconds(120),
+                e -> "refusals.suppressed".equals(e.action()));
+        List<io.labctl.protocol.access.AuditEntry> single = auditRows("anonymous").stream()
+                .filter(e -> "127.0.0.35".equals(e.source()) && !"refusals.suppressed".equals(e.action())).toList();
+        assertTrue(single.size() >= 1 && single.size() <= 5, "a few rows one by one: " + single.size());
+        assertTrue(count.error().startsWith((sent - single.size()) + " more refusal(s) from 127.0.0.35"), count.error());
     }
 
     /** Sends one binary message on an agent's own mutual-TLS WebSocket and returns the close code labd answers with. */

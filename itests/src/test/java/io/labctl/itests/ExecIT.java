@@ -168,6 +168,96 @@ class ExecIT {
                 && e.durationMs() != null), rows.toString());
     }
 
+    /** exec.open rows of admin whose argv (the row's detail) parses; rows without a detail are left out. */
+    static List<AuditEntry> openRows() throws Exception {
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--user", "admin", "--action",
+                "exec.open", "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        return rows.stream().filter(e -> e.detail() != null).toList();
+    }
+
+    static List<String> argv(AuditEntry e) throws Exception {
+        return Json.json().readValue(e.detail(), new TypeReference<List<String>>() {});
+    }
+
+    @Test
+    void theWholeCommandIsAuditedBeforeItRunsHoweverItIsPadded() throws Exception {
+        Path flag = dir.resolve("padded-may-end");
+        // a payload behind 4000 spaces: a row cut at 1,024 characters would show only the padding
+        String script = " ".repeat(4000) + "while [ ! -e " + flag + " ]; do sleep 0.1; done; echo hidden-payload";
+        List<String> command = List.of("sh", "-c", script);
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return admin.run(concat(List.of("exec", "server/box", "--"), command));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            // the opening row is there, whole, while the command still runs (as it would be if labd died now)
+            Processes.await("an exec.open row with the whole argv", Duration.ofSeconds(60), () -> {
+                try {
+                    for (AuditEntry e : openRows()) {
+                        if (argv(e).equals(command)) {
+                            return !e.detailCut() && "ok".equals(e.result());
+                        }
+                    }
+                    return false;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(!running.isDone(), "the command was still running when its row was read");
+        } finally {
+            Files.writeString(flag, "");
+        }
+        Processes.Result r = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("hidden-payload\n", r.stdout());
+        List<AuditEntry> closes = Json.json().readValue(admin.ok("logs", "audit", "--user", "admin", "--action",
+                "exec.close", "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        AuditEntry close = closes.stream().filter(e -> e.resource().startsWith("server/box: sh -c  ")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError(closes.toString()));
+        assertEquals("exit 0", close.error(), "the closing row keeps the outcome");
+        assertTrue(close.resource().endsWith("\u2026"), "a cut resource says so: " + close.resource().length());
+        assertTrue(admin.ok("logs", "audit", "--verify").contains("intact"), "rows with an argv keep the chain intact");
+    }
+
+    @Test
+    void anArgumentOver64KiBRunsAndTheAuditKeepsItsFirst64KiBAndTheHashOfTheWhole() throws Exception {
+        String big = "x".repeat(100 * 1024);
+        List<String> command = List.of("sh", "-c", "printf %s \"$1\" | wc -c", "sh", big);
+        Processes.Result r = admin.run(concat(List.of("exec", "server/box", "--"), command));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(String.valueOf(big.length()), r.stdout().strip(), "the agent ran the whole argument");
+        String whole = Json.json().writeValueAsString(command);
+        AuditEntry open = openRows().stream().filter(e -> e.detail().startsWith("[\"sh\",\"-c\",\"printf %s"))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no exec.open row with the argv"));
+        assertTrue(open.detailCut(), "an argv over 64 KiB is marked as cut");
+        assertEquals(64 * 1024, open.detail().length(), "the first 64 KiB are kept");
+        assertTrue(whole.startsWith(open.detail()));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(whole.getBytes(java.nio.charset.StandardCharsets.UTF_8))), open.detailSha256());
+    }
+
+    @Test
+    void anArgvOverTheLimitIsRefusedWithTheFix() throws Exception {
+        // nine arguments of 120 KiB: over exec's 1 MiB, yet each within what Linux lets this test pass to labctl
+        List<String> args = new java.util.ArrayList<>(List.of("exec", "server/box", "--", "echo"));
+        for (int i = 0; i < 9; i++) {
+            args.add("y".repeat(120 * 1024));
+        }
+        Processes.Result r = admin.run(args.toArray(String[]::new));
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("the limit is 1048576") && r.stderr().contains("sh -s < script.sh"), r.stderr());
+        assertTrue(!r.stderr().contains("bug in labctl"), r.stderr());
+    }
+
+    static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
+    }
+
     /** A real local terminal for the CLI: util-linux script(1) runs it in a pseudo-terminal of a set size. */
     static Processes.Result inTerminal(String... args) throws Exception {
         String labctl = admin.shellLine(args);

@@ -21,6 +21,9 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.channel.Frame;
+import io.labctl.protocol.channel.FrameType;
+import io.labctl.protocol.channel.StreamOpen;
 import io.labctl.protocol.exec.ExecRequest;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -152,10 +155,18 @@ public final class ExecCommand extends LabdCommand implements RunsLocally {
             throw usage("cannot tell the command from the server; put '--' right before the command");
         }
         List<String> command = List.copyOf(args.subList(args.size() - n, args.size()));
+        ExecRequest request = new ExecRequest(command, false, 80, 24);
         try {
-            ExecRequest.fromParams(new ExecRequest(command, false, 80, 24).toParams());
+            ExecRequest.fromParams(request.toParams());
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
+        }
+        try {
+            Frame.json(FrameType.OPEN, 1, new StreamOpen(ExecRequest.KIND, request.toParams(), 0));
+        } catch (IllegalArgumentException e) {
+            // within the byte limit, but escaping (quotes, backslashes, control characters) made it too large to send
+            throw usage("the command's arguments are too large to send once encoded (" + e.getMessage() + "): "
+                    + ExecRequest.LARGE_SCRIPT_FIX);
         }
         return command;
     }

@@ -13,6 +13,11 @@ import java.nio.channels.SocketChannel;
 final class FrameChannel implements AutoCloseable {
     /** Largest payload either side accepts: a peer that sends more is dropped. */
     static final int MAX_PAYLOAD = 1 << 20;
+    /**
+     * Largest REQUEST payload: the invocation's arguments, which for exec may take 1 MiB (twice that once escaped as
+     * JSON), plus the environment.
+     */
+    static final int MAX_REQUEST = 4 << 20;
 
     // client -> server
     static final byte REQUEST = 1;
@@ -50,13 +55,17 @@ final class FrameChannel implements AutoCloseable {
         this.channel = channel;
     }
 
+    static int limit(byte type) {
+        return type == REQUEST ? MAX_REQUEST : MAX_PAYLOAD;
+    }
+
     SocketChannel channel() {
         return channel;
     }
 
     synchronized void send(byte type, byte[] payload, int off, int len) throws IOException {
-        if (len > MAX_PAYLOAD) {
-            throw new IOException("frame of " + len + " bytes is over the limit of " + MAX_PAYLOAD);
+        if (len > limit(type)) {
+            throw new IOException("frame of " + len + " bytes is over the limit of " + limit(type));
         }
         sendHeader.clear();
         sendHeader.put(type).putInt(len).flip();
@@ -88,8 +97,8 @@ final class FrameChannel implements AutoCloseable {
         header.flip();
         byte type = header.get();
         int len = header.getInt();
-        if (len < 0 || len > MAX_PAYLOAD) {
-            throw new IOException("peer sent a frame of " + len + " bytes; the limit is " + MAX_PAYLOAD);
+        if (len < 0 || len > limit(type)) {
+            throw new IOException("peer sent a frame of " + len + " bytes; the limit is " + limit(type));
         }
         ByteBuffer body = ByteBuffer.allocate(len);
         fill(body, false);

@@ -24,12 +24,20 @@ public interface AgentChannels {
      */
     AgentStream open(String server, String kind, Map<String, Object> params, int credit, AgentStream.Listener listener);
 
-    /** A user's OPEN parameters as an endpoint accepted them (checked, maybe rewritten) and what the audit row says. */
-    record Checked(Map<String, Object> params, String description) {}
+    /**
+     * A user's OPEN parameters as an endpoint accepted them (checked, maybe rewritten), what the audit rows say, and
+     * the whole detail the opening row keeps (for exec the argument vector as JSON; null for none).
+     */
+    record Checked(Map<String, Object> params, String description, String detail) {
+        public Checked(Map<String, Object> params, String description) {
+            this(params, description, null);
+        }
+    }
 
     /**
      * Bridges a user's admitted socket to a stream of a kind on the session's server: the client's first frame must
-     * be OPEN (its parameters go through check, which throws IllegalArgumentException to refuse them); after that
+     * be OPEN (its parameters go through check, which throws IllegalArgumentException to refuse them; the session's
+     * opening row is written before the agent's stream opens, and the stream does not open if it cannot be); after that
      * frames pass both ways unchanged on stream 1 of the client's socket, so the two ends' credit bounds what labd
      * holds. The session's outcome is the agent's exit code or error; the client going away cancels the stream.
      */

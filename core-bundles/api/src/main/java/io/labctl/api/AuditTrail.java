@@ -28,6 +28,19 @@ public interface AuditTrail {
     /** Appends one row on its own, durably before returning (reads, denials, stream open and close). */
     void record(Event event, String result, Long durationMs, String error);
 
+    /** The most of a row's detail kept as it is, in UTF-8 bytes; a longer one is cut to this and marked as cut. */
+    int MAX_DETAIL_BYTES = 64 * 1024;
+
+    /**
+     * Like {@link #record(Event, String, Long, String)}, with the whole of what the action carried (for exec the
+     * argument vector) in the row's detail: up to {@link #MAX_DETAIL_BYTES} as it is, beyond that its first
+     * {@link #MAX_DETAIL_BYTES} and the SHA-256 of the whole, which marks it as cut. The detail is part of the row's
+     * hash. The default drops the detail: labd's audit trail overrides it; test doubles need not.
+     */
+    default void record(Event event, String result, Long durationMs, String error, String detail) {
+        record(event, result, durationMs, error);
+    }
+
     List<AuditEntry> query(Query query);
 
     /** Walks every chain and names the first broken link. */

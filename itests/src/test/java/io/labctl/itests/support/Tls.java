@@ -35,6 +35,30 @@ public final class Tls {
         return ctx;
     }
 
+    /**
+     * A context that presents this certificate whatever CAs the server names, as openssl s_client -cert does (the
+     * JDK's own key manager would offer nothing, and the server would see no certificate at all).
+     */
+    public static SSLContext presenting(X509Certificate ca, X509Certificate clientCert, PrivateKey clientKey) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.X509ExtendedKeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override public String[] getClientAliases(String keyType, java.security.Principal[] issuers) { return new String[] {"me"}; }
+            @Override public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) { return "me"; }
+            @Override public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) { return "me"; }
+            @Override public String[] getServerAliases(String keyType, java.security.Principal[] issuers) { return null; }
+            @Override public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) { return null; }
+            @Override public X509Certificate[] getCertificateChain(String alias) { return new X509Certificate[] {clientCert}; }
+            @Override public PrivateKey getPrivateKey(String alias) { return clientKey; }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(new javax.net.ssl.KeyManager[] {always}, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
     public static HttpClient client(SSLContext ctx) {
         return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
     }

@@ -12,7 +12,7 @@ import org.apache.ibatis.session.ResultHandler;
 
 public interface AuditMapper {
     String COLUMNS = "instance, seq, at, username, session_id, source, action, resource, result, duration_ms, error,"
-            + " prev_hash, hash";
+            + " detail, detail_sha256, prev_hash, hash";
 
     /** One statement for a whole batch: the writer's rows reach the server in one round trip. */
     /** This transaction's commit does not wait for the disk flush (PostgreSQL; ends with the transaction). */
@@ -22,7 +22,8 @@ public interface AuditMapper {
     @Insert("<script>INSERT INTO audit_log (" + COLUMNS + ") VALUES <foreach collection='rows' item='r' separator=','>"
             + "(#{r.instance}, #{r.seq}, #{r.at}, #{r.username,jdbcType=VARCHAR}, #{r.sessionId,jdbcType=VARCHAR},"
             + " #{r.source,jdbcType=VARCHAR}, #{r.action}, #{r.resource,jdbcType=VARCHAR}, #{r.result},"
-            + " #{r.durationMs,jdbcType=BIGINT}, #{r.error,jdbcType=VARCHAR}, #{r.prevHash,jdbcType=VARCHAR}, #{r.hash})"
+            + " #{r.durationMs,jdbcType=BIGINT}, #{r.error,jdbcType=VARCHAR}, #{r.detail,jdbcType=VARCHAR},"
+            + " #{r.detailSha256,jdbcType=VARCHAR}, #{r.prevHash,jdbcType=VARCHAR}, #{r.hash})"
             + "</foreach></script>")
     int insert(@Param("rows") List<AuditRow> rows);
 

@@ -61,7 +61,7 @@ public class AuditService implements AuditTrail {
     static final int MAX_ERROR = 2000;
     static final int DEFAULT_LIMIT = 500;
     static final int MAX_LIMIT = 10_000;
-    /** 13 parameters a row: 2000 rows stay well below PostgreSQL's 32767 bind parameters per statement. */
+    /** 15 parameters a row: 2000 rows stay well below PostgreSQL's 32767 bind parameters per statement. */
     static final int MAX_BATCH = 2000;
     private static final Set<String> RESULTS = Set.of(AuditEntry.OK, AuditEntry.DENIED, AuditEntry.FAILED);
     private static final Pattern SESSION_DAY = Pattern.compile("-(\\d{8})-");
@@ -91,10 +91,10 @@ public class AuditService implements AuditTrail {
 
     /** A row's content before the chain gives it seq, time and hash. */
     record Draft(String user, String sessionId, String source, String action, String resource, String result,
-                 Long durationMs, String error) {
+                 Long durationMs, String error, Detail detail) {
         Draft outcome(String newResult, Long newDurationMs, String newError) {
             return new Draft(user, sessionId, source, action, resource, newResult, newDurationMs,
-                    clip(newError, MAX_ERROR));
+                    clip(newError, MAX_ERROR), detail);
         }
     }
 
@@ -277,6 +277,13 @@ public class AuditService implements AuditTrail {
         enqueueAndWait(draft(event, result, durationMs, error));
     }
 
+    @Override
+    public void record(Event event, String result, Long durationMs, String error, String detail) {
+        Draft d = draft(event, result, durationMs, error);
+        enqueueAndWait(new Draft(d.user(), d.sessionId(), d.source(), d.action(), d.resource(), d.result(),
+                d.durationMs(), d.error(), Detail.of(detail, MAX_DETAIL_BYTES)));
+    }
+
     private void enqueueAndWait(Draft draft) {
         if (closed) {
             throw unavailable("labd is stopping");
@@ -421,6 +428,10 @@ public class AuditService implements AuditTrail {
             r.result = d.result();
             r.durationMs = d.durationMs();
             r.error = d.error();
+            if (d.detail() != null) {
+                r.detail = d.detail().text();
+                r.detailSha256 = d.detail().sha256OfWhole();
+            }
             r.prevHash = h.seq() == 0 ? null : h.hash();
             r.hash = ChainHash.of(h.hash(), r);
             rows.add(r);
@@ -538,8 +549,20 @@ public class AuditService implements AuditTrail {
             throw new IllegalArgumentException("audit result must be ok, denied or failed, not '" + result + "'");
         }
         return new Draft(clip(event.user(), MAX_NAME), clip(event.sessionId(), MAX_SESSION),
-                clip(event.source(), MAX_NAME), action, clip(event.resource(), MAX_RESOURCE), result, durationMs,
-                clip(error, MAX_ERROR));
+                clip(event.source(), MAX_NAME), action, marked(clip(event.resource(), MAX_RESOURCE), event.resource()),
+                result, durationMs, clip(error, MAX_ERROR), null);
+    }
+
+    /** A resource cut to fit its column ends in "…" so that no reader takes it for the whole. */
+    static String marked(String clipped, String whole) {
+        if (clipped == null || clipped.length() == storable(whole).length()) {
+            return clipped;
+        }
+        int end = clipped.length() - 1;
+        if (end > 0 && Character.isLowSurrogate(clipped.charAt(end))) {
+            end--; // never split a pair
+        }
+        return clipped.substring(0, end) + "\u2026";
     }
 
     /** Cut to max UTF-16 units (so at most max characters, as VARCHAR counts), never inside a surrogate pair. */

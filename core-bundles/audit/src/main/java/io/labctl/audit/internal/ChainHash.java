@@ -10,7 +10,9 @@ import java.util.HexFormat;
 /**
  * The hash that links a row to its predecessor: lower-case hex SHA-256 over a canonical encoding of
  * {@code "labctl-audit-v1"}, the previous row's hash ({@code ""} for seq 1), instance, seq, at (epoch microseconds),
- * username, session id, source, action, resource, result, duration in ms and error, in that order.
+ * username, session id, source, action, resource, result, duration in ms and error, in that order; then, only for a
+ * row that has a detail, the detail and the SHA-256 of the whole detail (null unless the detail was cut). Rows
+ * without a detail hash as they always did.
  *
  * <p>Each field is written as its UTF-8 byte length in decimal, {@code ':'}, the bytes and {@code ','}; a null
  * field is written as {@code "-,"}. Lengths make the encoding unambiguous (no separator can be forged inside a value)
@@ -38,6 +40,10 @@ final class ChainHash {
         field(md, r.result);
         field(md, r.durationMs == null ? null : Long.toString(r.durationMs));
         field(md, r.error);
+        if (r.detail != null) {
+            field(md, r.detail);
+            field(md, r.detailSha256);
+        }
         return HexFormat.of().formatHex(md.digest());
     }
 

@@ -581,6 +581,23 @@ class AuditServiceTest {
     // ---- content and queries
 
     @Test
+    void aDetailIsKeptWholeUpTo64KiBThenCutWithTheHashOfTheWholeAndTheChainVerifies() throws Exception {
+        AuditService audit = service("d");
+        String small = "[\"sh\",\"-c\",\"" + " ".repeat(5000) + "id\"]";
+        String big = "[\"" + "z".repeat(100 * 1024) + "\"]";
+        audit.record(new Event("alice", "s1", "10.0.0.1", "exec.open", "server/web-1"), AuditEntry.OK, 0L, null, small);
+        audit.record(new Event("alice", "s1", "10.0.0.1", "exec.open", "server/web-1"), AuditEntry.OK, 0L, null, big);
+        List<AuditEntry> rows = rows(audit);
+        assertEquals(small, rows.get(0).detail());
+        assertNull(rows.get(0).detailSha256());
+        assertEquals(AuditTrail.MAX_DETAIL_BYTES, rows.get(1).detail().length());
+        assertTrue(big.startsWith(rows.get(1).detail()));
+        assertEquals(ChainHash.sha256Hex(big), rows.get(1).detailSha256());
+        assertTrue(rows.get(1).detailCut());
+        assertTrue(audit.verify().intact(), audit.verify().toString());
+    }
+
+    @Test
     void longAndOddTextIsClippedAndStillVerifies() throws Exception {
         AuditService audit = service("a");
         String emoji = "\uD83D\uDE80";
@@ -594,7 +611,7 @@ class AuditServiceTest {
         assertEquals(64, r.sessionId().length());
         assertNull(r.source());
         assertEquals(64, r.action().length());
-        assertEquals("x".repeat(1023), r.resource());
+        assertEquals("x".repeat(1022) + "\u2026", r.resource(), "a cut resource ends in an ellipsis");
         assertEquals(2000, r.error().length());
         assertTrue(r.error().startsWith("e\uFFFDrr"));
         assertEquals("", rows.get(1).user());

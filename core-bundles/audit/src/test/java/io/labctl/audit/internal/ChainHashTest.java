@@ -39,6 +39,33 @@ class ChainHashTest {
     }
 
     @Test
+    void aDetailAndTheMarkOfItsCutArePartOfTheHash() throws Exception {
+        AuditRow withDetail = row();
+        withDetail.detail = "[\"sh\"]";
+        String text = "15:labctl-audit-v1,0:,6:labd-1,1:1,16:1795662000123456,5:alice,2:s1,8:10.0.0.7,"
+                + "13:server.delete,12:servers/web1,2:ok,2:12,-,6:[\"sh\"],-,";
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8))), ChainHash.of("", withDetail));
+        AuditRow cut = row();
+        cut.detail = withDetail.detail;
+        cut.detailSha256 = "00";
+        assertNotEquals(ChainHash.of("", withDetail), ChainHash.of("", cut), "dropping the cut mark breaks the chain");
+        assertNotEquals(ChainHash.of("", row()), ChainHash.of("", withDetail), "dropping the detail breaks the chain");
+    }
+
+    @Test
+    void aDetailOverTheLimitKeepsItsFirstBytesOnACharacterBoundaryAndTheHashOfTheWhole() {
+        String whole = "a".repeat(9) + "\u00e9" + "b".repeat(10);
+        Detail d = Detail.of(whole, 10);
+        assertEquals("a".repeat(9), d.text(), "a two-byte character that would cross the limit is left out whole");
+        assertEquals(ChainHash.sha256Hex(whole), d.sha256OfWhole());
+        Detail fits = Detail.of("short", 10);
+        assertEquals("short", fits.text());
+        assertEquals(null, fits.sha256OfWhole(), "only a cut detail carries the hash");
+        assertEquals(null, Detail.of(null, 10));
+    }
+
+    @Test
     void nullEmptyAndShiftedFieldsAllHashDifferently() {
         String base = ChainHash.of("", row());
         AuditRow empty = row();

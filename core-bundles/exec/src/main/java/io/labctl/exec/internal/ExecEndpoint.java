@@ -1,10 +1,12 @@
 package io.labctl.exec.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.labctl.api.AgentChannels;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.api.web.SocketListener;
 import io.labctl.api.web.StreamSession;
+import io.labctl.protocol.Json;
 import io.labctl.protocol.exec.ExecRequest;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -15,7 +17,8 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * {@code /ws/exec?server=NAME}: a user's command on one server. The web bundle has already checked {@code exec} on
- * that server and audited the opening; the gateway bridges the connection to the agent's exec stream. With
+ * that server; the opening audit row keeps the whole argument vector (as JSON) and is written before the command
+ * starts; the gateway bridges the connection to the agent's exec stream. With
  * recordSessions on, the command's output is also written to a recording, whose id the session's audit row names.
  */
 @Component(service = {SocketEndpoint.class, ExecEndpoint.class}, configurationPid = "io.labctl.exec", property = {
@@ -57,7 +60,16 @@ public class ExecEndpoint implements SocketEndpoint {
                 recorded.recordTo(recorder);
                 description += " [recording " + recorder.id() + "]";
             }
-            return new AgentChannels.Checked(request.toParams(), description);
+            return new AgentChannels.Checked(request.toParams(), description, argv(request));
         });
+    }
+
+    /** The argument vector as a JSON array: each argument apart, exactly as the agent runs it. */
+    static String argv(ExecRequest request) {
+        try {
+            return Json.json().writeValueAsString(request.command());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list of strings is always JSON", e);
+        }
     }
 }

@@ -91,8 +91,9 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
             throw new IllegalArgumentException("this socket serves " + kind + " streams, not " + open.kind());
         }
         AgentChannels.Checked checked = check.apply(open.params());
-        session.describe("server/" + session.server() + ": " + checked.description());
         try {
+            // recorded whole before anything reaches the agent: a command that runs is always in the audit log
+            session.open("server/" + session.server() + ": " + checked.description(), checked.detail());
             agent = channels.open(session.server(), kind, checked.params(), Math.max(0, open.credit()), this);
         } catch (ApiException e) {
             end(AuditEntry.FAILED, e.code(), new StreamError(e.code(), e.getMessage()));

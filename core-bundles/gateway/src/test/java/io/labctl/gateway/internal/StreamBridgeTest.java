@@ -100,10 +100,22 @@ class StreamBridgeTest {
         String described;
         String result;
         String detail;
+        String opened;
+        String openedDetail;
+        /** Set to make the opening row fail, as when the audit log cannot be written. */
+        boolean auditDown;
 
         @Override public Caller caller() { return null; }
         @Override public String server() { return "web-1"; }
         @Override public void describe(String what) { described = what; }
+        @Override public void open(String what, String openDetail) {
+            if (auditDown) {
+                throw new ApiException(503, "audit-unavailable", "the audit log cannot be written");
+            }
+            described = what;
+            opened = what;
+            openedDetail = openDetail;
+        }
         @Override public void outcome(String result, String detail) { this.result = result; this.detail = detail; }
         @Override public void whileAllowed(java.util.function.Supplier<String> condition) { }
     }
@@ -113,7 +125,8 @@ class StreamBridgeTest {
     final RecordingSession session = new RecordingSession();
     static AgentChannels.Checked checkExec(Map<String, Object> params) {
         ExecRequest request = ExecRequest.fromParams(params);
-        return new AgentChannels.Checked(request.toParams(), String.join(" ", request.command()));
+        return new AgentChannels.Checked(request.toParams(), String.join(" ", request.command()),
+                String.valueOf(request.command()));
     }
 
     final StreamBridge bridge = new StreamBridge(session, client, channels, ExecRequest.KIND, StreamBridgeTest::checkExec);
@@ -152,6 +165,23 @@ class StreamBridgeTest {
         assertEquals(1000, client.closeCode);
         assertEquals("failed", session.result);
         assertEquals("exit 3", session.detail);
+    }
+
+    @Test
+    void theOpeningRowWithTheWholeArgvIsWrittenBeforeTheAgentSeesTheCommand() {
+        open();
+        assertEquals("server/web-1: sh -c exit 3", session.opened);
+        assertEquals("[sh, -c, exit 3]", session.openedDetail);
+        assertEquals(List.of("sh", "-c", "exit 3"), channels.params.get("command"));
+    }
+
+    @Test
+    void aCommandTheAuditLogCannotRecordNeverReachesTheAgent() throws Exception {
+        session.auditDown = true;
+        open();
+        assertNull(channels.params, "the agent was asked to run a command that has no audit row");
+        assertEquals("audit-unavailable", client.sent.get(0).body(StreamError.class).code());
+        assertEquals("failed", session.result);
     }
 
     @Test

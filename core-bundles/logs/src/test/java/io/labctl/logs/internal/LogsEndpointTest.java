@@ -74,6 +74,7 @@ class LogsEndpointTest {
             @Override public Caller caller() { return alice; }
             @Override public String server() { return "web-1"; }
             @Override public void describe(String what) { }
+            @Override public void open(String what, String detail) { }
             @Override public void outcome(String result, String detail) { }
             @Override public void whileAllowed(java.util.function.Supplier<String> condition) { conditions.add(condition); }
         };

@@ -6,14 +6,28 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * One audit row. result is ok, denied or failed. Rows of one labd instance form a hash chain in seq order.
- * {@link #session()} is the handle {@code labctl logs audit/<user-date-session>} takes.
+ * {@link #session()} is the handle {@code labctl logs audit/<user-date-session>} takes. detail is the whole of what
+ * the action carried (for {@code exec.open} the argument vector as a JSON array), or null; when it was longer than
+ * 64 KiB it holds the first 64 KiB and detailSha256 the SHA-256 of the whole (set only then: it marks the cut).
  */
 public record AuditEntry(String instance, long seq, Instant at, String user, String sessionId, String source,
-                         String action, String resource, String result, Long durationMs, String error) {
+                         String action, String resource, String result, Long durationMs, String error,
+                         String detail, String detailSha256) {
     public static final String OK = "ok";
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+    /** A row without a detail. */
+    public AuditEntry(String instance, long seq, Instant at, String user, String sessionId, String source,
+                      String action, String resource, String result, Long durationMs, String error) {
+        this(instance, seq, at, user, sessionId, source, action, resource, result, durationMs, error, null, null);
+    }
+
+    /** Whether detail is only the first part of what the action carried. */
+    public boolean detailCut() {
+        return detailSha256 != null;
+    }
 
     public String session() {
         return sessionRef(user, at, sessionId);

@@ -11,15 +11,29 @@ import java.nio.ByteBuffer;
  */
 public record Frame(FrameType type, int stream, byte[] payload) {
     public static final int HEADER = 5;
-    /** Largest payload a peer may send in one frame. */
+    /** Largest payload a peer may send in one frame, except OPEN. */
     public static final int MAX_PAYLOAD = 64 * 1024;
-    /** Largest WebSocket message either side accepts. */
+    /** Largest WebSocket message either side accepts, except one that carries an OPEN. */
     public static final int MAX_FRAME = HEADER + MAX_PAYLOAD;
+    /**
+     * Largest OPEN payload: an exec's argument vector may take {@link io.labctl.protocol.exec.ExecRequest#MAX_ARG_BYTES},
+     * and JSON escaping can double what a string takes, so OPEN gets room for twice that plus the other parameters.
+     * Only OPEN is this large: it is sent once a stream, by labd to an agent or by labctl to labd.
+     */
+    public static final int MAX_OPEN_PAYLOAD = 2 * io.labctl.protocol.exec.ExecRequest.MAX_ARG_BYTES + MAX_PAYLOAD;
+    /** Largest WebSocket message that carries an OPEN. */
+    public static final int MAX_OPEN_FRAME = HEADER + MAX_OPEN_PAYLOAD;
 
     public Frame {
-        if (payload.length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("frame payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD);
+        int max = limit(type);
+        if (payload.length > max) {
+            throw new IllegalArgumentException(type + " frame payload of " + payload.length + " bytes exceeds " + max);
         }
+    }
+
+    /** The largest payload a frame of this type may carry. */
+    public static int limit(FrameType type) {
+        return type == FrameType.OPEN ? MAX_OPEN_PAYLOAD : MAX_PAYLOAD;
     }
 
     public static Frame json(FrameType type, int stream, Object body) {
@@ -70,12 +84,15 @@ public record Frame(FrameType type, int stream, byte[] payload) {
         if (size < HEADER) {
             throw new ProtocolException("frame of " + size + " bytes is shorter than its " + HEADER + "-byte header");
         }
-        if (size > MAX_FRAME) {
-            throw new ProtocolException("frame of " + size + " bytes exceeds the limit of " + MAX_FRAME);
+        if (size > MAX_OPEN_FRAME) {
+            throw new ProtocolException("frame of " + size + " bytes exceeds the limit of " + MAX_OPEN_FRAME);
         }
         FrameType type = FrameType.of(in.get() & 0xff);
         if (type == null) {
             throw new ProtocolException("unknown frame type");
+        }
+        if (size > HEADER + limit(type)) {
+            throw new ProtocolException(type + " frame of " + size + " bytes exceeds the limit of " + (HEADER + limit(type)));
         }
         int stream = in.getInt();
         if (stream < 0) {

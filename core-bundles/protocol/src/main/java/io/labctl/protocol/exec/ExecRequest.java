@@ -1,5 +1,6 @@
 package io.labctl.protocol.exec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +25,16 @@ public record ExecRequest(List<String> command, boolean tty, int cols, int rows)
     public static final byte RESIZE = 1;
     public static final byte STDOUT = 1;
     public static final byte STDERR = 2;
-    /** Limits a peer cannot exceed: argument count and total argument bytes. */
+    /**
+     * Limits a peer cannot exceed: argument count, total argument bytes (UTF-8) and bytes of one argument. Linux takes
+     * one argument of up to 128 KiB including its NUL, and an argument vector of about 2 MiB; exec takes 1 MiB.
+     */
     public static final int MAX_ARGS = 1024;
-    public static final int MAX_ARG_BYTES = 128 * 1024;
+    public static final int MAX_ARG_BYTES = 1024 * 1024;
+    public static final int MAX_ONE_ARG_BYTES = 128 * 1024 - 1;
+    /** What to do instead when a script is too large for the command line. */
+    public static final String LARGE_SCRIPT_FIX = "put the script in a file and run that, e.g. pipe it to a shell on "
+            + "stdin: labctl exec SERVER -- sh -s < script.sh";
     /** The ERROR codes the CLI sends to end a command early. */
     public static final String CANCELLED = "cancelled";
     public static final String TIMEOUT = "timeout";
@@ -61,11 +69,17 @@ public record ExecRequest(List<String> command, boolean tty, int cols, int rows)
             if (s.indexOf('\0') >= 0) {
                 throw new IllegalArgumentException("exec arguments cannot contain NUL bytes");
             }
-            bytes += s.length();
+            int size = s.getBytes(StandardCharsets.UTF_8).length;
+            if (size > MAX_ONE_ARG_BYTES) {
+                throw new IllegalArgumentException("exec argument " + (command.size() + 1) + " is " + size
+                        + " bytes; Linux takes at most " + MAX_ONE_ARG_BYTES + " bytes in one argument: " + LARGE_SCRIPT_FIX);
+            }
+            bytes += size;
             command.add(s);
         }
         if (bytes > MAX_ARG_BYTES) {
-            throw new IllegalArgumentException("exec arguments total " + bytes + " characters; the limit is " + MAX_ARG_BYTES);
+            throw new IllegalArgumentException("exec arguments total " + bytes + " bytes; the limit is " + MAX_ARG_BYTES
+                    + " (1 MiB): " + LARGE_SCRIPT_FIX);
         }
         boolean tty = Boolean.TRUE.equals(params.get("tty"));
         return new ExecRequest(command, tty, size(params.get("cols"), 80), size(params.get("rows"), 24));

@@ -1,3 +1,3 @@
 /** The exec stream: what the CLI, labd and the agent agree on for remote commands. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.labctl.protocol.exec;

@@ -44,14 +44,16 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
 
     private final PeerVerifier verifier;
     private final Guards guards;
+    private final Unidentified unidentified;
     private final Map<Method, Declaration> declarations = new ConcurrentHashMap<>();
 
     @Context
     private ResourceInfo resourceInfo;
 
-    EnforcementPoint(PeerVerifier verifier, Guards guards) {
+    EnforcementPoint(PeerVerifier verifier, Guards guards, Unidentified unidentified) {
         this.verifier = verifier;
         this.guards = guards;
+        this.unidentified = unidentified;
     }
 
     /** Hands the in-flight event to the invocation exactly once. */
@@ -95,13 +97,9 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
         X509Certificate[] chain = certificates instanceof X509Certificate[] c ? c : null;
         PeerVerifier.Outcome outcome = verifier.verify(chain, source);
         if (outcome instanceof PeerVerifier.Refused refused) {
-            if (refused.reason() != PeerVerifier.Refusal.NO_CERTIFICATE) {
-                // a certificate that labd will not accept is an attempt worth recording; anonymous probes are not
-                deny(request, audit, new AuditTrail.Event(presentedName(chain), session, source, declaration.verb(),
-                        resource), 401, refused.reason().code, refused.reason().message, requestId);
-            } else {
-                request.abortWith(Errors.response(401, refused.reason().code, refused.reason().message, requestId));
-            }
+            // anyone can cause these, so they are audited through the rate limit (a flood costs a few rows)
+            unidentified.audit(refused.reason(), chain, source, declaration.verb(), resource);
+            request.abortWith(Errors.response(401, refused.reason().code, refused.reason().message, requestId));
             return;
         }
         PeerPrincipal peer = ((PeerVerifier.Accepted) outcome).principal();
@@ -195,15 +193,6 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
     /** Users by name (as the audit filters take them); agents and labd instances as kind/name. */
     static String auditName(Identity identity) {
         return identity.kind() == Identity.Kind.USER ? identity.name() : identity.toString();
-    }
-
-    /** What a refused certificate claims to be, for the record (it is not trusted). */
-    private static String presentedName(X509Certificate[] chain) {
-        if (chain == null || chain.length == 0) {
-            return "anonymous";
-        }
-        Identity claimed = Identity.of(chain[0]);
-        return "unverified:" + (claimed == null ? chain[0].getSubjectX500Principal().getName() : claimed.toString());
     }
 
     /** The principal is a {@link Caller} for users, the bare peer for agents. */

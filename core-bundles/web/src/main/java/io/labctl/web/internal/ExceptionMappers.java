@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.security.cert.X509Certificate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
 final class ExceptionMappers {
     private ExceptionMappers() {}
 
-    static Object[] all() {
-        return new Object[] {new ApiExceptionMapper(), new WebApplicationExceptionMapper(), new UnexpectedExceptionMapper()};
+    static Object[] all(Unidentified unidentified) {
+        return new Object[] {new ApiExceptionMapper(unidentified), new WebApplicationExceptionMapper(unidentified),
+                new UnexpectedExceptionMapper()};
     }
 
     abstract static class RequestAware {
@@ -31,11 +33,36 @@ final class ExceptionMappers {
             Object id = request == null ? null : request.getAttribute(RequestIds.ATTRIBUTE);
             return id == null ? null : id.toString();
         }
+
+        X509Certificate[] chain() {
+            Object c = request == null ? null : request.getAttribute(EnforcementPoint.CERTIFICATES_PROPERTY);
+            return c instanceof X509Certificate[] chain ? chain : null;
+        }
+
+        String source() {
+            Object a = request == null ? null : request.getAttribute(RequestIds.REMOTE_ADDRESS_ATTRIBUTE);
+            return a == null ? null : a.toString();
+        }
+
+        String what() {
+            return request == null ? "?" : request.getMethod() + " " + request.getRequestURI();
+        }
     }
 
     static final class ApiExceptionMapper extends RequestAware implements ExceptionMapper<ApiException> {
+        private final Unidentified unidentified;
+
+        ApiExceptionMapper(Unidentified unidentified) {
+            this.unidentified = unidentified;
+        }
+
         @Override
         public Response toResponse(ApiException e) {
+            if (JsonBodyProvider.MALFORMED_BODY.equals(e.code())) {
+                // a broken body comes before any handler (and its audit row) runs; anyone can send one: rate-limited
+                unidentified.refusals().refused(Unidentified.claimedUser(chain()), source(), "request.malformed",
+                        what(), e.getMessage());
+            }
             Response response = Errors.response(e.status(), e.code(), e.getMessage(), requestId());
             if (e.status() == 413) {
                 // the rest of the body was not read: the connection cannot carry another request, and a client
@@ -47,6 +74,12 @@ final class ExceptionMappers {
     }
 
     static final class WebApplicationExceptionMapper extends RequestAware implements ExceptionMapper<WebApplicationException> {
+        private final Unidentified unidentified;
+
+        WebApplicationExceptionMapper(Unidentified unidentified) {
+            this.unidentified = unidentified;
+        }
+
         @Override
         public Response toResponse(WebApplicationException e) {
             Response original = e.getResponse();
@@ -54,11 +87,12 @@ final class ExceptionMappers {
                 return original; // a resource chose its own body
             }
             int status = original.getStatus();
-            if ((status == 404 || status == 405) && request != null
-                    && request.getAttribute(EnforcementPoint.CERTIFICATES_PROPERTY) == null) {
-                // without a client certificate every route is refused alike, so routes cannot be probed anonymously
-                PeerVerifier.Refusal refusal = PeerVerifier.Refusal.NO_CERTIFICATE;
-                return Errors.response(401, refusal.code, refusal.message, requestId());
+            if (status == 404 || status == 405) {
+                // without a certificate labd accepts every path is refused alike, so none can be probed anonymously
+                PeerVerifier.Refusal refusal = unidentified.refuse(chain(), source(), "request", what());
+                if (refusal != null) {
+                    return Errors.response(401, refusal.code, refusal.message, requestId());
+                }
             }
             // keep headers such as Allow (405), replace the body with the one error shape
             return Response.fromResponse(original).type(MediaType.APPLICATION_JSON_TYPE)

@@ -57,6 +57,9 @@ final class JsonBodyProvider implements MessageBodyReader<Object>, MessageBodyWr
         return isJson(mediaType) && !isRaw(type);
     }
 
+    /** The error code of a body that could not be read at all (as opposed to one that is not valid JSON). */
+    static final String MALFORMED_BODY = "malformed_body";
+
     @Override
     public Object readFrom(Class<Object> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream entity) throws IOException {
@@ -84,6 +87,11 @@ final class JsonBodyProvider implements MessageBodyReader<Object>, MessageBodyWr
             }
             throw ApiException.badRequest("invalid_json", "request body is not valid JSON for "
                     + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (IOException | org.eclipse.jetty.http.BadMessageException e) {
+            // Jetty could not decode the body (broken chunked encoding, cut short): the client's fault, not labd's
+            throw ApiException.badRequest(MALFORMED_BODY, "the request body could not be read: it is cut short or "
+                    + "its chunked encoding is broken; send the whole body, with a Content-Length or valid chunked "
+                    + "encoding");
         }
     }
 

@@ -5,12 +5,15 @@ import io.labctl.api.CertificateAuthority.KeyPairCertificate;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CRL;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
+import javax.net.ssl.TrustManager;
 import io.labctl.protocol.TlsSuites;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -31,11 +34,20 @@ final class ServerTls {
     private final Duration validity;
     /** Protects the in-memory key store only; it never leaves this object. */
     private final String password = randomPassword();
-    private final SslContextFactory.Server factory = new SslContextFactory.Server();
+    private final SslContextFactory.Server factory;
     private volatile X509Certificate current;
 
-    ServerTls(CertificateAuthority ca, String hostName, List<String> subjectAltNames, Duration validity)
-            throws GeneralSecurityException {
+    /** handshakes: told of every client chain the trust store refuses (null: nobody is told). */
+    ServerTls(CertificateAuthority ca, String hostName, List<String> subjectAltNames, Duration validity,
+              HandshakeRefusals handshakes) throws GeneralSecurityException {
+        this.factory = new SslContextFactory.Server() {
+            @Override
+            protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls)
+                    throws Exception {
+                TrustManager[] managers = super.getTrustManagers(trustStore, crls);
+                return handshakes == null ? managers : handshakes.watch(managers);
+            }
+        };
         this.ca = ca;
         this.hostName = hostName;
         this.subjectAltNames = List.copyOf(subjectAltNames);

@@ -22,6 +22,7 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
     private static final Logger LOG = LoggerFactory.getLogger(SocketBridge.class);
 
     private final String remoteAddress;
+    private final int maxMessageBytes;
     private final CompletableFuture<Session> opened = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile SocketListener listener;
@@ -29,8 +30,10 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
     private final Map<Long, CompletableFuture<Void>> probes = new ConcurrentHashMap<>();
     private final AtomicLong lastProbe = new AtomicLong();
 
-    SocketBridge(String remoteAddress) {
+    /** maxMessageBytes: the largest binary message this peer may send (at most the container's limit). */
+    SocketBridge(String remoteAddress, int maxMessageBytes) {
         this.remoteAddress = remoteAddress;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     void listener(SocketListener listener) {
@@ -41,6 +44,8 @@ public final class SocketBridge implements Session.Listener.AutoDemanding, Socke
 
     @Override
     public void onWebSocketOpen(Session session) {
+        session.setMaxBinaryMessageSize(maxMessageBytes);
+        session.setMaxFrameSize(maxMessageBytes);
         opened.complete(session);
     }
 

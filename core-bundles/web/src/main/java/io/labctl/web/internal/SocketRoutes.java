@@ -14,6 +14,7 @@ import io.labctl.protocol.Names;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.channel.Frame;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -36,10 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket whiteboard: one creator behind {@code /ws/*} that looks the path up among the registered
  * {@link SocketEndpoint}s, so endpoints come and go without touching Jetty's mappings. Every upgrade passes the
- * same identity check as REST; users' streams also pass the same access decision and are audited when they open
- * (allowed or denied) and when they close. An open user stream stays under that decision: {@link OpenUserStreams}
- * ends it (close code {@link Api#ACCESS_REVOKED_CLOSE}, audited as denied) once its certificate is revoked or its
- * permission withdrawn.
+ * same identity check as REST; users' streams also pass the same access decision and are audited when refused, when
+ * the endpoint opens what they run (before it starts) and when they close. An open user stream stays under that
+ * decision: {@link OpenUserStreams} ends it (close code {@link Api#ACCESS_REVOKED_CLOSE}, audited as denied) once its
+ * certificate is revoked or its permission withdrawn.
  */
 final class SocketRoutes implements WebSocketCreator {
     private static final Logger LOG = LoggerFactory.getLogger(SocketRoutes.class);
@@ -51,11 +52,13 @@ final class SocketRoutes implements WebSocketCreator {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final PeerVerifier verifier;
     private final Guards guards;
+    private final Unidentified unidentified;
     private final OpenUserStreams openStreams;
 
-    SocketRoutes(PeerVerifier verifier, Guards guards, OpenUserStreams openStreams) {
+    SocketRoutes(PeerVerifier verifier, Guards guards, Unidentified unidentified, OpenUserStreams openStreams) {
         this.verifier = verifier;
         this.guards = guards;
+        this.unidentified = unidentified;
         this.openStreams = openStreams;
     }
 
@@ -113,11 +116,13 @@ final class SocketRoutes implements WebSocketCreator {
         EndPoint.SslSessionData tls = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         X509Certificate[] chain = tls == null ? null : tls.peerCertificates();
         PeerVerifier.Outcome outcome = verifier.verify(chain, remoteAddress);
+        String path = normalise(Request.getPathInContext(request));
         if (outcome instanceof PeerVerifier.Refused refused) {
+            // before the path is looked up: without an accepted certificate every path is refused alike
+            unidentified.audit(refused.reason(), chain, remoteAddress, "socket.open", "/ws" + path);
             int status = refused.reason() == PeerVerifier.Refusal.NO_CERTIFICATE ? 401 : 403;
             return refuse(response, callback, status, refused.reason().code, refused.reason().message, requestId);
         }
-        String path = normalise(Request.getPathInContext(request));
         Route route = routes.get(path);
         if (route == null) {
             return refuse(response, callback, 404, "no_such_socket", "no WebSocket endpoint at /ws" + path
@@ -131,7 +136,7 @@ final class SocketRoutes implements WebSocketCreator {
             return refuse(response, callback, 403, "agents_only", "/ws" + path + " is for lab-agent certificates only; "
                     + peer.identity() + " cannot connect", requestId);
         }
-        SocketBridge bridge = new SocketBridge(remoteAddress);
+        SocketBridge bridge = new SocketBridge(remoteAddress, Frame.MAX_FRAME);
         SocketListener listener;
         try {
             listener = route.endpoint().open(peer, bridge);
@@ -174,17 +179,12 @@ final class SocketRoutes implements WebSocketCreator {
                     + route.action() + " on " + server + ": " + decision.reason()
                     + "; ask an admin for a role that allows " + wanted, requestId);
         }
-        try {
-            audit.record(opening, AuditEntry.OK, 0L, null);
-        } catch (RuntimeException e) {
-            return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
-                    + "refuses actions it cannot record", requestId);
-        }
+        // the opening row waits for the endpoint to say what the stream runs (AuditedSession.open)
         List<Supplier<String>> conditions = new CopyOnWriteArrayList<>();
         AuditedSession session = new AuditedSession(new RequestCaller(peer, sessionId, access), server, audit,
-                new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server),
+                opening, new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server),
                 conditions::add);
-        SocketBridge bridge = new SocketBridge(source);
+        SocketBridge bridge = new SocketBridge(source, Frame.MAX_OPEN_FRAME);
         SocketListener listener = route.endpoint().open(session, bridge);
         if (listener == null) {
             return accept(bridge, null, path, peer, response, callback, requestId);
@@ -230,11 +230,15 @@ final class SocketRoutes implements WebSocketCreator {
         return null;
     }
 
-    /** A user's stream: the closing audit row carries what the endpoint reported and how long it lasted. */
+    /**
+     * A user's stream: the opening row carries what the endpoint opens, in full, before it starts; the closing row
+     * what the endpoint reported and how long it lasted.
+     */
     static final class AuditedSession implements StreamSession {
         private final Caller caller;
         private final String server;
         private final AuditTrail audit;
+        private final AuditTrail.Event opening;
         private final long started = System.nanoTime();
         private volatile AuditTrail.Event closing;
         private volatile String result = AuditEntry.FAILED;
@@ -243,11 +247,12 @@ final class SocketRoutes implements WebSocketCreator {
 
         private final Consumer<Supplier<String>> conditions;
 
-        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event closing,
-                       Consumer<Supplier<String>> conditions) {
+        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event opening,
+                       AuditTrail.Event closing, Consumer<Supplier<String>> conditions) {
             this.caller = caller;
             this.server = server;
             this.audit = audit;
+            this.opening = opening;
             this.closing = closing;
             this.conditions = conditions;
         }
@@ -255,6 +260,18 @@ final class SocketRoutes implements WebSocketCreator {
         @Override
         public void whileAllowed(Supplier<String> condition) {
             conditions.accept(condition);
+        }
+
+        @Override
+        public void open(String what, String detail) {
+            describe(what);
+            try {
+                audit.record(new AuditTrail.Event(opening.user(), opening.sessionId(), opening.source(),
+                        opening.action(), what), AuditEntry.OK, 0L, null, detail);
+            } catch (RuntimeException e) {
+                throw new ApiException(503, "audit-unavailable", "the audit log cannot be written; labd refuses "
+                        + "actions it cannot record");
+            }
         }
 
         @Override

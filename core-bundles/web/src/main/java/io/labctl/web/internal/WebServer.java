@@ -95,6 +95,9 @@ public final class WebServer implements LabdAddress {
     private final SocketRoutes socketRoutes;
     private final HealthResource health;
     private final Guards guards = new Guards();
+    /** Refusals of callers without an accepted identity, audited at a bounded rate. */
+    private final RefusalLog refusals = new RefusalLog(guards::audit, System::nanoTime);
+    private final Unidentified unidentified;
     private final List<Object> resources = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "labd-web-maintenance");
@@ -126,14 +129,17 @@ public final class WebServer implements LabdAddress {
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
         this.openStreams = new OpenUserStreams(ca, guards::access);
-        this.socketRoutes = new SocketRoutes(verifier, guards, openStreams);
+        this.unidentified = new Unidentified(verifier, refusals);
+        this.socketRoutes = new SocketRoutes(verifier, guards, unidentified, openStreams);
         this.health = new HealthResource(version);
 
         String host = config.host() == null ? "" : config.host().trim();
         String publicHost = isAnyAddress(host) ? canonicalHostName() : host;
         String configuredUrl = config.advertiseUrl() == null ? "" : config.advertiseUrl().trim();
         List<String> altNames = subjectAltNames(config.subjectAltNames(), host, configuredUrl);
-        this.tls = new ServerTls(ca, publicHost, altNames, Duration.ofDays(Math.max(1, config.serverCertificateDays())));
+        HandshakeRefusals handshakes = new HandshakeRefusals(unidentified);
+        this.tls = new ServerTls(ca, publicHost, altNames, Duration.ofDays(Math.max(1, config.serverCertificateDays())),
+                handshakes);
 
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, config.maxThreads()), 4);
         threads.setName("labd-web");
@@ -156,6 +162,7 @@ public final class WebServer implements LabdAddress {
         connector.setHost(host.isEmpty() ? null : host);
         connector.setPort(config.port());
         connector.setIdleTimeout(Duration.ofSeconds(Math.max(1, config.idleTimeoutSeconds())).toMillis());
+        connector.addBean(handshakes); // SslConnection tells the connector's handshake listeners
         server.addConnector(connector);
 
         ServletContextHandler api = new ServletContextHandler("/api", ServletContextHandler.NO_SESSIONS);
@@ -170,15 +177,17 @@ public final class WebServer implements LabdAddress {
         Duration socketIdle = Duration.ofSeconds(Math.max(1, config.socketIdleTimeoutSeconds()));
         sockets.setHandler(WebSocketUpgradeHandler.from(server, sockets, container -> {
             container.setIdleTimeout(socketIdle);
-            container.setMaxBinaryMessageSize(Frame.MAX_FRAME);
+            // a user's OPEN (an exec's argument vector) may take MAX_OPEN_FRAME; SocketBridge lowers the limit to
+            // MAX_FRAME on agents' sockets, which never carry an OPEN towards labd
+            container.setMaxBinaryMessageSize(Frame.MAX_OPEN_FRAME);
             // one message may arrive as one WebSocket frame: Jetty's 64 KiB default frame limit is below MAX_FRAME
-            container.setMaxFrameSize(Frame.MAX_FRAME);
+            container.setMaxFrameSize(Frame.MAX_OPEN_FRAME);
             container.setMaxTextMessageSize(MAX_TEXT_MESSAGE_BYTES);
             container.addMapping("/*", socketRoutes);
         }));
 
         server.setHandler(new RequestIds(new ContextHandlerCollection(api, sockets)));
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler(unidentified));
 
         withJerseyLoader(() -> {
             server.start();
@@ -195,6 +204,8 @@ public final class WebServer implements LabdAddress {
         streamChecks.scheduleWithFixedDelay(openStreams::recheck, recheck, recheck, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::renewServerCertificateIfDue, RENEWAL_CHECK.toMinutes(),
                 RENEWAL_CHECK.toMinutes(), TimeUnit.MINUTES);
+        // counts of refusals left out of the log are written soon after their minute ends, flood or no flood
+        maintenance.scheduleWithFixedDelay(refusals::flush, 5, 5, TimeUnit.SECONDS);
 
         if (etcDirectory == null) {
             LOG.warn("karaf.etc is not set: no admin credential bundle is written");
@@ -214,6 +225,7 @@ public final class WebServer implements LabdAddress {
         maintenance.shutdownNow();
         streamChecks.shutdownNow();
         server.stop();
+        refusals.close();
         LOG.info("labd web stopped");
     }
 
@@ -323,7 +335,7 @@ public final class WebServer implements LabdAddress {
         // errors without a body must not fall through to the servlet container's HTML error page
         app.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         app.register(new JsonBodyProvider(Api.MAX_BODY_BYTES));
-        app.register(new EnforcementPoint(verifier, guards));
+        app.register(new EnforcementPoint(verifier, guards, unidentified));
         // Jersey looks invocation handlers up by contract, so the wrapper is bound, not registered as a provider
         app.register(new org.glassfish.jersey.internal.inject.AbstractBinder() {
             @Override
@@ -332,7 +344,7 @@ public final class WebServer implements LabdAddress {
                         org.glassfish.jersey.server.spi.internal.ResourceMethodInvocationHandlerProvider.class);
             }
         });
-        for (Object mapper : ExceptionMappers.all()) {
+        for (Object mapper : ExceptionMappers.all(unidentified)) {
             app.register(mapper);
         }
         app.register(health);

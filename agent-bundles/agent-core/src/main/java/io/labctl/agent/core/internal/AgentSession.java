@@ -31,7 +31,8 @@ final class AgentSession implements WebSocket.Listener, FrameSink {
     record Ended(int code, String reason) {}
 
     private final StreamDispatcher dispatcher;
-    private final FrameAssembler assembler = new FrameAssembler(Frame.MAX_FRAME);
+    /** labd's OPEN (an exec's argument vector) may be larger than other frames; Frame.decode holds each type to its own limit. */
+    private final FrameAssembler assembler = new FrameAssembler(Frame.MAX_OPEN_FRAME);
     private final CompletableFuture<Ended> ended = new CompletableFuture<>();
     private volatile WebSocket socket;
     private volatile long lastHeardNanos = System.nanoTime();

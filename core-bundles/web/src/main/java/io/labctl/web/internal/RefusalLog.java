@@ -1,0 +1,180 @@
+package io.labctl.web.internal;
+
+import io.labctl.api.AuditTrail;
+import io.labctl.protocol.access.AuditEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Refusals that anyone can cause without an identity labd accepts (no certificate, a refused certificate, a failed
+ * TLS handshake, a malformed request): each is audited, but at most {@link #ROWS_PER_MINUTE} rows per source address
+ * a minute; the rest of that minute is counted and written as one row when the minute is over, so a flood costs a
+ * few rows and is never invisible. Rows are written on a thread of their own: the callers (Jetty's TLS and request
+ * threads) answer at once, and the answer to a refusal does not depend on the row.
+ */
+final class RefusalLog implements AutoCloseable {
+    static final int ROWS_PER_MINUTE = 5;
+    static final String SUPPRESSED = "refusals.suppressed";
+    /** Sources tracked at once; beyond that new sources share one window, so memory stays bounded. */
+    static final int MAX_SOURCES = 10_000;
+    static final String OTHER_SOURCES = "(other sources)";
+    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+
+    /** One source's current minute. */
+    private static final class Window {
+        final long start;
+        int written;
+        int suppressed;
+
+        Window(long start) {
+            this.start = start;
+        }
+    }
+
+    private final Supplier<AuditTrail> audit;
+    private final LongSupplier nanos;
+    private final Map<String, Window> windows = new HashMap<>();
+    private final BlockingQueue<Runnable> rows = new ArrayBlockingQueue<>(4096);
+    /** Rows queued and not yet written (or given up on). */
+    private final AtomicInteger unwritten = new AtomicInteger();
+    private final Thread writer;
+    private int lost;
+
+    RefusalLog(Supplier<AuditTrail> audit, LongSupplier nanos) {
+        this.audit = audit;
+        this.nanos = nanos;
+        this.writer = new Thread(this::writeRows, "labd-refusal-audit");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /**
+     * Records one refusal. user is who the caller claimed to be ("anonymous" for nobody); a claim labd did not
+     * verify must say so in reason.
+     */
+    void refused(String user, String source, String action, String resource, String reason) {
+        String key = source == null ? "-" : source;
+        boolean write;
+        synchronized (this) {
+            long now = nanos.getAsLong();
+            endMinutes(now);
+            Window w = windows.get(key);
+            if (w == null) {
+                if (windows.size() >= MAX_SOURCES) {
+                    key = OTHER_SOURCES;
+                    w = windows.computeIfAbsent(key, k -> new Window(now));
+                } else {
+                    w = new Window(now);
+                    windows.put(key, w);
+                }
+            }
+            write = w.written < ROWS_PER_MINUTE;
+            if (write) {
+                w.written++;
+            } else {
+                w.suppressed++;
+            }
+        }
+        if (write) {
+            enqueue(new AuditTrail.Event(user, null, source, action, resource), reason);
+        }
+    }
+
+    /** Writes the count of each minute that is over and had refusals left out; the web server calls it every few seconds. */
+    void flush() {
+        synchronized (this) {
+            endMinutes(nanos.getAsLong());
+        }
+    }
+
+    /** Ends every window older than a minute; the ones with suppressed refusals leave one row with the count. */
+    private void endMinutes(long now) {
+        List<Map.Entry<String, Integer>> counts = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Window> e = it.next();
+            if (now - e.getValue().start >= MINUTE) {
+                if (e.getValue().suppressed > 0) {
+                    counts.add(Map.entry(e.getKey(), e.getValue().suppressed));
+                }
+                it.remove();
+            }
+        }
+        if (lost > 0) {
+            counts.add(Map.entry(OTHER_SOURCES, lost));
+            lost = 0;
+        }
+        for (Map.Entry<String, Integer> c : counts) {
+            enqueue(new AuditTrail.Event("anonymous", null, c.getKey(), SUPPRESSED, "source/" + c.getKey()),
+                    c.getValue() + " more refusal(s) from " + c.getKey() + " within a minute were not recorded one by "
+                            + "one (at most " + ROWS_PER_MINUTE + " rows per source a minute)");
+        }
+    }
+
+    private void enqueue(AuditTrail.Event event, String reason) {
+        unwritten.incrementAndGet();
+        boolean queued = rows.offer(() -> write(event, reason));
+        if (!queued) {
+            unwritten.decrementAndGet();
+            synchronized (this) {
+                lost++; // the writer is behind (database slow): counted, written with the next minute's counts
+            }
+        }
+    }
+
+    private void write(AuditTrail.Event event, String reason) {
+        AuditTrail trail = audit.get();
+        try {
+            if (trail == null) {
+                throw new IllegalStateException("the audit trail is not running");
+            }
+            trail.record(event, AuditEntry.DENIED, 0L, reason);
+        } catch (RuntimeException e) {
+            Guards.SECURITY_LOG.error("could not audit a refusal of {} from {} ({}): {}; reason: {}", event.user(),
+                    event.source(), event.action(), e.getMessage(), reason);
+        }
+    }
+
+    private void writeRows() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Runnable row = rows.take();
+                try {
+                    row.run();
+                } finally {
+                    unwritten.decrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Waits (a little) until the rows queued so far are written; for an orderly stop and for tests. */
+    boolean drain(long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (unwritten.get() > 0 && System.nanoTime() < end) {
+            Thread.sleep(10);
+        }
+        return unwritten.get() == 0;
+    }
+
+    @Override
+    public void close() {
+        flush();
+        try {
+            drain(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        writer.interrupt();
+    }
+}

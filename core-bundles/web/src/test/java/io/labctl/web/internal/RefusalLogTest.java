@@ -1,0 +1,51 @@
+package io.labctl.web.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class RefusalLogTest {
+    final RecordingAuditTrail audit = new RecordingAuditTrail();
+    final AtomicLong now = new AtomicLong(0);
+
+    @Test
+    void aFloodCostsAFewRowsAndOneCountNeverNothing() throws Exception {
+        try (RefusalLog log = new RefusalLog(() -> audit, now::get)) {
+            for (int i = 0; i < 1000; i++) {
+                log.refused("anonymous", "10.0.0.9", "request", "GET /admin", "no certificate");
+            }
+            log.refused("bob", "10.0.0.7", "tls.handshake", "tls", "self-signed");
+            assertTrue(log.drain(5_000));
+            assertEquals(RefusalLog.ROWS_PER_MINUTE + 1, audit.rows.size(), "a few rows for the flood, one for the other source");
+
+            now.addAndGet(TimeUnit.SECONDS.toNanos(61));
+            log.flush();
+            assertTrue(log.drain(5_000));
+            List<RecordingAuditTrail.Row> counts = audit.rows.stream()
+                    .filter(r -> r.event().action().equals(RefusalLog.SUPPRESSED)).toList();
+            assertEquals(1, counts.size(), audit.rows.toString());
+            assertEquals("10.0.0.9", counts.get(0).event().source());
+            assertTrue(counts.get(0).error().startsWith((1000 - RefusalLog.ROWS_PER_MINUTE) + " more refusal(s)"),
+                    counts.get(0).error());
+
+            log.refused("anonymous", "10.0.0.9", "request", "GET /admin", "no certificate");
+            assertTrue(log.drain(5_000));
+            assertEquals("request", audit.last().event().action(), "a new minute writes rows again");
+        }
+    }
+
+    @Test
+    void aMinuteWithoutSuppressedRefusalsLeavesNoCountRow() throws Exception {
+        try (RefusalLog log = new RefusalLog(() -> audit, now::get)) {
+            log.refused("anonymous", "10.0.0.9", "request", "GET /x", "no certificate");
+            now.addAndGet(TimeUnit.MINUTES.toNanos(2));
+            log.flush();
+            assertTrue(log.drain(5_000));
+            assertEquals(1, audit.rows.size(), audit.rows.toString());
+        }
+    }
+}
