@@ -158,6 +158,7 @@ class CommandsTest {
 
         assertEquals(86_400L, tokens.specs.get(0).ttlSeconds());
         assertNull(tokens.specs.get(1).ttlSeconds());
+        assertTrue(tokens.specs.get(1).neverExpires(), "never is asked for explicitly");
         assertTrue(r.out().contains("reusable, never expires, only for server web-9."), r.out());
         // open cloud and environment stand for servers without one, as the REST route scopes tokens
         assertTrue(access.decided.contains(new Permission("manage", "", "", "web-9")), access.decided.toString());

@@ -34,8 +34,14 @@ final class ExceptionMappers {
     }
 
     static final class ApiExceptionMapper extends RequestAware implements ExceptionMapper<ApiException> {
+        private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionMapper.class);
+
         @Override
         public Response toResponse(ApiException e) {
+            if (e.getCause() != null) {
+                // the user sees the plain message; the detail behind it (a parser's, say) is for the log
+                LOG.info("request {} refused with {}: {}", requestId(), e.code(), e.getCause().toString());
+            }
             Response response = Errors.response(e.status(), e.code(), e.getMessage(), requestId());
             if (e.status() == 413) {
                 // the rest of the body was not read: the connection cannot carry another request, and a client

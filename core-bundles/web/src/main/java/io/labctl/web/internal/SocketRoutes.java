@@ -157,7 +157,7 @@ final class SocketRoutes implements WebSocketCreator {
         if (!decision.allowed()) {
             return deny(audit, opening, response, callback, 403, "forbidden", identity + " may not "
                     + route.action() + " on " + server + ": " + decision.reason()
-                    + "; ask an admin for a role that allows " + wanted, requestId);
+                    + "; " + decision.remedy(wanted), requestId);
         }
         try {
             audit.record(opening, AuditEntry.OK, 0L, null);
