@@ -95,6 +95,15 @@ class CommandsTest {
         assertEquals(List.of(), labd.requests);
     }
 
+    /** install wipes the disk: an empty --disk is refused, not taken as "the first disk reported". */
+    @Test
+    void anEmptyDiskIsAUsageError() {
+        TestCli.Result r = cli.run("provision", "install", "52:54:00:ab:cd:ef", "node1", "--role", "worker", "--disk", "");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--disk is empty"), r.err());
+        assertEquals(List.of(), labd.requests);
+    }
+
     @Test
     void badDurationAndOutputAreUsageErrors() {
         TestCli.Result ttl = cli.run("create", "token", "--ttl", "5 parsecs");
