@@ -1,8 +1,8 @@
 package io.labctl.web.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.labctl.api.ApiException;
 import java.time.temporal.Temporal;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeSet;
@@ -88,8 +89,7 @@ final class BodyErrors {
         if (ids == null || ids.isEmpty()) {
             return "";
         }
-        return "; the fields are " + ids.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new))
-                .stream().collect(Collectors.joining(", "));
+        return "; the fields are " + String.join(", ", new TreeSet<>(ids.stream().map(String::valueOf).toList()));
     }
 
     /** What a JSON value of this Java type looks like, in words. */
@@ -107,7 +107,7 @@ final class BodyErrors {
             return "a string";
         }
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
                     .collect(Collectors.joining(", "));
         }
         if (Temporal.class.isAssignableFrom(type)) {
