@@ -74,6 +74,18 @@ class CommandsTest {
         assertEquals(AuditEntry.FAILED, audit.only().result());
     }
 
+    /** An empty term, as from -s "$A," with A unset, is an error: the listing never widens to every server. */
+    @Test
+    void anEmptySelectorTermIsAnError() throws Exception {
+        for (String selector : List.of(",", "env=lab,", "")) {
+            audit.rows.clear();
+            Shell.Result r = Shell.run(servers(selector), "alice");
+            assertEquals("", r.out(), selector);
+            assertTrue(r.err().startsWith("Error: selector"), r.err());
+            assertEquals(AuditEntry.FAILED, audit.only().result());
+        }
+    }
+
     private static List<String> names(String table) {
         return table.lines().skip(1).map(l -> l.split(" ")[0]).toList();
     }
