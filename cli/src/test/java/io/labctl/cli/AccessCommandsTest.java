@@ -390,6 +390,10 @@ class AccessCommandsTest {
         assertEquals(2, follow.code(), follow.toString());
         assertTrue(follow.err().contains("-f: only for server/NAME and agent/NAME logs"), follow.err());
         assertEquals(2, cli.run("logs", "audit", "--verify", "--user", "alice").code());
+        TestCli.Result emptyUser = cli.run("logs", "audit", "--user", "");
+        assertEquals(2, emptyUser.code(), emptyUser.toString());
+        assertTrue(emptyUser.err().contains("--user is empty"), emptyUser.err());
+        assertEquals(2, cli.run("logs", "audit", "--action", " ").code());
         assertEquals(List.of(), labd.requests);
     }
 

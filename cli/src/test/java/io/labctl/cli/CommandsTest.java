@@ -1,6 +1,7 @@
 package io.labctl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.cli.cmd.GetCommand;
@@ -83,6 +84,26 @@ class CommandsTest {
         assertTrue(!r.err().contains("at io.labctl"), r.err());
     }
 
+    /** An empty selector term (an unset variable in -l "$A,$B") is refused before any request, never dropped. */
+    @Test
+    void emptySelectorTermsAreUsageErrors() {
+        for (String text : List.of(",", ",,", "env=lab,", "", "rack!=")) {
+            TestCli.Result r = cli.run("get", "servers", "-l", text);
+            assertEquals(2, r.code(), text + ": " + r);
+            assertTrue(r.err().startsWith("error: invalid selector: "), r.err());
+        }
+        assertEquals(List.of(), labd.requests);
+    }
+
+    /** install wipes the disk: an empty --disk is refused, not taken as "the first disk reported". */
+    @Test
+    void anEmptyDiskIsAUsageError() {
+        TestCli.Result r = cli.run("provision", "install", "52:54:00:ab:cd:ef", "node1", "--role", "worker", "--disk", "");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("--disk is empty"), r.err());
+        assertEquals(List.of(), labd.requests);
+    }
+
     @Test
     void badDurationAndOutputAreUsageErrors() {
         TestCli.Result ttl = cli.run("create", "token", "--ttl", "5 parsecs");
@@ -90,6 +111,12 @@ class CommandsTest {
         assertTrue(ttl.err().contains("is not a duration"), ttl.err());
         TestCli.Result zero = cli.run("create", "token", "--ttl", "0s");
         assertEquals(2, zero.code(), zero.toString());
+        TestCli.Result emptyEnv = cli.run("create", "token", "--env", "");
+        assertEquals(2, emptyEnv.code(), emptyEnv.toString());
+        assertTrue(emptyEnv.err().contains("--env is empty"), emptyEnv.err());
+        TestCli.Result empty = cli.run("create", "token", "--ttl", "");
+        assertEquals(2, empty.code(), empty.toString());
+        assertTrue(empty.err().contains("ttl is empty"), empty.err());
         TestCli.Result out = cli.run("get", "servers", "-o", "xml");
         assertEquals(2, out.code(), out.toString());
         assertTrue(out.err().contains("output format 'xml'"), out.err());
@@ -151,6 +178,20 @@ class CommandsTest {
 
         TokenSpec sent = Json.json().readValue(labd.requests.get(0).body(), TokenSpec.class);
         assertEquals(new TokenSpec(false, 3600L, "baremetal", "lab", "worker", Map.of("rack", "r1"), "web-9", "rack 1"), sent);
+    }
+
+    /** The lifetime is always on the wire: the default as a number, 'never' as an explicit request. */
+    @Test
+    void createTokenSendsItsLifetimeExplicitly() throws Exception {
+        labd.on("POST", "/api/v1/tokens", 201, new IssuedToken(Samples.token(), "lab1.x"));
+        assertEquals(0, cli.run("create", "token").code());
+        assertEquals(0, cli.run("create", "token", "--ttl", "never").code());
+        TokenSpec defaulted = Json.json().readValue(labd.requests.get(0).body(), TokenSpec.class);
+        assertEquals(86_400L, defaulted.ttlSeconds());
+        assertFalse(defaulted.neverExpires());
+        TokenSpec never = Json.json().readValue(labd.requests.get(1).body(), TokenSpec.class);
+        assertEquals(null, never.ttlSeconds());
+        assertTrue(never.neverExpires());
     }
 
     @Test

@@ -370,6 +370,9 @@ class LogsCommandTest {
                 {"logs", "server/web-1", "-n", "many"},
                 {"logs", "server/web-1", "-p", "loud"},
                 {"logs", "server/web-1", "-u", "nginx; rm -rf /"},
+                {"logs", "server/web-1", "-u", ""},  // an unset $UNIT: not the whole journal
+                {"logs", "server/web-1", "-p", " "},
+                {"logs", "server/web-1", "--file", ""},
                 {"logs", "server/web-1", "-o", "json"},
                 {"logs", "server/web-1", "--limit", "5"},
                 {"logs", "server/web-1", "--verify"},

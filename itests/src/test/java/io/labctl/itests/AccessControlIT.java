@@ -368,4 +368,105 @@ class AccessControlIT {
             assertEquals(1, s.executeUpdate());
         }
     }
+
+    // ---- bad input: request bodies, token lifetimes, refusals by deny rules
+
+    static HttpResponse<String> adminPost(String path, String body) throws Exception {
+        return Tls.client(labd.admin()).send(HttpRequest.newBuilder(URI.create(labd.url() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static List<String> tokenServers() throws Exception {
+        return Json.json().readTree(admin.ok("get", "tokens", "-o", "json")).findValuesAsText("server");
+    }
+
+    @Test
+    @Order(11)
+    void aRequestBodyWithAnUnknownFieldIsRefusedNamingTheFieldAndNothingIsCreated() throws Exception {
+        // "ttl" is not a field (ttlSeconds is): taken silently, it would mint a token that never expires
+        HttpResponse<String> r = adminPost("/api/v1/tokens", "{\"server\":\"typo-1\",\"ttl\":\"1h\"}");
+        assertEquals(400, r.statusCode(), r.body());
+        com.fasterxml.jackson.databind.JsonNode error = Json.json().readTree(r.body());
+        assertEquals("unknown_field", error.path("code").asText(), r.body());
+        assertTrue(error.path("message").asText().contains("'ttl'"), r.body());
+        assertTrue(error.path("message").asText().contains("ttlSeconds"), "names the fields there are: " + r.body());
+        assertFalse(tokenServers().contains("typo-1"), "a token was minted");
+        HttpResponse<String> role = adminPost("/api/v1/roles", "{\"name\":\"typo-role\",\"allow\":[\"read:*:*:*\"],\"denny\":[\"read:*:prod:*\"]}");
+        assertEquals(400, role.statusCode(), role.body());
+        assertTrue(role.body().contains("'denny'"), role.body());
+        assertFalse(admin.ok("get", "roles").contains("typo-role"));
+    }
+
+    @Test
+    @Order(12)
+    void aTokenRequestWithoutTtlGetsTheDefaultAndNeverExpiringIsAskedForExplicitly() throws Exception {
+        java.time.Instant before = java.time.Instant.now();
+        HttpResponse<String> r = adminPost("/api/v1/tokens", "{\"server\":\"no-ttl-1\"}");
+        assertEquals(201, r.statusCode(), r.body());
+        String expires = Json.json().readTree(r.body()).path("info").path("expiresAt").asText(null);
+        assertTrue(expires != null, "a token without ttl never expires: " + r.body());
+        java.time.Duration left = java.time.Duration.between(before, java.time.Instant.parse(expires));
+        assertTrue(left.compareTo(java.time.Duration.ofHours(24).minusMinutes(5)) > 0
+                && left.compareTo(java.time.Duration.ofHours(24).plusMinutes(5)) < 0, "expires in " + left);
+
+        Processes.Result never = admin.run("create", "token", "--server", "never-1", "--ttl", "never", "-o", "json");
+        assertEquals(0, never.exitCode(), never.toString());
+        assertTrue(Json.json().readTree(never.stdout()).path("info").path("expiresAt").isMissingNode(), never.stdout());
+        assertTrue(never.stderr().contains("never expires"), never.stderr());
+        Processes.Result defaulted = admin.run("create", "token", "--server", "default-1", "-o", "json");
+        assertEquals(0, defaulted.exitCode(), defaulted.toString());
+        assertFalse(Json.json().readTree(defaulted.stdout()).path("info").path("expiresAt").isMissingNode(), defaulted.stdout());
+    }
+
+    /** Each malformed body is a 400 in the one error shape, in words: no Java name, no stack trace, no 500. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/api/v1/tokens | {\"ttlSeconds\":\"soon\"}       | 'ttlSeconds' must be a number",
+            "/api/v1/tokens | {\"reusable\":\"maybe\"}        | 'reusable' must be true or false",
+            "/api/v1/tokens | {\"labels\":{\"rack\":[1]}}     | 'labels.rack' must be a string",
+            "/api/v1/tokens | [1,2]                           | must be an object",
+            "/api/v1/tokens | {\"server\":                    | not valid JSON",
+            "/api/v1/tokens | ''                              | needs a JSON body",
+            "/api/v1/tokens | null                            | needs a JSON body",
+            "/api/v1/roles  | {\"name\":\"r1\",\"allow\":\"read:*:*:*\"} | 'allow' must be a list",
+            "/api/v1/roles  | {\"name\":\"r2\",\"allow\":[null]} | holds a null where a value is needed",
+            "/api/v1/roles  | {}                              | ",
+            "/api/v1/auth/can-i | {\"action\":[\"read\"]}       | 'action' must be a string",
+            "/api/v1/users  | {}                              | ",
+    })
+    @Order(13)
+    void malformedBodiesAreAnsweredInWordsNeverWithJavaNames(String path, String body, String expected) throws Exception {
+        HttpResponse<String> r = adminPost(path, body == null ? "" : body);
+        assertEquals(400, r.statusCode(), r.body());
+        com.fasterxml.jackson.databind.JsonNode error = Json.json().readTree(r.body());
+        String message = error.path("message").asText();
+        assertFalse(error.path("code").asText().isEmpty() || message.isEmpty() || error.path("requestId").asText().isEmpty(),
+                "the one error shape: " + r.body());
+        assertFalse(java.util.regex.Pattern.compile("java\\.|jakarta\\.|io\\.labctl|com\\.fasterxml|Exception|`|\\bat [a-z]+\\.")
+                .matcher(message).find(), "a Java name in: " + message);
+        if (expected != null) {
+            assertTrue(message.contains(expected), message);
+        }
+    }
+
+    @Test
+    @Order(14)
+    void aRefusalByADenyRuleNamesItAndDoesNotSendTheUserForAnotherRole() throws Exception {
+        // bob reads everything but prod: the deny rule of no-prod decides, and no other role could change that
+        Processes.Result describe = as("bob", "describe", "server/db-1");
+        assertEquals(1, describe.exitCode(), describe.toString());
+        assertTrue(describe.stderr().contains("deny rule *:*:prod:* of role no-prod"), describe.stderr());
+        assertTrue(describe.stderr().contains("only an admin who can change role no-prod"), describe.stderr());
+        assertFalse(describe.stderr().contains("for a role that allows"), describe.stderr());
+        // the same on a stream's upgrade (exec): the WebSocket route words its refusals alike
+        Processes.Result exec = as("bob", "exec", "server/db-1", "--", "true");
+        assertFalse(exec.exitCode() == 0, exec.toString());
+        assertTrue(exec.stderr().contains("deny rule *:*:prod:* of role no-prod"), exec.stderr());
+        assertFalse(exec.stderr().contains("for a role that allows"), exec.stderr());
+        // no allow at all: then another role is the fix
+        Processes.Result nothing = as("dave", "describe", "server/api-1");
+        assertEquals(1, nothing.exitCode(), nothing.toString());
+        assertTrue(nothing.stderr().contains("ask an admin for a role that allows"), nothing.stderr());
+    }
 }

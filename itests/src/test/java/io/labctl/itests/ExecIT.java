@@ -1,6 +1,7 @@
 package io.labctl.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -273,6 +274,24 @@ class ExecIT {
         Processes.Result size = inTerminal("exec", "-it", "server/box", "--", "stty", "size");
         assertEquals(0, size.exitCode(), size.toString());
         assertTrue(size.stdout().contains("31 101"), size.stdout());
+    }
+
+    /** An empty selector term (say, --selector "$A,$B" with both unset) is a usage error: nothing runs anywhere. */
+    @Test
+    void anEmptySelectorTermIsAUsageErrorAndNothingRuns() throws Exception {
+        Path marker = dir.resolve("ran-despite-an-empty-selector-term");
+        for (String selector : List.of(",", ",,", "name=box,", ",name=box", "env!=")) {
+            Processes.Result r = admin.run("exec", "--selector", selector, "--", "touch", marker.toString());
+            assertEquals(2, r.exitCode(), "'" + selector + "': " + r);
+            assertTrue(r.stderr().startsWith("error: invalid selector: "), r.stderr());
+            assertFalse(Files.exists(marker), "the command ran for the selector '" + selector + "'");
+        }
+        // labd refuses the same selectors from any client, rather than listing every server
+        java.net.http.HttpResponse<String> listed = io.labctl.itests.support.Tls.client(labd.admin()).send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(labd.url() + "/api/v1/servers?selector=%2C"))
+                        .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, listed.statusCode(), listed.body());
+        assertTrue(listed.body().contains("empty requirement"), listed.body());
     }
 
     @Test

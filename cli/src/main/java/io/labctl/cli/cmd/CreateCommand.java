@@ -10,7 +10,6 @@ import io.labctl.cli.render.Times;
 import io.labctl.cli.render.TokenPrinter;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.CredentialBundle;
-import io.labctl.protocol.Durations;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Selector;
@@ -33,16 +32,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Create a resource.", "",
@@ -65,26 +63,6 @@ public final class CreateCommand implements Callable<Integer> {
         return Path.of(user + ".labctl.yaml");
     }
 
-    /** Parses --ttl with the shared duration grammar; "never" means no expiry. */
-    public static final class TtlConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            if ("never".equalsIgnoreCase(value.strip())) {
-                return Duration.ZERO;
-            }
-            Duration d;
-            try {
-                d = Durations.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage() + " (or 'never')");
-            }
-            if (d.isZero() || d.toSeconds() < 1) {
-                throw new TypeConversionException("ttl '" + value + "' is not positive; use e.g. 10m or 24h, or 'never'");
-            }
-            return d;
-        }
-    }
-
     @Command(name = "token", aliases = {"tokens"}, mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Mint a join token for enrolling servers.", "",
                     "Prints the token alone on stdout, so it can be captured; what it is (id, one-time or reusable,",
@@ -99,9 +77,9 @@ public final class CreateCommand implements Callable<Integer> {
         @Option(names = "--reusable", description = "Many servers may enrol with it (default: one-time).")
         boolean reusable;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "24h", converter = TtlConverter.class,
+        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "24h",
                 description = "Lifetime, e.g. 10m, 2h, 7d, or 'never' (default: ${DEFAULT-VALUE}).")
-        Duration ttl;
+        String ttl;
 
         @Option(names = "--env", paramLabel = "ENV", description = "Environment stamped on enrolled servers.")
         String env;
@@ -132,6 +110,11 @@ public final class CreateCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             String format = output(output, Set.of("json", "yaml"));
+            for (String[] flag : new String[][] {{"--env", env}, {"--cloud", cloud}, {"--role", role}, {"--server", server}}) {
+                if (flag[1] != null && flag[1].isBlank()) {
+                    throw usage(flag[0] + " is empty; give a name or leave the flag out");
+                }
+            }
             try {
                 if (server != null) {
                     Names.require("server name", server);
@@ -153,8 +136,14 @@ public final class CreateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage().replaceFirst("^selector '[^']*': ", ""));
             }
-            Long ttlSeconds = ttl == null || ttl.isZero() ? null : ttl.toSeconds();
-            TokenSpec spec = new TokenSpec(reusable, ttlSeconds, cloud, env, role,
+            Optional<Duration> lifetime;
+            try {
+                lifetime = TokenSpec.parseTtl(ttl);
+            } catch (IllegalArgumentException e) {
+                throw usage("--ttl: " + e.getMessage());
+            }
+            // the lifetime is always sent, 'never' explicitly: labd gives a request without one its default
+            TokenSpec spec = TokenSpec.withLifetime(reusable, lifetime, cloud, env, role,
                     labels.isEmpty() ? null : labels, server, description);
             IssuedToken issued = client().post(Api.TOKENS, spec, IssuedToken.class);
             if (issued == null || issued.token() == null) {

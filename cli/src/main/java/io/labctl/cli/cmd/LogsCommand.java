@@ -243,10 +243,10 @@ public final class LogsCommand extends LabdCommand {
     /** The audit filters, checked locally; --since goes to labd as a UTC instant, resolved against this clock. */
     Map<String, String> auditQuery(String session) {
         Map<String, String> q = new LinkedHashMap<>();
-        if (user != null) {
+        if (nonEmpty("--user", user) != null) {
             q.put("user", user);
         }
-        if (action != null) {
+        if (nonEmpty("--action", action) != null) {
             q.put("action", action);
         }
         if (since != null) {
@@ -268,6 +268,14 @@ public final class LogsCommand extends LabdCommand {
             q.put("limit", Integer.toString(limit));
         }
         return q;
+    }
+
+    /** An empty filter (an unset variable) is refused: dropped, it would widen the answer to every row. */
+    private String nonEmpty(String flag, String value) {
+        if (value != null && value.isBlank()) {
+            throw usage(flag + " is empty; give a value or leave the flag out");
+        }
+        return value;
     }
 
     static String query(Map<String, String> params) {

@@ -94,6 +94,9 @@ public final class ProvisionCommand implements Runnable {
         @Override
         public Integer call() {
             String m = mac(this, mac);
+            if (disk != null && disk.isBlank()) {
+                throw usage("--disk is empty; name the disk to wipe, or leave --disk out for the first one the machine reported");
+            }
             try {
                 Names.require("hostname", hostname);
                 MachineRole.parse(role);

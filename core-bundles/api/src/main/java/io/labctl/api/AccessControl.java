@@ -20,14 +20,37 @@ import java.util.List;
  */
 public interface AccessControl {
 
-    /** The outcome and, for operators and the audit log, which rule decided it (never a secret). */
-    record Decision(boolean allowed, String reason) {
+    /**
+     * The outcome and, for operators and the audit log, which rule decided it (never a secret). denyingRole is set
+     * when a deny rule of that role decided: then no further role can help, only a change to that one.
+     */
+    record Decision(boolean allowed, String reason, String denyingRole) {
+        public Decision(boolean allowed, String reason) {
+            this(allowed, reason, null);
+        }
+
         public static Decision allow(String reason) {
             return new Decision(true, reason);
         }
 
+        /** Refused because no rule allows it. */
         public static Decision deny(String reason) {
             return new Decision(false, reason);
+        }
+
+        /** Refused by a deny rule of a role: no allow rule of any role can outweigh it. */
+        public static Decision deniedBy(String role, String rule) {
+            return new Decision(false, "the deny rule " + rule + " of role " + role + " refuses it", role);
+        }
+
+        /**
+         * What the refused user can do about it, for the end of a message: ask for a role that allows the request,
+         * unless a deny rule decided, which only an admin who can change the role that holds it can lift.
+         */
+        public String remedy(Object request) {
+            return denyingRole != null
+                    ? "another role cannot allow it: only an admin who can change role " + denyingRole + " can help"
+                    : "ask an admin for a role that allows " + request;
         }
     }
 
@@ -77,7 +100,7 @@ public interface AccessControl {
         if (!d.allowed()) {
             throw ApiException.forbidden("forbidden", subject + " may not " + request.action() + " on "
                     + request.cloud() + ":" + request.environment() + ":" + request.server() + ": " + d.reason()
-                    + "; ask an admin for a role that allows " + request);
+                    + "; " + d.remedy(request));
         }
     }
 

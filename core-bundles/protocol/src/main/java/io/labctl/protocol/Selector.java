@@ -50,24 +50,39 @@ public final class Selector {
         return EVERYTHING;
     }
 
+    /**
+     * A selector from text. An absent selector ({@code null}) selects everything; text that is blank or holds an
+     * empty requirement ({@code ","}, {@code "env=lab,"}) is refused, never read as "everything": an empty term
+     * usually comes from an unset shell variable, and reading it as nothing would widen a command to every server.
+     */
     public static Selector parse(String text) {
-        if (text == null || text.isBlank()) {
+        if (text == null) {
             return EVERYTHING;
+        }
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("selector is empty; give requirements such as env=lab,role=worker"
+                    + " (to select every server, use the requirement name)");
         }
         if (text.length() > 4096) {
             throw new IllegalArgumentException("selector is longer than 4096 characters");
         }
         List<Requirement> out = new ArrayList<>();
-        for (String raw : text.split(",")) {
+        for (String raw : text.split(",", -1)) {  // -1: keep trailing empty terms, so that they are refused
             String part = raw.strip();
             if (part.isEmpty()) {
-                throw new IllegalArgumentException("selector '" + text + "' has an empty requirement; separate requirements with single commas");
+                throw new IllegalArgumentException("selector '" + text + "' has an empty requirement;"
+                        + " remove the stray comma (an unset shell variable leaves one), separate requirements with single commas");
             }
             Requirement r;
             int ne = part.indexOf("!=");
             int eq = part.indexOf('=');
             if (ne > 0) {
                 r = new Requirement(key(part.substring(0, ne), text), Op.NOT_EQUALS, value(part.substring(ne + 2), text));
+                if (r.value().isEmpty()) {
+                    // key!= with nothing after it would match every server
+                    throw new IllegalArgumentException("selector '" + text + "': '" + part + "' has no value; write "
+                            + r.key() + "!=VALUE, or !" + r.key() + " for servers without " + r.key());
+                }
             } else if (eq > 0) {
                 String v = part.substring(eq + 1);
                 if (v.startsWith("=")) {

@@ -40,7 +40,7 @@ public final class Since {
         }
         try {
             return now.minus(Durations.parse(t));
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
             throw new IllegalArgumentException("'" + text + "' is not a time; use e.g. 1h, \"1h ago\", 2026-11-26 or "
                     + "2026-11-26T03:00:00Z");
         }

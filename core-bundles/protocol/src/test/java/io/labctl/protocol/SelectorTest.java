@@ -19,7 +19,7 @@ class SelectorTest {
         assertTrue(Selector.parse("k3s").matches(web1));
         assertFalse(Selector.parse("!k3s").matches(web1));
         assertTrue(Selector.parse("name==web1").matches(web1));
-        assertTrue(Selector.parse("").matches(web1));
+        assertTrue(Selector.parse(null).matches(web1));
     }
 
     @Test
@@ -32,6 +32,30 @@ class SelectorTest {
         Selector s = Selector.parse("role=worker").and("cloud", "aws");
         assertFalse(s.matches(web1));
         assertEquals("role=worker,cloud=aws", s.toString());
+    }
+
+    /** An empty term, often an unset shell variable, never falls away: what is left would select more servers. */
+    @Test
+    void emptyTermsAreRefusedNotDropped() {
+        for (String text : new String[] {",", ",,", " , ", "env=lab,", ",env=lab", "env=lab,,role=x", "env=lab, "}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Selector.parse(text), text);
+            assertTrue(e.getMessage().contains("empty requirement"), e.getMessage());
+        }
+        for (String text : new String[] {"", " ", "\t"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Selector.parse(text), text);
+            assertTrue(e.getMessage().contains("selector is empty"), e.getMessage());
+        }
+    }
+
+    @Test
+    void notEqualsWithoutAValueIsRefused() {
+        // env!= with an unset variable would match every server whose env is not the empty string: all of them
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Selector.parse("env!="));
+        assertTrue(e.getMessage().contains("has no value"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Selector.parse("role=worker,rack!= "));
+        assertThrows(IllegalArgumentException.class, () -> Selector.parse("!"));
+        assertThrows(IllegalArgumentException.class, () -> Selector.parse("=lab"));
+        assertThrows(IllegalArgumentException.class, () -> Selector.parse("!=lab"));
     }
 
     @Test

@@ -36,7 +36,19 @@ public class AuditResource {
     public List<AuditEntry> list(@QueryParam("user") String user, @QueryParam("action") String action,
                                  @QueryParam("since") String since, @QueryParam("session") String session,
                                  @QueryParam("limit") String limit) {
-        return audit.query(new AuditTrail.Query(user, action, since(since), session, limit(limit)));
+        return audit.query(new AuditTrail.Query(filter("user", user), filter("action", action), since(since),
+                filter("session", session), limit(limit)));
+    }
+
+    /**
+     * A filter given empty ({@code ?user=}, say from an unset variable) is refused: read as absent, it would widen
+     * the answer to every row. Absent filters stay absent.
+     */
+    static String filter(String name, String value) {
+        if (value != null && value.isBlank()) {
+            throw ApiException.badRequest("empty-filter", name + " is empty; give a value or leave the parameter out");
+        }
+        return value;
     }
 
     @GET
@@ -47,7 +59,7 @@ public class AuditResource {
     }
 
     static Instant since(String text) {
-        if (text == null || text.isBlank()) {
+        if (filter("since", text) == null) {
             return null;
         }
         try {
@@ -59,7 +71,7 @@ public class AuditResource {
 
     /** Taken as text so a bad value is a 400 that says what to send, not JAX-RS's bare 404. */
     static int limit(String text) {
-        if (text == null || text.isBlank()) {
+        if (filter("limit", text) == null) {
             return 0;
         }
         try {

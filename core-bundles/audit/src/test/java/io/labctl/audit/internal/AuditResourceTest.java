@@ -67,6 +67,20 @@ class AuditResourceTest {
         assertNotNull(resource.verify());
     }
 
+    /** ?user= with nothing (an unset variable) is refused, not read as "every user". */
+    @Test
+    void anEmptyFilterIsRefusedNotDropped() {
+        Fake fake = new Fake();
+        AuditResource resource = new AuditResource(fake);
+        for (String[] q : new String[][] {{"", null, null, null, null}, {null, " ", null, null, null},
+                {null, null, "", null, null}, {null, null, null, "", null}, {null, null, null, null, ""}}) {
+            ApiException e = assertThrows(ApiException.class, () -> resource.list(q[0], q[1], q[2], q[3], q[4]));
+            assertEquals(400, e.status());
+            assertEquals("empty-filter", e.code());
+        }
+        assertEquals(null, fake.last, "nothing was queried");
+    }
+
     @Test
     void badSinceAndLimitAre400sThatSayWhatToSend() {
         AuditResource resource = new AuditResource(new Fake());

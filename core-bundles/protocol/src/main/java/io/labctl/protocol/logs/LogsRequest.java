@@ -132,6 +132,10 @@ public record LogsRequest(String source, boolean follow, Integer lines, String u
         if (!(v instanceof String s)) {
             throw new IllegalArgumentException(key + " must be text");
         }
-        return s.isBlank() ? null : s.strip();
+        if (s.isBlank()) {
+            // an empty filter (-u "$UNIT" unset) is refused: read as absent, it would widen what is read
+            throw new IllegalArgumentException(key + " is empty; give a value or leave it out");
+        }
+        return s.strip();
     }
 }

@@ -103,7 +103,8 @@ public class ProvisioningService implements Provisioning {
         }
         String hostname = hostname(request.hostname());
         MachineRole role = role(request.role());
-        String disk = request.disk() == null || request.disk().isBlank() ? null : diskPath(request.disk());
+        // an empty disk (an unset variable) is refused, not read as "the first reported": install wipes it
+        String disk = request.disk() == null ? null : diskPath(request.disk());
         String mode = request.reprovision() ? "reprovision" : "install";
         return database.transaction(() -> {
             MachineRow row = sessions.mapper(MachineMapper.class, x -> x.lock(m));

@@ -125,6 +125,10 @@ class ProvisioningServiceTest {
         ApiException e = assertThrows(ApiException.class, () -> provisioning.plan("52:54:00:00:00:05",
                 new PlanRequest("n5", "worker", "ata-C", false), "alice"));
         assertTrue(e.getMessage().contains("/dev/disk/by-id/ata-A, /dev/disk/by-id/usb-B"), e.getMessage());
+        // an empty disk is not "the first reported one": install would wipe a disk nobody named
+        ApiException empty = assertThrows(ApiException.class, () -> provisioning.plan("52:54:00:00:00:05",
+                new PlanRequest("n5", "worker", " ", false), "alice"));
+        assertEquals("invalid-disk", empty.code());
         assertEquals("/dev/disk/by-id/usb-B", provisioning.plan("52:54:00:00:00:05",
                 new PlanRequest("n5", "worker", "usb-B", false), "alice").disk());
     }

@@ -20,6 +20,6 @@ record CompiledRule(Permission pattern, String written, String role, Decision de
     /** A deny denies only what it names: deny {@code admin:X} leaves the other actions on X alone. */
     static CompiledRule deny(Permission written, String role) {
         return new CompiledRule(written, written.toString(), role,
-                Decision.deny("denied by deny rule " + written + " of role " + role));
+                Decision.deniedBy(role, written.toString()));
     }
 }

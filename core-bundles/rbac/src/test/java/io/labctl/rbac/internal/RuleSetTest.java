@@ -94,6 +94,19 @@ class RuleSetTest {
         return new Permission(p[0], p[1], p[2], p[3]);
     }
 
+    /** A refusal by a deny rule sends the user to whoever can change that role; without an allow, to another role. */
+    @Test
+    void theRemedyDependsOnWhatRefused() {
+        Decision denied = RULES.decide(user("dev"), request("exec:aws:lab:db1"));
+        assertEquals("developer", denied.denyingRole());
+        assertTrue(denied.remedy("it").contains("only an admin who can change role developer"), denied.remedy("it"));
+        assertFalse(denied.remedy("it").contains("for a role that allows"), denied.remedy("it"));
+        Decision none = RULES.decide(user("dev"), request("destroy:aws:lab:web1"));
+        assertFalse(none.allowed(), none.reason());
+        assertEquals(null, none.denyingRole());
+        assertEquals("ask an admin for a role that allows destroy:aws:lab:web1", none.remedy("destroy:aws:lab:web1"));
+    }
+
     @Test
     void agentsAndLabdInstancesAreDeniedEverything() {
         RuleSet all = RuleSet.compile(1, Map.of("web1", List.of("root"), "labd-1", List.of("root")),

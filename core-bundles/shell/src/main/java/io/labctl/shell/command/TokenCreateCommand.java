@@ -1,7 +1,6 @@
 package io.labctl.shell.command;
 
 import io.labctl.api.JoinTokens;
-import io.labctl.protocol.Durations;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Selector;
@@ -10,6 +9,7 @@ import io.labctl.protocol.TokenSpec;
 import io.labctl.protocol.access.Action;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -57,10 +57,10 @@ public class TokenCreateCommand extends LabCommand {
     @Override
     protected void run(PrintStream out) {
         JoinTokens joinTokens = need(tokens, TOKENS);
-        Long ttlSeconds = ttlSeconds(ttl);
+        Optional<Duration> lifetime = TokenSpec.parseTtl(ttl);
         validateScope();
         require(JoinTokens.scope(Action.MANAGE, cloud, env, server));
-        IssuedToken issued = joinTokens.create(new TokenSpec(reusable, ttlSeconds, cloud, env, role, null, server,
+        IssuedToken issued = joinTokens.create(TokenSpec.withLifetime(reusable, lifetime, cloud, env, role, null, server,
                 description), caller().name());
         TokenInfo info = issued.info();
         out.println(issued.token());
@@ -68,18 +68,6 @@ public class TokenCreateCommand extends LabCommand {
                 + (info.expiresAt() == null ? "never expires" : "expires " + Table.relative(info.expiresAt(), now()))
                 + (info.server() == null ? "" : ", only for server " + info.server())
                 + ". It is shown only once: store it now.");
-    }
-
-    /** "never" means no expiry; anything else must be a positive duration. */
-    static Long ttlSeconds(String text) {
-        if (text == null || "never".equalsIgnoreCase(text.strip())) {
-            return null;
-        }
-        Duration d = Durations.parse(text);
-        if (d.toSeconds() < 1) {
-            throw new IllegalArgumentException("ttl '" + text + "' is not positive; use e.g. 10m or 24h, or 'never'");
-        }
-        return d.toSeconds();
     }
 
     /** Scope values follow the selector grammar, so servers enrolled with the token can be selected on them. */

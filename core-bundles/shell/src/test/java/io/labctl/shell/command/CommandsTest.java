@@ -74,6 +74,18 @@ class CommandsTest {
         assertEquals(AuditEntry.FAILED, audit.only().result());
     }
 
+    /** An empty term, as from -s "$A," with A unset, is an error: the listing never widens to every server. */
+    @Test
+    void anEmptySelectorTermIsAnError() throws Exception {
+        for (String selector : List.of(",", "env=lab,", "")) {
+            audit.rows.clear();
+            Shell.Result r = Shell.run(servers(selector), "alice");
+            assertEquals("", r.out(), selector);
+            assertTrue(r.err().startsWith("Error: selector"), r.err());
+            assertEquals(AuditEntry.FAILED, audit.only().result());
+        }
+    }
+
     private static List<String> names(String table) {
         return table.lines().skip(1).map(l -> l.split(" ")[0]).toList();
     }
@@ -158,6 +170,7 @@ class CommandsTest {
 
         assertEquals(86_400L, tokens.specs.get(0).ttlSeconds());
         assertNull(tokens.specs.get(1).ttlSeconds());
+        assertTrue(tokens.specs.get(1).neverExpires(), "never is asked for explicitly");
         assertTrue(r.out().contains("reusable, never expires, only for server web-9."), r.out());
         // open cloud and environment stand for servers without one, as the REST route scopes tokens
         assertTrue(access.decided.contains(new Permission("manage", "", "", "web-9")), access.decided.toString());

@@ -25,7 +25,7 @@ final class InMemoryJoinTokens implements JoinTokens {
         String id = "0f1e2d3c-0000-4000-8000-00000000000" + tokens.size();
         TokenInfo info = new TokenInfo(id, spec.reusable(), spec.cloud(), spec.environment(), spec.role(), spec.labels(),
                 spec.server(), spec.description(), now,
-                spec.ttlSeconds() == null ? null : now.plusSeconds(spec.ttlSeconds()), 0, null, null, "active");
+                spec.lifetime().map(now::plus).orElse(null), 0, null, null, "active");
         tokens.add(info);
         return new IssuedToken(info, "lab1." + id + ".s3cret.pin");
     }

@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -34,8 +35,6 @@ import org.osgi.service.component.annotations.Reference;
 /** Join tokens in the database: only a hash of each secret is stored; uses are consumed with one conditional UPDATE. */
 @Component(service = JoinTokens.class)
 public class TokenService implements JoinTokens {
-    /** Longest lifetime a token may be given; reusable tokens for autoscaling groups still expire within a year. */
-    static final Duration MAX_TTL = Duration.ofDays(366);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
@@ -62,12 +61,13 @@ public class TokenService implements JoinTokens {
         row.labels = labelsJson(spec.labels());
         row.description = spec.description() == null ? null : limit(spec.description(), 512, "description");
         row.createdBy = createdBy;
-        if (spec.ttlSeconds() != null && spec.ttlSeconds() != 0) {
-            if (spec.ttlSeconds() < 0 || spec.ttlSeconds() > MAX_TTL.getSeconds()) {
-                throw ApiException.badRequest("invalid-ttl", "token ttl must be between 1s and " + MAX_TTL.toDays() + "d");
-            }
-            row.expiresAt = Instant.now().plusSeconds(spec.ttlSeconds()).truncatedTo(ChronoUnit.MILLIS);
+        Optional<Duration> lifetime;
+        try {
+            lifetime = spec.lifetime();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid-ttl", e.getMessage());
         }
+        row.expiresAt = lifetime.map(d -> Instant.now().plus(d).truncatedTo(ChronoUnit.MILLIS)).orElse(null);
         byte[] secretBytes = new byte[32];
         RANDOM.nextBytes(secretBytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
@@ -165,8 +165,12 @@ public class TokenService implements JoinTokens {
     }
 
     private static String scopeName(String what, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null) {
             return null;
+        }
+        if (value.isBlank()) {
+            // given empty (an unset variable): not the same as left out, which makes a token for servers without one
+            throw ApiException.badRequest("empty-scope", what + " is empty; give a name or leave it out");
         }
         try {
             return Names.require(what, value.strip());

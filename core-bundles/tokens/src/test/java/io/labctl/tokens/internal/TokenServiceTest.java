@@ -12,6 +12,7 @@ import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.JoinTokenString;
+import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -139,11 +140,31 @@ class TokenServiceTest {
         assertTrue(expired.getMessage().contains("labctl create token"));
     }
 
+    /** A request without a lifetime gets the CLI's default; only an explicit request gets a token that never expires. */
+    @Test
+    void absentTtlMeansTheDefaultAndNeverMustBeAskedFor() {
+        java.time.Instant before = java.time.Instant.now();
+        TokenInfo defaulted = tokens.create(spec(false, null, null), "user/admin").info();
+        assertTrue(defaulted.expiresAt() != null, "a token without ttl must expire");
+        java.time.Duration left = java.time.Duration.between(before, defaulted.expiresAt());
+        assertTrue(left.compareTo(TokenSpec.DEFAULT_TTL.minusMinutes(1)) > 0 && left.compareTo(TokenSpec.DEFAULT_TTL.plusMinutes(1)) < 0,
+                "expires in " + left);
+        TokenInfo never = tokens.create(new TokenSpec(false, null, true, null, "lab", null, null, null, null), "user/admin").info();
+        assertEquals(null, never.expiresAt());
+        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(
+                new TokenSpec(false, 60L, true, null, "lab", null, null, null, null), "u")).code());
+        // 0 used to mean "never": now it is out of range, like any other lifetime below 1s
+        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(spec(false, 0L, null), "u")).code());
+    }
+
     @Test
     void badSpecsAreRefused() {
         assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(spec(false, -5L, null), "u")).code());
         assertThrows(ApiException.class, () -> tokens.create(
                 new TokenSpec(false, null, "Bad Cloud", null, null, null, null, null), "u"));
         assertEquals("invalid-token-id", assertThrows(ApiException.class, () -> tokens.revoke("xyz")).code());
+        // an empty scope is not a scope left out: that would be a token for servers without an environment
+        assertEquals("empty-scope", assertThrows(ApiException.class, () -> tokens.create(
+                new TokenSpec(false, 60L, "baremetal", " ", null, null, null, null), "u")).code());
     }
 }

@@ -145,7 +145,7 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
             if (!decision.allowed()) {
                 deny(request, audit, event, 403, "forbidden", identity + " may not " + declaration.action() + " here ("
                         + (declaration.perItem() ? declaration.action() + " anywhere" : wanted) + "): "
-                        + decision.reason() + "; ask an admin for a role that allows it", requestId);
+                        + decision.reason() + "; " + decision.remedy("it"), requestId);
                 return;
             }
         }

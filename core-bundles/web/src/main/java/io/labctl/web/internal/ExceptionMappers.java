@@ -50,6 +50,7 @@ final class ExceptionMappers {
     }
 
     static final class ApiExceptionMapper extends RequestAware implements ExceptionMapper<ApiException> {
+        private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionMapper.class);
         private final Unidentified unidentified;
 
         ApiExceptionMapper(Unidentified unidentified) {
@@ -58,6 +59,10 @@ final class ExceptionMappers {
 
         @Override
         public Response toResponse(ApiException e) {
+            if (e.getCause() != null) {
+                // the user sees the plain message; the detail behind it (a parser's, say) is for the log
+                LOG.info("request {} refused with {}: {}", requestId(), e.code(), e.getCause().toString());
+            }
             if (JsonBodyProvider.MALFORMED_BODY.equals(e.code())) {
                 // a broken body comes before any handler (and its audit row) runs; anyone can send one: rate-limited
                 unidentified.refusals().refused(Unidentified.claimedUser(chain()), source(), "request.malformed",

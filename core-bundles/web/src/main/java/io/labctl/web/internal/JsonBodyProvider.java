@@ -3,6 +3,7 @@ package io.labctl.web.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.labctl.api.ApiException;
@@ -20,6 +21,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
@@ -32,7 +34,13 @@ import java.lang.reflect.Type;
 @Produces({MediaType.APPLICATION_JSON, "application/*+json"})
 @Consumes({MediaType.APPLICATION_JSON, "application/*+json"})
 final class JsonBodyProvider implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
-    private static final ObjectReader READER = Json.json().reader().without(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+    /**
+     * Strict on what clients send (unlike {@link Json#json()}): an unknown field is refused, since a misspelt one
+     * would otherwise be dropped and its default used. Payloads that machines upgraded on their own schedule send
+     * (agents, the bastion) stay tolerant with {@code @JsonIgnoreProperties(ignoreUnknown = true)}.
+     */
+    private static final ObjectReader READER = Json.json().reader().without(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectWriter WRITER = Json.json().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private final long maxBodyBytes;
@@ -77,16 +85,24 @@ final class JsonBodyProvider implements MessageBodyReader<Object>, MessageBodyWr
             }
         }
         try {
-            return READER.forType(Json.json().getTypeFactory().constructType(genericType))
-                    .readValue(new BoundedInputStream(entity, maxBodyBytes));
+            PushbackInputStream body = new PushbackInputStream(new BoundedInputStream(entity, maxBodyBytes), 1);
+            int first = body.read();
+            if (first < 0) {
+                throw BodyErrors.missingBody();
+            }
+            body.unread(first);
+            Object value = READER.forType(Json.json().getTypeFactory().constructType(genericType)).readValue(body);
+            if (value == null) {
+                throw BodyErrors.missingBody();  // a body of just "null"
+            }
+            return value;
         } catch (BodyTooLarge e) {
             throw tooLarge(entity, maxBodyBytes);
         } catch (JsonProcessingException e) {
             if (causedByTooLarge(e)) {
                 throw tooLarge(entity, maxBodyBytes);
             }
-            throw ApiException.badRequest("invalid_json", "request body is not valid JSON for "
-                    + type.getSimpleName() + ": " + e.getOriginalMessage());
+            throw BodyErrors.of(e);
         } catch (IOException | org.eclipse.jetty.http.BadMessageException e) {
             // Jetty could not decode the body (broken chunked encoding, cut short): the client's fault, not labd's
             throw ApiException.badRequest(MALFORMED_BODY, "the request body could not be read: it is cut short or "

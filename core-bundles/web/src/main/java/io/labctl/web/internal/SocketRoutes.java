@@ -177,7 +177,7 @@ final class SocketRoutes implements WebSocketCreator {
         if (!decision.allowed()) {
             return deny(audit, opening, response, callback, 403, "forbidden", identity + " may not "
                     + route.action() + " on " + server + ": " + decision.reason()
-                    + "; ask an admin for a role that allows " + wanted, requestId);
+                    + "; " + decision.remedy(wanted), requestId);
         }
         // the opening row waits for the endpoint to say what the stream runs (AuditedSession.open)
         List<Supplier<String>> conditions = new CopyOnWriteArrayList<>();

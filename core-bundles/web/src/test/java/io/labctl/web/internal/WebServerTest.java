@@ -536,15 +536,45 @@ class WebServerTest {
     @Test
     void jsonRoundTrip() throws Exception {
         HttpResponse<String> response = post(adminClient, "/api/v1/test/echo",
-                HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\",\"number\":7,\"unknown\":true}"));
+                HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\",\"number\":7}"));
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(Json.json().readTree("{\"text\":\"hi\",\"number\":7}"), Json.json().readTree(response.body()));
     }
 
+    /** A misspelt field would otherwise be dropped and its default used: refused, naming it, and nothing runs. */
+    @Test
+    void anUnknownFieldIsRefusedNamingIt() throws Exception {
+        int before = routes.changes.get();
+        JsonNode error = assertError(post(adminClient, "/api/v1/test/echo",
+                HttpRequest.BodyPublishers.ofString("{\"text\":\"hi\",\"numbr\":7}")), 400, "unknown_field");
+        assertEquals("unknown field 'numbr' in the request body; remove it; the fields are number, text",
+                error.path("message").asText());
+        assertEquals(before, routes.changes.get());
+    }
+
     @Test
     void invalidJsonIs400() throws Exception {
-        assertError(post(adminClient, "/api/v1/test/echo", HttpRequest.BodyPublishers.ofString("{\"text\": ")),
+        JsonNode error = assertError(post(adminClient, "/api/v1/test/echo", HttpRequest.BodyPublishers.ofString("{\"text\": ")),
                 400, "invalid_json");
+        assertTrue(error.path("message").asText().startsWith("request body is not valid JSON (line 1, column"), error.toString());
+    }
+
+    /** Jackson's messages name Java types ("`int`", "java.lang.String"): each case is put in words instead. */
+    @Test
+    void badBodiesAreExplainedWithoutJavaNames() throws Exception {
+        String[][] cases = {
+                {"{\"text\":\"hi\",\"number\":\"seven\"}", "invalid_field", "field 'number' must be a number"},
+                {"{\"text\":[\"hi\"]}", "invalid_field", "field 'text' must be a string"},
+                {"[1]", "invalid_json", "the request body must be an object"},
+                {"\"hi\"", "invalid_json", "the request body must be an object"},
+                {"", "missing_body", "this request needs a JSON body; send a JSON object"},
+                {"null", "missing_body", "this request needs a JSON body; send a JSON object"},
+        };
+        for (String[] c : cases) {
+            JsonNode error = assertError(post(adminClient, "/api/v1/test/echo", HttpRequest.BodyPublishers.ofString(c[0])),
+                    400, c[1]);
+            assertEquals(c[2], error.path("message").asText(), c[0]);
+        }
     }
 
     static byte[] oversizedJson() {
