@@ -1,3 +1,3 @@
 /** labd's service interfaces and domain types, shared by its capability bundles. */
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package io.labctl.api;
