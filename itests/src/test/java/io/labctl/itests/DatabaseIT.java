@@ -49,8 +49,12 @@ class DatabaseIT {
                 s.execute("CREATE TABLE someone_elses (id int)");
             }
             try (Labd running = labd.launch()) {
-                Processes.await("labd to refuse the database or to come up (see " + labd.log() + ")",
-                        Duration.ofSeconds(180), () -> logMentions(labd, "embeddedPort") || Files.exists(labd.adminBundle()));
+                try {
+                    Processes.await("labd to refuse the database or to come up", Duration.ofSeconds(180),
+                            () -> logMentions(labd, "embeddedPort") || Files.exists(labd.adminBundle()));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; labd's log: " + tail(read(labd.log())), e);
+                }
                 // a labd that came up anyway would keep going: give it a moment to show it
                 Thread.sleep(3000);
                 String log = Files.readString(labd.log());
@@ -154,6 +158,14 @@ class DatabaseIT {
             return Files.exists(labd.log()) && Files.readString(labd.log()).contains(text);
         } catch (java.io.IOException e) {
             return false;
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "(no " + file + ")";
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

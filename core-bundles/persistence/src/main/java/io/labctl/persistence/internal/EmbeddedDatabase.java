@@ -24,12 +24,12 @@ final class EmbeddedDatabase implements AutoCloseable {
     private static final Duration ORPHAN_GRACE = Duration.ofSeconds(30);
     private final EmbeddedPostgres postgres;
     private final int port;
-    private final String dataDirectory;
+    private final long systemIdentifier;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, int port, String dataDirectory) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, int port, long systemIdentifier) {
         this.postgres = postgres;
         this.port = port;
-        this.dataDirectory = dataDirectory;
+        this.systemIdentifier = systemIdentifier;
     }
 
     static EmbeddedDatabase start(Path dataRoot, int port, boolean durable) throws IOException {
@@ -56,9 +56,9 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
         try {
-            String reported = requireOurs(pg, port, data);
+            long systemIdentifier = requireOurs(pg, port, data);
             LOG.info("embedded PostgreSQL up on 127.0.0.1:{} with data in {} ({} ms)", port, data, (System.nanoTime() - t0) / 1_000_000);
-            return new EmbeddedDatabase(pg, port, reported);
+            return new EmbeddedDatabase(pg, port, systemIdentifier);
         } catch (IOException | RuntimeException e) {
             pg.close();
             throw e;
@@ -79,13 +79,19 @@ final class EmbeddedDatabase implements AutoCloseable {
                 + " (to use an existing server on purpose, set jdbcUrl there instead)";
     }
 
-    /** The server answering on the port must work in our data directory; returns the directory as it reports it. */
-    private static String requireOurs(EmbeddedPostgres pg, int port, Path data) throws IOException {
+    /**
+     * The server answering on the port must work in our data directory; returns its cluster's system identifier
+     * (set by initdb, unique per cluster), which identifies it on later connections whatever the path's spelling.
+     */
+    private static long requireOurs(EmbeddedPostgres pg, int port, Path data) throws IOException {
         String reported;
+        long systemIdentifier;
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT current_setting('data_directory')")) {
+                ResultSet rs = s.executeQuery("SELECT current_setting('data_directory'), system_identifier"
+                        + " FROM pg_control_system()")) {
             rs.next();
             reported = rs.getString(1);
+            systemIdentifier = rs.getLong(2);
         } catch (SQLException e) {
             throw new IllegalStateException("labd's embedded PostgreSQL on 127.0.0.1:" + port + " does not answer: " + e.getMessage(), e);
         }
@@ -93,7 +99,7 @@ final class EmbeddedDatabase implements AutoCloseable {
             throw new IllegalStateException(portTaken(port) + " (the server there keeps its data in " + reported
                     + ", not in " + data + ")");
         }
-        return reported;
+        return systemIdentifier;
     }
 
     String jdbcUrl() {
@@ -101,14 +107,13 @@ final class EmbeddedDatabase implements AutoCloseable {
     }
 
     /**
-     * SQL that fails unless the server works in labd's data directory. The pool runs it on every new connection, so
-     * a server that took the port while the embedded one was down (a restart, another program) is never used.
+     * SQL that fails unless the server is the cluster labd started. The pool runs it on every new connection, so a
+     * server that took the port while the embedded one was down (a restart, another program) is never used.
      */
     String identityCheckSql() {
-        String literal = "'" + dataDirectory.replace("'", "''") + "'";
-        return "DO $labd$ BEGIN IF current_setting('data_directory') <> " + literal + " THEN RAISE EXCEPTION"
-                + " 'this is not labd''s embedded PostgreSQL (its data is in %, labd''s in %)',"
-                + " current_setting('data_directory'), " + literal + " USING ERRCODE = '08004'; END IF; END $labd$";
+        return "DO $$ DECLARE found bigint := (SELECT system_identifier FROM pg_control_system()); BEGIN"
+                + " IF found <> " + systemIdentifier + " THEN RAISE EXCEPTION 'this is not labd''s embedded PostgreSQL"
+                + " (cluster %, labd''s is " + systemIdentifier + ")', found USING ERRCODE = '08004'; END IF; END $$";
     }
 
     @Override
