@@ -53,7 +53,9 @@ class DatabaseIT {
                     Processes.await("labd to refuse the database or to come up", Duration.ofSeconds(180),
                             () -> logMentions(labd, "embeddedPort") || Files.exists(labd.adminBundle()));
                 } catch (AssertionError e) {
-                    throw new AssertionError(e.getMessage() + "; labd's log: " + tail(read(labd.log())), e);
+                    throw new AssertionError(e.getMessage() + "; labd's log about its database: "
+                            + read(labd.log()).lines().filter(l -> l.contains("PostgreSQL") || l.contains("database")
+                                    || l.contains("ERROR")).limit(40).toList(), e);
                 }
                 // a labd that came up anyway would keep going: give it a moment to show it
                 Thread.sleep(3000);
@@ -135,12 +137,21 @@ class DatabaseIT {
         }
 
         void run(String... args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-D", data.toString(), "-l",
-                    data.resolveSibling("pg_ctl.log").toString()));
+            List<String> cmd = new ArrayList<>();
+            if (asRoot()) {
+                // PostgreSQL refuses to run as root; in a user namespace root's files and root's process both
+                // appear unprivileged (this is how labd's embedded server runs as root)
+                cmd.addAll(List.of("unshare", "-U"));
+            }
+            cmd.addAll(List.of(binary.toString(), "-D", data.toString(), "-l", data.resolveSibling("pg_ctl.log").toString()));
             cmd.addAll(List.of(args));
             Processes.Result r = Processes.run(data.getParent(), cmd, Duration.ofSeconds(60));
             assertEquals(0, r.exitCode(), "pg_ctl " + String.join(" ", args) + ": " + r);
         }
+    }
+
+    static boolean asRoot() throws java.io.IOException {
+        return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
     }
 
     static HttpResponse<String> health(Labd labd) {
