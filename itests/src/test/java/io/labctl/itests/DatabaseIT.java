@@ -102,6 +102,7 @@ class DatabaseIT {
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
                     assertNotEquals(0, list.exitCode(), list.toString());
                     assertTrue(list.stderr().contains("labd's database is unreachable"), list.toString());
+                    System.out.println("database away: 'get servers' failed after " + took.toMillis() + " ms");
                     assertTrue(took.compareTo(FAIL_FAST_BOUND) < 0, "get servers took " + took);
 
                     t0 = System.nanoTime();
@@ -109,6 +110,7 @@ class DatabaseIT {
                     took = Duration.ofNanos(System.nanoTime() - t0);
                     assertNotEquals(0, exec.exitCode(), exec.toString());
                     assertTrue(exec.stderr().contains("labd's database is unreachable"), exec.toString());
+                    System.out.println("database away: 'exec' failed after " + took.toMillis() + " ms");
                     assertTrue(took.compareTo(FAIL_FAST_BOUND) < 0, "exec took " + took);
                 } finally {
                     pg.run("start", "-w", "-o", "-p " + labd.dbPort + " -c listen_addresses=127.0.0.1");
