@@ -16,6 +16,8 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.TokenSpec;
+import io.labctl.protocol.local.OrphanedPostgres;
+import io.labctl.protocol.local.PortHolder;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -90,7 +92,8 @@ public final class Quickstart {
             int recorded = Integer.parseInt(state.getProperty("port"));
             if (requestedPort != null && requestedPort != recorded) {
                 cli.err().println("note: the quickstart in " + dir + " uses port " + recorded + "; ignoring --port "
-                        + requestedPort + " (start over with 'labctl quickstart --reset --yes --port " + requestedPort + "')");
+                        + requestedPort + " (to start over, deleting its CA and database: 'labctl quickstart --reset"
+                        + " --yes --port " + requestedPort + "')");
             }
             port = recorded;
         }
@@ -123,8 +126,9 @@ public final class Quickstart {
             if (labd.isEmpty()) {
                 Files.deleteIfExists(labdPid());
                 boolean fresh = !Files.isRegularFile(labdHome().resolve("bin").resolve("karaf"));
-                requireFree(port, "labd's HTTPS port");
-                requireFree(port + 1000, "labd's embedded database port (--port + 1000)");
+                reclaimOrphanedDatabase();
+                requireFree(port, "labd's HTTPS port", state);
+                requireFree(port + 1000, "labd's embedded database port (--port + 1000)", state);
                 if (fresh) {
                     unpack("labd", labdHome());
                     configureLabd(port, state);
@@ -562,10 +566,25 @@ public final class Quickstart {
         }
     }
 
-    private static void requireFree(int port, String what) {
+    /**
+     * A labd killed with SIGKILL leaves its PostgreSQL running on labd's data, holding the database port. It is
+     * reclaimed exactly as labd itself does on start ({@link OrphanedPostgres}): stopped, its data kept.
+     */
+    private void reclaimOrphanedDatabase() {
+        Path data = labdHome().resolve("data").resolve("postgresql").resolve("data");
+        OrphanedPostgres.stop(data, STOP_GRACE).ifPresent(pid -> cli.err().println("stopped the PostgreSQL (pid "
+                + pid + ") that an earlier labd left running when it did not shut down; its data is kept"));
+    }
+
+    /** A port held by another program: say which one; the way out never deletes the quickstart's state. */
+    private void requireFree(int port, String what, Properties state) {
         if (!isFree(port)) {
-            throw CliException.refused("port " + port + " (" + what + ") is already in use; stop what holds it or"
-                    + " choose another port on a fresh quickstart (--reset --yes --port N)");
+            String fix = state.getProperty("port") == null
+                    ? "stop it, or choose other ports with 'labctl quickstart --port N' (labd also uses N+1000)"
+                    : "stop it and run 'labctl quickstart' again (this quickstart's CA and database are set up for"
+                            + " this port, so it keeps it)";
+            throw CliException.refused("port " + port + " (" + what + ") is already in use by "
+                    + PortHolder.describe(port) + "; " + fix);
         }
     }
 

@@ -55,7 +55,7 @@ public final class Labd implements AutoCloseable {
     }
 
     public Labd start() throws Exception {
-        process = Processes.launch(home, console(), home.resolve("bin/karaf").toString(), "server");
+        launch();
         Processes.await("labd to write its admin bundle (see " + log() + ")", Duration.ofSeconds(120), () -> Files.exists(adminBundle()));
         HttpClient anonymous = Tls.anonymous(admin());
         Processes.await("labd's health check (see " + log() + ")", Duration.ofSeconds(60), () -> {
@@ -66,6 +66,12 @@ public final class Labd implements AutoCloseable {
                 return false;
             }
         });
+        return this;
+    }
+
+    /** Starts the labd process without waiting for it to come up (for tests of a labd that must refuse to). */
+    public Labd launch() throws IOException {
+        process = Processes.launch(home, console(), home.resolve("bin/karaf").toString(), "server");
         return this;
     }
 

@@ -618,6 +618,12 @@ public class AuditService implements AuditTrail {
     }
 
     static ApiException unavailable(Throwable cause) {
+        for (Throwable x = cause; x != null; x = x.getCause()) {
+            if (x instanceof ApiException api && api.status() == 503) {
+                // the database's own answer (it is unreachable): callers get the one message for that
+                return new ApiException(api.status(), api.code(), api.getMessage());
+            }
+        }
         return unavailable(reason(cause));
     }
 

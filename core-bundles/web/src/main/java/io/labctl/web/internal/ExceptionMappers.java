@@ -122,6 +122,13 @@ final class ExceptionMappers {
         @Override
         public Response toResponse(Throwable e) {
             String id = requestId();
+            // an ApiException wrapped on its way out (e.g. the database went away under a library) keeps its answer
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof ApiException api) {
+                    LOG.warn("request {} failed: {}", id, e.toString());
+                    return Errors.response(api.status(), api.code(), api.getMessage(), id);
+                }
+            }
             LOG.error("request {} failed", id, e);
             return Errors.response(500, "internal_error",
                     "internal error in labd; give request id " + id + " to an administrator to find it in the log", id);

@@ -112,6 +112,17 @@ final class SocketRoutes implements WebSocketCreator {
     @Override
     public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         String requestId = RequestIds.of(request);
+        try {
+            return upgrade(request, response, callback, requestId);
+        } catch (ApiException e) {
+            // e.g. the database is unreachable: the client gets the answer now, not a connection left hanging
+            LOG.warn("WebSocket upgrade {} refused: {}", requestId, e.getMessage());
+            return refuse(response, callback, e.status(), e.code(), e.getMessage(), requestId);
+        }
+    }
+
+    private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback,
+                           String requestId) {
         String remoteAddress = Request.getRemoteAddr(request);
         EndPoint.SslSessionData tls = (EndPoint.SslSessionData) request.getAttribute(EndPoint.SslSessionData.ATTRIBUTE);
         X509Certificate[] chain = tls == null ? null : tls.peerCertificates();
@@ -215,10 +226,19 @@ final class SocketRoutes implements WebSocketCreator {
         try {
             audit.record(event, AuditEntry.DENIED, 0L, message);
         } catch (RuntimeException e) {
-            return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
-                    + "refuses actions it cannot record", requestId);
+            return auditFailed(e, response, callback, requestId);
         }
         return refuse(response, callback, status, code, message, requestId);
+    }
+
+    /** No row, no action: the audit trail's own answer (the database is unreachable) or a general 503. */
+    private static Object auditFailed(RuntimeException e, ServerUpgradeResponse response, Callback callback,
+                                      String requestId) {
+        if (e instanceof ApiException api) {
+            return refuse(response, callback, api.status(), api.code(), api.getMessage(), requestId);
+        }
+        return refuse(response, callback, 503, "audit-unavailable", "the audit log cannot be written; labd "
+                + "refuses actions it cannot record", requestId);
     }
 
     private static Object refuse(ServerUpgradeResponse response, Callback callback, int status, String code,
@@ -268,6 +288,8 @@ final class SocketRoutes implements WebSocketCreator {
             try {
                 audit.record(new AuditTrail.Event(opening.user(), opening.sessionId(), opening.source(),
                         opening.action(), what), AuditEntry.OK, 0L, null, detail);
+            } catch (ApiException e) {
+                throw e; // the audit trail's own answer, e.g. that the database is unreachable
             } catch (RuntimeException e) {
                 throw new ApiException(503, "audit-unavailable", "the audit log cannot be written; labd refuses "
                         + "actions it cannot record");

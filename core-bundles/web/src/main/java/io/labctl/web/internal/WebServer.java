@@ -3,6 +3,7 @@ package io.labctl.web.internal;
 import io.labctl.api.AccessControl;
 import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
+import io.labctl.api.HealthCheck;
 import io.labctl.api.LabdAddress;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.SocketEndpoint;
@@ -131,7 +132,7 @@ public final class WebServer implements LabdAddress {
         this.openStreams = new OpenUserStreams(ca, guards::access);
         this.unidentified = new Unidentified(verifier, refusals);
         this.socketRoutes = new SocketRoutes(verifier, guards, unidentified, openStreams);
-        this.health = new HealthResource(version);
+        this.health = new HealthResource(version, guards);
 
         String host = config.host() == null ? "" : config.host().trim();
         String publicHost = isAnyAddress(host) ? canonicalHostName() : host;
@@ -269,6 +270,18 @@ public final class WebServer implements LabdAddress {
         if (guards.audit() == audit) {
             guards.audit(null);
         }
+    }
+
+    // ---- what health reports besides the guards (the database)
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeHealthCheck")
+    void addHealthCheck(HealthCheck check) {
+        health.add(check);
+    }
+
+    void removeHealthCheck(HealthCheck check) {
+        health.remove(check);
     }
 
     // ---- WebSocket whiteboard

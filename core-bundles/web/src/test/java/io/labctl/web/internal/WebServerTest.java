@@ -162,6 +162,38 @@ class WebServerTest {
     }
 
     @Test
+    void healthIs503WhileAPartLabdNeedsIsDown() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
+        io.labctl.api.HealthCheck database = new io.labctl.api.HealthCheck() {
+            @Override
+            public String part() {
+                return "database";
+            }
+
+            @Override
+            public Status check() {
+                return up.get() ? Status.ok() : Status.unavailable("labd's database is unreachable");
+            }
+        };
+        server.addHealthCheck(database);
+        try {
+            HttpResponse<String> down = get(anonymous, Api.HEALTH);
+            assertEquals(503, down.statusCode(), down.body());
+            JsonNode body = Json.json().readTree(down.body());
+            assertEquals("unavailable", body.path("status").asText());
+            assertEquals("unavailable", body.path("parts").path("database").path("status").asText());
+            assertEquals("labd's database is unreachable", body.path("parts").path("database").path("detail").asText());
+            assertEquals("ok", body.path("parts").path("audit").path("status").asText());
+            up.set(true);
+            HttpResponse<String> back = get(anonymous, Api.HEALTH);
+            assertEquals(200, back.statusCode(), back.body());
+            assertEquals("ok", Json.json().readTree(back.body()).path("parts").path("database").path("status").asText());
+        } finally {
+            server.removeHealthCheck(database);
+        }
+    }
+
+    @Test
     void requestIdsDifferPerRequest() throws Exception {
         String first = get(anonymous, Api.HEALTH).headers().firstValue(RequestIds.HEADER).orElseThrow();
         String second = get(anonymous, Api.HEALTH).headers().firstValue(RequestIds.HEADER).orElseThrow();
@@ -299,7 +331,10 @@ class WebServerTest {
         server.removeAccessControl(access);
         try {
             assertError(get(adminClient, "/api/v1/test/whoami"), 503, "access-control-unavailable");
-            assertEquals(200, get(anonymous, Api.HEALTH).statusCode(), "health still answers");
+            HttpResponse<String> health = get(anonymous, Api.HEALTH);
+            assertEquals(503, health.statusCode(), "health answers, and says labd cannot serve: " + health.body());
+            assertEquals("unavailable", Json.json().readTree(health.body()).path("parts").path("access control")
+                    .path("status").asText(), health.body());
         } finally {
             server.setAccessControl(access);
         }
