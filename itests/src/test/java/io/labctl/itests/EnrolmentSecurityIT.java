@@ -365,7 +365,8 @@ class EnrolmentSecurityIT {
         try (Agent a = Agent.install(dir.resolve("frames"), "frames", labd.url(), t).start()) {
             Processes.await("agent 'frames' enrolled (log " + a.log() + ")", Duration.ofSeconds(90),
                     () -> Files.exists(a.identity().resolve("agent.crt")));
-            // its own reconnects would replace the test's connection (1008) mid-test: only the certificate is needed
+            // while the agent is connected, labd refuses a second connection with its certificate: only the
+            // certificate is needed, so the agent stops first
             a.stop();
             SSLContext agentTls = Tls.context(Pem.certificate(admin.caCertificate()),
                     Pem.certificate(Files.readString(a.identity().resolve("agent.crt"))),
