@@ -16,13 +16,13 @@ import java.util.function.Supplier;
 
 /**
  * Refusals that anyone can cause without an identity labd accepts (no certificate, a refused certificate, a failed
- * TLS handshake, a malformed request): each is audited, but at most {@link #ROWS_PER_MINUTE} rows per source address
+ * TLS handshake, a malformed request): each is audited, but at most a few rows (`refusalRowsPerMinute`) per source address
  * a minute; the rest of that minute is counted and written as one row when the minute is over, so a flood costs a
  * few rows and is never invisible. Rows are written on a thread of their own: the callers (Jetty's TLS and request
  * threads) answer at once, and the answer to a refusal does not depend on the row.
  */
 final class RefusalLog implements AutoCloseable {
-    static final int ROWS_PER_MINUTE = 5;
+    static final int DEFAULT_ROWS_PER_MINUTE = 5;
     static final String SUPPRESSED = "refusals.suppressed";
     /** Sources tracked at once; beyond that new sources share one window, so memory stays bounded. */
     static final int MAX_SOURCES = 10_000;
@@ -42,6 +42,7 @@ final class RefusalLog implements AutoCloseable {
 
     private final Supplier<AuditTrail> audit;
     private final LongSupplier nanos;
+    private final int rowsPerMinute;
     private final Map<String, Window> windows = new HashMap<>();
     private final BlockingQueue<Runnable> rows = new ArrayBlockingQueue<>(4096);
     /** Rows queued and not yet written (or given up on). */
@@ -49,9 +50,10 @@ final class RefusalLog implements AutoCloseable {
     private final Thread writer;
     private int lost;
 
-    RefusalLog(Supplier<AuditTrail> audit, LongSupplier nanos) {
+    RefusalLog(Supplier<AuditTrail> audit, LongSupplier nanos, int rowsPerMinute) {
         this.audit = audit;
         this.nanos = nanos;
+        this.rowsPerMinute = Math.max(1, rowsPerMinute); // never nothing: a flood's first refusal is always written
         this.writer = new Thread(this::writeRows, "labd-refusal-audit");
         writer.setDaemon(true);
         writer.start();
@@ -77,7 +79,7 @@ final class RefusalLog implements AutoCloseable {
                     windows.put(key, w);
                 }
             }
-            write = w.written < ROWS_PER_MINUTE;
+            write = w.written < rowsPerMinute;
             if (write) {
                 w.written++;
             } else {
@@ -115,7 +117,7 @@ final class RefusalLog implements AutoCloseable {
         for (Map.Entry<String, Integer> c : counts) {
             enqueue(new AuditTrail.Event("anonymous", null, c.getKey(), SUPPRESSED, "source/" + c.getKey()),
                     c.getValue() + " more refusal(s) from " + c.getKey() + " within a minute were not recorded one by "
-                            + "one (at most " + ROWS_PER_MINUTE + " rows per source a minute)");
+                            + "one (at most " + rowsPerMinute + " rows per source a minute)");
         }
     }
 

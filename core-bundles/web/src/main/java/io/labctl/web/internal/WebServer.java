@@ -97,7 +97,7 @@ public final class WebServer implements LabdAddress {
     private final HealthResource health;
     private final Guards guards = new Guards();
     /** Refusals of callers without an accepted identity, audited at a bounded rate. */
-    private final RefusalLog refusals = new RefusalLog(guards::audit, System::nanoTime);
+    private final RefusalLog refusals;
     private final Unidentified unidentified;
     private final List<Object> resources = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,6 +130,7 @@ public final class WebServer implements LabdAddress {
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
         this.openStreams = new OpenUserStreams(ca, guards::access);
+        this.refusals = new RefusalLog(guards::audit, System::nanoTime, config.refusalRowsPerMinute());
         this.unidentified = new Unidentified(verifier, refusals);
         this.socketRoutes = new SocketRoutes(verifier, guards, unidentified, openStreams);
         this.health = new HealthResource(version, guards);

@@ -14,13 +14,13 @@ class RefusalLogTest {
 
     @Test
     void aFloodCostsAFewRowsAndOneCountNeverNothing() throws Exception {
-        try (RefusalLog log = new RefusalLog(() -> audit, now::get)) {
+        try (RefusalLog log = new RefusalLog(() -> audit, now::get, RefusalLog.DEFAULT_ROWS_PER_MINUTE)) {
             for (int i = 0; i < 1000; i++) {
                 log.refused("anonymous", "10.0.0.9", "request", "GET /admin", "no certificate");
             }
             log.refused("bob", "10.0.0.7", "tls.handshake", "tls", "self-signed");
             assertTrue(log.drain(5_000));
-            assertEquals(RefusalLog.ROWS_PER_MINUTE + 1, audit.rows.size(), "a few rows for the flood, one for the other source");
+            assertEquals(RefusalLog.DEFAULT_ROWS_PER_MINUTE + 1, audit.rows.size(), "a few rows for the flood, one for the other source");
 
             now.addAndGet(TimeUnit.SECONDS.toNanos(61));
             log.flush();
@@ -29,7 +29,7 @@ class RefusalLogTest {
                     .filter(r -> r.event().action().equals(RefusalLog.SUPPRESSED)).toList();
             assertEquals(1, counts.size(), audit.rows.toString());
             assertEquals("10.0.0.9", counts.get(0).event().source());
-            assertTrue(counts.get(0).error().startsWith((1000 - RefusalLog.ROWS_PER_MINUTE) + " more refusal(s)"),
+            assertTrue(counts.get(0).error().startsWith((1000 - RefusalLog.DEFAULT_ROWS_PER_MINUTE) + " more refusal(s)"),
                     counts.get(0).error());
 
             log.refused("anonymous", "10.0.0.9", "request", "GET /admin", "no certificate");
@@ -40,7 +40,7 @@ class RefusalLogTest {
 
     @Test
     void aMinuteWithoutSuppressedRefusalsLeavesNoCountRow() throws Exception {
-        try (RefusalLog log = new RefusalLog(() -> audit, now::get)) {
+        try (RefusalLog log = new RefusalLog(() -> audit, now::get, RefusalLog.DEFAULT_ROWS_PER_MINUTE)) {
             log.refused("anonymous", "10.0.0.9", "request", "GET /x", "no certificate");
             now.addAndGet(TimeUnit.MINUTES.toNanos(2));
             log.flush();
