@@ -80,12 +80,16 @@ class DatabaseIT {
 
     @Test
     void whileTheDatabaseIsAwayHealthSaysSoAndRequestsFailFast() throws Exception {
-        try (Labd labd = Labd.install(dir.resolve("labd"), null).start()) {
+        Labd labd = Labd.install(dir.resolve("labd"), null);
+        try (labd) { // closed (stopped) even when it fails to start
+            labd.start();
             Files.createDirectories(dir.resolve("cli"));
             Cli admin = new Cli(dir.resolve("cli/config.yaml"));
             admin.ok("config", "import", labd.adminBundle().toString());
             String token = admin.ok("create", "token", "--server", "box").strip();
-            try (Agent agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start()) {
+            Agent agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token);
+            try (agent) {
+                agent.start();
                 Processes.await("agent box online", Duration.ofSeconds(90), () -> admin.servers().stream()
                         .anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status())));
                 assertEquals(200, health(labd).statusCode());
