@@ -122,7 +122,7 @@ public class DecisionBenchmark {
                 p = new Permission(action, cloud, env, server);
             }
             Decision d = rules.decide(subject, p);
-            List<Permission> bucket = d.allowed() ? allowed : d.reason().startsWith("denied by") ? deniedByRule : deniedNoRule;
+            List<Permission> bucket = d.allowed() ? allowed : d.denyingRole() != null ? deniedByRule : deniedNoRule;
             int quota = d.allowed() ? REQUESTS / 2 : REQUESTS / 4;
             if (bucket.size() < quota) {
                 bucket.add(p);
