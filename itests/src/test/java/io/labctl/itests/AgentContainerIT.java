@@ -62,10 +62,12 @@ public class AgentContainerIT {
             }
         }));
         CredentialBundle admin = labd.admin();
+        // Pax Exam asks for this configuration when the whole run starts, which can be many test classes before this
+        // one runs: the token must outlive them
         HttpResponse<String> created = Tls.client(admin).send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/tokens"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(
-                        new TokenSpec(false, 600L, null, "it", null, null, "exam-agent", null)))).build(),
+                        new TokenSpec(false, 3600L, null, "it", null, null, "exam-agent", null)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         String token = Json.json().readValue(created.body(), IssuedToken.class).token();
         return new Option[] {
