@@ -40,6 +40,20 @@ public final class BootHttp implements AutoCloseable {
             "uuid", "memsize");
     static final int MAX_QUERY = 2048;
     static final int MAX_INVENTORY_BYTES = 16 * 1024;
+    /**
+     * Seconds a client has to send its whole request (headers and body). Without a bound, a few connections that
+     * send a request slowly, or never finish it, hold every worker, and no machine on the network can boot. The JDK
+     * server takes this only as a system property, read once per JVM when its first server starts; the bastion is the
+     * only user of that server in labd and in the standalone bastion. An operator's own setting is kept.
+     */
+    static final String REQUEST_SECONDS = "10";
+    private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+
+    static {
+        if (System.getProperty(MAX_REQUEST_TIME) == null) {
+            System.setProperty(MAX_REQUEST_TIME, REQUEST_SECONDS);
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -230,7 +244,12 @@ public final class BootHttp implements AutoCloseable {
                 continue;
             }
             String key = pair.substring(0, eq);
-            String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).strip();
+            String value;
+            try {
+                value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).strip();
+            } catch (IllegalArgumentException malformed) {
+                continue;  // a broken escape loses that fact, never the machine's boot script
+            }
             if (IPXE_FACTS.contains(key) && !value.isEmpty()) {
                 facts.put("ipxe." + key, value.length() > 128 ? value.substring(0, 128) : value);
             }

@@ -26,6 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class TftpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TftpServer.class);
     private static final String READ_ONLY = "access violation: this server is read-only";
+    /**
+     * Transfers at once from one client address. A PXE client fetches one file at a time; without this cap one host
+     * that requests from many ports and never acknowledges (holding each transfer for up to its retries times a
+     * client-chosen timeout of up to 255 s) would take every place and keep the other machines from booting.
+     */
+    static final int MAX_TRANSFERS_PER_CLIENT = 4;
 
     private final TftpSettings settings;
     private final TftpFiles files;
@@ -150,6 +156,13 @@ public final class TftpServer implements AutoCloseable {
             log.debug("TFTP duplicate request from {} ignored", from);
             return;
         }
+        if (runningFrom(from.getAddress()) >= MAX_TRANSFERS_PER_CLIENT) {
+            log.warn("TFTP refusing '{}' from {}: {} transfers from that address are running", request.filename(), from,
+                    MAX_TRANSFERS_PER_CLIENT);
+            reply(from, TftpPacket.ERR_NOT_DEFINED, "too many transfers from this address, try again later");
+            safely(from, request, "too many transfers from this address");
+            return;
+        }
         if (!slots.tryAcquire()) {
             log.warn("TFTP server busy ({} transfers); refusing '{}' from {}", settings.maxConcurrentTransfers(),
                     request.filename(), from);
@@ -174,6 +187,12 @@ public final class TftpServer implements AutoCloseable {
             log.warn("TFTP could not start transfer for {}", from, e);
             reply(from, TftpPacket.ERR_NOT_DEFINED, "server error");
         }
+    }
+
+    private long runningFrom(java.net.InetAddress address) {
+        return active.entrySet().stream()
+                .filter(e -> ((InetSocketAddress) e.getKey()).getAddress().equals(address) && !e.getValue().finished())
+                .count();
     }
 
     private void safely(InetSocketAddress from, TftpRequest request, String reason) {

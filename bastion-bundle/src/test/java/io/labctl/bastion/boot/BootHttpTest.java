@@ -70,6 +70,50 @@ class BootHttpTest {
     }
 
     @Test
+    void aMalformedEscapeInTheQueryLosesThatFactNotTheBootScript() throws Exception {
+        // the JDK server refuses such a request line itself; the parser must not depend on that
+        assertEquals(Map.of("ipxe.buildarch", "x86_64"), BootHttp.ipxeFacts("platform=%zz&buildarch=x86_64&serial=%"));
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), http.port())) {
+            s.getOutputStream().write(("GET /provision/52-54-00-ab-cd-ef/boot.ipxe?platform=%zz HTTP/1.1\r\nHost: x\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 400", status);
+        }
+    }
+
+    @Test
+    void clientsThatSendTheirRequestSlowlyDoNotStopOtherMachinesBooting() throws Exception {
+        java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), http.port());
+                slow.add(s);
+                // an inventory report that announces a body and never sends it
+                s.getOutputStream().write(("POST /provision/52-54-00-ab-cd-ef/inventory HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Length: 1000\r\n\r\nos=").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), http.port());
+                slow.add(s);
+                // a request line and never the end of the headers
+                s.getOutputStream().write("GET /boot.ipxe HTTP/1.1\r\nHost: x\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+            // each is dropped after BootHttp.REQUEST_SECONDS (10 s); the bound is 5 times that
+            HttpClient timed = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+            HttpResponse<String> r = timed.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port()
+                    + "/boot.ipxe")).timeout(java.time.Duration.ofSeconds(50)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void consoleMessagesCannotCarryIpxeCommandsOrExpansions() {
         assertEquals("a b {c", BootScripts.consoleSafe("a\nb${c"));
     }

@@ -27,7 +27,12 @@ final class TestTftpClient implements AutoCloseable {
     }
 
     TestTftpClient(InetAddress address, int port) throws IOException {
-        socket = new DatagramSocket(0, address);
+        this(address, address, port);
+    }
+
+    /** A client on {@code local} (another loopback address stands for another machine) of the server on {@code address}. */
+    TestTftpClient(InetAddress local, InetAddress address, int port) throws IOException {
+        socket = new DatagramSocket(0, local);
         socket.setSoTimeout(3000);
         server = new InetSocketAddress(address, port);
     }

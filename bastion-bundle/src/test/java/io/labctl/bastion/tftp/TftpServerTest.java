@@ -350,6 +350,38 @@ class TftpServerTest {
     }
 
     @Test
+    void oneClientCannotTakeEveryPlace() throws Exception {
+        startServer(TftpSettings.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
+                .withTimeout(Duration.ofSeconds(5), 1).withMaxConcurrentTransfers(8));
+        List<TestTftpClient> stalled = new java.util.ArrayList<>();
+        try {
+            // one host asks from many ports and never acknowledges
+            for (int i = 0; i < TftpServer.MAX_TRANSFERS_PER_CLIENT; i++) {
+                TestTftpClient c = new TestTftpClient(server.port());
+                stalled.add(c);
+                c.sendRaw(TestTftpClient.array(TftpPacket.request(TftpPacket.RRQ, "big.bin", "octet", Map.of())));
+                assertNotNull(c.receive(1000), "first block arrives; it is never acknowledged");
+            }
+            try (TestTftpClient more = new TestTftpClient(server.port())) {
+                TestTftpClient.Result r = more.fetch("small.txt", Map.of(), new TestTftpClient.Faults());
+                assertEquals(0, r.errorCode());
+                assertTrue(r.errorMessage().contains("too many transfers from this address"), r.errorMessage());
+            }
+            waitFor(() -> events.contains("failed small.txt too many transfers from this address"));
+            // another machine still boots
+            InetAddress otherHost = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+            try (TestTftpClient other = new TestTftpClient(otherHost, InetAddress.getLoopbackAddress(), server.port())) {
+                TestTftpClient.Result r = other.fetch("small.txt", Map.of(), new TestTftpClient.Faults());
+                assertEquals("hello from labctl\n", new String(r.data()));
+            }
+        } finally {
+            for (TestTftpClient c : stalled) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void closeStopsPromptlyWithTransfersRunning() throws Exception {
         startServer(TftpSettings.defaults().withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
                 .withTimeout(Duration.ofSeconds(10), 5));

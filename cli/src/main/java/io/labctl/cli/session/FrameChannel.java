@@ -4,6 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Frames over a blocking Unix socket: one byte of type, four of payload length, then the payload. One thread
@@ -103,6 +108,24 @@ final class FrameChannel implements AutoCloseable {
         ByteBuffer body = ByteBuffer.allocate(len);
         fill(body, false);
         return new Frame(type, body.array());
+    }
+
+    /**
+     * The next frame, which must arrive whole within {@code limit}: else the channel is closed (by {@code timer}) and
+     * this throws. Bounds how long a silent or trickling peer can hold what the caller set aside for it.
+     */
+    Frame receiveWithin(Duration limit, ScheduledExecutorService timer) throws IOException {
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(this::close, limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new IOException("the session is closing");
+        }
+        try {
+            return receive();
+        } finally {
+            deadline.cancel(false);
+        }
     }
 
     private boolean fill(ByteBuffer buf, boolean endAllowed) throws IOException {

@@ -14,10 +14,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntSupplier;
 
@@ -44,9 +46,10 @@ final class Invocation {
         this.renewals = renewals;
     }
 
-    void serve() {
+    /** Serves the client; its request must arrive whole within {@code requestLimit}, else it is dropped. */
+    void serve(Duration requestLimit, ScheduledExecutorService timer) {
         try (frames) {
-            FrameChannel.Frame first = frames.receive();
+            FrameChannel.Frame first = frames.receiveWithin(requestLimit, timer);
             if (first == null || first.type() != FrameChannel.REQUEST) {
                 return;
             }

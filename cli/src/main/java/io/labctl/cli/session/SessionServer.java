@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,12 @@ public final class SessionServer implements AutoCloseable {
     static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
     /** Invocations at a time; a client beyond that runs its invocation itself. */
     static final int MAX_ACTIVE = 64;
+    /**
+     * Time a client has to send its whole request once connected (labctl's own client sends it at once): a client
+     * that stays silent, or trickles, would otherwise hold one of the {@link #MAX_ACTIVE} places for as long as it
+     * stays connected.
+     */
+    static final Duration REQUEST_LIMIT = Duration.ofSeconds(5);
 
     /** What runs an invocation: labctl's own verbs, or a test's. */
     interface Runner {
@@ -59,6 +67,13 @@ public final class SessionServer implements AutoCloseable {
     private final Path socket;
     private final Runner runner;
     private final String user;
+    private final Duration requestLimit;
+    /** Closes the connections whose request is late. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "labctl-session-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong served = new AtomicLong();
     private volatile long lastActive = System.nanoTime();
@@ -68,8 +83,14 @@ public final class SessionServer implements AutoCloseable {
 
     /** Binds {@code socket}, replacing a stale file there; the caller holds the lock that makes that safe. */
     SessionServer(Path socket, Runner runner) throws IOException {
+        this(socket, runner, REQUEST_LIMIT);
+    }
+
+    /** As above, with the time a client has to send its request (tests shorten it). */
+    SessionServer(Path socket, Runner runner, Duration requestLimit) throws IOException {
         this.socket = socket;
         this.runner = runner;
+        this.requestLimit = requestLimit;
         this.user = System.getProperty("user.name");
         Files.deleteIfExists(socket);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -155,15 +176,13 @@ public final class SessionServer implements AutoCloseable {
             FrameChannel frames = new FrameChannel(client);
             if (active.incrementAndGet() > MAX_ACTIVE) {
                 active.decrementAndGet();
-                Thread t = new Thread(() -> refuseBusy(frames), "labctl-session-busy");
-                t.setDaemon(true);
-                t.start();
+                refuseBusy(frames);
                 continue;
             }
             served.incrementAndGet();
             Thread t = new Thread(() -> {
                 try {
-                    new Invocation(frames, runner, renewals).serve();
+                    new Invocation(frames, runner, renewals).serve(requestLimit, deadlines);
                 } finally {
                     lastActive = System.nanoTime();
                     active.decrementAndGet();
@@ -174,12 +193,14 @@ public final class SessionServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers at once, without waiting for the request, and without a thread: a flood of connections beyond the limit
+     * costs the session nothing. A client whose request is then cut off runs the command itself all the same.
+     */
     private static void refuseBusy(FrameChannel frames) {
         try (frames) {
-            if (frames.receive() != null) {
-                frames.send(FrameChannel.RUN_LOCALLY, ("the session is running " + MAX_ACTIVE + " commands already")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
+            frames.send(FrameChannel.RUN_LOCALLY, ("the session is running " + MAX_ACTIVE + " commands already")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             // gone
         }
@@ -234,6 +255,7 @@ public final class SessionServer implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
+        deadlines.shutdownNow();
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {

@@ -110,8 +110,12 @@ class SessionTest {
     }
 
     private FrameChannel connect() throws IOException {
+        return connectTo(dir.resolve("s.sock"));
+    }
+
+    private static FrameChannel connectTo(Path sock) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        ch.connect(UnixDomainSocketAddress.of(dir.resolve("s.sock")));
+        ch.connect(UnixDomainSocketAddress.of(sock));
         return new FrameChannel(ch);
     }
 
@@ -366,6 +370,65 @@ class SessionTest {
             java.nio.ByteBuffer lie = java.nio.ByteBuffer.allocate(5).put(FrameChannel.REQUEST).putInt(64 << 20).flip();
             frames.channel().write(lie);
             assertNull(frames.receive());
+        }
+    }
+
+    @Test
+    void clientsThatNeverSendTheirRequestLoseTheirPlaceSoTheSessionStaysUsable() throws Exception {
+        verb((cli, args) -> 0);
+        Path sock = dir.resolve("limited.sock");
+        try (SessionServer limited = new SessionServer(sock, (cli, args) -> runner.get().prepare(cli, args),
+                Duration.ofMillis(500))) {
+            Thread t = new Thread(() -> {
+                try {
+                    limited.serve();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            t.start();
+            List<SocketChannel> stuck = new ArrayList<>();
+            try {
+                for (int i = 0; i < SessionServer.MAX_ACTIVE; i++) {
+                    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    ch.connect(UnixDomainSocketAddress.of(sock));
+                    if (i % 2 == 0) {
+                        // half of them trickle: the header of a large request, then nothing
+                        ch.write(java.nio.ByteBuffer.allocate(5).put(FrameChannel.REQUEST).putInt(1000).flip());
+                    }
+                    stuck.add(ch);
+                }
+                // every place is taken: a client now is told to run its command itself (an answer saying so, or
+                // the connection cut before its request was read: labctl runs the command itself on either)
+                Client early = new Client();
+                try {
+                    assertNull(early.client.relay(connectTo(sock), new String[] {"get"}, false));
+                } catch (IOException cutOff) {
+                    // as good as the answer
+                }
+                // each stuck connection is closed by the session (bound: 10x the limit, CI shares 2 cores)
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                for (SocketChannel ch : stuck) {
+                    FrameChannel frames = new FrameChannel(ch);
+                    CompletableFuture<FrameChannel.Frame> end = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return frames.receive();
+                        } catch (IOException e) {
+                            return null;
+                        }
+                    });
+                    assertNull(end.get(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS));
+                }
+                // ... and the session runs commands again
+                Client later = new Client();
+                assertEquals(0, later.client.relay(connectTo(sock), new String[] {"get"}, false));
+            } finally {
+                for (SocketChannel ch : stuck) {
+                    ch.close();
+                }
+                limited.close();
+                t.join(5000);
+            }
         }
     }
 
