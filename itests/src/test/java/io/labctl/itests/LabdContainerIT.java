@@ -94,10 +94,14 @@ public class LabdContainerIT {
     }
 
     private int status(HttpClient client, String path) throws Exception {
+        return get(client, path).statusCode();
+    }
+
+    private HttpResponse<String> get(HttpClient client, String path) throws Exception {
         // PORT is chosen in the JVM that runs JUnit; inside the container the system property carries it.
         int port = Integer.getInteger("labd.test.port");
         return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private void awaitStatus(HttpClient client, String path, int expected) throws Exception {
@@ -165,7 +169,11 @@ public class LabdContainerIT {
         for (String guard : new String[] {"labd-rbac", "labd-audit"}) {
             features.uninstallFeature(guard, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             awaitStatus(client, "/api/v1/servers", 503);
-            assertEquals("health still answers", 200, status(client, "/api/v1/health"));
+            // health is not refused with the rest: it answers, and says which part labd is missing
+            HttpResponse<String> health = get(client, "/api/v1/health");
+            assertEquals(health.body(), 503, health.statusCode());
+            String part = guard.equals("labd-rbac") ? "access control" : "audit";
+            assertTrue(health.body(), health.body().contains("\"" + part + "\":{\"status\":\"unavailable\""));
             features.installFeature(guard, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             awaitStatus(client, "/api/v1/servers", 200);
         }
