@@ -41,6 +41,18 @@ public interface AuditTrail {
         record(event, result, durationMs, error);
     }
 
+    /**
+     * Records a refusal that a caller can cause over and over (a certificate labd refuses, a failed TLS handshake, a
+     * malformed request, a second connection with a live agent's key) as a {@code denied} row, rate-limited: at most
+     * a few rows per source address a minute, the rest of the minute as one row with their count, so a flood costs a
+     * few rows and is never invisible. Returns at once; nothing waits for the row (nothing was allowed). The event's
+     * user is the name the caller claimed; a name labd did not verify must say so in reason. The default writes the
+     * row directly: labd's audit trail overrides it; test doubles need not.
+     */
+    default void refused(Event event, String reason) {
+        record(event, AuditEntry.DENIED, 0L, reason);
+    }
+
     List<AuditEntry> query(Query query);
 
     /** Walks every chain and names the first broken link. */

@@ -23,4 +23,9 @@ public @interface AuditConfig {
 
     @AttributeDefinition(description = "Seconds a caller waits for its row to be committed before the action is refused")
     int writeTimeoutSeconds() default 10;
+
+    @AttributeDefinition(description = "Rows a minute per source address for refusals a caller can repeat at will (no or "
+            + "a refused certificate, a failed TLS handshake, a malformed request, a second connection with a live "
+            + "agent's key); the rest of the minute is written as one row with their count")
+    int refusalRowsPerMinute() default RefusalLog.DEFAULT_ROWS_PER_MINUTE;
 }

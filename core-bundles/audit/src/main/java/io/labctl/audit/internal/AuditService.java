@@ -76,6 +76,7 @@ public class AuditService implements AuditTrail {
     private final boolean flushStandaloneRows;
     private final BlockingQueue<Pending> queue;
     private final Thread writer;
+    private final RefusalLog refusals;
     private final ThreadLocal<Txn> current = new ThreadLocal<>();
     /** Held by the transaction that is appending, from computing its rows until it has committed or failed. */
     final ReentrantLock lock = new ReentrantLock();
@@ -156,11 +157,14 @@ public class AuditService implements AuditTrail {
         this.writer = new Thread(this::runWriter, "labd-audit-writer");
         writer.setDaemon(true);
         writer.start();
+        this.refusals = new RefusalLog((event, reason) -> record(event, AuditEntry.DENIED, 0L, reason), System::nanoTime,
+                config.refusalRowsPerMinute());
         LOG.info("audit chain '{}' continues after row {}", instance, head.seq());
     }
 
     @Deactivate
     void deactivate() {
+        refusals.close(); // its last rows still go through the writer below
         closed = true;
         try {
             writer.join(writeTimeoutMs + 2000);
@@ -270,6 +274,11 @@ public class AuditService implements AuditTrail {
             throw new IllegalStateException("AuditTrail.change must not run inside another database transaction: "
                     + "call it outermost and do the other work inside it");
         }
+    }
+
+    @Override
+    public void refused(Event event, String reason) {
+        refusals.refused(event, reason);
     }
 
     @Override

@@ -1,7 +1,6 @@
-package io.labctl.web.internal;
+package io.labctl.audit.internal;
 
 import io.labctl.api.AuditTrail;
-import io.labctl.protocol.access.AuditEntry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -12,17 +11,23 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Refusals that anyone can cause without an identity labd accepts (no certificate, a refused certificate, a failed
- * TLS handshake, a malformed request): each is audited, but at most a few rows (`refusalRowsPerMinute`) per source address
- * a minute; the rest of that minute is counted and written as one row when the minute is over, so a flood costs a
- * few rows and is never invisible. Rows are written on a thread of their own: the callers (Jetty's TLS and request
- * threads) answer at once, and the answer to a refusal does not depend on the row.
+ * {@link io.labctl.api.AuditTrail#refused}: refusals that a caller can cause over and over (no certificate, a refused
+ * certificate, a failed TLS handshake, a malformed request, a second connection with a live agent's key). Each is
+ * audited, but at most {@code refusalRowsPerMinute} rows per source address a minute; the rest of that minute is
+ * counted and written as one row when the minute is over, so a flood costs a few rows and is never invisible. Rows
+ * are written on a thread of their own: the callers (Jetty's TLS and request threads) answer at once, and the answer
+ * to a refusal does not depend on the row.
  */
 final class RefusalLog implements AutoCloseable {
     static final int DEFAULT_ROWS_PER_MINUTE = 5;
+    /** Rows that could not be written go here, where operators look for Karaf's own security events. */
+    private static final Logger SECURITY_LOG = LoggerFactory.getLogger("audit");
+    /** How often minutes that are over are looked at, so a count is written even when no refusal follows. */
+    private static final long FLUSH_EVERY_MILLIS = 5_000;
     static final String SUPPRESSED = "refusals.suppressed";
     /** Sources tracked at once; beyond that new sources share one window, so memory stays bounded. */
     static final int MAX_SOURCES = 10_000;
@@ -40,7 +45,12 @@ final class RefusalLog implements AutoCloseable {
         }
     }
 
-    private final Supplier<AuditTrail> audit;
+    /** Writes one refusal row (durably, as {@link AuditTrail#record} does). */
+    interface RowWriter {
+        void write(AuditTrail.Event event, String reason);
+    }
+
+    private final RowWriter rowWriter;
     private final LongSupplier nanos;
     private final int rowsPerMinute;
     private final Map<String, Window> windows = new HashMap<>();
@@ -50,8 +60,8 @@ final class RefusalLog implements AutoCloseable {
     private final Thread writer;
     private int lost;
 
-    RefusalLog(Supplier<AuditTrail> audit, LongSupplier nanos, int rowsPerMinute) {
-        this.audit = audit;
+    RefusalLog(RowWriter rowWriter, LongSupplier nanos, int rowsPerMinute) {
+        this.rowWriter = rowWriter;
         this.nanos = nanos;
         this.rowsPerMinute = Math.max(1, rowsPerMinute); // never nothing: a flood's first refusal is always written
         this.writer = new Thread(this::writeRows, "labd-refusal-audit");
@@ -60,11 +70,11 @@ final class RefusalLog implements AutoCloseable {
     }
 
     /**
-     * Records one refusal. user is who the caller claimed to be ("anonymous" for nobody); a claim labd did not
-     * verify must say so in reason.
+     * Records one refusal. The event's user is who the caller claimed to be ("anonymous" for nobody); a claim labd did
+     * not verify must say so in reason.
      */
-    void refused(String user, String source, String action, String resource, String reason) {
-        String key = source == null ? "-" : source;
+    void refused(AuditTrail.Event event, String reason) {
+        String key = event.source() == null ? "-" : event.source();
         boolean write;
         synchronized (this) {
             long now = nanos.getAsLong();
@@ -87,11 +97,11 @@ final class RefusalLog implements AutoCloseable {
             }
         }
         if (write) {
-            enqueue(new AuditTrail.Event(user, null, source, action, resource), reason);
+            enqueue(event, reason);
         }
     }
 
-    /** Writes the count of each minute that is over and had refusals left out; the web server calls it every few seconds. */
+    /** Writes the count of each minute that is over and had refusals left out (the writer calls it every few seconds). */
     void flush() {
         synchronized (this) {
             endMinutes(nanos.getAsLong());
@@ -133,26 +143,29 @@ final class RefusalLog implements AutoCloseable {
     }
 
     private void write(AuditTrail.Event event, String reason) {
-        AuditTrail trail = audit.get();
         try {
-            if (trail == null) {
-                throw new IllegalStateException("the audit trail is not running");
-            }
-            trail.record(event, AuditEntry.DENIED, 0L, reason);
+            rowWriter.write(event, reason);
         } catch (RuntimeException e) {
-            Guards.SECURITY_LOG.error("could not audit a refusal of {} from {} ({}): {}; reason: {}", event.user(),
+            SECURITY_LOG.error("could not audit a refusal of {} from {} ({}): {}; reason: {}", event.user(),
                     event.source(), event.action(), e.getMessage(), reason);
         }
     }
 
     private void writeRows() {
+        long lastFlush = System.nanoTime();
         while (!Thread.currentThread().isInterrupted()) {
             try {
-                Runnable row = rows.take();
-                try {
-                    row.run();
-                } finally {
-                    unwritten.decrementAndGet();
+                Runnable row = rows.poll(FLUSH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+                if (row != null) {
+                    try {
+                        row.run();
+                    } finally {
+                        unwritten.decrementAndGet();
+                    }
+                }
+                if (System.nanoTime() - lastFlush >= TimeUnit.MILLISECONDS.toNanos(FLUSH_EVERY_MILLIS)) {
+                    flush(); // counts of refusals left out are written soon after their minute ends, flood or none
+                    lastFlush = System.nanoTime();
                 }
             } catch (InterruptedException e) {
                 return;

@@ -49,7 +49,7 @@ final class DuplicateConnections {
                     + " server and enrol it again";
             LOG.warn("refused a second connection of agent {} from {}: the connection from {} is alive",
                     newcomer.name(), newcomer.remoteAddress(), current.remoteAddress());
-            record(trail, event, AuditEntry.DENIED, why);
+            trail.refused(event, why); // rate-limited per address: a copied key can knock as often as it likes
             throw new ApiException(409, "agent-already-connected", why);
         }
         String replaced = "replaced the connection of agent " + newcomer.name() + " from " + current.remoteAddress()
@@ -63,8 +63,8 @@ final class DuplicateConnections {
         String why = "another connection of agent " + newcomer.name() + " took its place at the same moment; retry";
         AuditTrail trail = audit.get();
         if (trail != null) {
-            record(trail, new AuditTrail.Event(newcomer.identityName(), null, newcomer.remoteAddress(), VERB,
-                    "server/" + newcomer.name()), AuditEntry.DENIED, why);
+            trail.refused(new AuditTrail.Event(newcomer.identityName(), null, newcomer.remoteAddress(), VERB,
+                    "server/" + newcomer.name()), why);
         }
         throw new ApiException(409, "agent-already-connected", why);
     }
@@ -83,6 +83,7 @@ final class DuplicateConnections {
         }
     }
 
+    /** A takeover is a change of who holds the agent's slot: no row, no takeover. */
     private static void record(AuditTrail trail, AuditTrail.Event event, String result, String detail) {
         try {
             trail.record(event, result, 0L, detail);

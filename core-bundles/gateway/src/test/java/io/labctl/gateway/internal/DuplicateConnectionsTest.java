@@ -73,6 +73,8 @@ class DuplicateConnectionsTest {
                 (p, m, a) -> {
                     if (m.getName().equals("record")) {
                         rows.add(new Row((AuditTrail.Event) a[0], (String) a[1], (String) a[3]));
+                    } else if (m.getName().equals("refused")) { // the rate-limited path for repeatable refusals
+                        rows.add(new Row((AuditTrail.Event) a[0], AuditEntry.DENIED, (String) a[1]));
                     }
                     return null;
                 });

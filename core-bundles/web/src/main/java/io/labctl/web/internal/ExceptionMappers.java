@@ -65,7 +65,7 @@ final class ExceptionMappers {
             }
             if (JsonBodyProvider.MALFORMED_BODY.equals(e.code())) {
                 // a broken body comes before any handler (and its audit row) runs; anyone can send one: rate-limited
-                unidentified.refusals().refused(Unidentified.claimedUser(chain()), source(), "request.malformed",
+                unidentified.record(Unidentified.claimedUser(chain()), source(), "request.malformed",
                         what(), e.getMessage());
             }
             Response response = Errors.response(e.status(), e.code(), e.getMessage(), requestId());

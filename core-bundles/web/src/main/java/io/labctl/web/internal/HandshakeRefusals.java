@@ -35,7 +35,7 @@ final class HandshakeRefusals implements SslHandshakeListener {
         }
         String why = r != null ? "client certificate refused: " + r.why()
                 : "TLS handshake failed: " + failure.getMessage();
-        unidentified.refusals().refused(Unidentified.claimedUser(r == null ? null : r.chain()), engine.getPeerHost(),
+        unidentified.record(Unidentified.claimedUser(r == null ? null : r.chain()), engine.getPeerHost(),
                 "tls.handshake", "tls", why + Unidentified.claimNote(r == null ? null : r.chain()));
     }
 

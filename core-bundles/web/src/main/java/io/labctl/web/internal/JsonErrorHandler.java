@@ -43,7 +43,7 @@ final class JsonErrorHandler extends ErrorHandler {
                 return;
             }
         } else if (code == HttpStatus.BAD_REQUEST_400) {
-            unidentified.refusals().refused(Unidentified.claimedUser(chain), source, "request.malformed", what,
+            unidentified.record(Unidentified.claimedUser(chain), source, "request.malformed", what,
                     message == null || message.isBlank() ? HttpStatus.getMessage(code) : message);
         }
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;

@@ -1,25 +1,38 @@
 package io.labctl.web.internal;
 
+import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 
 /**
  * Callers labd cannot identify (no certificate, or one it refuses), wherever they knock: a route, a WebSocket, a
  * path that does not exist. They all get the same 401 with the verifier's reason, so paths cannot be probed without
- * a certificate, and each refusal is audited through the one {@link RefusalLog}, under the name the certificate
- * claims (marked as not verified unless labd's CA issued it).
+ * a certificate, and each refusal is audited through {@link AuditTrail#refused} (rate-limited per source address),
+ * under the name the certificate claims (marked as not verified unless labd's CA issued it).
  */
 final class Unidentified {
     private final PeerVerifier verifier;
-    private final RefusalLog refusals;
+    private final Supplier<AuditTrail> audit;
 
-    Unidentified(PeerVerifier verifier, RefusalLog refusals) {
+    Unidentified(PeerVerifier verifier, Supplier<AuditTrail> audit) {
         this.verifier = verifier;
-        this.refusals = refusals;
+        this.audit = audit;
     }
 
-    RefusalLog refusals() {
-        return refusals;
+    /** Audits one refusal of a caller labd did not identify; without the audit trail it goes to the security log. */
+    void record(String user, String source, String action, String resource, String reason) {
+        AuditTrail trail = audit.get();
+        AuditTrail.Event event = new AuditTrail.Event(user, null, source, action, resource);
+        try {
+            if (trail == null) {
+                throw new IllegalStateException("the audit trail is not running");
+            }
+            trail.refused(event, reason);
+        } catch (RuntimeException e) {
+            Guards.SECURITY_LOG.error("could not audit a refusal of {} from {} ({}): {}; reason: {}", user, source,
+                    action, e.getMessage(), reason);
+        }
     }
 
     /** The refusal for this peer, already audited (rate-limited), or null when labd accepts its certificate. */
@@ -33,7 +46,7 @@ final class Unidentified {
 
     /** Audits a refusal the caller already decided. */
     void audit(PeerVerifier.Refusal reason, X509Certificate[] chain, String source, String action, String resource) {
-        refusals.refused(claimedUser(chain), source, action, resource, reason.code + ": " + reason.message
+        record(claimedUser(chain), source, action, resource, reason.code + ": " + reason.message
                 + (reason == PeerVerifier.Refusal.REVOKED ? REVOKED_NOTE : claimNote(chain)));
     }
 

@@ -37,9 +37,4 @@ public @interface WebConfig {
     @AttributeDefinition(description = "How often users' open streams (exec, logs) are re-checked against revocations"
             + " and access rules, in milliseconds; a stream whose access ended is closed on the next check")
     int streamRecheckMillis() default 250;
-
-    @AttributeDefinition(description = "Audit rows a minute per source address for refusals without an accepted "
-            + "identity (no or a refused certificate, a failed TLS handshake, a malformed request); the rest of the "
-            + "minute is written as one row with the count")
-    int refusalRowsPerMinute() default RefusalLog.DEFAULT_ROWS_PER_MINUTE;
 }

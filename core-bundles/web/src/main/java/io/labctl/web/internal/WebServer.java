@@ -97,7 +97,6 @@ public final class WebServer implements LabdAddress {
     private final HealthResource health;
     private final Guards guards = new Guards();
     /** Refusals of callers without an accepted identity, audited at a bounded rate. */
-    private final RefusalLog refusals;
     private final Unidentified unidentified;
     private final List<Object> resources = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,8 +129,7 @@ public final class WebServer implements LabdAddress {
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
         this.openStreams = new OpenUserStreams(ca, guards::access);
-        this.refusals = new RefusalLog(guards::audit, System::nanoTime, config.refusalRowsPerMinute());
-        this.unidentified = new Unidentified(verifier, refusals);
+        this.unidentified = new Unidentified(verifier, guards::audit);
         this.socketRoutes = new SocketRoutes(verifier, guards, unidentified, openStreams);
         this.health = new HealthResource(version, guards);
 
@@ -206,8 +204,6 @@ public final class WebServer implements LabdAddress {
         streamChecks.scheduleWithFixedDelay(openStreams::recheck, recheck, recheck, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(this::renewServerCertificateIfDue, RENEWAL_CHECK.toMinutes(),
                 RENEWAL_CHECK.toMinutes(), TimeUnit.MINUTES);
-        // counts of refusals left out of the log are written soon after their minute ends, flood or no flood
-        maintenance.scheduleWithFixedDelay(refusals::flush, 5, 5, TimeUnit.SECONDS);
 
         if (etcDirectory == null) {
             LOG.warn("karaf.etc is not set: no admin credential bundle is written");
@@ -227,7 +223,6 @@ public final class WebServer implements LabdAddress {
         maintenance.shutdownNow();
         streamChecks.shutdownNow();
         server.stop();
-        refusals.close();
         LOG.info("labd web stopped");
     }
 
