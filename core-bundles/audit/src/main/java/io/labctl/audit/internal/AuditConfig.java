@@ -28,4 +28,7 @@ public @interface AuditConfig {
             + "a refused certificate, a failed TLS handshake, a malformed request, a second connection with a live "
             + "agent's key); the rest of the minute is written as one row with their count")
     int refusalRowsPerMinute() default RefusalLog.DEFAULT_ROWS_PER_MINUTE;
+
+    @AttributeDefinition(description = "The window refusalRowsPerMinute counts in, seconds (60: a minute)")
+    int refusalWindowSeconds() default RefusalLog.DEFAULT_WINDOW_SECONDS;
 }

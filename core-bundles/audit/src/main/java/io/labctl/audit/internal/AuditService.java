@@ -158,7 +158,7 @@ public class AuditService implements AuditTrail {
         writer.setDaemon(true);
         writer.start();
         this.refusals = new RefusalLog((event, reason) -> record(event, AuditEntry.DENIED, 0L, reason), System::nanoTime,
-                config.refusalRowsPerMinute());
+                config.refusalRowsPerMinute(), config.refusalWindowSeconds());
         LOG.info("audit chain '{}' continues after row {}", instance, head.seq());
     }
 

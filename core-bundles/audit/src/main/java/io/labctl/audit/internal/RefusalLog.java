@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link io.labctl.api.AuditTrail#refused}: refusals that a caller can cause over and over (no certificate, a refused
  * certificate, a failed TLS handshake, a malformed request, a second connection with a live agent's key). Each is
- * audited, but at most {@code refusalRowsPerMinute} rows per source address a minute; the rest of that minute is
+ * audited, but at most {@code refusalRowsPerMinute} rows per source address a minute (the window is a setting,
+ * {@code refusalWindowSeconds}); the rest of that minute is
  * counted and written as one row when the minute is over, so a flood costs a few rows and is never invisible. Rows
  * are written on a thread of their own: the callers (Jetty's TLS and request threads) answer at once, and the answer
  * to a refusal does not depend on the row.
@@ -32,7 +33,7 @@ final class RefusalLog implements AutoCloseable {
     /** Sources tracked at once; beyond that new sources share one window, so memory stays bounded. */
     static final int MAX_SOURCES = 10_000;
     static final String OTHER_SOURCES = "(other sources)";
-    private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+    static final int DEFAULT_WINDOW_SECONDS = 60;
 
     /** One source's current minute. */
     private static final class Window {
@@ -53,6 +54,8 @@ final class RefusalLog implements AutoCloseable {
     private final RowWriter rowWriter;
     private final LongSupplier nanos;
     private final int rowsPerMinute;
+    /** The window the row limit counts in: a minute, unless configured otherwise. */
+    private final long window;
     private final Map<String, Window> windows = new HashMap<>();
     private final BlockingQueue<Runnable> rows = new ArrayBlockingQueue<>(4096);
     /** Rows queued and not yet written (or given up on). */
@@ -61,8 +64,13 @@ final class RefusalLog implements AutoCloseable {
     private int lost;
 
     RefusalLog(RowWriter rowWriter, LongSupplier nanos, int rowsPerMinute) {
+        this(rowWriter, nanos, rowsPerMinute, DEFAULT_WINDOW_SECONDS);
+    }
+
+    RefusalLog(RowWriter rowWriter, LongSupplier nanos, int rowsPerMinute, int windowSeconds) {
         this.rowWriter = rowWriter;
         this.nanos = nanos;
+        this.window = TimeUnit.SECONDS.toNanos(Math.max(1, windowSeconds));
         this.rowsPerMinute = Math.max(1, rowsPerMinute); // never nothing: a flood's first refusal is always written
         this.writer = new Thread(this::writeRows, "labd-refusal-audit");
         writer.setDaemon(true);
@@ -108,12 +116,12 @@ final class RefusalLog implements AutoCloseable {
         }
     }
 
-    /** Ends every window older than a minute; the ones with suppressed refusals leave one row with the count. */
+    /** Ends every window that is over; the ones with suppressed refusals leave one row with the count. */
     private void endMinutes(long now) {
         List<Map.Entry<String, Integer>> counts = new ArrayList<>();
         for (Iterator<Map.Entry<String, Window>> it = windows.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Window> e = it.next();
-            if (now - e.getValue().start >= MINUTE) {
+            if (now - e.getValue().start >= window) {
                 if (e.getValue().suppressed > 0) {
                     counts.add(Map.entry(e.getKey(), e.getValue().suppressed));
                 }
@@ -126,9 +134,14 @@ final class RefusalLog implements AutoCloseable {
         }
         for (Map.Entry<String, Integer> c : counts) {
             enqueue(new AuditTrail.Event("anonymous", null, c.getKey(), SUPPRESSED, "source/" + c.getKey()),
-                    c.getValue() + " more refusal(s) from " + c.getKey() + " within a minute were not recorded one by "
-                            + "one (at most " + rowsPerMinute + " rows per source a minute)");
+                    c.getValue() + " more refusal(s) from " + c.getKey() + " within " + windowSeconds() + " s were "
+                            + "not recorded one by one (at most " + rowsPerMinute + " rows per source in "
+                            + windowSeconds() + " s)");
         }
+    }
+
+    private long windowSeconds() {
+        return TimeUnit.NANOSECONDS.toSeconds(window);
     }
 
     private void enqueue(AuditTrail.Event event, String reason) {
