@@ -188,7 +188,7 @@ public final class AuthCommand implements Callable<Integer> {
             CertificateRenewal.Renewed renewed = CertificateRenewal.renew(cli.context(), cli.configPath(), cli.sessionId());
             print("renewed the certificate of " + renewed.context().user() + " in context " + renewed.context().name()
                     + ": valid until " + renewed.expiry() + " (the previous one, valid until "
-                    + renewed.previousExpiry() + ", is no longer in the config)");
+                    + renewed.previousExpiry() + ", is no longer in the config)\n");
             return ExitCodes.OK;
         }
     }
