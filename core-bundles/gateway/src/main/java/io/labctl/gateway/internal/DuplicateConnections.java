@@ -55,7 +55,7 @@ final class DuplicateConnections {
         String replaced = "replaced the connection of agent " + newcomer.name() + " from " + current.remoteAddress()
                 + ", which did not answer a liveness probe within " + probeBound.toMillis() + " ms";
         LOG.warn("agent {} from {}: {}", newcomer.name(), newcomer.remoteAddress(), replaced);
-        record(trail, event, AuditEntry.OK, replaced);
+        recordTakeover(trail, event, replaced);
     }
 
     /** Audits a takeover that lost the race to another newcomer of the same agent. */
@@ -84,9 +84,9 @@ final class DuplicateConnections {
     }
 
     /** A takeover is a change of who holds the agent's slot: no row, no takeover. */
-    private static void record(AuditTrail trail, AuditTrail.Event event, String result, String detail) {
+    private static void recordTakeover(AuditTrail trail, AuditTrail.Event event, String detail) {
         try {
-            trail.record(event, result, 0L, detail);
+            trail.record(event, AuditEntry.OK, 0L, detail);
         } catch (RuntimeException e) {
             throw ApiException.unavailable("audit-unavailable", "the audit log cannot be written; labd refuses"
                     + " actions it cannot record");
