@@ -3,6 +3,7 @@ package io.labctl.audit.internal;
 import io.labctl.api.ApiException;
 import io.labctl.api.AuditTrail;
 import io.labctl.persistence.Database;
+import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.AuditVerification;
@@ -138,7 +139,9 @@ public class AuditService implements AuditTrail {
     }
 
     @Activate
-    public AuditService(@Reference Database database, AuditConfig config) {
+    public AuditService(@Reference Database database,
+            // present once the audit schema is current: the component waits for its migrations
+            @Reference(target = "(labctl.schema=audit)") Schema schema, AuditConfig config) {
         this.database = database;
         this.sessions = database.sessions(AuditMapper.class);
         this.instance = config.instance() == null || config.instance().isBlank() ? defaultInstance()

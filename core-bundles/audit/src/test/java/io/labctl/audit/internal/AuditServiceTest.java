@@ -85,7 +85,7 @@ class AuditServiceTest {
         for (int i = 0; i < more.length; i += 2) {
             values.put((String) more[i], more[i + 1]);
         }
-        AuditService s = new AuditService(db, config(values));
+        AuditService s = new AuditService(db, TestDatabases.schema(db, "audit"), config(values));
         started.add(s);
         return s;
     }

@@ -5,6 +5,7 @@ import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.ca.internal.CertificateMaker.LeafPurpose;
 import io.labctl.persistence.Database;
+import io.labctl.persistence.Schema;
 import io.labctl.protocol.Pem;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -49,7 +50,9 @@ public final class CertificateAuthorityService implements CertificateAuthority {
     private final ScheduledExecutorService refresher;
 
     @Activate
-    public CertificateAuthorityService(@Reference Database database, CaConfig config) {
+    public CertificateAuthorityService(@Reference Database database,
+            // present once the ca schema is current: the component waits for its migrations
+            @Reference(target = "(labctl.schema=ca)") Schema schema, CaConfig config) {
         this(new MyBatisCaStore(database.sessions(MyBatisCaStore.MAPPERS)), CaSettings.of(config), Clock.systemUTC());
     }
 

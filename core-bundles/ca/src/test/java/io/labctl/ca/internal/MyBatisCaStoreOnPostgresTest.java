@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The mappers' SQL against a real PostgreSQL with the project's own schema (V1 from the persistence bundle). */
 class MyBatisCaStoreOnPostgresTest {
     private static Database database;
+    private static io.labctl.persistence.Schema schema;
 
     @TempDir
     Path dir;
@@ -44,6 +45,7 @@ class MyBatisCaStoreOnPostgresTest {
     @BeforeAll
     static void startPostgres(@TempDir Path pgDir) throws Exception {
         database = TestDatabases.start(pgDir.resolve("pg"));
+        schema = TestDatabases.schema(database, "ca");
     }
 
     @AfterAll
@@ -118,8 +120,8 @@ class MyBatisCaStoreOnPostgresTest {
         List<CertificateAuthorityService> instances = new ArrayList<>();
         try {
             // the DS constructor, as SCR calls it
-            Future<CertificateAuthorityService> a = pool.submit(() -> new CertificateAuthorityService(database, config(keyFile)));
-            Future<CertificateAuthorityService> b = pool.submit(() -> new CertificateAuthorityService(database, config(keyFile)));
+            Future<CertificateAuthorityService> a = pool.submit(() -> new CertificateAuthorityService(database, schema, config(keyFile)));
+            Future<CertificateAuthorityService> b = pool.submit(() -> new CertificateAuthorityService(database, schema, config(keyFile)));
             instances.add(a.get(60, TimeUnit.SECONDS));
             instances.add(b.get(60, TimeUnit.SECONDS));
             CertificateAuthorityService first = instances.get(0);
@@ -144,10 +146,10 @@ class MyBatisCaStoreOnPostgresTest {
 
     @Test
     void aDifferentMasterKeyIsRefusedAgainstTheSharedDatabase() {
-        CertificateAuthorityService first = new CertificateAuthorityService(database, config(dir.resolve("a.key")));
+        CertificateAuthorityService first = new CertificateAuthorityService(database, schema, config(dir.resolve("a.key")));
         first.close();
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new CertificateAuthorityService(database, config(dir.resolve("b.key"))));
+                () -> new CertificateAuthorityService(database, schema, config(dir.resolve("b.key"))));
         assertTrue(e.getMessage().contains(dir.resolve("b.key").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
     }

@@ -23,8 +23,6 @@ import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.managed.ManagedTransactionFactory;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.output.MigrateResult;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -35,9 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * labd's database: the embedded PostgreSQL (or a configured server), a HikariCP pool, Flyway migrations, and
- * MyBatis sessions that join a thread-bound transaction. Registered only once the schema is current, so every
- * bundle that needs the database simply waits for this service.
+ * labd's database: the embedded PostgreSQL (or a configured server), a HikariCP pool, and MyBatis sessions that
+ * join a thread-bound transaction. Each capability's tables come from its own bundle ({@link SchemaExtender}).
  */
 @Component(service = {Database.class, HealthCheck.class}, configurationPid = "io.labctl.persistence", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = PersistenceConfig.class)
@@ -85,10 +82,8 @@ public class DatabaseService implements Database, HealthCheck {
         this.embedded = started;
         try {
             this.pool = pool(url, user, password, config.poolSize(), identityCheck);
-            MigrateResult migrated = migrate(pool);
             this.description = describe(pool, url);
-            LOG.info("database ready: {}; schema version {} ({} migrations applied now)", description,
-                    migrated.targetSchemaVersion, migrated.migrationsExecuted);
+            LOG.info("database ready: {}; each capability's schema is migrated when its bundle starts", description);
         } catch (RuntimeException | Error e) {
             if (started != null) {
                 started.close();
@@ -130,14 +125,6 @@ public class DatabaseService implements Database, HealthCheck {
             hc.setConnectionInitSql(identityCheck);
         }
         return new HikariDataSource(hc);
-    }
-
-    private static MigrateResult migrate(DataSource ds) {
-        return Flyway.configure(DatabaseService.class.getClassLoader())
-                .dataSource(ds)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
     }
 
     private static String describe(DataSource ds, String url) {

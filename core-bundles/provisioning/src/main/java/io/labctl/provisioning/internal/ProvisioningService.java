@@ -10,6 +10,7 @@ import io.labctl.api.LabdAddress;
 import io.labctl.api.Provisioning;
 import io.labctl.api.ServerRegistry;
 import io.labctl.persistence.Database;
+import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.Json;
@@ -66,7 +67,9 @@ public class ProvisioningService implements Provisioning {
     private final long maxDiscovered;
 
     @Activate
-    public ProvisioningService(@Reference Database database, @Reference JoinTokens tokens,
+    public ProvisioningService(@Reference Database database,
+            // present once the provisioning schema is current: the component waits for its migrations
+            @Reference(target = "(labctl.schema=provisioning)") Schema schema, @Reference JoinTokens tokens,
                                @Reference ServerRegistry registry, @Reference CertificateAuthority ca,
                                @Reference LabdAddress labd, ProvisioningConfig config) {
         this.database = database;

@@ -48,7 +48,7 @@ class ProvisioningServiceTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
-        tokens = new TokenService(db, double_(CertificateAuthority.class, Map.of("caPin", a -> "0f".repeat(32))));
+        tokens = new TokenService(db, TestDatabases.schema(db, "tokens"), double_(CertificateAuthority.class, Map.of("caPin", a -> "0f".repeat(32))));
     }
 
     @AfterAll
@@ -72,7 +72,7 @@ class ProvisioningServiceTest {
             revoked.add(a[0].toString());
             return 1;
         }));
-        provisioning = new ProvisioningService(db, tokens, registry, ca, () -> "https://labd.test:8443", config());
+        provisioning = new ProvisioningService(db, TestDatabases.schema(db, "provisioning"), tokens, registry, ca, () -> "https://labd.test:8443", config());
     }
 
     @Test

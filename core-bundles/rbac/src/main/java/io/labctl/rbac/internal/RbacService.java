@@ -6,6 +6,7 @@ import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
 import io.labctl.persistence.Database;
+import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Pem;
@@ -84,7 +85,9 @@ public final class RbacService implements AccessControl {
     private volatile boolean pollFailing;
 
     @Activate
-    public RbacService(@Reference Database database, @Reference CertificateAuthority ca,
+    public RbacService(@Reference Database database,
+            // present once the rbac schema is current: the component waits for its migrations
+            @Reference(target = "(labctl.schema=rbac)") Schema schema, @Reference CertificateAuthority ca,
                        @Reference ServerRegistry registry, RbacConfig config) {
         this.database = database;
         this.ca = ca;

@@ -49,6 +49,7 @@ class RbacServiceTest {
     @TempDir
     static Path dir;
     static Database db;
+    static io.labctl.persistence.Schema schema;
     static InMemoryCertificateAuthority ca;
     static FixedServerRegistry servers;
     static RbacService a;
@@ -57,13 +58,14 @@ class RbacServiceTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
+        schema = TestDatabases.schema(db, "rbac");
         ca = new InMemoryCertificateAuthority();
         servers = new FixedServerRegistry().add("web1", "aws", "lab").add("db9", "aws", "prod");
         // both instances start at once on an empty schema, as two labd instances may
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Future<RbacService>> started = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            started.add(pool.submit((Callable<RbacService>) () -> new RbacService(db, ca, servers, TestSetup.config(1, 90))));
+            started.add(pool.submit((Callable<RbacService>) () -> new RbacService(db, schema, ca, servers, TestSetup.config(1, 90))));
         }
         a = started.get(0).get();
         b = started.get(1).get();
@@ -110,7 +112,7 @@ class RbacServiceTest {
     @Test
     void bootstrapCreatesBuiltinsOnceEvenWhenInstancesStartTogether() throws Exception {
         long generation = count("SELECT generation FROM rbac_generation WHERE id = 1");
-        RbacService third = new RbacService(db, ca, servers, TestSetup.config(2, 90));
+        RbacService third = new RbacService(db, schema, ca, servers, TestSetup.config(2, 90));
         third.deactivate();
         assertEquals(generation, count("SELECT generation FROM rbac_generation WHERE id = 1"), "a restart changes nothing");
         assertEquals(1, count("SELECT count(*) FROM roles WHERE name = 'admin' AND builtin"));

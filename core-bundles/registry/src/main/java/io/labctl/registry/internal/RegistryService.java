@@ -6,6 +6,7 @@ import io.labctl.api.ApiException;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.ServerRegistry;
 import io.labctl.persistence.Database;
+import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.Json;
@@ -61,7 +62,9 @@ public class RegistryService implements ServerRegistry {
     });
 
     @Activate
-    public RegistryService(@Reference Database database, RegistryConfig config) {
+    public RegistryService(@Reference Database database,
+            // present once the registry schema is current: the component waits for its migrations
+            @Reference(target = "(labctl.schema=registry)") Schema schema, RegistryConfig config) {
         this.database = database;
         this.sessions = database.sessions(ServerMapper.class);
         this.offlineAfter = Duration.ofSeconds(config.offlineAfterSeconds());

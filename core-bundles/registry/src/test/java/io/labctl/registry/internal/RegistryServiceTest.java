@@ -39,10 +39,12 @@ class RegistryServiceTest {
     @TempDir
     static Path dir;
     static Database db;
+    static io.labctl.persistence.Schema schema;
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
+        schema = TestDatabases.schema(db, "registry");
     }
 
     @AfterAll
@@ -82,7 +84,7 @@ class RegistryServiceTest {
 
     @Test
     void enrolledServersCarryTheTokensScopeAndAnswerSelectors() throws Exception {
-        RegistryService registry = new RegistryService(db, config(15, 3600));
+        RegistryService registry = new RegistryService(db, schema, config(15, 3600));
         try {
             registry.enrolled("sel-a", grant("sel-lab", "worker", Map.of("rack", "r1")), cert("sel-a"));
             registry.enrolled("sel-b", grant("prod", "infra", Map.of()), cert("sel-b"));
@@ -101,7 +103,7 @@ class RegistryServiceTest {
 
     @Test
     void presenceIsInMemoryAndLastSeenIsWrittenInBatches() throws Exception {
-        RegistryService registry = new RegistryService(db, config(1, 3600));
+        RegistryService registry = new RegistryService(db, schema, config(1, 3600));
         try {
             registry.enrolled("beat", grant("lab", "worker", Map.of()), cert("beat"));
             HostFacts facts = new HostFacts("beat", "Debian", "6.1", "amd64", 2, 1L << 30, List.of("10.0.0.9"), "0.1.0", List.of());
@@ -131,8 +133,8 @@ class RegistryServiceTest {
 
     @Test
     void anotherLabdInstanceSeesWhoHoldsTheConnection() throws Exception {
-        RegistryService holder = new RegistryService(db, config(15, 10));
-        RegistryService other = new RegistryService(db, config(15, 10));
+        RegistryService holder = new RegistryService(db, schema, config(15, 10));
+        RegistryService other = new RegistryService(db, schema, config(15, 10));
         try {
             holder.enrolled("shared", grant("lab", "worker", Map.of()), cert("shared"));
             holder.connected("shared", new HostFacts("shared", "Debian", "6.1", "amd64", 2, 1L << 30, List.of(), "0.1.0", List.of()));
@@ -147,7 +149,7 @@ class RegistryServiceTest {
 
     @Test
     void deletingAServerRemovesItAndItsAgent() throws Exception {
-        RegistryService registry = new RegistryService(db, config(15, 3600));
+        RegistryService registry = new RegistryService(db, schema, config(15, 3600));
         try {
             registry.enrolled("gone", grant("lab", "worker", Map.of()), cert("gone"));
             assertTrue(registry.delete("gone"));

@@ -13,6 +13,7 @@ import io.labctl.protocol.Selector;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
 import io.labctl.persistence.Database;
+import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,7 +44,9 @@ public class TokenService implements JoinTokens {
     private final CertificateAuthority ca;
 
     @Activate
-    public TokenService(@Reference Database database, @Reference CertificateAuthority ca) {
+    public TokenService(@Reference Database database,
+            // present once the tokens schema is current: the component waits for its migrations
+            @Reference(target = "(labctl.schema=tokens)") Schema schema, @Reference CertificateAuthority ca) {
         this.database = database;
         this.ca = ca;
         this.sessions = database.sessions(TokenMapper.class);

@@ -52,7 +52,7 @@ class TokenServiceTest {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
-        tokens = new TokenService(db, pinOnlyCa());
+        tokens = new TokenService(db, TestDatabases.schema(db, "tokens"), pinOnlyCa());
     }
 
     @AfterAll
