@@ -71,7 +71,8 @@ final class CapabilityMigrator {
                         + " schema, then this labd");
             }
             baseline = header.legacyBaseline().get();
-            description = "<< " + header.capability() + ": adopted from labd 0.1's " + LEGACY_HISTORY + " >>";
+            // (no quote in it: Flyway writes the description into SQL)
+            description = "<< " + header.capability() + ": adopted from the history of labd 0.1 >>";
         }
         flyway(ds, header, scripts, loader).baselineVersion(baseline).baselineDescription(description).load().baseline();
     }

@@ -21,20 +21,21 @@ class DatabaseServiceTest {
     static Path dir;
     static DatabaseService db;
 
-    public interface CloudMapper {
-        @Insert("INSERT INTO clouds (name) VALUES (#{name})")
+    public interface SampleMapper {
+        @Insert("INSERT INTO samples (name) VALUES (#{name})")
         int add(@Param("name") String name);
 
-        @Select("SELECT name FROM clouds ORDER BY name")
+        @Select("SELECT name FROM samples ORDER BY name")
         List<String> names();
 
-        @Select("SELECT count(*) FROM flyway_schema_history WHERE success")
+        @Select("SELECT count(*) FROM flyway_history_sample WHERE success AND type = 'SQL'")
         int migrations();
     }
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
+        TestDatabases.schema(db, "sample");
     }
 
     @AfterAll
@@ -45,29 +46,29 @@ class DatabaseServiceTest {
     }
 
     @Test
-    void schemaIsMigratedOnARealPostgres() {
-        Sessions s = db.sessions(CloudMapper.class);
-        assertTrue(s.mapper(CloudMapper.class, CloudMapper::migrations) >= 1);
+    void aCapabilitySchemaIsMigratedOnARealPostgres() {
+        Sessions s = db.sessions(SampleMapper.class);
+        assertEquals(1, s.mapper(SampleMapper.class, SampleMapper::migrations));
         assertTrue(db.describe().startsWith("PostgreSQL 18"), db.describe());
     }
 
     @Test
     void workFromSeveralSessionsIsOneTransaction() {
-        Sessions a = db.sessions(CloudMapper.class);
-        Sessions b = db.sessions(CloudMapper.class);
+        Sessions a = db.sessions(SampleMapper.class);
+        Sessions b = db.sessions(SampleMapper.class);
         assertThrows(IllegalStateException.class, () -> db.transaction(() -> {
-            a.mapper(CloudMapper.class, m -> m.add("tx-a"));
-            b.mapper(CloudMapper.class, m -> m.add("tx-b"));
+            a.mapper(SampleMapper.class, m -> m.add("tx-a"));
+            b.mapper(SampleMapper.class, m -> m.add("tx-b"));
             throw new IllegalStateException("fail after both writes");
         }));
-        List<String> names = a.mapper(CloudMapper.class, CloudMapper::names);
+        List<String> names = a.mapper(SampleMapper.class, SampleMapper::names);
         assertTrue(!names.contains("tx-a") && !names.contains("tx-b"), "rolled back: " + names);
 
         db.transaction(() -> {
-            a.mapper(CloudMapper.class, m -> m.add("ok-a"));
-            return b.mapper(CloudMapper.class, m -> m.add("ok-b"));
+            a.mapper(SampleMapper.class, m -> m.add("ok-a"));
+            return b.mapper(SampleMapper.class, m -> m.add("ok-b"));
         });
-        names = a.mapper(CloudMapper.class, CloudMapper::names);
+        names = a.mapper(SampleMapper.class, SampleMapper::names);
         assertTrue(names.containsAll(List.of("ok-a", "ok-b")), names.toString());
     }
 
@@ -78,8 +79,8 @@ class DatabaseServiceTest {
         DatabaseService external = new DatabaseService(TestDatabases.config(java.util.Map.of("jdbcUrl", url, "user", "postgres",
                 "dataDir", dir.resolve("must-not-exist").toString())));
         try {
-            db.sessions(CloudMapper.class).mapper(CloudMapper.class, m -> m.add("seen-through-url"));
-            assertTrue(external.sessions(CloudMapper.class).mapper(CloudMapper.class, CloudMapper::names).contains("seen-through-url"));
+            db.sessions(SampleMapper.class).mapper(SampleMapper.class, m -> m.add("seen-through-url"));
+            assertTrue(external.sessions(SampleMapper.class).mapper(SampleMapper.class, SampleMapper::names).contains("seen-through-url"));
             assertTrue(!java.nio.file.Files.exists(dir.resolve("must-not-exist")), "no embedded server was started");
         } finally {
             external.deactivate();
