@@ -1,0 +1,135 @@
+package io.labctl.system.internal;
+
+import io.labctl.persistence.SchemaState;
+import io.labctl.persistence.Schemas;
+import io.labctl.protocol.CapabilityInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.karaf.features.BundleInfo;
+import org.apache.karaf.features.Feature;
+import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.features.Repository;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.ReferenceDTO;
+import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
+
+/**
+ * labd's capabilities: the {@code labd-*} features of the repository that defines {@code labd}, each with its state
+ * as Karaf, the framework, DS and the persistence bundle see it now.
+ */
+@Component(service = LabdFeatures.class)
+public class LabdFeatures {
+    static final String LABD = "labd";
+    private static final String SCHEMA_HEADER = "Labctl-Schema";
+
+    private final FeaturesService features;
+    private final ServiceComponentRuntime scr;
+    private final BundleContext context;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Schemas schemas;
+
+    @Activate
+    public LabdFeatures(@Reference FeaturesService features, @Reference ServiceComponentRuntime scr, BundleContext context) {
+        this.features = features;
+        this.scr = scr;
+        this.context = context;
+    }
+
+    List<CapabilityInfo> list() throws Exception {
+        Schemas known = schemas;
+        Function<String, Optional<SchemaState>> schemaStates = known == null ? null : known::state;
+        List<CapabilityInfo> out = new ArrayList<>();
+        for (Feature f : capabilities()) {
+            boolean installed = features.isInstalled(f);
+            List<BundleFacts> bundles = installed ? bundlesOf(f) : List.of();
+            out.add(CapabilityStates.of(f.getName(), f.getVersion(), installed, bundles, schemaStates));
+        }
+        return out;
+    }
+
+    private List<Feature> capabilities() throws Exception {
+        for (Repository r : features.listRepositories()) {
+            Feature[] all = r.getFeatures();
+            if (Arrays.stream(all).anyMatch(f -> f.getName().equals(LABD))) {
+                return Arrays.stream(all).filter(f -> f.getName().startsWith(LABD + "-"))
+                        .sorted(Comparator.comparing(Feature::getName)).toList();
+            }
+        }
+        throw new IllegalStateException("no features repository defines the '" + LABD + "' feature");
+    }
+
+    /** The feature's own bundles (not the libraries it pulls in as dependencies). */
+    private List<BundleFacts> bundlesOf(Feature f) {
+        List<BundleFacts> out = new ArrayList<>();
+        for (BundleInfo info : f.getBundles()) {
+            if (info.isDependency()) {
+                continue;
+            }
+            Bundle b = context.getBundle(info.getLocation());
+            out.add(b == null ? new BundleFacts(null, false, "not installed", null, List.of()) : facts(b));
+        }
+        return out;
+    }
+
+    private BundleFacts facts(Bundle b) {
+        boolean lazy = Constants.ACTIVATION_LAZY.equals(b.getHeaders().get(Constants.BUNDLE_ACTIVATIONPOLICY));
+        boolean active = b.getState() == Bundle.ACTIVE || (lazy && b.getState() == Bundle.STARTING);
+        String schema = b.getHeaders().get(SCHEMA_HEADER);
+        return new BundleFacts(b.getSymbolicName(), active, stateName(b.getState()),
+                schema == null ? null : schema.split(";")[0].strip(), active ? componentProblems(b) : List.of());
+    }
+
+    /** Enabled components that wait for a service or failed to activate; ones without their configuration are idle on purpose. */
+    private List<String> componentProblems(Bundle b) {
+        List<String> out = new ArrayList<>();
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(b)) {
+            if (!scr.isComponentEnabled(d)) {
+                continue;
+            }
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    out.add("component " + d.name + " failed to activate: " + c.failure);
+                } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
+                    for (UnsatisfiedReferenceDTO u : c.unsatisfiedReferences) {
+                        out.add("component " + d.name + " waits for " + wanted(d, u));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String wanted(ComponentDescriptionDTO d, UnsatisfiedReferenceDTO u) {
+        for (ReferenceDTO r : d.references) {
+            if (r.name.equals(u.name)) {
+                return r.interfaceName + (u.target == null ? "" : " " + u.target);
+            }
+        }
+        return u.name;
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "installed (not resolved: a package it needs is missing)";
+            case Bundle.RESOLVED -> "resolved";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            case Bundle.ACTIVE -> "active";
+            default -> "uninstalled";
+        };
+    }
+}
