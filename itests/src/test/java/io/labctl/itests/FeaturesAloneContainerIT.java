@@ -20,7 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import javax.inject.Inject;
+import javax.sql.DataSource;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
@@ -33,6 +37,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 
 /**
  * Every labctl feature installed on its own into a stock Karaf (not our distributions), started, checked active and
@@ -100,6 +105,63 @@ public class FeaturesAloneContainerIT {
             }
             features.uninstallFeature(name, EnumSet.noneOf(FeaturesService.Option.class));
             assertTrue(name + " left no labctl bundle behind", labctlBundlesInstalled().isEmpty());
+        }
+    }
+
+    /**
+     * A capability's schema outlives its feature: uninstalling labd-tokens takes its Schema service away and keeps
+     * its rows; installed again, its history is current and nothing runs twice.
+     */
+    @Test
+    public void uninstallingACapabilityKeepsItsDataAndReinstallingFindsItsSchemaCurrent() throws Exception {
+        features.addRepository(URI.create(System.getProperty("labctl.features")));
+        features.installFeature("labd-tokens", EnumSet.noneOf(FeaturesService.Option.class));
+        assertEquals("1", schemaVersion("tokens"));
+        sql("INSERT INTO join_tokens (secret_hash, created_by) VALUES ('kept-across-uninstall', 'FeaturesAloneContainerIT')");
+        features.uninstallFeature("labd-tokens", EnumSet.noneOf(FeaturesService.Option.class));
+        assertTrue("no Schema service without its bundle",
+                context.getServiceReferences("io.labctl.persistence.Schema", "(labctl.schema=tokens)") == null);
+
+        features.installFeature("labd-tokens", EnumSet.noneOf(FeaturesService.Option.class));
+        try {
+            assertEquals("1", schemaVersion("tokens"));
+            assertEquals(1, count("SELECT count(*) FROM join_tokens WHERE secret_hash = 'kept-across-uninstall'"));
+            assertEquals("its V1 ran once", 1, count("SELECT count(*) FROM flyway_history_tokens WHERE type = 'SQL'"));
+        } finally {
+            features.uninstallFeature("labd-tokens", EnumSet.noneOf(FeaturesService.Option.class));
+        }
+    }
+
+    /** Waits for the capability's Schema service and returns its version property. */
+    private String schemaVersion(String capability) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(until)) {
+            ServiceReference<?>[] refs = context.getServiceReferences("io.labctl.persistence.Schema", "(labctl.schema=" + capability + ")");
+            if (refs != null) {
+                return String.valueOf(refs[0].getProperty("labctl.schema.version"));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no Schema service for " + capability + " within 60 s");
+    }
+
+    /** labd's DataSource, from the persistence bundle's Database service (by name: the probe compiles without it). */
+    private DataSource dataSource() throws Exception {
+        ServiceReference<?> ref = context.getServiceReference("io.labctl.persistence.Database");
+        Object database = context.getService(ref);
+        return (DataSource) database.getClass().getMethod("dataSource").invoke(database);
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private long count(String query) throws Exception {
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

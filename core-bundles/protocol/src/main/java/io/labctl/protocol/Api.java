@@ -21,6 +21,8 @@ public final class Api {
     public static final String RECORDINGS = ROOT + "/recordings";
     /** Machines seen or planned for PXE provisioning ({@code /{mac}} for one). */
     public static final String MACHINES = ROOT + "/provision/machines";
+    /** labd's capabilities with their state and schema versions (labctl system features). */
+    public static final String SYSTEM_FEATURES = ROOT + "/system/features";
     /** Header the CLI sends with one id per invocation: the audit log groups a session's rows by it. */
     public static final String SESSION_HEADER = "X-Labctl-Session";
     public static final String AGENT_SOCKET = "/ws/agent";

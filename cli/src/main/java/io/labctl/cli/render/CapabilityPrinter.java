@@ -1,0 +1,25 @@
+package io.labctl.cli.render;
+
+import io.labctl.protocol.CapabilityInfo;
+import java.util.List;
+
+/** labd's capabilities as {@code system features} shows them: the reason is given for every one not active. */
+public final class CapabilityPrinter {
+    private CapabilityPrinter() {}
+
+    public static String table(List<CapabilityInfo> capabilities) {
+        Table t = new Table("NAME", "VERSION", "STATE", "SCHEMA", "REASON");
+        for (CapabilityInfo c : capabilities) {
+            t.row(c.name(), c.version(), c.state(), schema(c), c.reason());
+        }
+        return t.render();
+    }
+
+    /** tokens v1; tokens (no version yet); empty when the capability owns no tables. */
+    static String schema(CapabilityInfo c) {
+        if (c.schema() == null) {
+            return "";
+        }
+        return c.schemaVersion() == null ? c.schema() : c.schema() + " v" + c.schemaVersion();
+    }
+}
