@@ -1,3 +1,5 @@
+-- 0.1's V2 seeded rbac_generation with (1, 1): the captured row replaces it
+DELETE FROM rbac_generation;
 INSERT INTO flyway_schema_history SELECT * FROM json_populate_record(NULL::flyway_schema_history, '{"installed_rank":1,"version":"1","description":"foundation","type":"SQL","script":"V1__foundation.sql","checksum":1140716210,"installed_by":"postgres","installed_on":"2026-12-07T03:13:29.475014","execution_time":78,"success":true}');
 INSERT INTO flyway_schema_history SELECT * FROM json_populate_record(NULL::flyway_schema_history, '{"installed_rank":2,"version":"2","description":"access control","type":"SQL","script":"V2__access_control.sql","checksum":1141992882,"installed_by":"postgres","installed_on":"2026-12-07T03:13:29.796098","execution_time":34,"success":true}');
 INSERT INTO flyway_schema_history SELECT * FROM json_populate_record(NULL::flyway_schema_history, '{"installed_rank":3,"version":"3","description":"role log paths","type":"SQL","script":"V3__role_log_paths.sql","checksum":-1617067135,"installed_by":"postgres","installed_on":"2026-12-07T03:13:29.876404","execution_time":23,"success":true}');

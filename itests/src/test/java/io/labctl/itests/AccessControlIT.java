@@ -10,6 +10,7 @@ import io.labctl.itests.support.Csrs;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.itests.support.Tls;
+import io.labctl.protocol.CapabilityInfo;
 import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.EnrolRequest;
 import io.labctl.protocol.Json;
@@ -468,5 +469,37 @@ class AccessControlIT {
         Processes.Result nothing = as("dave", "describe", "server/api-1");
         assertEquals(1, nothing.exitCode(), nothing.toString());
         assertTrue(nothing.stderr().contains("ask an admin for a role that allows"), nothing.stderr());
+    }
+
+    /** labd's capabilities as 'labctl system features' lists them: every one active here; read everywhere needed. */
+    @Test
+    @Order(15)
+    void systemFeaturesListsEveryCapabilityForThoseWhoReadEverything() throws Exception {
+        List<CapabilityInfo> all = Json.json().readValue(admin.ok("system", "features", "-o", "json"),
+                new TypeReference<List<CapabilityInfo>>() {});
+        Map<String, CapabilityInfo> byName = all.stream().collect(Collectors.toMap(CapabilityInfo::name, c -> c));
+        assertTrue(byName.keySet().containsAll(Set.of("labd-persistence", "labd-web", "labd-tokens", "labd-registry",
+                "labd-rbac", "labd-audit", "labd-ca", "labd-provisioning", "labd-system")), byName.keySet().toString());
+        for (CapabilityInfo c : all) {
+            assertEquals("active", c.state(), c.toString());
+            assertEquals(null, c.reason(), c.toString());
+        }
+        for (String schema : List.of("tokens", "registry", "rbac", "audit", "ca", "provisioning")) {
+            CapabilityInfo c = byName.get("labd-" + schema);
+            assertEquals(schema, c.schema(), c.toString());
+            assertEquals("1", c.schemaVersion(), c.toString());
+        }
+        assertEquals(null, byName.get("labd-web").schema(), "web owns no tables");
+        String table = admin.ok("system", "features");
+        assertTrue(table.lines().findFirst().orElse("").matches("NAME +VERSION +STATE +SCHEMA +REASON"), table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("labd-rbac +\\S+ +active +rbac v1 +<none>")), table);
+
+        assertEquals(0, as("carol", "system", "features").exitCode(), "read:*:*:* is enough");
+        Processes.Result alice = as("alice", "system", "features");
+        assertEquals(1, alice.exitCode(), alice.toString());
+        assertTrue(alice.stderr().contains("read:*:*:*"), alice.stderr());
+        List<AuditEntry> refused = Json.json().readValue(admin.ok("logs", "audit", "--user", "alice", "--action",
+                "system.features", "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        assertTrue(refused.stream().anyMatch(e -> e.result().equals("denied")), refused.toString());
     }
 }

@@ -54,7 +54,9 @@ class SchemaIT {
                 s.execute(Files.readString(FIXTURE.resolve("schema/" + file + ".sql")));
             }
             for (String row : Files.readAllLines(FIXTURE.resolve("rows.sql"))) {
-                s.execute(row);
+                if (!row.startsWith("--")) {
+                    s.execute(row);
+                }
             }
         }
         Path key = labd.home.resolve("etc/labd-master.key");
@@ -75,7 +77,7 @@ class SchemaIT {
             List<UserInfo> users = json(cli.ok("get", "users", "-o", "json"), new TypeReference<>() {});
             assertTrue(users.stream().map(UserInfo::name).toList().containsAll(List.of("admin", "alice")), users.toString());
             List<TokenInfo> tokens = json(cli.ok("get", "tokens", "-o", "json"), new TypeReference<>() {});
-            assertEquals(List.of("8c33400b-5fd9-4314-840f-bc89b100794e"), tokens.stream().map(TokenInfo::id).toList());
+            assertEquals(List.of("8c33400b5fd94314840fbc89b100794e"), tokens.stream().map(TokenInfo::id).toList());
             assertEquals(1, tokens.get(0).uses(), "the token's use by legacy1 is still counted");
             // the role bindings came through: alice is still a viewer
             assertTrue(users.stream().anyMatch(u -> u.name().equals("alice") && u.roles().contains("viewer")), users.toString());
@@ -143,7 +145,7 @@ class SchemaIT {
             assertTrue(table.lines().anyMatch(l -> l.startsWith("labd-tokens") && l.contains("active") && l.contains("tokens v1")), table);
 
             List<String> errors = Files.readAllLines(labd.log()).stream()
-                    .filter(l -> l.contains("ERROR") && l.contains("capability 'provisioning'")).toList();
+                    .filter(l -> l.contains("ERROR") && (l.contains("provisioning") || l.contains("machines"))).toList();
             assertEquals(1, errors.size(), "one ERROR line for the failed migration: " + errors);
             assertTrue(errors.get(0).contains("migration V1 (machines) failed") && errors.get(0).contains("already exists")
                     && errors.get(0).contains("bundle:restart io.labctl.provisioning"), errors.get(0));

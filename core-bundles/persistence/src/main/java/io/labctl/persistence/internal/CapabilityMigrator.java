@@ -80,6 +80,7 @@ final class CapabilityMigrator {
     private static FluentConfiguration flyway(DataSource ds, SchemaHeader header, MigrationScripts scripts, ClassLoader loader) {
         return Flyway.configure(loader)
                 .dataSource(ds)
+                .loggers(FlywayLog.class.getName())
                 .table(header.historyTable())
                 .locations("classpath:" + header.folder())
                 .resourceProvider(scripts)
