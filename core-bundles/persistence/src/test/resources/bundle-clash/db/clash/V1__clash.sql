@@ -1,0 +1,2 @@
+CREATE TABLE clash_first (id INT PRIMARY KEY);
+CREATE TABLE notes (id INT PRIMARY KEY);
