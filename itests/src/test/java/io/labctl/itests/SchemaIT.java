@@ -145,7 +145,7 @@ class SchemaIT {
             assertTrue(table.lines().anyMatch(l -> l.startsWith("labd-tokens") && l.contains("active") && l.contains("tokens v1")), table);
 
             List<String> errors = Files.readAllLines(labd.log()).stream()
-                    .filter(l -> l.contains("ERROR") && (l.contains("provisioning") || l.contains("machines"))).toList();
+                    .filter(l -> l.contains("| ERROR |") && (l.contains("provisioning") || l.contains("machines"))).toList();
             assertEquals(1, errors.size(), "one ERROR line for the failed migration: " + errors);
             assertTrue(errors.get(0).contains("migration V1 (machines) failed") && errors.get(0).contains("already exists")
                     && errors.get(0).contains("bundle:restart io.labctl.provisioning"), errors.get(0));

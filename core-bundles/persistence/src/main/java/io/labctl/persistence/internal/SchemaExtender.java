@@ -14,9 +14,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -31,11 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The schema extender: for every started bundle that declares {@code Labctl-Schema}, runs its migrations (one at a
- * time, off the framework's thread) and registers its {@link Schema} service; when the bundle stops, the service
+ * The schema extender: for every started bundle that declares {@code Labctl-Schema}, runs its migrations and
+ * registers its {@link Schema} service; when the bundle stops, the service
  * goes and the data stays. A failed migration registers nothing, is logged once as an ERROR and is kept in
  * {@link #states()}; every other capability carries on. A bundle updated to a version with new migrations stops
  * and starts again, and so migrates forward.
+ *
+ * <p>Migrations run on the thread that starts the bundle (or that activates this extender, for bundles already
+ * started), as the single shared migration did before: the capability's components then activate on
+ * that thread too, never concurrently with other bundles' activation (which, with a thread of its own, could find a
+ * service still activating elsewhere, e.g. the web server, and fail).
  */
 @Component(service = Schemas.class, immediate = true)
 public class SchemaExtender implements Schemas {
@@ -43,7 +45,6 @@ public class SchemaExtender implements Schemas {
 
     private final Database database;
     private final BundleContext context;
-    private final ExecutorService migrations = Executors.newSingleThreadExecutor(r -> new Thread(r, "labd-schema-migrations"));
     private final Map<String, Declared> declared = new ConcurrentHashMap<>();
     private final BundleTracker<Declared> tracker;
 
@@ -56,10 +57,8 @@ public class SchemaExtender implements Schemas {
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
+    void deactivate() {
         tracker.close();
-        migrations.shutdownNow();
-        migrations.awaitTermination(30, TimeUnit.SECONDS);
     }
 
     @Override
@@ -164,7 +163,7 @@ public class SchemaExtender implements Schemas {
                         + " uninstall one of them", bundle.getSymbolicName(), header.capability(), other.bundle.getSymbolicName());
                 return null;
             }
-            migrations.execute(() -> mine.migrate(header));
+            mine.migrate(header);
             return mine;
         }
 

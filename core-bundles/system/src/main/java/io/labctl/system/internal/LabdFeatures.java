@@ -102,7 +102,7 @@ public class LabdFeatures {
             }
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    out.add("component " + d.name + " failed to activate: " + c.failure);
+                    out.add("component " + d.name + " failed to activate: " + firstLine(c.failure));
                 } else if (c.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE) {
                     for (UnsatisfiedReferenceDTO u : c.unsatisfiedReferences) {
                         out.add("component " + d.name + " waits for " + wanted(d, u));
@@ -111,6 +111,11 @@ public class LabdFeatures {
             }
         }
         return out;
+    }
+
+    /** DS gives the whole stack trace: its first line says what happened. */
+    static String firstLine(String failure) {
+        return failure == null ? "(no reason given)" : failure.lines().findFirst().orElse(failure).strip();
     }
 
     private static String wanted(ComponentDescriptionDTO d, UnsatisfiedReferenceDTO u) {
