@@ -10,6 +10,7 @@ package io.labctl.persistence;
  * {@code @Reference(target = "(labctl.schema=tokens)") Schema schema}, so they activate only on a current schema.
  * {@link #sessions} is the same as {@link Database#sessions}: a component may use either.
  */
+@org.osgi.annotation.versioning.ProviderType
 public interface Schema {
     /** Service property: the capability's name, as in its {@code Labctl-Schema} header. */
     String CAPABILITY = "labctl.schema";

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The state of every capability schema the persistence bundle has seen since it started (a service). */
+@org.osgi.annotation.versioning.ProviderType
 public interface Schemas {
 
     /** One entry per capability whose bundle is started, sorted by capability name. */
