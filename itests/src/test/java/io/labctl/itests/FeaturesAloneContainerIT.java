@@ -120,7 +120,7 @@ public class FeaturesAloneContainerIT {
         sql("INSERT INTO join_tokens (secret_hash, created_by) VALUES ('kept-across-uninstall', 'FeaturesAloneContainerIT')");
         features.uninstallFeature("labd-tokens", EnumSet.noneOf(FeaturesService.Option.class));
         assertTrue("no Schema service without its bundle",
-                context.getServiceReferences("io.labctl.persistence.Schema", "(labctl.schema=tokens)") == null);
+                context.getAllServiceReferences("io.labctl.persistence.Schema", "(labctl.schema=tokens)") == null);
 
         features.installFeature("labd-tokens", EnumSet.noneOf(FeaturesService.Option.class));
         try {
@@ -136,7 +136,8 @@ public class FeaturesAloneContainerIT {
     private String schemaVersion(String capability) throws Exception {
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(until)) {
-            ServiceReference<?>[] refs = context.getServiceReferences("io.labctl.persistence.Schema", "(labctl.schema=" + capability + ")");
+            // getAll: by name only, so that the probe never wires to the persistence bundle (which the uninstall removes)
+            ServiceReference<?>[] refs = context.getAllServiceReferences("io.labctl.persistence.Schema", "(labctl.schema=" + capability + ")");
             if (refs != null) {
                 return String.valueOf(refs[0].getProperty("labctl.schema.version"));
             }
@@ -147,7 +148,7 @@ public class FeaturesAloneContainerIT {
 
     /** labd's DataSource, from the persistence bundle's Database service (by name: the probe compiles without it). */
     private DataSource dataSource() throws Exception {
-        ServiceReference<?> ref = context.getServiceReference("io.labctl.persistence.Database");
+        ServiceReference<?> ref = context.getAllServiceReferences("io.labctl.persistence.Database", null)[0];
         Object database = context.getService(ref);
         return (DataSource) database.getClass().getMethod("dataSource").invoke(database);
     }

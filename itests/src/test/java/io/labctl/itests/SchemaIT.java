@@ -8,20 +8,25 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.Tls;
 import io.labctl.protocol.CapabilityInfo;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.access.UserInfo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +71,7 @@ class SchemaIT {
         Files.writeString(labd.adminBundle(), admin);
         long auditRows = Files.readAllLines(FIXTURE.resolve("rows.sql")).stream().filter(l -> l.startsWith("INSERT INTO audit_log ")).count();
 
-        try (Labd running = labd.start()) {
+        try (Labd running = startAdopted(labd)) {
             Cli cli = new Cli(dir.resolve("cli/config.yaml"));
             Files.createDirectories(dir.resolve("cli"));
             cli.ok("config", "import", labd.adminBundle().toString(), "--context", "legacy");
@@ -155,6 +160,30 @@ class SchemaIT {
                     "the failed migration changed nothing");
             assertEquals(List.of("0"), rows(c, "SELECT count(*)::text FROM flyway_history_provisioning WHERE type = 'SQL'"));
         }
+    }
+
+    /**
+     * Starts labd on a database it did not set up: its admin bundle is there from the start, so the whole boot is
+     * waited for here (Labd.start gives the health check only the time after the bundle appears).
+     */
+    private static Labd startAdopted(Labd labd) throws Exception {
+        labd.launch();
+        HttpClient anonymous = Tls.anonymous(labd.admin());
+        try {
+            Processes.await("labd's health check on the adopted database", Duration.ofSeconds(180), () -> {
+                try {
+                    return anonymous.send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/health")).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (java.io.IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+        } catch (AssertionError e) {
+            Files.copy(labd.log(), Path.of("target/SchemaIT-adopted-karaf.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            labd.stop();
+            throw new AssertionError(e.getMessage() + "; labd's log: target/SchemaIT-adopted-karaf.log", e);
+        }
+        return labd;
     }
 
     /** labd's own data directory, opened by a PostgreSQL of the same build while labd is stopped. */
