@@ -4,6 +4,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -14,12 +15,14 @@ import java.util.jar.Manifest;
 /**
  * Writes a bundle's API jar for the baseline check: its manifest and the classes of the packages it exports,
  * nothing else (no private code, no embedded libraries). Run by refresh.sh:
- * {@code java StripToApi BUNDLE.jar API.jar}; exits 3 when the bundle exports nothing.
+ * {@code java StripToApi BUNDLE.jar API.jar RELEASE-VERSION}; exits 3 when the bundle exports nothing.
  */
 public class StripToApi {
+    private static final long FIXED_TIME = 315964800000L; // 1980-01-06, a time every zip tool can store
+
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: java StripToApi BUNDLE.jar API.jar");
+        if (args.length != 3) {
+            System.err.println("usage: java StripToApi BUNDLE.jar API.jar RELEASE-VERSION");
             System.exit(2);
         }
         try (JarFile bundle = new JarFile(args[0])) {
@@ -29,12 +32,18 @@ public class StripToApi {
             if (packages.isEmpty()) {
                 System.exit(3);
             }
+            // the release's version; no build time, so that the same API gives the same manifest
+            manifest.getMainAttributes().putValue("Bundle-Version", args[2]);
+            manifest.getMainAttributes().remove(new Attributes.Name("Bnd-LastModified"));
             Files.createDirectories(Path.of(args[1]).toAbsolutePath().getParent());
             try (OutputStream file = Files.newOutputStream(Path.of(args[1]));
-                 JarOutputStream api = new JarOutputStream(file, manifest)) {
-                for (JarEntry entry : bundle.stream().toList()) {
+                 JarOutputStream api = new JarOutputStream(file)) {
+                api.putNextEntry(entry(JarFile.MANIFEST_NAME));
+                manifest.write(api);
+                api.closeEntry();
+                for (JarEntry entry : bundle.stream().sorted(Comparator.comparing(JarEntry::getName)).toList()) {
                     if (!entry.isDirectory() && inPackage(entry.getName(), packages)) {
-                        api.putNextEntry(new JarEntry(entry.getName()));
+                        api.putNextEntry(entry(entry.getName()));
                         try (InputStream in = bundle.getInputStream(entry)) {
                             in.transferTo(api);
                         }
@@ -44,6 +53,13 @@ public class StripToApi {
             }
             System.out.println(String.join(" ", packages));
         }
+    }
+
+    /** A fixed time on every entry: the same API gives the same bytes (refreshing an unchanged API changes nothing). */
+    private static JarEntry entry(String name) {
+        JarEntry entry = new JarEntry(name);
+        entry.setTime(FIXED_TIME);
+        return entry;
     }
 
     /** Package names of an Export-Package header: clauses split at commas outside quotes, names before attributes. */

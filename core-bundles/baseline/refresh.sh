@@ -33,7 +33,7 @@ while IFS= read -r pom; do
   rm -rf "$local_repo/io/labctl/$artifact/$version"
   dest="$repo/io/labctl/$artifact/$version"
   status=0
-  packages="$(java -cp "$tool" StripToApi "$jar" "$dest/$artifact-$version.jar")" || status=$?
+  packages="$(java -cp "$tool" StripToApi "$jar" "$dest/$artifact-$version.jar" "$version")" || status=$?
   if [ "$status" = 3 ]; then
     continue # exports nothing: nothing to compare
   elif [ "$status" != 0 ]; then
