@@ -41,8 +41,8 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * Every labctl feature installed on its own into a stock Karaf (not our distributions), started, checked active and
- * removed again before the next: no capability leans on another being there. (karaf:verify in feature-repo checks
- * the same for resolution, at build time.)
+ * removed again before the next: no capability leans on another being there; the third-party features of the
+ * repository it references too. (karaf:verify in feature-repo checks the same for resolution, at build time.)
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -93,7 +93,15 @@ public class FeaturesAloneContainerIT {
         for (Feature f : features.getRepository(repository).getFeatures()) {
             names.add(f.getName());
         }
+        // and the third-party features, from the repository labctl's features file references
+        for (URI referenced : features.getRepository(repository).getRepositories()) {
+            for (Feature f : features.getRepository(referenced).getFeatures()) {
+                names.add(f.getName());
+            }
+        }
         assertTrue("found the labctl features: " + names, names.contains("labd") && names.contains("lab-agent"));
+        assertTrue("found the third-party features: " + names, names.contains("labctl-jaxrs")
+                && names.contains("labctl-jackson") && names.contains("labctl-jdbc"));
         for (String name : names) {
             features.installFeature(name, EnumSet.noneOf(FeaturesService.Option.class));
             for (String bsn : labctlBundlesOf(features.getFeature(name))) {

@@ -22,6 +22,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.ext.RuntimeDelegate;
 import javax.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,6 +52,10 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * Boots the built labd distribution in Pax Exam and checks, from inside the container, that every capability
@@ -74,6 +87,8 @@ public class LabdContainerIT {
             configureConsole().ignoreLocalConsole(),
             logLevel(LogLevel.INFO),
             systemProperty("labd.test.port").value(String.valueOf(PORT)),
+            // the probe waits for Pax Exam's invoker while labd boots; 10 s is too short on a loaded CI machine
+            systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("120000"),
             // Pax Exam installs its own probe features from Maven: let the test container read the local repository
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                 System.getProperty("user.home") + "/.m2/repository"),
@@ -205,6 +220,84 @@ public class LabdContainerIT {
         assertTrue(audit, audit.contains("shell.server.list"));
         assertTrue(audit, audit.contains("mallory"));
         assertTrue(audit, audit.contains("denied"));
+    }
+
+    /**
+     * JAX-RS is its own bundle: the web bundle and every REST capability wire jakarta.ws.rs to it (none to the web
+     * bundle, which embeds Jersey), and the API's runtime (Response, UriBuilder) works from any capability thread,
+     * not only on a request's, because the web bundle hands Jersey's delegate to the API when it starts and takes it
+     * back when it stops. Updates web in place: the other tests wait for their routes.
+     */
+    @Test
+    public void restCapabilitiesWireJaxRsToTheApiBundleAndItsRuntimeWorksOnAnyThread() throws Exception {
+        List<String> importers = List.of("io.labctl.web", "io.labctl.tokens", "io.labctl.registry", "io.labctl.rbac",
+                "io.labctl.audit", "io.labctl.provisioning");
+        for (String bsn : importers) {
+            Instant until = Instant.now().plus(Duration.ofSeconds(120));
+            while (Instant.now().isBefore(until) && (bundle(bsn) == null || bundle(bsn).getState() != Bundle.ACTIVE)) {
+                Thread.sleep(100);
+            }
+            assertEquals(bsn + " active", Bundle.ACTIVE, bundle(bsn).getState());
+        }
+        Set<String> wiredToApi = new TreeSet<>();
+        for (Bundle b : context.getBundles()) {
+            BundleWiring wiring = b.adapt(BundleWiring.class);
+            if (wiring == null) {
+                continue;
+            }
+            for (BundleWire wire : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+                String pkg = (String) wire.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE);
+                if (pkg.startsWith("jakarta.ws.rs")) {
+                    assertEquals(b.getSymbolicName() + " takes " + pkg + " from the JAX-RS API bundle",
+                            "jakarta.ws.rs-api", wire.getProvider().getBundle().getSymbolicName());
+                    wiredToApi.add(b.getSymbolicName());
+                }
+            }
+        }
+        assertTrue("wired to the API bundle: " + wiredToApi, wiredToApi.containsAll(importers));
+
+        // a thread that sees no Jersey (a capability's own scheduler or activation) finds nothing of a stopped web in
+        // the API, and after web is replaced (updated in place: a new class loader, as on an upgrade) the running
+        // web's runtime, not the replaced one's
+        Bundle web = bundle("io.labctl.web");
+        web.stop();
+        Object whileStopped = onBareThread(null);
+        assertTrue("nothing of a stopped web in the API: " + whileStopped, whileStopped instanceof Throwable);
+        web.update();
+        CountDownLatch refreshed = new CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(web), e -> refreshed.countDown());
+        assertTrue("web refreshed", refreshed.await(120, TimeUnit.SECONDS));
+        web.start();
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (Instant.now().isBefore(until) && context.getServiceReference("io.labctl.api.LabdAddress") == null) {
+            Thread.sleep(100);
+        }
+        assertNotNull("web started again", context.getServiceReference("io.labctl.api.LabdAddress"));
+        ClassLoader running = web.adapt(BundleWiring.class).getClassLoader();
+        assertEquals("200 /api/v1/servers/web-1 from the running web", String.valueOf(onBareThread(running)));
+    }
+
+    /**
+     * Uses JAX-RS's runtime on a new thread whose context class loader is none: the outcome (and whether the runtime
+     * comes from the given class loader), or what it threw.
+     */
+    private static Object onBareThread(ClassLoader expected) throws InterruptedException {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                Response ok = Response.ok("x").build();
+                String uri = UriBuilder.fromPath("/api/v1/servers/{name}").build("web-1").toString();
+                ClassLoader loader = RuntimeDelegate.getInstance().getClass().getClassLoader();
+                String from = loader == expected ? "the running web" : String.valueOf(loader);
+                outcome.set(ok.getStatus() + " " + uri + " from " + from);
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+        });
+        worker.setContextClassLoader(null);
+        worker.start();
+        worker.join(30_000);
+        return outcome.get();
     }
 
     /** Runs one shell command as a Karaf login with the admin role, as an SSH session would. */

@@ -12,12 +12,14 @@ import io.labctl.protocol.access.EffectiveRule;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Role-based access control: decisions, and the administration of users, roles and bindings. Explicit deny beats
  * any allow; no matching allow means deny; allow {@code admin} on a scope implies every action there. Only user
  * identities hold roles: agents and labd instances are never allowed anything here.
  */
+@ProviderType
 public interface AccessControl {
 
     /**

@@ -3,6 +3,7 @@ package io.labctl.api;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Streams to agents over their one connection. This is the request-response form: open a stream of a kind, collect
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * 503 {@code server-offline} (no connection to this labd), 501 {@code capability-not-installed} (the agent has no
  * handler for the kind), 502 for any other stream error, 504 {@code agent-timeout}, 413 {@code output-too-large}.
  */
+@ProviderType
 public interface AgentChannels {
 
     /** What the agent sent before it closed the stream, and the exit code it closed with (null if the kind has none). */

@@ -1,12 +1,17 @@
 package io.labctl.api;
 
+import org.osgi.annotation.versioning.ConsumerType;
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * One open stream to an agent, as labd holds it (see {@link AgentChannels#open}). Frames pass through as they are:
  * labd keeps no buffer of its own, the two ends' credit bounds what is in flight.
  */
+@ProviderType
 public interface AgentStream {
 
     /** What the agent sends on the stream; calls for one stream come one at a time, in order. */
+    @ConsumerType
     interface Listener {
         /** A DATA payload. */
         void onData(byte[] payload);

@@ -1,6 +1,9 @@
 package io.labctl.api;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** A failure the caller can act on: an HTTP status, a stable code and a message that names the fix. */
+@ProviderType
 public class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int status;

@@ -5,11 +5,13 @@ import io.labctl.protocol.access.AuditVerification;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The tamper-evident audit log: one hash chain per labd instance. Writing fails closed: if a row cannot be
  * written, the action it records fails too.
  */
+@ProviderType
 public interface AuditTrail {
 
     /** What happened, as far as known before the outcome. user is the identity's name ("agent/x" for agents). */

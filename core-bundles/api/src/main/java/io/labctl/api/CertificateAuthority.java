@@ -7,14 +7,17 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * labd's certificate authority. Its root key lives in the database only sealed (AES-GCM) under a master key
  * kept in a file beside labd's configuration, so instances that share a database share one CA.
  */
+@ProviderType
 public interface CertificateAuthority {
 
     /** A CSR whose signature checked out (proof that the requester holds the key). */
+    @ProviderType
     interface VerifiedCsr {
         /** The CN the CSR asks for, or null. */
         String requestedName();

@@ -1,9 +1,12 @@
 package io.labctl.api;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * One part labd needs to serve requests (its database, for one), as {@code GET /api/v1/health} reports it. labd is
  * healthy only while every registered part is up.
  */
+@ConsumerType
 public interface HealthCheck {
     /** The part's name in the health report, e.g. "database". */
     String part();

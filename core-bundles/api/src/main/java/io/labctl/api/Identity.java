@@ -4,11 +4,13 @@ import java.security.cert.X509Certificate;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Who holds a certificate from labd's CA: subject {@code CN=<name>, OU=<kind>, O=labctl}. Agents are named by
  * their server, users by their user name, labd instances by their host.
  */
+@ProviderType
 public record Identity(Kind kind, String name) {
     public enum Kind {
         AGENT("agent"), USER("user"), LABD("labd");

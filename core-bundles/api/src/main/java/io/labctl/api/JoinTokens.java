@@ -9,8 +9,10 @@ import io.labctl.protocol.access.Permission;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Join tokens: minted by admins, redeemed once (or many times, if reusable) by enrolling agents. */
+@ProviderType
 public interface JoinTokens {
 
     /** What a redeemed token grants the server that enrols with it. */

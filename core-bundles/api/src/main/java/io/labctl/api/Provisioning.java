@@ -6,11 +6,13 @@ import io.labctl.protocol.provision.MachineInfo;
 import io.labctl.protocol.provision.PlanRequest;
 import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * PXE provisioning state, held by labd for every bastion: the machines seen booting, their plans, and the one-time
  * join tokens their installers enrol with. Errors are {@link ApiException}s that say what to do instead.
  */
+@ProviderType
 public interface Provisioning {
 
     List<MachineInfo> list();

@@ -6,8 +6,10 @@ import io.labctl.protocol.ServerInfo;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Managed servers, their agents and their presence. */
+@ProviderType
 public interface ServerRegistry {
 
     List<ServerInfo> list(Selector selector);

@@ -2,12 +2,14 @@ package io.labctl.persistence;
 
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * labd's database, registered once the schema is migrated. Capability bundles keep their own MyBatis mapper
  * interfaces and get a {@link Sessions} for them; work from several bundles becomes one transaction by running it
  * inside {@link #transaction}.
  */
+@ProviderType
 public interface Database {
 
     /** The pooled DataSource (PostgreSQL or any PostgreSQL-wire database). */

@@ -4,11 +4,13 @@ import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
 import io.labctl.protocol.access.Permission;
 import java.security.Principal;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The verified caller of a request, as the enforcement point hands it to resource methods (the request's
  * principal). Per-item checks go through it, so they use the same decision and the same audit as the gate.
  */
+@ProviderType
 public interface Caller extends Principal {
 
     PeerPrincipal peer();

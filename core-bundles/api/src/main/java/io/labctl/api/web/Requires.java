@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The permission a resource method needs, checked by the web bundle's enforcement point before the method runs.
@@ -19,6 +20,7 @@ import java.lang.annotation.Target;
  *       (or filters) each item through {@link Caller}.</li>
  * </ul>
  */
+@ProviderType
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 public @interface Requires {

@@ -2,8 +2,10 @@ package io.labctl.api.web;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** The sending side of one WebSocket connection, independent of the HTTP library underneath. */
+@ProviderType
 public interface SocketConnection {
     /** Sends one binary message; the future completes when it was written. */
     CompletableFuture<Void> send(ByteBuffer message);

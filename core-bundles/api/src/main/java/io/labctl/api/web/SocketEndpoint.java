@@ -1,11 +1,14 @@
 package io.labctl.api.web;
 
+import org.osgi.annotation.versioning.ConsumerType;
+
 /**
  * Whiteboard contract for WebSocket routes under {@code /ws}: a service of this type with the property
  * {@value #PATH_PROPERTY} (for example {@code /agent}). The web bundle completes the mutual-TLS upgrade, refuses
  * peers without a valid, unrevoked certificate from labd's CA, and hands each accepted connection to
  * {@link #open}.
  */
+@ConsumerType
 public interface SocketEndpoint {
     String PATH_PROPERTY = "io.labctl.socket.path";
     /**

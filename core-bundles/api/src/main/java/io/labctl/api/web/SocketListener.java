@@ -1,8 +1,10 @@
 package io.labctl.api.web;
 
 import java.nio.ByteBuffer;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /** The receiving side of one accepted WebSocket connection. Calls for one connection never overlap. */
+@ConsumerType
 public interface SocketListener {
     void onBinary(ByteBuffer message);
 

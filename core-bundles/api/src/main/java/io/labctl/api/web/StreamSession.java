@@ -1,5 +1,7 @@
 package io.labctl.api.web;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * A user's stream session (exec, logs) that the web bundle admitted: the caller had the declared permission on the
  * server. Its refusal would have been audited at the upgrade; the endpoint writes the opening row through
@@ -7,6 +9,7 @@ package io.labctl.api.web;
  * row (duration included) with what the endpoint reported here. While it is open the web bundle re-decides it and
  * ends it once its certificate is revoked or its permission (or a {@link #whileAllowed} condition) no longer holds.
  */
+@ProviderType
 public interface StreamSession {
     Caller caller();
 

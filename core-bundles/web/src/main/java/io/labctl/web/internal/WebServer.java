@@ -126,6 +126,7 @@ public final class WebServer implements LabdAddress {
 
     /** Outside OSGi (tests): etcDirectory may be null, then no admin credential bundle is written. */
     WebServer(CertificateAuthority ca, WebConfig config, Path etcDirectory, String version) throws Exception {
+        JaxRsRuntime.install();
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
         this.openStreams = new OpenUserStreams(ca, guards::access);
@@ -223,6 +224,7 @@ public final class WebServer implements LabdAddress {
         maintenance.shutdownNow();
         streamChecks.shutdownNow();
         server.stop();
+        JaxRsRuntime.uninstall();
         LOG.info("labd web stopped");
     }
 
