@@ -134,9 +134,11 @@ public class TokenService implements JoinTokens {
     }
 
     private static TokenRow byIdOrPrefix(TokenMapper m, String idOrPrefix) {
-        String prefix = idOrPrefix == null ? "" : idOrPrefix.strip().replace("-", "").toLowerCase();
-        if (!prefix.matches("[0-9a-f]{6,32}")) {
-            throw ApiException.badRequest("invalid-token-id", "'" + idOrPrefix + "' is not a token id; use at least 6 hex digits of an ID from 'labctl get tokens'");
+        String prefix;
+        try {
+            prefix = TokenInfo.idPrefix(idOrPrefix);
+        } catch (InvalidInput e) {
+            throw ApiException.badRequest(e.code(), e.getMessage());
         }
         List<TokenRow> rows = m.byPrefix(prefix + "%");
         if (rows.isEmpty()) {
