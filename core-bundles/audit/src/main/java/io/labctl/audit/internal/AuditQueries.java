@@ -28,7 +28,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = AuditReader.class)
 public class AuditQueries implements AuditReader {
     static final int DEFAULT_LIMIT = 500;
-    static final int MAX_LIMIT = 10_000;
+    static final int MAX_LIMIT = AuditEntry.MAX_QUERY_ROWS;
     private static final Pattern SESSION_DAY = Pattern.compile("-(\\d{8})-");
     private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 

@@ -6,6 +6,7 @@ import io.labctl.api.audit.AuditVerifier;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
+import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Since;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
@@ -82,14 +83,12 @@ public class AuditResource {
             return 0;
         }
         try {
-            int n = Integer.parseInt(text.strip());
-            if (n >= 1 && n <= AuditQueries.MAX_LIMIT) {
-                return n;
-            }
+            return AuditEntry.queryLimit(Long.parseLong(text.strip()));
+        } catch (InvalidInput e) {
+            throw ApiException.badRequest(e.code(), e.getMessage() + " (default " + AuditQueries.DEFAULT_LIMIT + ")");
         } catch (NumberFormatException e) {
-            // answered below
+            throw ApiException.badRequest("invalid-limit", "limit '" + text + "' must be a whole number from 1 to "
+                    + AuditEntry.MAX_QUERY_ROWS + " (default " + AuditQueries.DEFAULT_LIMIT + ")");
         }
-        throw ApiException.badRequest("invalid-limit", "limit '" + text + "' must be a whole number from 1 to "
-                + AuditQueries.MAX_LIMIT + " (default " + AuditQueries.DEFAULT_LIMIT + ")");
     }
 }

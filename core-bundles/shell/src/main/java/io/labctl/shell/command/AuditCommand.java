@@ -20,8 +20,6 @@ public class AuditCommand extends LabCommand {
     @Reference(optional = true)
     AuditReader reader;
 
-    static final int MAX_LIMIT = 10_000;
-
     @Option(name = "--user", description = "Only rows of this user (agents as agent/NAME)")
     @Completion(UserNames.class)
     String user;
@@ -56,9 +54,7 @@ public class AuditCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("--limit " + limit + " is out of range: use 1 to " + MAX_LIMIT);
-        }
+        AuditEntry.queryLimit(limit);
         Instant from = since == null ? null : Since.parse(since, now());
         List<AuditEntry> rows = need(reader, AUDIT).query(caller(), new AuditReader.Query(user, action, from, null, limit));
         Table t = new Table("TIME", "USER", "SOURCE", "ACTION", "RESOURCE", "RESULT", "SESSION", "ERROR");
