@@ -11,7 +11,9 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.labctl.itests.support.Ports;
 import io.labctl.itests.support.Tls;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.labctl.protocol.CredentialBundle;
+import io.labctl.protocol.Json;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -298,6 +300,64 @@ public class LabdContainerIT {
         worker.start();
         worker.join(30_000);
         return outcome.get();
+    }
+
+    /**
+     * One gate for REST and the shell: a user bound to no role asks both for something that needs admin:*:*:*
+     * (POST /api/v1/users; any lab: command). Both refuse through the same gate, so the audited reasons are the same
+     * text, and it is what each front end tells the user.
+     */
+    @Test
+    public void restAndTheShellRefuseTheSameRequestWithTheSameAuditedReason() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!Files.exists(adminBundle()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        CredentialBundle admin = CredentialBundle.read(adminBundle());
+        HttpClient client = Tls.client(admin);
+        awaitStatus(client, "/api/v1/users", 200);
+        HttpResponse<String> created = post(client, "/api/v1/users", "{\"name\":\"gate-nobody\"}");
+        assertEquals(created.body(), 201, created.statusCode());
+        JsonNode issued = Json.json().readTree(created.body());
+        HttpClient nobody = Tls.client(CredentialBundle.of(admin.server(), "gate-nobody",
+                issued.path("caCertificate").asText(), issued.path("certificate").asText(),
+                issued.path("privateKey").asText()));
+
+        HttpResponse<String> rest = post(nobody, "/api/v1/users", "{\"name\":\"gate-other\"}");
+        assertEquals(rest.body(), 403, rest.statusCode());
+        String restMessage = Json.json().readTree(rest.body()).path("message").asText();
+        String shell = "";
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(until) && !shell.contains("refused")) { // the commands may still be registering
+            shell = runAs("gate-nobody", "lab:users");
+            Thread.sleep(200);
+        }
+
+        JsonNode rows = Json.json().readTree(get(client, "/api/v1/audit?user=gate-nobody").body());
+        String restReason = null;
+        String shellReason = null;
+        for (JsonNode row : rows) {
+            if ("denied".equals(row.path("result").asText())) {
+                String action = row.path("action").asText();
+                if (action.equals("user.create")) {
+                    restReason = row.path("error").asText();
+                } else if (action.equals("shell.user.list")) {
+                    shellReason = row.path("error").asText();
+                }
+            }
+        }
+        assertNotNull(rows.toString(), restReason);
+        assertTrue(restReason, restReason.startsWith("user/gate-nobody may not admin on *:*:*"));
+        assertEquals("the same gate, the same audited reason", restReason, shellReason);
+        assertEquals(restReason, restMessage);
+        assertTrue(shell, shell.contains(restReason));
+    }
+
+    private HttpResponse<String> post(HttpClient client, String path, String json) throws Exception {
+        int port = Integer.getInteger("labd.test.port");
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Runs one shell command as a Karaf login with the admin role, as an SSH session would. */

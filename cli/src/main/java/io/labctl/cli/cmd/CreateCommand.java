@@ -1,18 +1,18 @@
 package io.labctl.cli.cmd;
 
 import io.labctl.cli.Cli;
-import io.labctl.cli.RunsLocally;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
+import io.labctl.cli.RunsLocally;
 import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.Formats;
 import io.labctl.cli.render.Times;
 import io.labctl.cli.render.TokenPrinter;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.CredentialBundle;
+import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.Names;
-import io.labctl.protocol.Selector;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
 import io.labctl.protocol.access.IssuedUser;
@@ -110,32 +110,6 @@ public final class CreateCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             String format = output(output, Set.of("json", "yaml"));
-            for (String[] flag : new String[][] {{"--env", env}, {"--cloud", cloud}, {"--role", role}, {"--server", server}}) {
-                if (flag[1] != null && flag[1].isBlank()) {
-                    throw usage(flag[0] + " is empty; give a name or leave the flag out");
-                }
-            }
-            try {
-                if (server != null) {
-                    Names.require("server name", server);
-                }
-                // scope values follow the selector grammar, so every token's scope can later be selected on
-                Selector s = Selector.everything();
-                if (env != null) {
-                    s = s.and("env", env);
-                }
-                if (cloud != null) {
-                    s = s.and("cloud", cloud);
-                }
-                if (role != null) {
-                    s = s.and("role", role);
-                }
-                for (Map.Entry<String, String> e : labels.entrySet()) {
-                    s = s.and(e.getKey(), e.getValue());
-                }
-            } catch (IllegalArgumentException e) {
-                throw usage(e.getMessage().replaceFirst("^selector '[^']*': ", ""));
-            }
             Optional<Duration> lifetime;
             try {
                 lifetime = TokenSpec.parseTtl(ttl);
@@ -145,6 +119,11 @@ public final class CreateCommand implements Callable<Integer> {
             // the lifetime is always sent, 'never' explicitly: labd gives a request without one its default
             TokenSpec spec = TokenSpec.withLifetime(reusable, lifetime, cloud, env, role,
                     labels.isEmpty() ? null : labels, server, description);
+            try {
+                spec.validated(); // the rules labd applies, checked before anything is sent
+            } catch (InvalidInput e) {
+                throw usage(e.asFlag());
+            }
             IssuedToken issued = client().post(Api.TOKENS, spec, IssuedToken.class);
             if (issued == null || issued.token() == null) {
                 throw CliException.unreachable("labd answered without a token", null);

@@ -8,7 +8,6 @@ import io.labctl.protocol.Names;
 import io.labctl.protocol.TokenInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -25,8 +24,6 @@ import picocli.CommandLine.Parameters;
                 "  labctl delete user/alice",
                 "  labctl delete role/lab-operator"})
 public final class DeleteCommand extends LabdCommand {
-    private static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f-]{6,36}");
-
     @Parameters(paramLabel = "RESOURCE", arity = "1..*",
             description = "token/ID, server/NAME, user/NAME, role/NAME, or: TYPE NAME...")
     List<String> args = new ArrayList<>();
@@ -45,12 +42,7 @@ public final class DeleteCommand extends LabdCommand {
                     case "server" -> Names.require("server name", r.name());
                     case "user" -> Names.require("user name", r.name());
                     case "role" -> Names.require("role name", r.name());
-                    default -> {
-                        if (!TOKEN_ID.matcher(r.name()).matches()) {
-                            throw new IllegalArgumentException("token id '" + r.name() + "' is not valid: give the id (or"
-                                    + " a unique prefix of at least 6 characters) from 'labctl get tokens'");
-                        }
-                    }
+                    default -> TokenInfo.idPrefix(r.name()); // the rule labd applies
                 }
             }
         } catch (IllegalArgumentException e) {

@@ -14,6 +14,7 @@ import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.AuditPrinter;
 import io.labctl.cli.render.Formats;
 import io.labctl.protocol.Api;
+import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Since;
@@ -262,8 +263,10 @@ public final class LogsCommand extends LabdCommand {
             q.put("session", session);
         }
         if (limit != null) {
-            if (limit < 1) {
-                throw usage("--limit must be at least 1, not " + limit);
+            try {
+                AuditEntry.queryLimit(limit);
+            } catch (InvalidInput e) {
+                throw usage(e.asFlag());
             }
             q.put("limit", Integer.toString(limit));
         }

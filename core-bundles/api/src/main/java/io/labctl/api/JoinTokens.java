@@ -18,6 +18,16 @@ public interface JoinTokens {
     /** What a redeemed token grants the server that enrols with it. */
     record Grant(UUID tokenId, String cloud, String environment, String role, Map<String, String> labels) {}
 
+    /**
+     * Mints a token for the caller, who needs manage on its scope; the request must pass
+     * {@link TokenSpec#validated()} (400 naming the field otherwise).
+     */
+    IssuedToken create(Identity caller, TokenSpec spec);
+
+    /**
+     * Mints a token for one of labd's own capabilities (provisioning's installer tokens), which no user asked for:
+     * the same rules for the request, no access check. createdBy names the capability.
+     */
     IssuedToken create(TokenSpec spec, String createdBy);
 
     /**
@@ -37,12 +47,16 @@ public interface JoinTokens {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    List<TokenInfo> list();
+    /** The tokens whose scope the caller may read. */
+    List<TokenInfo> list(Identity caller);
 
     /** Finds a token by id or unique id prefix (at least 6 characters); 404 or 400 (ambiguous) otherwise. */
     TokenInfo find(String idOrPrefix);
 
-    /** Revokes by id or unique id prefix (at least 6 characters). */
+    /** Revokes by id or unique id prefix (at least 6 characters); the caller needs manage on the token's scope. */
+    TokenInfo revoke(Identity caller, String idOrPrefix);
+
+    /** Revokes a token that one of labd's own capabilities minted ({@link #create(TokenSpec, String)}). */
     TokenInfo revoke(String idOrPrefix);
 
     /**

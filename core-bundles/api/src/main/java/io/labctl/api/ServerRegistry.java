@@ -14,6 +14,9 @@ public interface ServerRegistry {
 
     List<ServerInfo> list(Selector selector);
 
+    /** The servers that match and that the caller may read (scope from each server's record); others are not there. */
+    List<ServerInfo> list(Identity caller, Selector selector);
+
     Optional<ServerInfo> find(String name);
 
     /** True if a server of that name exists with an agent enrolled. */
@@ -27,6 +30,14 @@ public interface ServerRegistry {
 
     /** Deletes a server and its agent; returns false if it did not exist. */
     boolean delete(String name);
+
+    /**
+     * Removes a server for the caller, who needs manage on it: revokes its agent certificates first (the gateway cuts a
+     * live connection as soon as its certificate is revoked), then deletes it. 404 if there is no such server.
+     *
+     * @return how many agent certificates were revoked
+     */
+    int remove(Identity caller, String name);
 
     /** An agent connected to this labd instance and said hello. */
     void connected(String name, HostFacts facts);

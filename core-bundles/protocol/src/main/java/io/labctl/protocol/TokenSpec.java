@@ -72,6 +72,64 @@ public record TokenSpec(boolean reusable, Long ttlSeconds, boolean neverExpires,
         return Optional.of(d);
     }
 
+    /** Most labels a token carries. */
+    public static final int MAX_LABELS = 64;
+    /** Longest description, in characters. */
+    public static final int MAX_DESCRIPTION = 512;
+
+    /**
+     * The one set of rules for a token request, which the CLI, the shell and labd all apply: cloud, environment, role
+     * and server are names ({@link Names}; messages call them env, cloud, role and server, as the flags do); given
+     * empty is refused (an unset variable is not the same as leaving the field out, which makes a token for servers
+     * without one); labels follow the selector grammar, at most {@link #MAX_LABELS}; the description is at most
+     * {@link #MAX_DESCRIPTION} characters; the lifetime as {@link #lifetime()} says.
+     *
+     * @return this request with its names stripped of surrounding blanks
+     * @throws InvalidInput naming the field and the fix
+     */
+    public TokenSpec validated() {
+        String c = scopeName("cloud", cloud);
+        String e = scopeName("env", environment);
+        String r = scopeName("role", role);
+        String s = scopeName("server", server);
+        Map<String, String> l = labels == null ? Map.of() : labels;
+        if (l.size() > MAX_LABELS) {
+            throw new InvalidInput("too-many-labels", null, "a token carries at most " + MAX_LABELS + " labels");
+        }
+        for (Map.Entry<String, String> label : l.entrySet()) {
+            try {
+                Selector.everything().and(label.getKey(), label.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidInput("invalid-label", "label", "label " + label.getKey() + "=" + label.getValue()
+                        + " is not valid: " + ex.getMessage().replaceFirst("^selector '[^']*': ", ""));
+            }
+        }
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            throw new InvalidInput("too-long", "description", "description is longer than " + MAX_DESCRIPTION
+                    + " characters");
+        }
+        try {
+            lifetime();
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidInput("invalid-ttl", null, ex.getMessage());
+        }
+        return new TokenSpec(reusable, ttlSeconds, neverExpires, c, e, r, labels, s, description);
+    }
+
+    private static String scopeName(String what, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw new InvalidInput("empty-scope", what, what + " is empty; give a name or leave it out");
+        }
+        try {
+            return Names.require(what, value.strip());
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidInput("invalid-name", what, ex.getMessage());
+        }
+    }
+
     /** A request for a token of this lifetime (empty: one that never expires). */
     public static TokenSpec withLifetime(boolean reusable, Optional<Duration> lifetime, String cloud,
                                          String environment, String role, Map<String, String> labels,

@@ -21,8 +21,9 @@ public interface StreamSession {
 
     /**
      * Writes the stream's opening audit row before it starts (before anything reaches the agent): what it opens (as
-     * {@link #describe}, also for the closing row) and its whole detail, for exec the argument vector (see
-     * {@link io.labctl.api.AuditTrail#record(io.labctl.api.AuditTrail.Event, String, Long, String, String)}).
+     * {@link #describe}, also for the closing row) and its whole detail, for exec the argument vector (see the
+     * detail of {@link io.labctl.api.audit.AuditWriter#record(io.labctl.api.audit.AuditWriter.Event, String, Long,
+     * String, String)}).
      * Throws {@link io.labctl.api.ApiException} 503 {@code audit-unavailable} when the row cannot be written: the
      * stream must then not start.
      */

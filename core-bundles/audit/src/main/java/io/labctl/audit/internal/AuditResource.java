@@ -1,9 +1,12 @@
 package io.labctl.audit.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditReader;
+import io.labctl.api.audit.AuditVerifier;
+import io.labctl.api.web.Caller;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
+import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Since;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
@@ -12,7 +15,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Instant;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
@@ -24,19 +29,22 @@ import org.osgi.service.component.annotations.Reference;
 @Path("v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
-    private final AuditTrail audit;
+    private final AuditReader reader;
+    private final AuditVerifier verifier;
 
     @Activate
-    public AuditResource(@Reference AuditTrail audit) {
-        this.audit = audit;
+    public AuditResource(@Reference AuditReader reader, @Reference AuditVerifier verifier) {
+        this.reader = reader;
+        this.verifier = verifier;
     }
 
     @GET
     @Requires(value = Action.READ, verb = "audit.list")
     public List<AuditEntry> list(@QueryParam("user") String user, @QueryParam("action") String action,
                                  @QueryParam("since") String since, @QueryParam("session") String session,
-                                 @QueryParam("limit") String limit) {
-        return audit.query(new AuditTrail.Query(filter("user", user), filter("action", action), since(since),
+                                 @QueryParam("limit") String limit, @Context SecurityContext security) {
+        return reader.query(Caller.of(security.getUserPrincipal()).identity(), new AuditReader.Query(
+                filter("user", user), filter("action", action), since(since),
                 filter("session", session), limit(limit)));
     }
 
@@ -54,8 +62,8 @@ public class AuditResource {
     @GET
     @Path("verify")
     @Requires(value = Action.READ, verb = "audit.verify")
-    public AuditVerification verify() {
-        return audit.verify();
+    public AuditVerification verify(@Context SecurityContext security) {
+        return verifier.verify(Caller.of(security.getUserPrincipal()).identity());
     }
 
     static Instant since(String text) {
@@ -75,14 +83,12 @@ public class AuditResource {
             return 0;
         }
         try {
-            int n = Integer.parseInt(text.strip());
-            if (n >= 1 && n <= AuditService.MAX_LIMIT) {
-                return n;
-            }
+            return AuditEntry.queryLimit(Long.parseLong(text.strip()));
+        } catch (InvalidInput e) {
+            throw ApiException.badRequest(e.code(), e.getMessage() + " (default " + AuditQueries.DEFAULT_LIMIT + ")");
         } catch (NumberFormatException e) {
-            // answered below
+            throw ApiException.badRequest("invalid-limit", "limit '" + text + "' must be a whole number from 1 to "
+                    + AuditEntry.MAX_QUERY_ROWS + " (default " + AuditQueries.DEFAULT_LIMIT + ")");
         }
-        throw ApiException.badRequest("invalid-limit", "limit '" + text + "' must be a whole number from 1 to "
-                + AuditService.MAX_LIMIT + " (default " + AuditService.DEFAULT_LIMIT + ")");
     }
 }

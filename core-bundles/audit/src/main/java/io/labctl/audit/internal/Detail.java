@@ -17,7 +17,7 @@ record Detail(String text, String sha256OfWhole) {
         if (detail == null) {
             return null;
         }
-        String whole = AuditService.storable(detail);
+        String whole = ChainWriter.storable(detail);
         byte[] utf8 = whole.getBytes(StandardCharsets.UTF_8);
         if (utf8.length <= maxBytes) {
             return new Detail(whole, null);

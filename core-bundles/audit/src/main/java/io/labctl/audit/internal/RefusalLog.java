@@ -1,6 +1,6 @@
 package io.labctl.audit.internal;
 
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link io.labctl.api.AuditTrail#refused}: refusals that a caller can cause over and over (no certificate, a refused
- * certificate, a failed TLS handshake, a malformed request, a second connection with a live agent's key). Each is
+ * {@link io.labctl.api.audit.AuditWriter#refused}: refusals that a caller can cause over and over (no certificate, a
+ * refused certificate, a failed TLS handshake, a malformed request, a second connection with a live agent's key). Each is
  * audited, but at most {@code refusalRowsPerMinute} rows per source address a minute (the window is a setting,
  * {@code refusalWindowSeconds}); the rest of that minute is
  * counted and written as one row when the minute is over, so a flood costs a few rows and is never invisible. Rows
@@ -46,9 +46,9 @@ final class RefusalLog implements AutoCloseable {
         }
     }
 
-    /** Writes one refusal row (durably, as {@link AuditTrail#record} does). */
+    /** Writes one refusal row (durably, as {@link AuditWriter#record} does). */
     interface RowWriter {
-        void write(AuditTrail.Event event, String reason);
+        void write(AuditWriter.Event event, String reason);
     }
 
     private final RowWriter rowWriter;
@@ -81,7 +81,7 @@ final class RefusalLog implements AutoCloseable {
      * Records one refusal. The event's user is who the caller claimed to be ("anonymous" for nobody); a claim labd did
      * not verify must say so in reason.
      */
-    void refused(AuditTrail.Event event, String reason) {
+    void refused(AuditWriter.Event event, String reason) {
         String key = event.source() == null ? "-" : event.source();
         boolean write;
         synchronized (this) {
@@ -133,7 +133,7 @@ final class RefusalLog implements AutoCloseable {
             lost = 0;
         }
         for (Map.Entry<String, Integer> c : counts) {
-            enqueue(new AuditTrail.Event("anonymous", null, c.getKey(), SUPPRESSED, "source/" + c.getKey()),
+            enqueue(new AuditWriter.Event("anonymous", null, c.getKey(), SUPPRESSED, "source/" + c.getKey()),
                     c.getValue() + " more refusal(s) from " + c.getKey() + " within " + windowSeconds() + " s were "
                             + "not recorded one by one (at most " + rowsPerMinute + " rows per source in "
                             + windowSeconds() + " s)");
@@ -144,7 +144,7 @@ final class RefusalLog implements AutoCloseable {
         return TimeUnit.NANOSECONDS.toSeconds(window);
     }
 
-    private void enqueue(AuditTrail.Event event, String reason) {
+    private void enqueue(AuditWriter.Event event, String reason) {
         unwritten.incrementAndGet();
         boolean queued = rows.offer(() -> write(event, reason));
         if (!queued) {
@@ -155,7 +155,7 @@ final class RefusalLog implements AutoCloseable {
         }
     }
 
-    private void write(AuditTrail.Event event, String reason) {
+    private void write(AuditWriter.Event event, String reason) {
         try {
             rowWriter.write(event, reason);
         } catch (RuntimeException e) {

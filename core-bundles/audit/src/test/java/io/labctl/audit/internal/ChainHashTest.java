@@ -85,13 +85,13 @@ class ChainHashTest {
     @Test
     void textIsMadeStorableAndClippedOnCharacterBoundaries() {
         String plain = "plain text";
-        assertSame(plain, AuditService.storable(plain));
-        assertEquals("a\uFFFDb", AuditService.storable("a\u0000b"));
-        assertEquals("a\uFFFDb", AuditService.storable("a\uD800b"));
-        assertEquals("\uFFFD", AuditService.storable("\uDC00"));
-        assertEquals("x\uD83D\uDE80", AuditService.storable("x\uD83D\uDE80"));
-        assertEquals("ab", AuditService.clip("ab\uD83D\uDE80", 3));
-        assertEquals("ab\uD83D\uDE80", AuditService.clip("ab\uD83D\uDE80c", 4));
-        assertEquals(null, AuditService.clip(null, 3));
+        assertSame(plain, ChainWriter.storable(plain));
+        assertEquals("a\uFFFDb", ChainWriter.storable("a\u0000b"));
+        assertEquals("a\uFFFDb", ChainWriter.storable("a\uD800b"));
+        assertEquals("\uFFFD", ChainWriter.storable("\uDC00"));
+        assertEquals("x\uD83D\uDE80", ChainWriter.storable("x\uD83D\uDE80"));
+        assertEquals("ab", ChainWriter.clip("ab\uD83D\uDE80", 3));
+        assertEquals("ab\uD83D\uDE80", ChainWriter.clip("ab\uD83D\uDE80c", 4));
+        assertEquals(null, ChainWriter.clip(null, 3));
     }
 }

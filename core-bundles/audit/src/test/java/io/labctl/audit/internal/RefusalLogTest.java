@@ -3,7 +3,7 @@ package io.labctl.audit.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditWriter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class RefusalLogTest {
-    record Row(AuditTrail.Event event, String error) {}
+    record Row(AuditWriter.Event event, String error) {}
 
     final List<Row> rows = new CopyOnWriteArrayList<>();
     final AtomicLong now = new AtomicLong(0);
@@ -55,7 +55,7 @@ class RefusalLogTest {
         }
     }
 
-    static AuditTrail.Event refusal(String user, String source, String action, String resource) {
-        return new AuditTrail.Event(user, null, source, action, resource);
+    static AuditWriter.Event refusal(String user, String source, String action, String resource) {
+        return new AuditWriter.Event(user, null, source, action, resource);
     }
 }

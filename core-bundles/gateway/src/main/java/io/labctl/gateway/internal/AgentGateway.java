@@ -3,10 +3,10 @@ package io.labctl.gateway.internal;
 import io.labctl.api.AgentChannels;
 import io.labctl.api.AgentStream;
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketEndpoint;
@@ -48,7 +48,7 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
     private final Duration helloTimeout;
     private final DuplicateConnections duplicates;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile AuditTrail audit; // optional: without it, duplicate connections are refused (nothing unrecorded)
+    volatile AuditWriter audit; // optional: without it, duplicate connections are refused (nothing unrecorded)
     private final Map<String, AgentSession> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "labd-agent-watchdog");

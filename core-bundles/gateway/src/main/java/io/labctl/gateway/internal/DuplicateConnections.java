@@ -1,7 +1,7 @@
 package io.labctl.gateway.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.protocol.access.AuditEntry;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -21,9 +21,9 @@ final class DuplicateConnections {
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateConnections.class);
 
     private final Duration probeBound;
-    private final Supplier<AuditTrail> audit;
+    private final Supplier<AuditWriter> audit;
 
-    DuplicateConnections(Duration probeBound, Supplier<AuditTrail> audit) {
+    DuplicateConnections(Duration probeBound, Supplier<AuditWriter> audit) {
         this.probeBound = probeBound;
         this.audit = audit;
     }
@@ -33,8 +33,8 @@ final class DuplicateConnections {
      * refusal to send the newcomer. Blocks for at most the probe bound.
      */
     void admit(AgentSession current, AgentSession newcomer) {
-        AuditTrail trail = audit.get();
-        AuditTrail.Event event = new AuditTrail.Event(newcomer.identityName(), null, newcomer.remoteAddress(), VERB,
+        AuditWriter trail = audit.get();
+        AuditWriter.Event event = new AuditWriter.Event(newcomer.identityName(), null, newcomer.remoteAddress(), VERB,
                 "server/" + newcomer.name());
         if (trail == null) {
             // deny by default: nothing may change hands unrecorded
@@ -61,9 +61,9 @@ final class DuplicateConnections {
     /** Audits a takeover that lost the race to another newcomer of the same agent. */
     void lostRace(AgentSession newcomer) {
         String why = "another connection of agent " + newcomer.name() + " took its place at the same moment; retry";
-        AuditTrail trail = audit.get();
+        AuditWriter trail = audit.get();
         if (trail != null) {
-            trail.refused(new AuditTrail.Event(newcomer.identityName(), null, newcomer.remoteAddress(), VERB,
+            trail.refused(new AuditWriter.Event(newcomer.identityName(), null, newcomer.remoteAddress(), VERB,
                     "server/" + newcomer.name()), why);
         }
         throw new ApiException(409, "agent-already-connected", why);
@@ -84,7 +84,7 @@ final class DuplicateConnections {
     }
 
     /** A takeover is a change of who holds the agent's slot: no row, no takeover. */
-    private static void recordTakeover(AuditTrail trail, AuditTrail.Event event, String detail) {
+    private static void recordTakeover(AuditWriter trail, AuditWriter.Event event, String detail) {
         try {
             trail.record(event, AuditEntry.OK, 0L, detail);
         } catch (RuntimeException e) {

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketListener;
@@ -49,7 +49,7 @@ class DuplicateConnectionsTest {
         }
     }
 
-    record Row(AuditTrail.Event event, String result, String detail) {}
+    record Row(AuditWriter.Event event, String result, String detail) {}
 
     private final List<String> registryCalls = new ArrayList<>();
     private final List<Row> rows = new ArrayList<>();
@@ -68,13 +68,13 @@ class DuplicateConnectionsTest {
                 });
     }
 
-    private AuditTrail recordingAudit() {
-        return (AuditTrail) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AuditTrail.class},
+    private AuditWriter recordingAudit() {
+        return (AuditWriter) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {AuditWriter.class},
                 (p, m, a) -> {
                     if (m.getName().equals("record")) {
-                        rows.add(new Row((AuditTrail.Event) a[0], (String) a[1], (String) a[3]));
+                        rows.add(new Row((AuditWriter.Event) a[0], (String) a[1], (String) a[3]));
                     } else if (m.getName().equals("refused")) { // the rate-limited path for repeatable refusals
-                        rows.add(new Row((AuditTrail.Event) a[0], AuditEntry.DENIED, (String) a[1]));
+                        rows.add(new Row((AuditWriter.Event) a[0], AuditEntry.DENIED, (String) a[1]));
                     }
                     return null;
                 });

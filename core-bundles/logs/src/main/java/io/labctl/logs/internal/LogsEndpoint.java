@@ -1,8 +1,8 @@
 package io.labctl.logs.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.AgentChannels;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.api.web.SocketListener;
@@ -26,10 +26,10 @@ import org.osgi.service.component.annotations.Reference;
         SocketEndpoint.VERB_PROPERTY + "=" + LogsRequest.KIND})
 public class LogsEndpoint implements SocketEndpoint {
     private final AgentChannels channels;
-    private final AccessControl access;
+    private final AccessDecisions access;
 
     @Activate
-    public LogsEndpoint(@Reference AgentChannels channels, @Reference AccessControl access) {
+    public LogsEndpoint(@Reference AgentChannels channels, @Reference AccessDecisions access) {
         this.channels = channels;
         this.access = access;
     }

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.AgentChannels;
-import io.labctl.api.Identity;
-import io.labctl.api.web.Caller;
 import io.labctl.api.AgentStream;
+import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.web.Caller;
 import io.labctl.api.web.SocketConnection;
 import io.labctl.api.web.SocketListener;
 import io.labctl.api.web.StreamSession;
@@ -52,10 +52,10 @@ class LogsEndpointTest {
     volatile List<String> alicesGlobs = List.of();
 
     /** Test double of access control: only the log paths of the caller's roles are asked for. */
-    AccessControl access(String... globs) {
+    AccessDecisions access(String... globs) {
         alicesGlobs = List.of(globs);
-        return (AccessControl) Proxy.newProxyInstance(AccessControl.class.getClassLoader(),
-                new Class<?>[] {AccessControl.class}, (p, m, a) -> {
+        return (AccessDecisions) Proxy.newProxyInstance(AccessDecisions.class.getClassLoader(),
+                new Class<?>[] {AccessDecisions.class}, (p, m, a) -> {
                     if (m.getName().equals("logPathsOf")) {
                         return alicesGlobs;
                     }

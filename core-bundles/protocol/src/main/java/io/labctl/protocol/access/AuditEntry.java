@@ -1,5 +1,6 @@
 package io.labctl.protocol.access;
 
+import io.labctl.protocol.InvalidInput;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,12 +17,28 @@ public record AuditEntry(String instance, long seq, Instant at, String user, Str
     public static final String OK = "ok";
     public static final String DENIED = "denied";
     public static final String FAILED = "failed";
+    /** Most rows one audit query answers. */
+    public static final int MAX_QUERY_ROWS = 10_000;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
     /** A row without a detail. */
     public AuditEntry(String instance, long seq, Instant at, String user, String sessionId, String source,
                       String action, String resource, String result, Long durationMs, String error) {
         this(instance, seq, at, user, sessionId, source, action, resource, result, durationMs, error, null, null);
+    }
+
+    /**
+     * The one rule for how many rows an audit query asks for, used by the CLI, the shell and labd: 1 to
+     * {@link #MAX_QUERY_ROWS}.
+     *
+     * @throws InvalidInput naming the range
+     */
+    public static int queryLimit(long rows) {
+        if (rows < 1 || rows > MAX_QUERY_ROWS) {
+            throw new InvalidInput("invalid-limit", "limit", "limit " + rows + " is out of range: ask for 1 to "
+                    + MAX_QUERY_ROWS + " rows");
+        }
+        return (int) rows;
     }
 
     /** Whether detail is only the first part of what the action carried. */

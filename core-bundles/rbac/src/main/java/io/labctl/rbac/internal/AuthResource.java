@@ -1,21 +1,20 @@
 package io.labctl.rbac.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
-import io.labctl.api.web.PeerPrincipal;
+import io.labctl.api.access.AccessAdministration;
+import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.web.AnyUser;
 import io.labctl.api.web.Caller;
+import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.RestResource;
 import io.labctl.protocol.EnrolResponse;
-import io.labctl.protocol.Names;
 import io.labctl.protocol.Pem;
 import io.labctl.protocol.RenewRequest;
 import io.labctl.protocol.access.AccessReview;
 import io.labctl.protocol.access.AccessReviewResult;
 import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.access.WhoAmI;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -36,12 +35,15 @@ import org.osgi.service.component.annotations.Reference;
 @Path("v1/auth")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
-    private final AccessControl access;
+    private final AccessAdministration access;
+    private final AccessDecisions decisions;
     private final CertificateAuthority ca;
 
     @Activate
-    public AuthResource(@Reference AccessControl access, @Reference CertificateAuthority ca) {
+    public AuthResource(@Reference AccessAdministration access, @Reference AccessDecisions decisions,
+                        @Reference CertificateAuthority ca) {
         this.access = access;
+        this.decisions = decisions;
         this.ca = ca;
     }
 
@@ -60,7 +62,7 @@ public class AuthResource {
             throw ApiException.badRequest("invalid-action", e.getMessage());
         }
         Caller caller = Caller.of(security.getUserPrincipal());
-        return access.review(caller.identity(), action, access.resolve(action, review.resource()), review.as());
+        return access.review(caller.identity(), action, decisions.resolve(action, review.resource()), review.as());
     }
 
     /**
@@ -90,6 +92,6 @@ public class AuthResource {
     @AnyUser(verb = "auth.whoami")
     public WhoAmI whoami(@Context SecurityContext security) {
         Identity me = Caller.of(security.getUserPrincipal()).identity();
-        return new WhoAmI(me.kind().unit(), me.name(), access.rolesOf(me));
+        return new WhoAmI(me.kind().unit(), me.name(), decisions.rolesOf(me));
     }
 }

@@ -1,6 +1,6 @@
 package io.labctl.rbac.internal;
 
-import io.labctl.api.AccessControl.Decision;
+import io.labctl.api.access.Decision;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 

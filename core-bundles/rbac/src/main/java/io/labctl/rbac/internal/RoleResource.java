@@ -1,7 +1,7 @@
 package io.labctl.rbac.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
@@ -33,17 +33,17 @@ import org.osgi.service.component.annotations.Reference;
 @Path("v1/roles")
 @Produces(MediaType.APPLICATION_JSON)
 public class RoleResource {
-    private final AccessControl access;
+    private final AccessAdministration access;
 
     @Activate
-    public RoleResource(@Reference AccessControl access) {
+    public RoleResource(@Reference AccessAdministration access) {
         this.access = access;
     }
 
     @GET
     @Requires(value = Action.READ, verb = "role.list")
-    public List<RoleInfo> list() {
-        return access.roles();
+    public List<RoleInfo> list(@Context SecurityContext security) {
+        return access.roles(caller(security));
     }
 
     @POST

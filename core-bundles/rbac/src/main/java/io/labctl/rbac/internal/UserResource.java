@@ -1,15 +1,13 @@
 package io.labctl.rbac.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
-import io.labctl.api.Identity;
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.api.web.AnyUser;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.IssuedUser;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.access.UserDetail;
 import io.labctl.protocol.access.UserInfo;
 import io.labctl.protocol.access.UserSpec;
@@ -36,17 +34,17 @@ import org.osgi.service.component.annotations.Reference;
 @Path("v1/users")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {
-    private final AccessControl access;
+    private final AccessAdministration access;
 
     @Activate
-    public UserResource(@Reference AccessControl access) {
+    public UserResource(@Reference AccessAdministration access) {
         this.access = access;
     }
 
     @GET
     @Requires(value = Action.READ, verb = "user.list")
-    public List<UserInfo> list() {
-        return access.users();
+    public List<UserInfo> list(@Context SecurityContext security) {
+        return access.users(Caller.of(security.getUserPrincipal()).identity());
     }
 
     @POST
@@ -67,12 +65,7 @@ public class UserResource {
     @Path("{name}")
     @AnyUser(verb = "user.describe")
     public UserDetail describe(@PathParam("name") String name, @Context SecurityContext security) {
-        Caller caller = Caller.of(security.getUserPrincipal());
-        Identity me = caller.identity();
-        if (!(me.kind() == Identity.Kind.USER && me.name().equals(name))) {
-            caller.require(Permission.everywhere(Action.READ));
-        }
-        return access.describeUser(name);
+        return access.describeUser(Caller.of(security.getUserPrincipal()).identity(), name);
     }
 
     @DELETE

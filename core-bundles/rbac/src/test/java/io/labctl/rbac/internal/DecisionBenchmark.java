@@ -1,7 +1,7 @@
 package io.labctl.rbac.internal;
 
-import io.labctl.api.AccessControl.Decision;
 import io.labctl.api.Identity;
+import io.labctl.api.access.Decision;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.labctl.rbac.internal;
 
+import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.HostFacts;
@@ -24,6 +25,16 @@ final class FixedServerRegistry implements ServerRegistry {
     @Override
     public Optional<ServerInfo> find(String name) {
         return Optional.ofNullable(servers.get(name));
+    }
+
+    @Override
+    public List<ServerInfo> list(Identity caller, Selector selector) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int remove(Identity caller, String name) {
+        throw new UnsupportedOperationException();
     }
 
     @Override

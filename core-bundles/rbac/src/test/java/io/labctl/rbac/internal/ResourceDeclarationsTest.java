@@ -3,8 +3,8 @@ package io.labctl.rbac.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
+import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.web.AnyUser;
 import io.labctl.api.web.Requires;
 import io.labctl.protocol.access.Action;
@@ -67,8 +67,8 @@ class ResourceDeclarationsTest {
 
     @Test
     void canIResourcesParseToRequests() {
-        AccessControl access = (AccessControl) Proxy.newProxyInstance(AccessControl.class.getClassLoader(),
-                new Class<?>[] {AccessControl.class}, (p, m, args) -> {
+        AccessDecisions access = (AccessDecisions) Proxy.newProxyInstance(AccessDecisions.class.getClassLoader(),
+                new Class<?>[] {AccessDecisions.class}, (p, m, args) -> {
                     if (m.isDefault()) {
                         return java.lang.reflect.InvocationHandler.invokeDefault(p, m, args);
                     }

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.api.AccessControl.Decision;
 import io.labctl.api.Identity;
+import io.labctl.api.access.Decision;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Decisions over an in-memory rule set: no database. */
 class RuleSetTest {

@@ -3,8 +3,11 @@ package io.labctl.registry.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.api.ApiException;
+import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.ServerRegistry;
+import io.labctl.api.access.AccessDecisions;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
@@ -12,6 +15,8 @@ import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +35,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +56,11 @@ public class RegistryService implements ServerRegistry {
 
     private final Database database;
     private final Sessions sessions;
+    @Reference
+    CertificateAuthority ca;
+    /** Optional: enrolment and presence need no access control; only the callers' calls do (and fail closed). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AccessDecisions decisions;
     private final Duration offlineAfter;
     private final Duration flushEvery;
     /** This labd instance, as recorded in agents.connected_via. */
@@ -104,6 +116,35 @@ public class RegistryService implements ServerRegistry {
             }
         }
         return out;
+    }
+
+    @Override
+    public List<ServerInfo> list(Identity caller, Selector selector) {
+        AccessDecisions access = decisions();
+        return list(selector).stream()
+                .filter(s -> access.decide(caller, Permission.on(Action.READ, s.cloud(), s.environment(), s.name())).allowed())
+                .toList();
+    }
+
+    @Override
+    public int remove(Identity caller, String name) {
+        AccessDecisions access = decisions();
+        access.require(caller, access.onServer(Action.MANAGE, name));
+        if (find(name).isEmpty()) {
+            throw ApiException.notFound("server-not-found", "no server named " + name + "; see 'labctl get servers'");
+        }
+        int revoked = ca.revokeAll(new Identity(Identity.Kind.AGENT, name), "server deleted");
+        delete(name);
+        return revoked;
+    }
+
+    private AccessDecisions decisions() {
+        AccessDecisions d = decisions;
+        if (d == null) {
+            throw ApiException.unavailable("access-control-unavailable", "access control is not running, so labd "
+                    + "refuses every request; an administrator must start it (feature:install labd-rbac)");
+        }
+        return d;
     }
 
     @Override

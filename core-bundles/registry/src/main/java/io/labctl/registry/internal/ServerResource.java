@@ -1,16 +1,13 @@
 package io.labctl.registry.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.CertificateAuthority;
-import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.Action;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -32,12 +29,10 @@ import org.osgi.service.component.annotations.Reference;
 @Produces(MediaType.APPLICATION_JSON)
 public class ServerResource {
     private final ServerRegistry registry;
-    private final CertificateAuthority ca;
 
     @Activate
-    public ServerResource(@Reference ServerRegistry registry, @Reference CertificateAuthority ca) {
+    public ServerResource(@Reference ServerRegistry registry) {
         this.registry = registry;
-        this.ca = ca;
     }
 
     /** Lists only the servers the caller may read, as Teleport does: the rest are not there for them. */
@@ -51,9 +46,7 @@ public class ServerResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-selector", e.getMessage());
         }
-        return registry.list(s).stream()
-                .filter(server -> caller.may(Permission.on(Action.READ, server.cloud(), server.environment(), server.name())))
-                .toList();
+        return registry.list(caller.identity(), s);
     }
 
     @GET
@@ -66,13 +59,8 @@ public class ServerResource {
     @DELETE
     @Path("{name}")
     @Requires(value = Action.MANAGE, verb = "server.delete", server = "name")
-    public Response delete(@PathParam("name") String name) {
-        if (registry.find(name).isEmpty()) {
-            throw notFound(name);
-        }
-        // Revoke first: the gateway cuts a live connection as soon as its certificate is revoked.
-        ca.revokeAll(new Identity(Identity.Kind.AGENT, name), "server deleted");
-        registry.delete(name);
+    public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
+        registry.remove(Caller.of(security.getUserPrincipal()).identity(), name);
         return Response.noContent().build();
     }
 

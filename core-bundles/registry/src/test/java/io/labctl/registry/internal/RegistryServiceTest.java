@@ -3,14 +3,22 @@ package io.labctl.registry.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.labctl.api.ApiException;
+import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Decision;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.Action;
+import io.labctl.protocol.access.Permission;
 import java.lang.reflect.Proxy;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -20,7 +28,7 @@ import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -157,6 +165,76 @@ class RegistryServiceTest {
             assertTrue(!registry.isEnrolled("gone"));
             assertTrue(!registry.delete("gone"));
             assertNull(registry.find("gone").orElse(null));
+        } finally {
+            registry.deactivate();
+        }
+    }
+
+    /** Access decisions over allow rules per user name: only the per-server checks of the registry ask. */
+    static AccessDecisions allowing(Map<String, List<String>> rules, RegistryService registry) {
+        return new AccessDecisions() {
+            @Override
+            public Decision decide(Identity subject, Permission request) {
+                return rules.getOrDefault(subject.name(), List.of()).stream().map(Permission::parse)
+                        .anyMatch(p -> p.covers(request)) ? Decision.allow("test rule") : Decision.deny("no rule allows it");
+            }
+
+            @Override
+            public boolean holdsAnywhere(Identity subject, Action action) {
+                return false;
+            }
+
+            @Override
+            public Permission onServer(Action action, String serverName) {
+                return registry.find(serverName).map(s -> Permission.on(action, s.cloud(), s.environment(), s.name()))
+                        .orElse(Permission.on(action, null, null, serverName));
+            }
+
+            @Override
+            public List<String> logPathsOf(Identity subject) {
+                return List.of();
+            }
+
+            @Override
+            public List<String> rolesOf(Identity subject) {
+                return List.of();
+            }
+        };
+    }
+
+    /** The checks REST and the shell once made for themselves: read on each server to list it, manage to remove it. */
+    @Test
+    void listingAndRemovingCheckTheCallerOnEachServer() throws Exception {
+        RegistryService registry = new RegistryService(db, config(15, 3600));
+        List<String> revoked = new ArrayList<>();
+        registry.ca = (CertificateAuthority) Proxy.newProxyInstance(CertificateAuthority.class.getClassLoader(),
+                new Class<?>[] {CertificateAuthority.class}, (p, m, a) -> {
+                    if (m.getName().equals("revokeAll")) {
+                        revoked.add(a[0] + " (" + a[1] + ")");
+                        return 1;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+        Identity olga = new Identity(Identity.Kind.USER, "olga");
+        try {
+            registry.enrolled("acl-lab", grant("acl-lab", "worker", Map.of()), cert("acl-lab"));
+            registry.enrolled("acl-prod", grant("acl-prod", "worker", Map.of()), cert("acl-prod"));
+            assertEquals(503, assertThrows(ApiException.class, () -> registry.list(olga, Selector.everything())).status(),
+                    "without access control callers are refused");
+            registry.decisions = allowing(Map.of("olga", List.of("read:baremetal:acl-lab:*", "manage:baremetal:acl-lab:*")),
+                    registry);
+
+            assertEquals(List.of("acl-lab"), registry.list(olga, Selector.parse("role=worker")).stream()
+                    .map(ServerInfo::name).filter(n -> n.startsWith("acl-")).toList());
+            ApiException refused = assertThrows(ApiException.class, () -> registry.remove(olga, "acl-prod"));
+            assertEquals(403, refused.status());
+            assertTrue(refused.getMessage().startsWith("user/olga may not manage on baremetal:acl-prod:acl-prod"),
+                    refused.getMessage());
+            assertTrue(revoked.isEmpty() && registry.find("acl-prod").isPresent(), "a refused removal changes nothing");
+
+            assertEquals(1, registry.remove(olga, "acl-lab"));
+            assertEquals(List.of("agent/acl-lab (server deleted)"), revoked);
+            assertTrue(registry.find("acl-lab").isEmpty());
         } finally {
             registry.deactivate();
         }

@@ -1,10 +1,8 @@
 package io.labctl.shell.command;
 
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditReader;
 import io.labctl.protocol.Since;
-import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
-import io.labctl.protocol.access.Permission;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,13 +10,15 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:audit: audit rows, as GET /api/v1/audit (read). */
 @Service
 @Command(scope = "lab", name = "audit", description = "Show the audit log, filtered by user, action and time.")
 public class AuditCommand extends LabCommand {
-    static final int MAX_LIMIT = 10_000;
+    @Reference(optional = true)
+    AuditReader reader;
 
     @Option(name = "--user", description = "Only rows of this user (agents as agent/NAME)")
     @Completion(UserNames.class)
@@ -54,12 +54,9 @@ public class AuditCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        require(Permission.everywhere(Action.READ));
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("--limit " + limit + " is out of range: use 1 to " + MAX_LIMIT);
-        }
+        AuditEntry.queryLimit(limit);
         Instant from = since == null ? null : Since.parse(since, now());
-        List<AuditEntry> rows = auditTrail().query(new AuditTrail.Query(user, action, from, null, limit));
+        List<AuditEntry> rows = need(reader, AUDIT).query(caller(), new AuditReader.Query(user, action, from, null, limit));
         Table t = new Table("TIME", "USER", "SOURCE", "ACTION", "RESOURCE", "RESULT", "SESSION", "ERROR");
         for (AuditEntry e : rows) {
             t.row(Table.stamp(e.at()), e.user(), e.source(), e.action(), e.resource(), e.result(), e.sessionId(),

@@ -1,10 +1,10 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
+import io.labctl.api.audit.AuditVerifier;
 import io.labctl.protocol.access.AuditVerification;
-import io.labctl.protocol.access.Permission;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:audit-verify: walks the audit hash chains, as GET /api/v1/audit/verify (read). */
@@ -12,6 +12,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "lab", name = "audit-verify",
         description = "Check the audit log's hash chains for changed or missing rows.")
 public class AuditVerifyCommand extends LabCommand {
+    @Reference(optional = true)
+    AuditVerifier verifier;
+
     public AuditVerifyCommand() {
         super("shell.audit.verify", false);
     }
@@ -23,8 +26,7 @@ public class AuditVerifyCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        require(Permission.everywhere(Action.READ));
-        AuditVerification v = auditTrail().verify();
+        AuditVerification v = need(verifier, AUDIT).verify(caller());
         String checked = v.rowsChecked() + " row(s) in " + v.chains() + " chain(s)";
         if (v.intact()) {
             out.println("Audit log intact: " + checked + " checked.");

@@ -1,16 +1,20 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
+import io.labctl.api.access.AccessAdministration;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:bind: as PUT /api/v1/roles/ROLE/users/USER (manage somewhere; access control checks scope and escalation). */
 @Service
 @Command(scope = "lab", name = "bind", description = "Bind a role to a user.")
 public class BindCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     @Argument(index = 0, name = "role", description = "The role", required = true)
     @Completion(RoleNames.class)
     String role;
@@ -30,8 +34,7 @@ public class BindCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        requireSomewhere(Action.MANAGE);
-        access().bind(caller(), role, user);
+        need(administration, RBAC).bind(caller(), role, user);
         out.println("role/" + role + " bound to user/" + user + ".");
     }
 }

@@ -1,5 +1,6 @@
 package io.labctl.shell.command;
 
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.protocol.access.AccessReviewResult;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
@@ -8,6 +9,7 @@ import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:can-i: an access review, as POST /api/v1/auth/can-i (any user; access control checks --as itself). */
@@ -17,6 +19,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
                 + "a scope cloud:environment:server (each a name or *) or * for everywhere. Prints yes or no, the "
                 + "permission checked and the rule that decided.")
 public class CanICommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
 
     @Argument(index = 0, name = "action", description = "read, exec, apply, destroy, manage, admin or kubectl",
             required = true)
@@ -43,7 +48,7 @@ public class CanICommand extends LabCommand {
     @Override
     protected void run(PrintStream out) {
         Action a = Action.parse(action);
-        AccessReviewResult r = access().review(caller(), a, request(a), as);
+        AccessReviewResult r = need(administration, RBAC).review(caller(), a, request(a), as);
         out.println((r.allowed() ? "yes" : "no") + ": " + r.user() + (r.allowed() ? " may " : " may not ")
                 + r.permission() + " (" + r.reason() + ")");
     }

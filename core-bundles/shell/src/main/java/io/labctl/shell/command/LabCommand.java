@@ -1,9 +1,10 @@
 package io.labctl.shell.command;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Gate;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
@@ -18,7 +19,8 @@ import org.apache.karaf.shell.api.console.Session;
 
 /**
  * What every {@code lab:} command shares. Using the shell is itself a permission: the shell user maps to the
- * labctl user of the same name, which must be allowed {@code admin:*:*:*}. Then the command's own check (the one
+ * labctl user of the same name, which must be allowed {@code admin:*:*:*} by labd's one {@link Gate} (which audits
+ * the refusal). Then the command's own check (the one
  * its REST route makes) and its work, audited as the REST front end audits: a state change and its row in one
  * transaction, a read's row after it ran, refusals on their own. Output is held back until the row is written,
  * so nothing is shown that the audit log does not record. Without access control or the audit trail every
@@ -35,12 +37,17 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
     static final Capability REGISTRY = new Capability("server registry", "labd-registry");
     static final Capability TOKENS = new Capability("join tokens", "labd-tokens");
     static final Capability CA = new Capability("certificate authority", "labd-ca");
+    static final Capability RBAC = new Capability("access administration", "labd-rbac");
+    static final Capability AUDIT = new Capability("audit log", "labd-audit");
 
     @Reference(optional = true)
-    AccessControl access;
+    AccessDecisions access;
 
     @Reference(optional = true)
-    AuditTrail audit;
+    AuditWriter audit;
+
+    @Reference(optional = true)
+    Gate gate;
 
     @Reference
     Session session;
@@ -89,7 +96,7 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
 
     private String perform() throws Exception {
         String command = commandName();
-        if (access == null) {
+        if (access == null || gate == null) {
             throw ApiException.unavailable("access-control-unavailable", command + " refused: access control is not "
                     + "running, so every lab: command is refused; an administrator must start it "
                     + "(feature:install labd-rbac)");
@@ -102,14 +109,15 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
         String sessionId = ShellSessions.idOf(session);
         Identity who = ShellUser.current();
         if (who == null) {
-            throw denied(new AuditTrail.Event("anonymous", sessionId, SOURCE, verb, resource()),
+            throw denied(new AuditWriter.Event("anonymous", sessionId, SOURCE, verb, resource()),
                     command + " refused: this shell session has no logged-in user, so it maps to no labctl user");
         }
-        AuditTrail.Event event = new AuditTrail.Event(who.name(), sessionId, SOURCE, verb, resource());
-        AccessControl.Decision gate = access.decide(who, SHELL_ACCESS);
-        if (!gate.allowed()) {
-            throw denied(event, command + " refused: labctl user '" + who.name() + "' is not allowed " + SHELL_ACCESS
-                    + " (" + gate.reason() + "). The lab: commands are for labctl admins: shell user '" + who.name()
+        AuditWriter.Event event = new AuditWriter.Event(who.name(), sessionId, SOURCE, verb, resource());
+        try {
+            gate.admit(who, SHELL_ACCESS, event);
+        } catch (ApiException refused) {
+            throw refused.status() != 403 ? refused : ApiException.forbidden(refused.code(), command + " refused: "
+                    + refused.getMessage() + ". The lab: commands are for labctl admins: shell user '" + who.name()
                     + "' acts as the labctl user of the same name, which must exist and be bound to a role that allows "
                     + SHELL_ACCESS);
         }
@@ -145,12 +153,12 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
     }
 
     /** Records a refusal; if it cannot be recorded, that is the error shown instead. */
-    private ApiException denied(AuditTrail.Event event, String message) {
+    private ApiException denied(AuditWriter.Event event, String message) {
         record(event, AuditEntry.DENIED, 0L, message);
         return ApiException.forbidden("forbidden", message);
     }
 
-    private void record(AuditTrail.Event event, String result, Long durationMs, String error) {
+    private void record(AuditWriter.Event event, String result, Long durationMs, String error) {
         try {
             audit.record(event, result, durationMs, error);
         } catch (ApiException e) {
@@ -178,11 +186,11 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
         return caller;
     }
 
-    protected final AccessControl access() {
+    protected final AccessDecisions access() {
         return access;
     }
 
-    protected final AuditTrail auditTrail() {
+    protected final AuditWriter auditTrail() {
         return audit;
     }
 
@@ -202,7 +210,7 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
 
     /** The check the command's REST route makes: 403 naming what is missing, audited as a denial. */
     protected final void require(Permission request) {
-        access.require(caller, request);
+        access.require(caller, request); // no row here: the command's own row records the refusal
     }
 
     /** For listings filtered per item, as their REST routes filter. */
@@ -212,9 +220,6 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
 
     /** The gate of routes that filter per item: the action allowed somewhere. */
     protected final void requireSomewhere(Action action) {
-        if (!access.holdsAnywhere(caller, action)) {
-            throw ApiException.forbidden("forbidden", caller + " may not " + action + " anywhere (no rule allows it); "
-                    + "ask an admin for a role that allows " + action + " where you need it");
-        }
+        access.requireSomewhere(caller, action);
     }
 }

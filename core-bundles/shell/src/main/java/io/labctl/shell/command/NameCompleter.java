@@ -1,7 +1,7 @@
 package io.labctl.shell.command;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
 import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -16,7 +16,7 @@ import org.apache.karaf.shell.support.completers.StringsCompleter;
  */
 abstract class NameCompleter implements Completer {
     @Reference(optional = true)
-    AccessControl access;
+    AccessDecisions access;
 
     /** The names to offer; the caller already passed the shell gate. */
     protected abstract Collection<String> names();

@@ -1,6 +1,6 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.protocol.access.RoleInfo;
 import io.labctl.protocol.access.RoleSpec;
 import java.io.PrintStream;
@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:role-create: as POST /api/v1/roles (manage somewhere; access control checks scope and escalation). */
@@ -16,6 +17,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
         detailedDescription = "Each rule is action:cloud:environment:server, every segment a name or *, e.g. "
                 + "--allow exec:baremetal:lab:* --allow read:*:*:* --deny exec:*:prod:*. Deny beats allow.")
 public class RoleCreateCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     @Argument(index = 0, name = "name", description = "The new role", required = true)
     String name;
 
@@ -40,8 +44,7 @@ public class RoleCreateCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        requireSomewhere(Action.MANAGE);
-        RoleInfo r = access().createRole(caller(), new RoleSpec(name, description, allow, deny));
+        RoleInfo r = need(administration, RBAC).createRole(caller(), new RoleSpec(name, description, allow, deny));
         out.println("role/" + r.name() + " created: allow " + Table.list(r.allow()) + ", deny " + Table.list(r.deny())
                 + ". Bind it with lab:bind " + r.name() + " USER.");
     }

@@ -1,15 +1,21 @@
 package io.labctl.shell.command;
 
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.protocol.access.RoleInfo;
 import java.util.Collection;
 import java.util.List;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** Completes role names. */
 @Service
 public class RoleNames extends NameCompleter {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     @Override
     protected Collection<String> names() {
-        return access == null ? List.of() : access.roles().stream().map(RoleInfo::name).toList();
+        return administration == null ? List.of()
+                : administration.roles(ShellUser.current()).stream().map(RoleInfo::name).toList();
     }
 }

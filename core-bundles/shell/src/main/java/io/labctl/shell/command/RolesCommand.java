@@ -1,16 +1,19 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.protocol.access.RoleInfo;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:roles: roles, their rules and users, as GET /api/v1/roles (read). */
 @Service
 @Command(scope = "lab", name = "roles", description = "List roles: their allow and deny rules and bound users.")
 public class RolesCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     public RolesCommand() {
         super("shell.role.list", false);
     }
@@ -22,9 +25,8 @@ public class RolesCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        require(Permission.everywhere(Action.READ));
         Table t = new Table("NAME", "BUILTIN", "ALLOW", "DENY", "USERS", "DESCRIPTION");
-        for (RoleInfo r : access().roles()) {
+        for (RoleInfo r : need(administration, RBAC).roles(caller())) {
             t.row(r.name(), r.builtin() ? "yes" : "no", Table.list(r.allow()), Table.list(r.deny()),
                     Table.list(r.users()), r.description());
         }

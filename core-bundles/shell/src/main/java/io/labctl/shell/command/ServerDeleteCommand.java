@@ -1,10 +1,6 @@
 package io.labctl.shell.command;
 
-import io.labctl.api.ApiException;
-import io.labctl.api.CertificateAuthority;
-import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
-import io.labctl.protocol.access.Action;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -21,9 +17,6 @@ public class ServerDeleteCommand extends LabCommand {
     @Reference(optional = true)
     ServerRegistry registry;
 
-    @Reference(optional = true)
-    CertificateAuthority ca;
-
     @Argument(index = 0, name = "name", description = "The server", required = true)
     @Completion(ServerNames.class)
     String name;
@@ -39,15 +32,7 @@ public class ServerDeleteCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        ServerRegistry servers = need(registry, REGISTRY);
-        CertificateAuthority authority = need(ca, CA);
-        require(access().onServer(Action.MANAGE, name));
-        if (servers.find(name).isEmpty()) {
-            throw ApiException.notFound("server-not-found", "no server named " + name + "; see lab:servers");
-        }
-        // revoke first: the gateway cuts a live connection as soon as its certificate is revoked
-        int revoked = authority.revokeAll(new Identity(Identity.Kind.AGENT, name), "server deleted");
-        servers.delete(name);
+        int revoked = need(registry, REGISTRY).remove(caller(), name);
         out.println("server/" + name + " deleted; " + revoked + " agent certificate(s) revoked.");
     }
 }

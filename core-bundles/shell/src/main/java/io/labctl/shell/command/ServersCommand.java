@@ -3,8 +3,6 @@ package io.labctl.shell.command;
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
@@ -36,14 +34,10 @@ public class ServersCommand extends LabCommand {
     @Override
     protected void run(PrintStream out) {
         ServerRegistry servers = need(registry, REGISTRY);
-        requireSomewhere(Action.READ);
         Selector s = Selector.parse(selector);
         Table t = new Table("NAME", "CLOUD", "ENV", "ROLE", "STATUS", "LAST-SEEN");
-        for (ServerInfo i : servers.list(s)) {
-            // scope from the server's own record, as the REST listing filters
-            if (may(Permission.on(Action.READ, i.cloud(), i.environment(), i.name()))) {
-                t.row(i.name(), i.cloud(), i.environment(), i.role(), i.status(), Table.ago(i.lastSeen(), now()));
-            }
+        for (ServerInfo i : servers.list(caller(), s)) {
+            t.row(i.name(), i.cloud(), i.environment(), i.role(), i.status(), Table.ago(i.lastSeen(), now()));
         }
         out.print(t.isEmpty() ? (selector == null ? "No servers.\n" : "No servers match " + s + ".\n") : t.render());
     }

@@ -2,11 +2,8 @@ package io.labctl.shell.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.IssuedToken;
-import io.labctl.protocol.Names;
-import io.labctl.protocol.Selector;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
-import io.labctl.protocol.access.Action;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
@@ -58,33 +55,13 @@ public class TokenCreateCommand extends LabCommand {
     protected void run(PrintStream out) {
         JoinTokens joinTokens = need(tokens, TOKENS);
         Optional<Duration> lifetime = TokenSpec.parseTtl(ttl);
-        validateScope();
-        require(JoinTokens.scope(Action.MANAGE, cloud, env, server));
-        IssuedToken issued = joinTokens.create(TokenSpec.withLifetime(reusable, lifetime, cloud, env, role, null, server,
-                description), caller().name());
+        IssuedToken issued = joinTokens.create(caller(), TokenSpec.withLifetime(reusable, lifetime, cloud, env, role,
+                null, server, description));
         TokenInfo info = issued.info();
         out.println(issued.token());
         out.println("token " + TokensCommand.shortId(info.id()) + " created: " + TokensCommand.type(info) + ", "
                 + (info.expiresAt() == null ? "never expires" : "expires " + Table.relative(info.expiresAt(), now()))
                 + (info.server() == null ? "" : ", only for server " + info.server())
                 + ". It is shown only once: store it now.");
-    }
-
-    /** Scope values follow the selector grammar, so servers enrolled with the token can be selected on them. */
-    private void validateScope() {
-        if (server != null) {
-            Names.require("server name", server);
-        }
-        String[][] scope = {{"env", env}, {"cloud", cloud}, {"role", role}};
-        for (String[] field : scope) {
-            if (field[1] != null) {
-                try {
-                    Selector.everything().and(field[0], field[1]);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--" + field[0] + ": "
-                            + e.getMessage().replaceFirst("^selector '[^']*': ", ""));
-                }
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.labctl.shell.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.TokenInfo;
-import io.labctl.protocol.access.Action;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -35,9 +34,7 @@ public class TokenRevokeCommand extends LabCommand {
     @Override
     protected void run(PrintStream out) {
         JoinTokens joinTokens = need(tokens, TOKENS);
-        TokenInfo token = joinTokens.find(id);
-        require(JoinTokens.scope(Action.MANAGE, token));
-        TokenInfo revoked = joinTokens.revoke(id);
+        TokenInfo revoked = joinTokens.revoke(caller(), id);
         out.println("token " + TokensCommand.shortId(revoked.id()) + " revoked (" + revoked.uses() + " use(s)).");
     }
 }

@@ -2,7 +2,6 @@ package io.labctl.shell.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.TokenInfo;
-import io.labctl.protocol.access.Action;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
@@ -30,12 +29,8 @@ public class TokensCommand extends LabCommand {
     @Override
     protected void run(PrintStream out) {
         JoinTokens joinTokens = need(tokens, TOKENS);
-        requireSomewhere(Action.READ);
         Table t = new Table("ID", "TYPE", "STATE", "USES", "CLOUD", "ENV", "ROLE", "SERVER", "EXPIRES", "DESCRIPTION");
-        for (TokenInfo k : joinTokens.list()) {
-            if (!may(JoinTokens.scope(Action.READ, k))) {
-                continue;
-            }
+        for (TokenInfo k : joinTokens.list(caller())) {
             t.row(shortId(k.id()), type(k), k.state(), k.uses(), k.cloud(), k.environment(), k.role(), k.server(),
                     Table.relative(k.expiresAt(), now()), k.description());
         }

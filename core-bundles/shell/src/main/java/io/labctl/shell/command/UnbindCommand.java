@@ -1,16 +1,20 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
+import io.labctl.api.access.AccessAdministration;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:unbind: as DELETE /api/v1/roles/ROLE/users/USER (manage somewhere; access control checks the rest). */
 @Service
 @Command(scope = "lab", name = "unbind", description = "Unbind a role from a user.")
 public class UnbindCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     @Argument(index = 0, name = "role", description = "The role", required = true)
     @Completion(RoleNames.class)
     String role;
@@ -30,8 +34,7 @@ public class UnbindCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        requireSomewhere(Action.MANAGE);
-        access().unbind(caller(), role, user);
+        need(administration, RBAC).unbind(caller(), role, user);
         out.println("role/" + role + " unbound from user/" + user + ".");
     }
 }

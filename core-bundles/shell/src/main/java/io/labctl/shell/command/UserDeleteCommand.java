@@ -1,11 +1,11 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
+import io.labctl.api.access.AccessAdministration;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:user-delete: as DELETE /api/v1/users/NAME (admin). */
@@ -13,6 +13,9 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 @Command(scope = "lab", name = "user-delete", description = "Delete a labctl user, its role bindings and certificates.",
         detailedDescription = "Its certificates are revoked, so its live connections are cut.")
 public class UserDeleteCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     @Argument(index = 0, name = "name", description = "The user", required = true)
     @Completion(UserNames.class)
     String name;
@@ -28,8 +31,7 @@ public class UserDeleteCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        require(Permission.everywhere(Action.ADMIN));
-        access().deleteUser(caller(), name);
+        need(administration, RBAC).deleteUser(caller(), name);
         out.println("user/" + name + " deleted; its role bindings are gone and its certificates revoked.");
     }
 }

@@ -1,16 +1,19 @@
 package io.labctl.shell.command;
 
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
+import io.labctl.api.access.AccessAdministration;
 import io.labctl.protocol.access.UserInfo;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 /** lab:users: labctl users and their roles, as GET /api/v1/users (read). */
 @Service
 @Command(scope = "lab", name = "users", description = "List labctl users and the roles bound to them.")
 public class UsersCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
     public UsersCommand() {
         super("shell.user.list", false);
     }
@@ -22,9 +25,8 @@ public class UsersCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        require(Permission.everywhere(Action.READ));
         Table t = new Table("NAME", "ROLES", "CREATED", "CREATED-BY");
-        for (UserInfo u : access().users()) {
+        for (UserInfo u : need(administration, RBAC).users(caller())) {
             t.row(u.name(), Table.list(u.roles()), Table.ago(u.createdAt(), now()), u.createdBy());
         }
         out.print(t.isEmpty() ? "No users.\n" : t.render());

@@ -58,10 +58,12 @@ class CompletersTest {
 
     private static UserNames userNames() {
         UserNames c = new UserNames();
-        c.access = new FakeAccessControl().allow("alice", "admin:*:*:*").allow("bob", "read:*:*:*");
-        c.access.users().add(new UserInfo("alice", List.of("admin"), Instant.EPOCH, "admin"));
-        c.access.users().add(new UserInfo("albert", List.of(), Instant.EPOCH, "alice"));
-        c.access.users().add(new UserInfo("bob", List.of(), Instant.EPOCH, "alice"));
+        FakeAccessControl access = new FakeAccessControl().allow("alice", "admin:*:*:*").allow("bob", "read:*:*:*");
+        c.access = access;
+        c.administration = access;
+        access.users.add(new UserInfo("alice", List.of("admin"), Instant.EPOCH, "admin"));
+        access.users.add(new UserInfo("albert", List.of(), Instant.EPOCH, "alice"));
+        access.users.add(new UserInfo("bob", List.of(), Instant.EPOCH, "alice"));
         return c;
     }
 

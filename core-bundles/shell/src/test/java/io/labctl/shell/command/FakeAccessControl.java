@@ -1,8 +1,10 @@
 package io.labctl.shell.command;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessAdministration;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Decision;
 import io.labctl.protocol.access.AccessReviewResult;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.EffectiveRule;
@@ -20,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test double of {@link AccessControl}: in-memory allow and deny rules per user name. Simplified semantics: deny
+ * Test double of {@link AccessDecisions} and {@link AccessAdministration}: in-memory allow and deny rules per user name. Simplified semantics: deny
  * wins when it intersects the request with the same action (or *); allow admin on a scope covers every action there.
  * Records every decision and administration call so tests can see what a command asked.
  */
-final class FakeAccessControl implements AccessControl {
+final class FakeAccessControl implements AccessDecisions, AccessAdministration {
     private final Map<String, List<Permission>> allows = new HashMap<>();
     private final Map<String, List<Permission>> denies = new HashMap<>();
     private final Map<String, String[]> serverScopes = new HashMap<>();
@@ -89,12 +91,12 @@ final class FakeAccessControl implements AccessControl {
     }
 
     @Override
-    public List<UserInfo> users() {
+    public List<UserInfo> users(Identity caller) {
         return users;
     }
 
     @Override
-    public UserDetail describeUser(String name) {
+    public UserDetail describeUser(Identity caller, String name) {
         throw new UnsupportedOperationException();
     }
 
@@ -114,7 +116,7 @@ final class FakeAccessControl implements AccessControl {
     }
 
     @Override
-    public List<RoleInfo> roles() {
+    public List<RoleInfo> roles(Identity caller) {
         return roles;
     }
 
@@ -143,7 +145,7 @@ final class FakeAccessControl implements AccessControl {
     }
 
     @Override
-    public List<EffectiveRule> permissions() {
+    public List<EffectiveRule> permissions(Identity caller) {
         return List.of();
     }
 

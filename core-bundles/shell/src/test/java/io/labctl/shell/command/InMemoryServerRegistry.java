@@ -1,5 +1,6 @@
 package io.labctl.shell.command;
 
+import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.HostFacts;
@@ -37,6 +38,20 @@ final class InMemoryServerRegistry implements ServerRegistry {
             }
         }
         return out;
+    }
+
+    /** The filtering per server is the real registry's (RegistryServiceTest): this one records who asked. */
+    @Override
+    public List<ServerInfo> list(Identity caller, Selector selector) {
+        events.add("list for " + caller);
+        return list(selector);
+    }
+
+    @Override
+    public int remove(Identity caller, String name) {
+        events.add("remove " + name + " for " + caller);
+        servers.remove(name);
+        return 2;
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.labctl.api.ApiException;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
+import io.labctl.rbac.internal.AccessGate;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,7 @@ class LabCommandTest {
         Probe p = new Probe(changesState);
         p.access = access;
         p.audit = audit;
+        p.gate = new AccessGate(access, audit);
         return p;
     }
 
@@ -68,7 +70,7 @@ class LabCommandTest {
 
         assertTrue(p.ran.isEmpty());
         assertEquals("", r.out());
-        assertTrue(r.err().startsWith("Error: lab:probe refused: labctl user 'bob' is not allowed admin:*:*:*"), r.err());
+        assertTrue(r.err().startsWith("Error: lab:probe refused: user/bob may not admin on *:*:*"), r.err());
         assertTrue(r.err().contains("must exist and be bound to a role that allows admin:*:*:*"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace");
         RecordingAuditTrail.Row row = audit.only();
@@ -77,6 +79,7 @@ class LabCommandTest {
         assertEquals("shell", row.event().source());
         assertEquals("shell.probe.read", row.event().action());
         assertEquals("probe/1", row.event().resource());
+        assertTrue(r.err().contains(row.error()), "the gate's audited reason is what the user reads: " + row.error());
         assertEquals(Permission.everywhere(io.labctl.protocol.access.Action.ADMIN), access.decided.get(0));
     }
 
@@ -95,7 +98,7 @@ class LabCommandTest {
         Probe p = probe(false);
         Shell.Result r = Shell.run(p, "karaf");
         assertTrue(p.ran.isEmpty());
-        assertTrue(r.err().contains("labctl user 'karaf' is not allowed admin:*:*:*"), r.err());
+        assertTrue(r.err().contains("user/karaf may not admin on *:*:*"), r.err());
         assertEquals(AuditEntry.DENIED, audit.only().result());
     }
 
@@ -136,6 +139,16 @@ class LabCommandTest {
         assertTrue(p.ran.isEmpty());
         assertTrue(r.err().contains("access control is not running"), r.err());
         assertTrue(r.err().contains("labd-rbac"), r.err());
+        assertTrue(audit.rows.isEmpty());
+    }
+
+    @Test
+    void withoutTheGateEveryCommandRefuses() throws Exception {
+        Probe p = probe(false);
+        p.gate = null;
+        Shell.Result r = Shell.run(p, "alice");
+        assertTrue(p.ran.isEmpty());
+        assertTrue(r.err().contains("access control is not running"), r.err());
         assertTrue(audit.rows.isEmpty());
     }
 
@@ -210,6 +223,7 @@ class LabCommandTest {
         ServersCommand c = new ServersCommand();
         c.access = access;
         c.audit = audit;
+        c.gate = new AccessGate(access, audit);
         Shell.Result r = Shell.run(c, "alice");
         assertEquals("", r.out());
         assertTrue(r.err().contains("lab:servers refused: the server registry capability is not installed"), r.err());

@@ -1,23 +1,21 @@
 package io.labctl.shell.command;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.protocol.access.AuditEntry;
-import io.labctl.protocol.access.AuditVerification;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Test double of {@link AuditTrail}: keeps rows in a list, following the interface's contract for change()
+ * Test double of {@link AuditWriter}: keeps rows in a list, following the interface's contract for change()
  * (ok after the work; denied for 403, failed otherwise, then rethrow). failWrites simulates a database that
  * cannot take the row.
  */
-final class RecordingAuditTrail implements AuditTrail {
+final class RecordingAuditTrail implements AuditWriter {
     record Row(Event event, String result, Long durationMs, String error, boolean viaChange) {}
 
     final List<Row> rows = new ArrayList<>();
-    final List<Query> queries = new ArrayList<>();
     final List<AuditEntry> entries = new ArrayList<>();
     boolean failWrites;
 
@@ -47,16 +45,6 @@ final class RecordingAuditTrail implements AuditTrail {
         rows.add(row);
     }
 
-    @Override
-    public List<AuditEntry> query(Query query) {
-        queries.add(query);
-        return entries;
-    }
-
-    @Override
-    public AuditVerification verify() {
-        return new AuditVerification(true, rows.size(), 1, null, null, null);
-    }
 
     Row only() {
         if (rows.size() != 1) {

@@ -4,17 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.persistence.Database;
+import io.labctl.persistence.Sessions;
+import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.JoinTokenString;
 import io.labctl.protocol.Json;
-import io.labctl.protocol.Names;
-import io.labctl.protocol.Selector;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
-import io.labctl.persistence.Database;
 import io.labctl.persistence.Schema;
-import io.labctl.persistence.Sessions;
+import io.labctl.protocol.access.Action;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,8 +34,14 @@ import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
-/** Join tokens in the database: only a hash of each secret is stored; uses are consumed with one conditional UPDATE. */
+/**
+ * Join tokens in the database: only a hash of each secret is stored; uses are consumed with one conditional UPDATE.
+ * Minting, listing and revoking check the caller on each token's scope here, for REST and shell alike; enrolment
+ * (redeem) needs no access control, so it is an optional reference and its absence refuses only the callers' calls.
+ */
 @Component(service = JoinTokens.class)
 public class TokenService implements JoinTokens {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -42,6 +50,9 @@ public class TokenService implements JoinTokens {
     private final Database database;
     private final Sessions sessions;
     private final CertificateAuthority ca;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AccessDecisions decisions;
 
     @Activate
     public TokenService(@Reference Database database,
@@ -53,23 +64,37 @@ public class TokenService implements JoinTokens {
     }
 
     @Override
-    public IssuedToken create(TokenSpec spec, String createdBy) {
+    public IssuedToken create(Identity caller, TokenSpec request) {
+        TokenSpec spec = validated(request);
+        decisions().require(caller, JoinTokens.scope(Action.MANAGE, spec.cloud(), spec.environment(), spec.server()));
+        return mint(spec, caller.name());
+    }
+
+    @Override
+    public IssuedToken create(TokenSpec request, String createdBy) {
+        return mint(validated(request), createdBy);
+    }
+
+    private static TokenSpec validated(TokenSpec request) {
+        try {
+            return request.validated();
+        } catch (InvalidInput e) {
+            throw ApiException.badRequest(e.code(), e.getMessage());
+        }
+    }
+
+    private IssuedToken mint(TokenSpec spec, String createdBy) {
         TokenRow row = new TokenRow();
         row.id = UUID.randomUUID().toString();
         row.reusable = spec.reusable();
-        row.cloud = scopeName("cloud", spec.cloud());
-        row.environment = scopeName("environment", spec.environment());
-        row.role = scopeName("role", spec.role());
-        row.serverName = scopeName("server name", spec.server());
+        row.cloud = spec.cloud();
+        row.environment = spec.environment();
+        row.role = spec.role();
+        row.serverName = spec.server();
         row.labels = labelsJson(spec.labels());
-        row.description = spec.description() == null ? null : limit(spec.description(), 512, "description");
+        row.description = spec.description();
         row.createdBy = createdBy;
-        Optional<Duration> lifetime;
-        try {
-            lifetime = spec.lifetime();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid-ttl", e.getMessage());
-        }
+        Optional<Duration> lifetime = spec.lifetime();
         row.expiresAt = lifetime.map(d -> Instant.now().plus(d).truncatedTo(ChronoUnit.MILLIS)).orElse(null);
         byte[] secretBytes = new byte[32];
         RANDOM.nextBytes(secretBytes);
@@ -85,13 +110,21 @@ public class TokenService implements JoinTokens {
     }
 
     @Override
-    public List<TokenInfo> list() {
-        return sessions.mapper(TokenMapper.class, TokenMapper::all).stream().map(TokenService::info).toList();
+    public List<TokenInfo> list(Identity caller) {
+        AccessDecisions access = decisions();
+        return sessions.mapper(TokenMapper.class, TokenMapper::all).stream().map(TokenService::info)
+                .filter(t -> access.decide(caller, JoinTokens.scope(Action.READ, t)).allowed()).toList();
     }
 
     @Override
     public TokenInfo find(String idOrPrefix) {
         return info(sessions.mapper(TokenMapper.class, m -> byIdOrPrefix(m, idOrPrefix)));
+    }
+
+    @Override
+    public TokenInfo revoke(Identity caller, String idOrPrefix) {
+        decisions().require(caller, JoinTokens.scope(Action.MANAGE, find(idOrPrefix)));
+        return revoke(idOrPrefix);
     }
 
     @Override
@@ -104,9 +137,11 @@ public class TokenService implements JoinTokens {
     }
 
     private static TokenRow byIdOrPrefix(TokenMapper m, String idOrPrefix) {
-        String prefix = idOrPrefix == null ? "" : idOrPrefix.strip().replace("-", "").toLowerCase();
-        if (!prefix.matches("[0-9a-f]{6,32}")) {
-            throw ApiException.badRequest("invalid-token-id", "'" + idOrPrefix + "' is not a token id; use at least 6 hex digits of an ID from 'labctl get tokens'");
+        String prefix;
+        try {
+            prefix = TokenInfo.idPrefix(idOrPrefix);
+        } catch (InvalidInput e) {
+            throw ApiException.badRequest(e.code(), e.getMessage());
         }
         List<TokenRow> rows = m.byPrefix(prefix + "%");
         if (rows.isEmpty()) {
@@ -167,34 +202,9 @@ public class TokenService implements JoinTokens {
                 r.description, r.createdAt, r.expiresAt, r.uses, r.lastUsedAt, r.revokedAt, state);
     }
 
-    private static String scopeName(String what, String value) {
-        if (value == null) {
-            return null;
-        }
-        if (value.isBlank()) {
-            // given empty (an unset variable): not the same as left out, which makes a token for servers without one
-            throw ApiException.badRequest("empty-scope", what + " is empty; give a name or leave it out");
-        }
-        try {
-            return Names.require(what, value.strip());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid-name", e.getMessage());
-        }
-    }
-
+    /** Labels were checked by {@link TokenSpec#validated()}. */
     private static String labelsJson(Map<String, String> labels) {
         Map<String, String> l = labels == null ? Map.of() : labels;
-        if (l.size() > 64) {
-            throw ApiException.badRequest("too-many-labels", "a token carries at most 64 labels");
-        }
-        Selector check = Selector.everything();
-        for (Map.Entry<String, String> e : l.entrySet()) {
-            try {
-                check = check.and(e.getKey(), e.getValue());
-            } catch (IllegalArgumentException ex) {
-                throw ApiException.badRequest("invalid-label", "label " + e.getKey() + "=" + e.getValue() + " is not valid: " + ex.getMessage());
-            }
-        }
         try {
             return Json.json().writeValueAsString(l);
         } catch (JsonProcessingException e) {
@@ -213,11 +223,14 @@ public class TokenService implements JoinTokens {
         }
     }
 
-    private static String limit(String text, int max, String what) {
-        if (text.length() > max) {
-            throw ApiException.badRequest("too-long", what + " is longer than " + max + " characters");
+    /** Fails closed: without access control nobody's token calls are allowed (enrolment still works). */
+    private AccessDecisions decisions() {
+        AccessDecisions d = decisions;
+        if (d == null) {
+            throw ApiException.unavailable("access-control-unavailable", "access control is not running, so labd "
+                    + "refuses every request; an administrator must start it (feature:install labd-rbac)");
         }
-        return text;
+        return d;
     }
 
     private static String time(Instant t) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
+import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
@@ -14,6 +15,7 @@ import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.JoinTokenString;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
+import io.labctl.protocol.access.Permission;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -37,6 +39,10 @@ class TokenServiceTest {
     static Path dir;
     static Database db;
     static TokenService tokens;
+    static final Identity ADMIN = new Identity(Identity.Kind.USER, "admin");
+    static final Identity OLGA = new Identity(Identity.Kind.USER, "olga");
+    static final RuleAccess ACCESS = new RuleAccess(Map.of("admin", List.of(Permission.parse("*:*:*:*")),
+            "olga", List.of(Permission.parse("manage:baremetal:lab:*"), Permission.parse("read:baremetal:lab:*"))));
 
     /** Test double: the token service needs only the CA's pin. */
     static CertificateAuthority pinOnlyCa() {
@@ -53,6 +59,7 @@ class TokenServiceTest {
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
         tokens = new TokenService(db, TestDatabases.schema(db, "tokens"), pinOnlyCa());
+        tokens.decisions = ACCESS;
     }
 
     @AfterAll
@@ -66,7 +73,7 @@ class TokenServiceTest {
 
     @Test
     void tokenCarriesPinAndOnlyItsHashIsStored() throws Exception {
-        IssuedToken t = tokens.create(spec(false, 3600L, null), "user/admin");
+        IssuedToken t = tokens.create(ADMIN, spec(false, 3600L, null));
         JoinTokenString parsed = JoinTokenString.parse(t.token());
         assertEquals(PIN, parsed.caPin());
         assertEquals("active", t.info().state());
@@ -80,7 +87,7 @@ class TokenServiceTest {
 
     @Test
     void oneTimeTokenRacedByManyEnrolmentsHasExactlyOneWinner() throws Exception {
-        JoinTokenString t = JoinTokenString.parse(tokens.create(spec(false, null, null), "user/admin").token());
+        JoinTokenString t = JoinTokenString.parse(tokens.create(ADMIN, spec(false, null, null)).token());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<JoinTokens.Grant>> results = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -108,16 +115,16 @@ class TokenServiceTest {
 
     @Test
     void reusableTokenServesManyAndCountsUses() {
-        IssuedToken issued = tokens.create(spec(true, null, null), "user/admin");
+        IssuedToken issued = tokens.create(ADMIN, spec(true, null, null));
         JoinTokenString t = JoinTokenString.parse(issued.token());
         tokens.redeem(t, "asg-1");
         tokens.redeem(t, "asg-2");
-        assertEquals(2, tokens.list().stream().filter(i -> i.id().equals(t.id())).findFirst().orElseThrow().uses());
+        assertEquals(2, tokens.list(ADMIN).stream().filter(i -> i.id().equals(t.id())).findFirst().orElseThrow().uses());
     }
 
     @Test
     void expiredRevokedWrongSecretAndOutOfScopeAreRefusedWithoutConsuming() throws Exception {
-        JoinTokenString scoped = JoinTokenString.parse(tokens.create(spec(false, null, "web1"), "user/admin").token());
+        JoinTokenString scoped = JoinTokenString.parse(tokens.create(ADMIN, spec(false, null, "web1")).token());
         ApiException e = assertThrows(ApiException.class, () -> tokens.redeem(scoped, "web2"));
         assertEquals("name-out-of-scope", e.code());
         tokens.redeem(scoped, "web1");  // the refusal above did not use it up
@@ -125,12 +132,12 @@ class TokenServiceTest {
         JoinTokenString wrong = new JoinTokenString(scoped.id(), "B".repeat(43), PIN);
         assertEquals("token-invalid", assertThrows(ApiException.class, () -> tokens.redeem(wrong, "web1")).code());
 
-        IssuedToken revoked = tokens.create(spec(false, null, null), "user/admin");
-        assertEquals("revoked", tokens.revoke(revoked.info().id().substring(0, 8)).state());
+        IssuedToken revoked = tokens.create(ADMIN, spec(false, null, null));
+        assertEquals("revoked", tokens.revoke(ADMIN, revoked.info().id().substring(0, 8)).state());
         assertEquals("token-revoked", assertThrows(ApiException.class,
                 () -> tokens.redeem(JoinTokenString.parse(revoked.token()), "x")).code());
 
-        IssuedToken expiring = tokens.create(spec(false, 1L, null), "user/admin");
+        IssuedToken expiring = tokens.create(ADMIN, spec(false, 1L, null));
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE join_tokens SET expires_at = now() - interval '1 minute' WHERE id = '"
                     + JoinTokenString.parse(expiring.token()).uuid() + "'");
@@ -144,27 +151,62 @@ class TokenServiceTest {
     @Test
     void absentTtlMeansTheDefaultAndNeverMustBeAskedFor() {
         java.time.Instant before = java.time.Instant.now();
-        TokenInfo defaulted = tokens.create(spec(false, null, null), "user/admin").info();
+        TokenInfo defaulted = tokens.create(ADMIN, spec(false, null, null)).info();
         assertTrue(defaulted.expiresAt() != null, "a token without ttl must expire");
         java.time.Duration left = java.time.Duration.between(before, defaulted.expiresAt());
         assertTrue(left.compareTo(TokenSpec.DEFAULT_TTL.minusMinutes(1)) > 0 && left.compareTo(TokenSpec.DEFAULT_TTL.plusMinutes(1)) < 0,
                 "expires in " + left);
-        TokenInfo never = tokens.create(new TokenSpec(false, null, true, null, "lab", null, null, null, null), "user/admin").info();
+        TokenInfo never = tokens.create(ADMIN, new TokenSpec(false, null, true, null, "lab", null, null, null, null)).info();
         assertEquals(null, never.expiresAt());
-        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(
-                new TokenSpec(false, 60L, true, null, "lab", null, null, null, null), "u")).code());
+        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(ADMIN,
+                new TokenSpec(false, 60L, true, null, "lab", null, null, null, null))).code());
         // 0 used to mean "never": now it is out of range, like any other lifetime below 1s
-        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(spec(false, 0L, null), "u")).code());
+        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(ADMIN, spec(false, 0L, null))).code());
     }
 
     @Test
     void badSpecsAreRefused() {
-        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(spec(false, -5L, null), "u")).code());
-        assertThrows(ApiException.class, () -> tokens.create(
-                new TokenSpec(false, null, "Bad Cloud", null, null, null, null, null), "u"));
-        assertEquals("invalid-token-id", assertThrows(ApiException.class, () -> tokens.revoke("xyz")).code());
+        assertEquals("invalid-ttl", assertThrows(ApiException.class, () -> tokens.create(ADMIN, spec(false, -5L, null))).code());
+        assertThrows(ApiException.class,
+                () -> tokens.create(ADMIN, new TokenSpec(false, null, "Bad Cloud", null, null, null, null, null)));
+        assertEquals("invalid-token-id", assertThrows(ApiException.class, () -> tokens.revoke(ADMIN, "xyz")).code());
         // an empty scope is not a scope left out: that would be a token for servers without an environment
-        assertEquals("empty-scope", assertThrows(ApiException.class, () -> tokens.create(
-                new TokenSpec(false, 60L, "baremetal", " ", null, null, null, null), "u")).code());
+        assertEquals("empty-scope", assertThrows(ApiException.class, () -> tokens.create(ADMIN,
+                new TokenSpec(false, 60L, "baremetal", " ", null, null, null, null))).code());
+    }
+
+    /** The per-token checks REST and shell once each made for themselves: manage on the scope, read to list. */
+    @Test
+    void theServiceChecksTheCallerOnEachTokensScope() {
+        IssuedToken lab = tokens.create(OLGA, new TokenSpec(false, 60L, "baremetal", "lab", null, null, null, null));
+        ApiException outside = assertThrows(ApiException.class,
+                () -> tokens.create(OLGA, new TokenSpec(false, 60L, "aws", "prod", null, null, null, null)));
+        assertEquals(403, outside.status());
+        assertTrue(outside.getMessage().startsWith("user/olga may not manage on aws:prod:*"), outside.getMessage());
+        IssuedToken prod = tokens.create(ADMIN, new TokenSpec(false, 60L, "aws", "prod", null, null, null, null));
+
+        List<String> visible = tokens.list(OLGA).stream().map(TokenInfo::id).toList();
+        assertTrue(visible.contains(lab.info().id()), visible.toString());
+        assertFalse(visible.contains(prod.info().id()), "olga cannot read aws:prod tokens");
+        assertTrue(tokens.list(ADMIN).stream().anyMatch(t -> t.id().equals(prod.info().id())));
+
+        assertEquals(403, assertThrows(ApiException.class, () -> tokens.revoke(OLGA, prod.info().id())).status());
+        assertEquals("active", tokens.find(prod.info().id()).state(), "a refused revocation changes nothing");
+        assertEquals("revoked", tokens.revoke(OLGA, lab.info().id()).state());
+    }
+
+    /** Without access control nobody's token calls pass, but enrolment (redeem) still works. */
+    @Test
+    void withoutAccessControlCallersAreRefusedButEnrolmentWorks() {
+        JoinTokenString t = JoinTokenString.parse(tokens.create(ADMIN, spec(false, null, null)).token());
+        tokens.decisions = null;
+        try {
+            assertEquals(503, assertThrows(ApiException.class, () -> tokens.list(ADMIN)).status());
+            assertEquals("access-control-unavailable",
+                    assertThrows(ApiException.class, () -> tokens.create(ADMIN, spec(false, null, null))).code());
+            assertEquals("lab", tokens.redeem(t, "web-7").environment());
+        } finally {
+            tokens.decisions = ACCESS;
+        }
     }
 }

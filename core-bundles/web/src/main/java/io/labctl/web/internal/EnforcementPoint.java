@@ -1,9 +1,10 @@
 package io.labctl.web.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Gate;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.protocol.Api;
@@ -27,8 +28,9 @@ import java.util.regex.Pattern;
 
 /**
  * The one enforcement point for REST. Runs after matching, so it knows the route's {@link Declaration}:
- * identity from the verified client certificate, then the access decision, then (for admitted requests) an
- * in-flight audit event that {@link AuditedInvocation} completes around the handler. Denials are audited here.
+ * identity from the verified client certificate, then the {@link Gate} (which audits its refusals), then (for
+ * admitted requests) an in-flight audit event that {@link AuditedInvocation} completes around the handler. Refusals
+ * before the gate (wrong kind of certificate, a guard missing) are audited here.
  * Without the access-control or audit service every request but the health check is refused (fail closed).
  */
 @Priority(Priorities.AUTHENTICATION)
@@ -40,7 +42,7 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
     private static final ThreadLocal<InFlight> IN_FLIGHT = new ThreadLocal<>();
 
     /** An admitted request waiting for its outcome. */
-    record InFlight(AuditTrail audit, AuditTrail.Event event, boolean changesState) {}
+    record InFlight(AuditWriter audit, AuditWriter.Event event, boolean changesState) {}
 
     private final PeerVerifier verifier;
     private final Guards guards;
@@ -80,7 +82,7 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
         String source = (String) request.getProperty(RequestIds.REMOTE_ADDRESS_ATTRIBUTE);
         String resource = "/" + request.getUriInfo().getPath();
         String session = sessionId(request, requestId);
-        AuditTrail audit = guards.audit();
+        AuditWriter audit = guards.audit();
         if (audit == null) {
             request.abortWith(Errors.response(503, "audit-unavailable", "the audit trail is not running, so labd refuses "
                     + "every request it cannot record; an administrator must start it (feature:install labd-audit)",
@@ -88,7 +90,7 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
             return;
         }
         if (declaration.kind() == Declaration.Kind.PUBLIC) {
-            IN_FLIGHT.set(new InFlight(audit, new AuditTrail.Event("anonymous", session, source, declaration.verb(),
+            IN_FLIGHT.set(new InFlight(audit, new AuditWriter.Event("anonymous", session, source, declaration.verb(),
                     resource), changesState(request)));
             return;
         }
@@ -104,7 +106,7 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
         }
         PeerPrincipal peer = ((PeerVerifier.Accepted) outcome).principal();
         Identity identity = peer.identity();
-        AuditTrail.Event event = new AuditTrail.Event(auditName(identity), session, source, declaration.verb(), resource);
+        AuditWriter.Event event = new AuditWriter.Event(auditName(identity), session, source, declaration.verb(), resource);
 
         if (declaration.kind() == Declaration.Kind.AGENTS) {
             if (identity.kind() != Identity.Kind.AGENT) {
@@ -120,32 +122,25 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
                     + " certificates cannot call user routes", requestId);
             return;
         }
-        AccessControl access = guards.access();
-        if (access == null) {
+        AccessDecisions access = guards.access();
+        Gate gate = guards.gate();
+        if (access == null || gate == null) {
             deny(request, audit, event, 503, "access-control-unavailable", "access control is not running, so labd "
                     + "refuses every request; an administrator must start it (feature:install labd-rbac)", requestId);
             return;
         }
         if (declaration.kind() == Declaration.Kind.REQUIRES) {
-            AccessControl.Decision decision;
-            Permission wanted;
-            if (declaration.perItem()) {
-                wanted = Permission.everywhere(declaration.action());
-                decision = access.holdsAnywhere(identity, declaration.action())
-                        ? AccessControl.Decision.allow("holds " + declaration.action() + " somewhere")
-                        : AccessControl.Decision.deny("no rule allows " + declaration.action() + " anywhere");
-            } else if (declaration.serverParameter().isEmpty()) {
-                wanted = Permission.everywhere(declaration.action());
-                decision = access.decide(identity, wanted);
-            } else {
-                String server = request.getUriInfo().getPathParameters().getFirst(declaration.serverParameter());
-                wanted = access.onServer(declaration.action(), server);
-                decision = access.decide(identity, wanted);
-            }
-            if (!decision.allowed()) {
-                deny(request, audit, event, 403, "forbidden", identity + " may not " + declaration.action() + " here ("
-                        + (declaration.perItem() ? declaration.action() + " anywhere" : wanted) + "): "
-                        + decision.reason() + "; " + decision.remedy("it"), requestId);
+            try {
+                if (declaration.perItem()) {
+                    gate.admitSomewhere(identity, declaration.action(), event); // the service checks each item
+                } else if (declaration.serverParameter().isEmpty()) {
+                    gate.admit(identity, Permission.everywhere(declaration.action()), event);
+                } else {
+                    String server = request.getUriInfo().getPathParameters().getFirst(declaration.serverParameter());
+                    gate.admit(identity, access.onServer(declaration.action(), server), event);
+                }
+            } catch (ApiException refused) {
+                request.abortWith(Errors.response(refused.status(), refused.code(), refused.getMessage(), requestId));
                 return;
             }
         }
@@ -157,15 +152,15 @@ final class EnforcementPoint implements ContainerRequestFilter, ContainerRespons
         IN_FLIGHT.remove(); // aborted requests never reach the invocation; do not leak their event to the next one
     }
 
-    private void admit(ContainerRequestContext request, AuditTrail audit, AuditTrail.Event event, PeerPrincipal peer,
-                       String session, AccessControl access) {
+    private void admit(ContainerRequestContext request, AuditWriter audit, AuditWriter.Event event, PeerPrincipal peer,
+                       String session, AccessDecisions access) {
         boolean secure = request.getSecurityContext().isSecure();
         Principal principal = access == null ? peer : new RequestCaller(peer, session, access);
         request.setSecurityContext(new CallerSecurityContext(principal, secure));
         IN_FLIGHT.set(new InFlight(audit, event, changesState(request)));
     }
 
-    private static void deny(ContainerRequestContext request, AuditTrail audit, AuditTrail.Event event, int status,
+    private static void deny(ContainerRequestContext request, AuditWriter audit, AuditWriter.Event event, int status,
                              String code, String message, String requestId) {
         try {
             audit.record(event, AuditEntry.DENIED, 0L, message);

@@ -1,8 +1,9 @@
 package io.labctl.web.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Decision;
 import io.labctl.protocol.access.Permission;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,9 @@ final class OpenUserStreams {
 
     private final Set<Watched> open = ConcurrentHashMap.newKeySet();
     private final CertificateAuthority ca;
-    private final Supplier<AccessControl> access;
+    private final Supplier<AccessDecisions> access;
 
-    OpenUserStreams(CertificateAuthority ca, Supplier<AccessControl> access) {
+    OpenUserStreams(CertificateAuthority ca, Supplier<AccessDecisions> access) {
         this.ca = ca;
         this.access = access;
     }
@@ -76,7 +77,7 @@ final class OpenUserStreams {
 
     /** Ends every stream that would not be allowed now. Never throws: it runs on a schedule. */
     void recheck() {
-        AccessControl rules = access.get();
+        AccessDecisions rules = access.get();
         for (Watched stream : open) {
             try {
                 String why = whyEnd(stream, rules);
@@ -92,14 +93,14 @@ final class OpenUserStreams {
     }
 
     /** Null while the stream is still allowed; otherwise why not, for the audit row. Deny by default. */
-    String whyEnd(Watched stream, AccessControl rules) {
+    String whyEnd(Watched stream, AccessDecisions rules) {
         if (ca.isRevoked(stream.serial())) {
             return "access revoked: certificate " + stream.serial().toString(16) + " was revoked";
         }
         if (rules == null) {
             return "access control is not running, so the stream cannot be re-checked";
         }
-        AccessControl.Decision decision = rules.decide(stream.identity(), stream.permission());
+        Decision decision = rules.decide(stream.identity(), stream.permission());
         if (!decision.allowed()) {
             return "access withdrawn: " + stream.identity().name() + " may no longer " + stream.permission().action()
                     + " on " + stream.permission().server() + " (" + decision.reason() + ")";

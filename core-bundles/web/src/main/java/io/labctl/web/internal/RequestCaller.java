@@ -1,13 +1,13 @@
 package io.labctl.web.internal;
 
-import io.labctl.api.AccessControl;
+import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 
 /** The verified caller of one request, bound to the access-control service that admitted it. */
-record RequestCaller(PeerPrincipal peer, String sessionId, AccessControl access) implements Caller {
+record RequestCaller(PeerPrincipal peer, String sessionId, AccessDecisions access) implements Caller {
     @Override
     public boolean may(Permission request) {
         return access.decide(peer.identity(), request).allowed();

@@ -1,9 +1,10 @@
 package io.labctl.web.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Gate;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.SocketEndpoint;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The WebSocket whiteboard: one creator behind {@code /ws/*} that looks the path up among the registered
  * {@link SocketEndpoint}s, so endpoints come and go without touching Jetty's mappings. Every upgrade passes the
- * same identity check as REST; users' streams also pass the same access decision and are audited when refused, when
- * the endpoint opens what they run (before it starts) and when they close. An open user stream stays under that
+ * same identity check as REST; users' streams also pass the same {@link Gate} (which audits refusals) and are audited
+ * when the endpoint opens what they run (before it starts) and when they close. An open user stream stays under that
  * decision: {@link OpenUserStreams} ends it (close code {@link Api#ACCESS_REVOKED_CLOSE}, audited as denied) once its
  * certificate is revoked or its permission withdrawn.
  */
@@ -162,9 +163,10 @@ final class SocketRoutes implements WebSocketCreator {
     private Object openUserStream(Route route, String path, PeerPrincipal peer, ServerUpgradeRequest request,
                                   ServerUpgradeResponse response, Callback callback, String requestId, String source) {
         Identity identity = peer.identity();
-        AuditTrail audit = guards.audit();
-        AccessControl access = guards.access();
-        if (audit == null || access == null) {
+        AuditWriter audit = guards.audit();
+        AccessDecisions access = guards.access();
+        Gate gate = guards.gate();
+        if (audit == null || access == null || gate == null) {
             return refuse(response, callback, 503, audit == null ? "audit-unavailable" : "access-control-unavailable",
                     "labd refuses every request while its " + (audit == null ? "audit trail" : "access control")
                             + " is not running; an administrator must start it", requestId);
@@ -174,7 +176,7 @@ final class SocketRoutes implements WebSocketCreator {
         String header = request.getHeaders().get(Api.SESSION_HEADER);
         String sessionId = header != null && SESSION_ID.matcher(header).matches() ? header : requestId;
         String user = EnforcementPoint.auditName(identity);
-        AuditTrail.Event opening = new AuditTrail.Event(user, sessionId, source, route.verb() + ".open",
+        AuditWriter.Event opening = new AuditWriter.Event(user, sessionId, source, route.verb() + ".open",
                 "server/" + server);
         if (identity.kind() != Identity.Kind.USER) {
             return deny(audit, opening, response, callback, 403, "forbidden", identity.kind().unit()
@@ -184,16 +186,15 @@ final class SocketRoutes implements WebSocketCreator {
             return refuse(response, callback, 400, "invalid-server", "name one server with ?server=NAME", requestId);
         }
         Permission wanted = access.onServer(route.action(), server);
-        AccessControl.Decision decision = access.decide(identity, wanted);
-        if (!decision.allowed()) {
-            return deny(audit, opening, response, callback, 403, "forbidden", identity + " may not "
-                    + route.action() + " on " + server + ": " + decision.reason()
-                    + "; " + decision.remedy(wanted), requestId);
+        try {
+            gate.admit(identity, wanted, opening);
+        } catch (ApiException refused) {
+            return refuse(response, callback, refused.status(), refused.code(), refused.getMessage(), requestId);
         }
         // the opening row waits for the endpoint to say what the stream runs (AuditedSession.open)
         List<Supplier<String>> conditions = new CopyOnWriteArrayList<>();
         AuditedSession session = new AuditedSession(new RequestCaller(peer, sessionId, access), server, audit,
-                opening, new AuditTrail.Event(user, sessionId, source, route.verb() + ".close", "server/" + server),
+                opening, new AuditWriter.Event(user, sessionId, source, route.verb() + ".close", "server/" + server),
                 conditions::add);
         SocketBridge bridge = new SocketBridge(source, Frame.MAX_OPEN_FRAME);
         SocketListener listener = route.endpoint().open(session, bridge);
@@ -221,7 +222,7 @@ final class SocketRoutes implements WebSocketCreator {
         return bridge;
     }
 
-    private static Object deny(AuditTrail audit, AuditTrail.Event event, ServerUpgradeResponse response,
+    private static Object deny(AuditWriter audit, AuditWriter.Event event, ServerUpgradeResponse response,
                                Callback callback, int status, String code, String message, String requestId) {
         try {
             audit.record(event, AuditEntry.DENIED, 0L, message);
@@ -257,18 +258,18 @@ final class SocketRoutes implements WebSocketCreator {
     static final class AuditedSession implements StreamSession {
         private final Caller caller;
         private final String server;
-        private final AuditTrail audit;
-        private final AuditTrail.Event opening;
+        private final AuditWriter audit;
+        private final AuditWriter.Event opening;
         private final long started = System.nanoTime();
-        private volatile AuditTrail.Event closing;
+        private volatile AuditWriter.Event closing;
         private volatile String result = AuditEntry.FAILED;
         private volatile String detail = "ended without an outcome";
         private volatile boolean endedByLabd;
 
         private final Consumer<Supplier<String>> conditions;
 
-        AuditedSession(Caller caller, String server, AuditTrail audit, AuditTrail.Event opening,
-                       AuditTrail.Event closing, Consumer<Supplier<String>> conditions) {
+        AuditedSession(Caller caller, String server, AuditWriter audit, AuditWriter.Event opening,
+                       AuditWriter.Event closing, Consumer<Supplier<String>> conditions) {
             this.caller = caller;
             this.server = server;
             this.audit = audit;
@@ -286,7 +287,7 @@ final class SocketRoutes implements WebSocketCreator {
         public void open(String what, String detail) {
             describe(what);
             try {
-                audit.record(new AuditTrail.Event(opening.user(), opening.sessionId(), opening.source(),
+                audit.record(new AuditWriter.Event(opening.user(), opening.sessionId(), opening.source(),
                         opening.action(), what), AuditEntry.OK, 0L, null, detail);
             } catch (ApiException e) {
                 throw e; // the audit trail's own answer, e.g. that the database is unreachable
@@ -308,8 +309,8 @@ final class SocketRoutes implements WebSocketCreator {
 
         @Override
         public void describe(String what) {
-            AuditTrail.Event e = closing;
-            closing = new AuditTrail.Event(e.user(), e.sessionId(), e.source(), e.action(), what);
+            AuditWriter.Event e = closing;
+            closing = new AuditWriter.Event(e.user(), e.sessionId(), e.source(), e.action(), what);
         }
 
         @Override

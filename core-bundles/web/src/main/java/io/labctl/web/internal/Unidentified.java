@@ -1,29 +1,29 @@
 package io.labctl.web.internal;
 
-import io.labctl.api.AuditTrail;
 import io.labctl.api.Identity;
+import io.labctl.api.audit.AuditWriter;
 import java.security.cert.X509Certificate;
 import java.util.function.Supplier;
 
 /**
  * Callers labd cannot identify (no certificate, or one it refuses), wherever they knock: a route, a WebSocket, a
  * path that does not exist. They all get the same 401 with the verifier's reason, so paths cannot be probed without
- * a certificate, and each refusal is audited through {@link AuditTrail#refused} (rate-limited per source address),
+ * a certificate, and each refusal is audited through {@link AuditWriter#refused} (rate-limited per source address),
  * under the name the certificate claims (marked as not verified unless labd's CA issued it).
  */
 final class Unidentified {
     private final PeerVerifier verifier;
-    private final Supplier<AuditTrail> audit;
+    private final Supplier<AuditWriter> audit;
 
-    Unidentified(PeerVerifier verifier, Supplier<AuditTrail> audit) {
+    Unidentified(PeerVerifier verifier, Supplier<AuditWriter> audit) {
         this.verifier = verifier;
         this.audit = audit;
     }
 
     /** Audits one refusal of a caller labd did not identify; without the audit trail it goes to the security log. */
     void record(String user, String source, String action, String resource, String reason) {
-        AuditTrail trail = audit.get();
-        AuditTrail.Event event = new AuditTrail.Event(user, null, source, action, resource);
+        AuditWriter trail = audit.get();
+        AuditWriter.Event event = new AuditWriter.Event(user, null, source, action, resource);
         try {
             if (trail == null) {
                 throw new IllegalStateException("the audit trail is not running");

@@ -1,10 +1,11 @@
 package io.labctl.web.internal;
 
-import io.labctl.api.AccessControl;
-import io.labctl.api.AuditTrail;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.HealthCheck;
 import io.labctl.api.LabdAddress;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.Gate;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.protocol.Api;
@@ -248,23 +249,35 @@ public final class WebServer implements LabdAddress {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeAccessControl")
-    void setAccessControl(AccessControl access) {
+    void setAccessControl(AccessDecisions access) {
         guards.access(access);
     }
 
-    void removeAccessControl(AccessControl access) {
+    void removeAccessControl(AccessDecisions access) {
         if (guards.access() == access) {
             guards.access(null);
         }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeGate")
+    void setGate(Gate gate) {
+        guards.gate(gate);
+    }
+
+    void removeGate(Gate gate) {
+        if (guards.gate() == gate) {
+            guards.gate(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "removeAuditTrail")
-    void setAuditTrail(AuditTrail audit) {
+    void setAuditTrail(AuditWriter audit) {
         guards.audit(audit);
     }
 
-    void removeAuditTrail(AuditTrail audit) {
+    void removeAuditTrail(AuditWriter audit) {
         if (guards.audit() == audit) {
             guards.audit(null);
         }

@@ -9,6 +9,7 @@ import io.labctl.api.CertificateAuthority.KeyPairCertificate;
 import io.labctl.api.Identity;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Pem;
+import io.labctl.rbac.internal.AccessGate;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,8 +40,11 @@ class ExternalClientsTest {
     static void start() throws Exception {
         ca = new TestCertificateAuthority("labctl test CA");
         server = new WebServer(ca, WebServerTest.config(Map.of("host", "127.0.0.1", "port", 0)), null, "ext-test");
-        server.setAccessControl(new TestAccessControl());
-        server.setAuditTrail(new RecordingAuditTrail());
+        TestAccessControl access = new TestAccessControl();
+        RecordingAuditTrail audit = new RecordingAuditTrail();
+        server.setAccessControl(access);
+        server.setAuditTrail(audit);
+        server.setGate(new AccessGate(access, audit));
         server.addResource(new TestRoutes());
         server.awaitReloads();
         caPem = Files.writeString(dir.resolve("ca.pem"), Pem.certificate(ca.caCertificate()));

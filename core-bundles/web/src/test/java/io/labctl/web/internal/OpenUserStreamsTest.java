@@ -3,8 +3,8 @@ package io.labctl.web.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.Identity;
+import io.labctl.api.access.AccessDecisions;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 import java.math.BigInteger;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class OpenUserStreamsTest {
     final TestCertificateAuthority ca = new TestCertificateAuthority("labctl test CA");
     final TestAccessControl rules = new TestAccessControl();
-    final AtomicReference<AccessControl> access = new AtomicReference<>(rules);
+    final AtomicReference<AccessDecisions> access = new AtomicReference<>(rules);
     final OpenUserStreams streams = new OpenUserStreams(ca, access::get);
     final List<String> ended = new ArrayList<>();
     final Identity bob = new Identity(Identity.Kind.USER, "bob");

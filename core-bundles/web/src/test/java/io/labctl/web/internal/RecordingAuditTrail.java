@@ -1,9 +1,8 @@
 package io.labctl.web.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.protocol.access.AuditEntry;
-import io.labctl.protocol.access.AuditVerification;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Test double of the audit trail: keeps rows in memory and can be told to fail, as a broken database would. The
  * real chain (bundle io.labctl.audit) is tested against PostgreSQL.
  */
-final class RecordingAuditTrail implements AuditTrail {
+final class RecordingAuditTrail implements AuditWriter {
     record Row(Event event, String result, String error) {}
 
     final List<Row> rows = new CopyOnWriteArrayList<>();
@@ -54,15 +53,5 @@ final class RecordingAuditTrail implements AuditTrail {
     private static ApiException unavailable() {
         return ApiException.unavailable("audit-unavailable", "the audit log cannot be written (test); labd refuses "
                 + "actions it cannot record");
-    }
-
-    @Override
-    public List<AuditEntry> query(Query query) {
-        throw new UnsupportedOperationException("not part of this test double");
-    }
-
-    @Override
-    public AuditVerification verify() {
-        throw new UnsupportedOperationException("not part of this test double");
     }
 }

@@ -20,6 +20,7 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Pem;
 import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.channel.Frame;
+import io.labctl.rbac.internal.AccessGate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -92,6 +93,7 @@ class WebServerTest {
         audit = new RecordingAuditTrail();
         server.setAccessControl(access);
         server.setAuditTrail(audit);
+        server.setGate(new AccessGate(access, audit));
         routes = new TestRoutes();
         server.addResource(routes);
         echo = new RecordingSocketEndpoint();

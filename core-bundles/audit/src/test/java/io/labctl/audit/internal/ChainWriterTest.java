@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
-import io.labctl.api.AuditTrail.Event;
+import io.labctl.api.Identity;
+import io.labctl.api.audit.AuditReader;
+import io.labctl.api.audit.AuditWriter.Event;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.Sessions;
 import io.labctl.persistence.internal.TestDatabases;
@@ -42,13 +44,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit log against a real PostgreSQL. Every test starts from an empty audit_log. */
-class AuditServiceTest {
+/** The audit log (writer, reader, verifier) against a real PostgreSQL. Every test starts from an empty audit_log. */
+class ChainWriterTest {
     @TempDir
     static Path dir;
     static Database db;
     static Sessions raw;
-    private final List<AuditService> started = new ArrayList<>();
+    private final List<ChainWriter> started = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,7 +72,7 @@ class AuditServiceTest {
 
     @AfterEach
     void stopServices() {
-        started.forEach(AuditService::deactivate);
+        started.forEach(ChainWriter::deactivate);
     }
 
     static AuditConfig config(Map<String, Object> values) {
@@ -79,15 +81,27 @@ class AuditServiceTest {
                         : method.getDefaultValue());
     }
 
-    private AuditService service(String instance, Object... more) {
+    private ChainWriter service(String instance, Object... more) {
         Map<String, Object> values = new HashMap<>();
         values.put("instance", instance);
         for (int i = 0; i < more.length; i += 2) {
             values.put((String) more[i], more[i + 1]);
         }
-        AuditService s = new AuditService(db, TestDatabases.schema(db, "audit"), config(values));
+        ChainWriter s = new ChainWriter(db, TestDatabases.schema(db, "audit"), config(values));
         started.add(s);
         return s;
+    }
+
+    private static AuditQueries reader() {
+        return new AuditQueries(db, TestDatabases.schema(db, "audit"), TestAccess.INSTANCE);
+    }
+
+    private static AuditVerification verify(ChainWriter writer) {
+        return verifier(writer).verify(TestAccess.AUDITOR);
+    }
+
+    private static ChainVerifier verifier(ChainWriter writer) {
+        return new ChainVerifier(db, writer, TestAccess.INSTANCE);
     }
 
     private static Event event(String user, String action) {
@@ -118,8 +132,9 @@ class AuditServiceTest {
         }
     }
 
-    static List<AuditEntry> rows(AuditService audit) {
-        return audit.query(new AuditTrail.Query(null, null, null, null, AuditService.MAX_LIMIT));
+    static List<AuditEntry> rows(ChainWriter audit) {
+        return reader().query(TestAccess.AUDITOR,
+                new AuditReader.Query(null, null, null, null, AuditQueries.MAX_LIMIT));
     }
 
     /** Inserts into scratch on the transaction's own connection, as another bundle's mapper would. */
@@ -137,7 +152,7 @@ class AuditServiceTest {
 
     @Test
     void changeCommitsWorkAndRowTogether() throws Exception {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         assertEquals(42, audit.change(event("alice", "server.delete"), () -> {
             insertScratch("kept");
             return 42;
@@ -153,13 +168,13 @@ class AuditServiceTest {
         assertEquals("servers/web1", row.resource());
         assertNotNull(row.durationMs());
         assertNull(row.error());
-        assertEquals(new AuditVerification(true, 1, 1, null, null, null), audit.verify());
+        assertEquals(new AuditVerification(true, 1, 1, null, null, null), verify(audit));
         assertEquals(1, audit.head().seq());
     }
 
     @Test
     void failingWorkLeavesNoStateAndOneFailedOrDeniedRow() throws Exception {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         IllegalStateException boom = new IllegalStateException("password=hunter2 in a message");
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> audit.change(event("bob", "server.apply"), () -> {
             insertScratch("lost");
@@ -189,12 +204,12 @@ class AuditServiceTest {
         assertEquals("java.io.IOException", rows.get(2).error());
         assertEquals(AuditEntry.FAILED, rows.get(3).result());
         assertEquals("server web1 exists", rows.get(3).error());
-        assertTrue(audit.verify().intact());
+        assertTrue(verify(audit).intact());
     }
 
     @Test
     void failedAuditInsertRollsTheChangeBackAndRefuses() throws Exception {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         audit.record(event("alice", "server.list"), AuditEntry.OK, 3L, null);
         sql("CREATE OR REPLACE FUNCTION audit_refuse() RETURNS trigger LANGUAGE plpgsql AS "
                         + "$$BEGIN RAISE EXCEPTION 'audit disk full'; END$$",
@@ -222,12 +237,12 @@ class AuditServiceTest {
         assertEquals(1, number("SELECT count(*) FROM scratch"));
         List<AuditEntry> rows = rows(audit);
         assertEquals(List.of(1L, 2L), rows.stream().map(AuditEntry::seq).toList());
-        assertTrue(audit.verify().intact());
+        assertTrue(verify(audit).intact());
     }
 
     @Test
     void aRetriedTransactionRunsWorkAgainAndLeavesNoLockBehind() throws Exception {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         // the first audit insert fails as a serialization failure, so the database retries the whole transaction
         sql("CREATE SEQUENCE IF NOT EXISTS flaky_calls", "SELECT setval('flaky_calls', 1, false)",
                 "CREATE OR REPLACE FUNCTION audit_flaky() RETURNS trigger LANGUAGE plpgsql AS "
@@ -247,12 +262,12 @@ class AuditServiceTest {
         // the writer thread needs the lock: it would time out if the first attempt had kept it
         audit.record(event("alice", "server.get"), AuditEntry.OK, 1L, null);
         assertEquals(List.of(1L, 2L), rows(audit).stream().map(AuditEntry::seq).toList());
-        assertTrue(audit.verify().intact());
+        assertTrue(verify(audit).intact());
     }
 
     @Test
     void nestedChangesShareTheTransactionAndChainInOrder() throws Exception {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         audit.change(event("alice", "cluster.create"), () -> {
             insertScratch("outer");
             return audit.change(event("alice", "server.create"), () -> {
@@ -272,12 +287,12 @@ class AuditServiceTest {
         }));
         assertEquals(2, number("SELECT count(*) FROM scratch"));
         assertEquals(AuditEntry.FAILED, rows(audit).get(2).result());
-        assertTrue(audit.verify().intact());
+        assertTrue(verify(audit).intact());
     }
 
     @Test
     void changeInsideAnotherTransactionIsRefusedBeforeItRuns() {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         AtomicInteger runs = new AtomicInteger();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> db.transaction(() -> {
             try {
@@ -295,7 +310,7 @@ class AuditServiceTest {
 
     @Test
     void badRowsAreRefusedBeforeAnythingRuns() {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         assertThrows(IllegalArgumentException.class, () -> audit.record(event("alice", null), AuditEntry.OK, null, null));
         assertThrows(IllegalArgumentException.class, () -> audit.record(event("alice", "x"), "maybe", null, null));
         assertThrows(IllegalArgumentException.class, () -> audit.record(event("alice", "x"), null, null, null));
@@ -305,7 +320,7 @@ class AuditServiceTest {
 
     @Test
     void recordFromEightThreadsKeepsOneGaplessChain() throws Exception {
-        AuditService audit = service("busy");
+        ChainWriter audit = service("busy");
         int threads = 8;
         int each = 200;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -339,12 +354,12 @@ class AuditServiceTest {
         assertEquals(total, number("SELECT max(seq) FROM audit_log WHERE instance = 'busy'"));
         assertEquals(total, number("SELECT count(DISTINCT seq) FROM audit_log WHERE instance = 'busy'"));
         assertEquals(total, audit.head().seq());
-        assertEquals(new AuditVerification(true, total, 1, null, null, null), audit.verify());
+        assertEquals(new AuditVerification(true, total, 1, null, null, null), verify(audit));
     }
 
     @Test
     void changesAndRecordsInterleaveOnOneChain() throws Exception {
-        AuditService audit = service("mixed");
+        ChainWriter audit = service("mixed");
         ExecutorService pool = Executors.newFixedThreadPool(6);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < 6; t++) {
@@ -370,12 +385,12 @@ class AuditServiceTest {
         pool.shutdown();
         assertEquals(120, number("SELECT count(*) FROM scratch"));
         assertEquals(240, number("SELECT max(seq) FROM audit_log WHERE instance = 'mixed'"));
-        assertEquals(new AuditVerification(true, 240, 1, null, null, null), audit.verify());
+        assertEquals(new AuditVerification(true, 240, 1, null, null, null), verify(audit));
     }
 
     @Test
     void aFullQueueRefusesAtOnceAndAStoppedLogRefuses() throws Exception {
-        AuditService audit = service("small", "queueCapacity", 1, "writeTimeoutSeconds", 5);
+        ChainWriter audit = service("small", "queueCapacity", 1, "writeTimeoutSeconds", 5);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         audit.lock.lock(); // stands for a slow database: the writer cannot append
         try {
@@ -407,7 +422,7 @@ class AuditServiceTest {
 
     @Test
     void callersThatStopWaitingAreRefusedAndTheirQueuedRowsAreNotWritten() throws Exception {
-        AuditService audit = service("slow", "writeTimeoutSeconds", 1);
+        ChainWriter audit = service("slow", "writeTimeoutSeconds", 1);
         ExecutorService pool = Executors.newFixedThreadPool(1);
         // a stuck database: the writer's insert waits for this table lock
         try (Connection blocker = db.dataSource().getConnection(); Statement st = blocker.createStatement()) {
@@ -427,7 +442,7 @@ class AuditServiceTest {
         audit.record(event("c", "server.get"), AuditEntry.OK, 1L, null);
         // the row in flight may still land (the log says more, never less); the withdrawn one never does
         assertEquals(List.of("a", "c"), rows(audit).stream().map(AuditEntry::user).toList());
-        assertTrue(audit.verify().intact());
+        assertTrue(verify(audit).intact());
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
@@ -440,8 +455,8 @@ class AuditServiceTest {
 
     // ---- tampering
 
-    private AuditService fiveRows(String instance) {
-        AuditService audit = service(instance);
+    private ChainWriter fiveRows(String instance) {
+        ChainWriter audit = service(instance);
         for (int i = 1; i <= 5; i++) {
             audit.record(event("alice", "server.get"), AuditEntry.OK, (long) i, null);
         }
@@ -450,14 +465,14 @@ class AuditServiceTest {
 
     @Test
     void anEditedRowIsNamed() throws Exception {
-        AuditService audit = fiveRows("a");
+        ChainWriter audit = fiveRows("a");
         sql("UPDATE audit_log SET action = 'server.list' WHERE instance = 'a' AND seq = 3");
-        assertEquals(new AuditVerification(false, 2, 1, "a", 3L, "row 3 was changed"), audit.verify());
+        assertEquals(new AuditVerification(false, 2, 1, "a", 3L, "row 3 was changed"), verify(audit));
     }
 
     @Test
     void anEditedRowWithAFreshHashBreaksTheNextLink() throws Exception {
-        AuditService audit = fiveRows("a");
+        ChainWriter audit = fiveRows("a");
         AuditRow row = new AuditRow();
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT at, prev_hash FROM audit_log WHERE instance = 'a' AND seq = 3")) {
@@ -476,7 +491,7 @@ class AuditServiceTest {
         row.durationMs = 3L;
         sql("UPDATE audit_log SET username = 'mallory', hash = '" + ChainHash.of(row.prevHash, row)
                 + "' WHERE instance = 'a' AND seq = 3");
-        AuditVerification v = audit.verify();
+        AuditVerification v = verify(audit);
         assertFalse(v.intact());
         assertEquals(4L, v.seq());
         assertEquals("row 4 does not link to row 3: one of them was changed", v.problem());
@@ -484,29 +499,29 @@ class AuditServiceTest {
 
     @Test
     void aDeletedRowIsNamedMissing() throws Exception {
-        AuditService audit = fiveRows("a");
+        ChainWriter audit = fiveRows("a");
         sql("DELETE FROM audit_log WHERE instance = 'a' AND seq = 2");
-        assertEquals(new AuditVerification(false, 1, 1, "a", 2L, "row 2 is missing: deleted"), audit.verify());
+        assertEquals(new AuditVerification(false, 1, 1, "a", 2L, "row 2 is missing: deleted"), verify(audit));
         sql("DELETE FROM audit_log WHERE instance = 'a' AND seq = 1");
-        assertEquals(new AuditVerification(false, 0, 1, "a", 1L, "rows 1 to 2 are missing: deleted"), audit.verify());
+        assertEquals(new AuditVerification(false, 0, 1, "a", 1L, "rows 1 to 2 are missing: deleted"), verify(audit));
     }
 
     @Test
     void aDeletedTailIsNoticedAgainstTheInMemoryHead() throws Exception {
-        AuditService audit = fiveRows("a");
+        ChainWriter audit = fiveRows("a");
         sql("DELETE FROM audit_log WHERE instance = 'a' AND seq = 5");
-        assertEquals(new AuditVerification(false, 4, 1, "a", 5L, "rows after 4 are missing: deleted"), audit.verify());
+        assertEquals(new AuditVerification(false, 4, 1, "a", 5L, "rows after 4 are missing: deleted"), verify(audit));
         sql("DELETE FROM audit_log WHERE instance = 'a'");
-        assertEquals(new AuditVerification(false, 0, 0, "a", 1L, "rows after 0 are missing: deleted"), audit.verify());
+        assertEquals(new AuditVerification(false, 0, 0, "a", 1L, "rows after 0 are missing: deleted"), verify(audit));
         // later rows keep counting past the hole, so it stays visible
         audit.record(event("alice", "server.get"), AuditEntry.OK, 1L, null);
         assertEquals(6, rows(audit).get(0).seq());
-        assertFalse(audit.verify().intact());
+        assertFalse(verify(audit).intact());
     }
 
     @Test
     void aReplacedLastRowIsNoticedAgainstTheInMemoryHead() throws Exception {
-        AuditService audit = fiveRows("a");
+        ChainWriter audit = fiveRows("a");
         AuditRow row = new AuditRow();
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT at, prev_hash FROM audit_log WHERE instance = 'a' AND seq = 5")) {
@@ -525,7 +540,7 @@ class AuditServiceTest {
         row.durationMs = 5L;
         sql("UPDATE audit_log SET username = 'mallory', hash = '" + ChainHash.of(row.prevHash, row)
                 + "' WHERE instance = 'a' AND seq = 5");
-        AuditVerification v = audit.verify();
+        AuditVerification v = verify(audit);
         assertEquals(5L, v.seq());
         assertTrue(v.problem().startsWith("row 5 was changed"), v.problem());
     }
@@ -534,8 +549,8 @@ class AuditServiceTest {
 
     @Test
     void twoInstancesKeepSeparateChainsAndARestartContinuesTheChain() throws Exception {
-        AuditService a = service("labd-a");
-        AuditService b = service("labd-b");
+        ChainWriter a = service("labd-a");
+        ChainWriter b = service("labd-b");
         for (int i = 0; i < 5; i++) {
             a.record(event("alice", "server.get"), AuditEntry.OK, 1L, null);
             b.change(event("bob", "server.create"), () -> null);
@@ -543,19 +558,19 @@ class AuditServiceTest {
         }
         assertEquals(5, number("SELECT max(seq) FROM audit_log WHERE instance = 'labd-a'"));
         assertEquals(10, number("SELECT max(seq) FROM audit_log WHERE instance = 'labd-b'"));
-        assertEquals(new AuditVerification(true, 15, 2, null, null, null), a.verify());
-        assertEquals(new AuditVerification(true, 15, 2, null, null, null), b.verify());
+        assertEquals(new AuditVerification(true, 15, 2, null, null, null), verify(a));
+        assertEquals(new AuditVerification(true, 15, 2, null, null, null), verify(b));
 
         a.deactivate();
-        AuditService again = service("labd-a");
+        ChainWriter again = service("labd-a");
         assertEquals(5, again.head().seq());
         again.record(event("alice", "server.get"), AuditEntry.OK, 1L, null);
         assertEquals(6, number("SELECT max(seq) FROM audit_log WHERE instance = 'labd-a'"));
-        assertTrue(again.verify().intact());
+        assertTrue(verify(again).intact());
 
         // a break in someone else's chain is named too
         sql("UPDATE audit_log SET result = 'failed' WHERE instance = 'labd-b' AND seq = 7");
-        assertEquals(new AuditVerification(false, 12, 2, "labd-b", 7L, "row 7 was changed"), again.verify());
+        assertEquals(new AuditVerification(false, 12, 2, "labd-b", 7L, "row 7 was changed"), verify(again));
     }
 
     @Test
@@ -563,10 +578,10 @@ class AuditServiceTest {
         String before = System.getProperty("karaf.data");
         try {
             System.setProperty("karaf.data", "/opt/labd/data");
-            String name = AuditService.defaultInstance();
+            String name = ChainWriter.defaultInstance();
             assertTrue(name.endsWith("-" + ChainHash.sha256Hex("/opt/labd/data").substring(0, 8)), name);
             System.setProperty("karaf.data", "/opt/other/data");
-            assertFalse(name.equals(AuditService.defaultInstance()));
+            assertFalse(name.equals(ChainWriter.defaultInstance()));
         } finally {
             if (before == null) {
                 System.clearProperty("karaf.data");
@@ -574,7 +589,7 @@ class AuditServiceTest {
                 System.setProperty("karaf.data", before);
             }
         }
-        AuditService unnamed = service("");
+        ChainWriter unnamed = service("");
         assertTrue(unnamed.instance().matches(".+-[0-9a-f]{8}"), unnamed.instance());
     }
 
@@ -582,7 +597,7 @@ class AuditServiceTest {
 
     @Test
     void aDetailIsKeptWholeUpTo64KiBThenCutWithTheHashOfTheWholeAndTheChainVerifies() throws Exception {
-        AuditService audit = service("d");
+        ChainWriter audit = service("d");
         String small = "[\"sh\",\"-c\",\"" + " ".repeat(5000) + "id\"]";
         String big = "[\"" + "z".repeat(100 * 1024) + "\"]";
         audit.record(new Event("alice", "s1", "10.0.0.1", "exec.open", "server/web-1"), AuditEntry.OK, 0L, null, small);
@@ -590,16 +605,17 @@ class AuditServiceTest {
         List<AuditEntry> rows = rows(audit);
         assertEquals(small, rows.get(0).detail());
         assertNull(rows.get(0).detailSha256());
-        assertEquals(AuditTrail.MAX_DETAIL_BYTES, rows.get(1).detail().length());
+        assertEquals(AuditWriter.MAX_DETAIL_BYTES, rows.get(1).detail().length());
         assertTrue(big.startsWith(rows.get(1).detail()));
         assertEquals(ChainHash.sha256Hex(big), rows.get(1).detailSha256());
         assertTrue(rows.get(1).detailCut());
-        assertTrue(audit.verify().intact(), audit.verify().toString());
+        AuditVerification verification = verify(audit);
+        assertTrue(verification.intact(), verification.toString());
     }
 
     @Test
     void longAndOddTextIsClippedAndStillVerifies() throws Exception {
-        AuditService audit = service("a");
+        ChainWriter audit = service("a");
         String emoji = "\uD83D\uDE80";
         String resource = "x".repeat(1023) + emoji; // the pair would straddle the limit
         audit.record(new Event("u".repeat(300), "s".repeat(100), null, "a".repeat(100), resource), AuditEntry.FAILED,
@@ -616,15 +632,15 @@ class AuditServiceTest {
         assertTrue(r.error().startsWith("e\uFFFDrr"));
         assertEquals("", rows.get(1).user());
         assertEquals("", rows.get(1).error());
-        assertTrue(audit.verify().intact());
+        assertTrue(verify(audit).intact());
         // null and empty hash differently, so nobody can swap one for the other
         sql("UPDATE audit_log SET source = NULL WHERE instance = 'a' AND seq = 2");
-        assertEquals("row 2 was changed", audit.verify().problem());
+        assertEquals("row 2 was changed", verify(audit).problem());
     }
 
     @Test
     void queriesFilterByUserActionTimeSessionAndLimit() throws Exception {
-        AuditService audit = service("q");
+        ChainWriter audit = service("q");
         audit.record(new Event("alice", "s-1", "h", "server.delete", "servers/a"), AuditEntry.OK, 1L, null);
         audit.record(new Event("alice", "s-1", "h", "server.get", "servers/a"), AuditEntry.OK, 1L, null);
         audit.record(new Event("agent/web-20261126-1", "abc-20200101-z", "h", "servers.list", null), AuditEntry.OK, 1L, null);
@@ -634,26 +650,26 @@ class AuditServiceTest {
         audit.record(new Event("bob", "s-2", "h", "cluster.create", "clusters/k"), AuditEntry.DENIED, 1L, "no");
         audit.record(new Event(null, null, "h", "server.get", null), AuditEntry.OK, 1L, null);
 
-        assertEquals(List.of(1L, 2L), seqs(audit, new AuditTrail.Query("alice", null, null, null, 0)));
-        assertEquals(List.of(), seqs(audit, new AuditTrail.Query("ali", null, null, null, 0)));
-        assertEquals(List.of(1L, 2L, 5L), seqs(audit, new AuditTrail.Query(null, "server.", null, null, 0)));
-        assertEquals(List.of(1L, 2L, 3L, 5L), seqs(audit, new AuditTrail.Query(null, "server", null, null, 0)));
-        assertEquals(List.of(), seqs(audit, new AuditTrail.Query(null, "server%", null, null, 0)));
-        assertEquals(List.of(), seqs(audit, new AuditTrail.Query(null, "server_", null, null, 0)));
-        assertEquals(List.of(4L, 5L), seqs(audit, new AuditTrail.Query(null, null, since, null, 0)));
-        assertEquals(List.of(5L), seqs(audit, new AuditTrail.Query(null, "server", since, null, 0)));
+        assertEquals(List.of(1L, 2L), seqs(audit, new AuditReader.Query("alice", null, null, null, 0)));
+        assertEquals(List.of(), seqs(audit, new AuditReader.Query("ali", null, null, null, 0)));
+        assertEquals(List.of(1L, 2L, 5L), seqs(audit, new AuditReader.Query(null, "server.", null, null, 0)));
+        assertEquals(List.of(1L, 2L, 3L, 5L), seqs(audit, new AuditReader.Query(null, "server", null, null, 0)));
+        assertEquals(List.of(), seqs(audit, new AuditReader.Query(null, "server%", null, null, 0)));
+        assertEquals(List.of(), seqs(audit, new AuditReader.Query(null, "server_", null, null, 0)));
+        assertEquals(List.of(4L, 5L), seqs(audit, new AuditReader.Query(null, null, since, null, 0)));
+        assertEquals(List.of(5L), seqs(audit, new AuditReader.Query(null, "server", since, null, 0)));
         // every filter at once: the clauses must join into valid SQL
-        assertEquals(List.of(2L), seqs(audit, new AuditTrail.Query("alice", "server.g", null, rows(audit).get(0).session(), 0)));
-        assertEquals(List.of(), seqs(audit, new AuditTrail.Query("alice", "server", since, null, 0)));
-        assertEquals(List.of(3L, 4L, 5L), seqs(audit, new AuditTrail.Query(null, null, null, null, 3)));
+        assertEquals(List.of(2L), seqs(audit, new AuditReader.Query("alice", "server.g", null, rows(audit).get(0).session(), 0)));
+        assertEquals(List.of(), seqs(audit, new AuditReader.Query("alice", "server", since, null, 0)));
+        assertEquals(List.of(3L, 4L, 5L), seqs(audit, new AuditReader.Query(null, null, null, null, 3)));
 
         List<AuditEntry> all = rows(audit);
-        assertEquals(List.of(1L, 2L), seqs(audit, new AuditTrail.Query(null, null, null, all.get(0).session(), 0)));
-        assertEquals(List.of(3L), seqs(audit, new AuditTrail.Query(null, null, null, all.get(2).session(), 0)));
-        assertEquals(List.of(5L), seqs(audit, new AuditTrail.Query(null, null, null, all.get(4).session(), 0)));
-        assertEquals(List.of(), seqs(audit, new AuditTrail.Query(null, null, null, "alice-19990101-s-1", 0)));
+        assertEquals(List.of(1L, 2L), seqs(audit, new AuditReader.Query(null, null, null, all.get(0).session(), 0)));
+        assertEquals(List.of(3L), seqs(audit, new AuditReader.Query(null, null, null, all.get(2).session(), 0)));
+        assertEquals(List.of(5L), seqs(audit, new AuditReader.Query(null, null, null, all.get(4).session(), 0)));
+        assertEquals(List.of(), seqs(audit, new AuditReader.Query(null, null, null, "alice-19990101-s-1", 0)));
         ApiException bad = assertThrows(ApiException.class,
-                () -> audit.query(new AuditTrail.Query(null, null, null, "alice", 0)));
+                () -> reader().query(TestAccess.AUDITOR, new AuditReader.Query(null, null, null, "alice", 0)));
         assertEquals(400, bad.status());
 
         AuditEntry denied = all.get(3);
@@ -663,7 +679,19 @@ class AuditServiceTest {
         assertTrue(!denied.at().isBefore(since));
     }
 
-    private static List<Long> seqs(AuditService audit, AuditTrail.Query q) {
-        return audit.query(q).stream().map(AuditEntry::seq).toList();
+    private static List<Long> seqs(ChainWriter audit, AuditReader.Query q) {
+        return reader().query(TestAccess.AUDITOR, q).stream().map(AuditEntry::seq).toList();
+    }
+
+    @Test
+    void readingAndVerifyingNeedReadEverywhere() {
+        ChainWriter audit = service("a");
+        Identity bob = new Identity(Identity.Kind.USER, "bob");
+        ApiException query = assertThrows(ApiException.class,
+                () -> reader().query(bob, new AuditReader.Query(null, null, null, null, 0)));
+        assertEquals(403, query.status());
+        assertTrue(query.getMessage().startsWith("user/bob may not read on *:*:*"), query.getMessage());
+        assertEquals(403, assertThrows(ApiException.class, () -> verifier(audit).verify(bob)).status());
+        assertTrue(verify(audit).intact());
     }
 }

@@ -1,16 +1,14 @@
 package io.labctl.rbac.internal;
 
-import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
-import io.labctl.api.ServerRegistry;
+import io.labctl.api.access.AccessAdministration;
+import io.labctl.api.access.Decision;
 import io.labctl.persistence.Database;
-import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Pem;
-import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AccessReviewResult;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.EffectiveRule;
@@ -33,65 +31,49 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Role-based access control over the database, decided from an in-memory {@link RuleSet}. Every change bumps
- * {@code rbac_generation} in its own transaction and reloads the snapshot here; other labd instances notice the new
- * generation within their poll interval.
+ * The administration of users, roles and bindings over the database. Every change bumps {@code rbac_generation} in
+ * its own transaction and has {@link RbacDecisions} reload its snapshot; every call checks its caller through the
+ * one {@link Escalation} helper.
  */
-@Component(service = AccessControl.class, configurationPid = "io.labctl.rbac",
+@Component(service = AccessAdministration.class, configurationPid = "io.labctl.rbac",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
-@Designate(ocd = RbacConfig.class)
-public final class RbacService implements AccessControl {
-    private static final Logger LOG = LoggerFactory.getLogger(RbacService.class);
+public final class RbacAdministration implements AccessAdministration {
+    private static final Logger LOG = LoggerFactory.getLogger(RbacAdministration.class);
 
-    static final String ADMIN_ROLE = "admin";
-    static final String VIEWER_ROLE = "viewer";
+    static final String ADMIN_ROLE = RbacDecisions.ADMIN_ROLE;
     /** Longest lifetime of a user certificate: a year, like join tokens. */
     static final Duration MAX_VALIDITY = Duration.ofDays(366);
-    static final int DEFAULT_POLL_SECONDS = 2;
     static final int DEFAULT_CERTIFICATE_DAYS = 90;
     static final int MAX_RULES = 1000;
     static final int MAX_DESCRIPTION = 1024;
-    private static final Permission ADMIN_EVERYWHERE = Permission.everywhere(Action.ADMIN);
-    private static final String ADMIN = Action.ADMIN.wire();
-    private static final String MANAGE = Action.MANAGE.wire();
 
     private final Database database;
     private final Sessions sessions;
     private final CertificateAuthority ca;
-    private final ServerRegistry registry;
+    private final RbacDecisions decisions;
+    private final Escalation escalation;
     private final Duration defaultValidity;
-    private final ScheduledExecutorService poller;
-    private final Object reloading = new Object();
-    private volatile RuleSet rules = RuleSet.EMPTY;
-    private final List<String> defaultLogPaths;
-    private volatile boolean pollFailing;
 
     @Activate
-    public RbacService(@Reference Database database,
-            // present once the rbac schema is current: the component waits for its migrations
-            @Reference(target = "(labctl.schema=rbac)") Schema schema, @Reference CertificateAuthority ca,
-                       @Reference ServerRegistry registry, RbacConfig config) {
+    public RbacAdministration(@Reference Database database, @Reference CertificateAuthority ca,
+                              // active only once the rbac schema is current, as the decisions are
+                              @Reference RbacDecisions decisions, RbacConfig config) {
         this.database = database;
         this.ca = ca;
-        this.registry = registry;
+        this.decisions = decisions;
+        this.escalation = new Escalation(decisions);
         this.sessions = database.sessions(RbacMapper.class);
         int days = config.userCertificateDays();
         if (days < 1 || days > MAX_VALIDITY.toDays()) {
@@ -100,207 +82,6 @@ public final class RbacService implements AccessControl {
             days = DEFAULT_CERTIFICATE_DAYS;
         }
         this.defaultValidity = Duration.ofDays(days);
-        this.defaultLogPaths = logPaths(config.defaultLogPaths() == null ? List.of() : List.of(config.defaultLogPaths()));
-        int poll = config.pollSeconds();
-        if (poll < 1) {
-            LOG.warn("pollSeconds = {} is below 1; using {}", poll, DEFAULT_POLL_SECONDS);
-            poll = DEFAULT_POLL_SECONDS;
-        }
-        bootstrap();
-        reload();
-        this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "labctl-rbac-poll");
-            thread.setDaemon(true);
-            return thread;
-        });
-        poller.scheduleWithFixedDelay(this::pollQuietly, poll, poll, TimeUnit.SECONDS);
-        LOG.info("access control ready: generation {}, polling every {} s", rules.generation(), poll);
-    }
-
-    @Deactivate
-    void deactivate() {
-        poller.shutdownNow();
-    }
-
-    // ---- snapshot
-
-    /**
-     * The builtin roles and the admin user bound to admin, once. Skipped when all exist; otherwise the generation
-     * row lock orders instances that start together, and ON CONFLICT DO NOTHING keeps a second run harmless.
-     */
-    private void bootstrap() {
-        boolean present = sessions.mapper(RbacMapper.class, m -> m.role(ADMIN_ROLE) != null
-                && m.role(VIEWER_ROLE) != null && m.user(Identity.ADMIN) != null);
-        if (present) {
-            return;
-        }
-        database.transaction(() -> sessions.mapper(RbacMapper.class, m -> {
-            m.bump();
-            builtinRole(m, ADMIN_ROLE, "every action everywhere", "admin:*:*:*");
-            builtinRole(m, VIEWER_ROLE, "read everything", "read:*:*:*");
-            String userId = UUID.randomUUID().toString();
-            // bound only when created here: an admin's later decision to unbind it is not undone at restart
-            if (m.insertUser(userId, Identity.ADMIN, null, "labd") == 1) {
-                m.insertBinding(userId, m.role(ADMIN_ROLE).id);
-                LOG.info("created user admin (the identity of labd's first credential bundle) bound to role admin");
-            }
-            return null;
-        }));
-    }
-
-    private static void builtinRole(RbacMapper m, String name, String description, String rule) {
-        String id = UUID.randomUUID().toString();
-        if (m.insertRole(id, name, description, true, "labd", null) == 1) {
-            m.insertRule(id, EffectiveRule.ALLOW, rule);
-            LOG.info("created builtin role {} (allow {})", name, rule);
-        }
-    }
-
-    /** Loads and swaps in a new snapshot; serialised so a slower, older load never replaces a newer one. */
-    void reload() {
-        synchronized (reloading) {
-            rules = sessions.mapper(RbacMapper.class, RbacService::load);
-        }
-    }
-
-    /**
-     * Reads the generation before and after the rules: equal means no change committed in between, so the
-     * statements saw one state. Otherwise it tries again, and at worst keeps the older generation so that the
-     * next poll loads once more.
-     */
-    private static RuleSet load(RbacMapper m) {
-        for (int attempt = 1; ; attempt++) {
-            long before = orZero(m.generation());
-            List<UserRow> users = m.users();
-            List<RoleRow> roles = m.roles();
-            List<RuleRow> ruleRows = m.rules();
-            List<BindingRow> bindings = m.bindings();
-            long after = orZero(m.generation());
-            if (before == after || attempt == 3) {
-                return compile(before, users, roles, ruleRows, bindings);
-            }
-        }
-    }
-
-    private static RuleSet compile(long generation, List<UserRow> users, List<RoleRow> roleRows,
-                                   List<RuleRow> ruleRows, List<BindingRow> bindings) {
-        Map<String, List<Permission>> allow = new HashMap<>();
-        Map<String, List<Permission>> deny = new HashMap<>();
-        for (RoleRow r : roleRows) {
-            allow.put(r.name, new ArrayList<>());
-            deny.put(r.name, new ArrayList<>());
-        }
-        for (RuleRow r : ruleRows) {
-            boolean isDeny = EffectiveRule.DENY.equals(r.effect);
-            Map<String, List<Permission>> target = isDeny ? deny : allow;
-            if (!target.containsKey(r.role)) {
-                continue;
-            }
-            try {
-                target.get(r.role).add(Permission.parse(r.permission));
-            } catch (IllegalArgumentException e) {
-                // fail closed: an unreadable allow grants nothing, an unreadable deny denies everything
-                LOG.warn("role {} has an unreadable {} rule '{}' ({}); {}", r.role, r.effect, r.permission,
-                        e.getMessage(), isDeny ? "treating it as deny *:*:*:*" : "ignoring it");
-                if (isDeny) {
-                    target.get(r.role).add(new Permission(Permission.ANY, Permission.ANY, Permission.ANY, Permission.ANY));
-                }
-            }
-        }
-        Map<String, List<String>> logPathsByRole = new HashMap<>();
-        for (RoleRow r : roleRows) {
-            logPathsByRole.put(r.name, splitLogPaths(r.logPaths));
-        }
-        Map<String, RuleSet.RoleRules> roles = new HashMap<>();
-        for (String name : allow.keySet()) {
-            roles.put(name, new RuleSet.RoleRules(name, allow.get(name), deny.get(name), logPathsByRole.get(name)));
-        }
-        Map<String, List<String>> bound = new HashMap<>();
-        for (UserRow u : users) {
-            bound.put(u.username, new ArrayList<>());
-        }
-        for (BindingRow b : bindings) {
-            List<String> list = bound.get(b.username);
-            if (list != null) {
-                list.add(b.role);
-            }
-        }
-        return RuleSet.compile(generation, bound, roles);
-    }
-
-    private static long orZero(Long value) {
-        return value == null ? 0L : value;
-    }
-
-    /** One query: reloads when another instance (or anyone) has changed the rules since the snapshot was taken. */
-    void poll() {
-        long current = orZero(sessions.mapper(RbacMapper.class, RbacMapper::generation));
-        if (current != rules.generation()) {
-            reload();
-        }
-    }
-
-    private void pollQuietly() {
-        try {
-            poll();
-            if (pollFailing) {
-                pollFailing = false;
-                LOG.info("access rules refresh works again (generation {})", rules.generation());
-            }
-        } catch (RuntimeException e) {
-            if (!pollFailing) {
-                pollFailing = true;
-                LOG.warn("cannot refresh access rules ({}); deciding with generation {} until the database answers",
-                        e.getMessage(), rules.generation());
-            }
-        }
-    }
-
-    /** A change is committed: failing to reload now only delays it until the next poll. */
-    private void reloadAfterChange() {
-        try {
-            reload();
-        } catch (RuntimeException e) {
-            LOG.warn("change saved but the access rules were not reloaded ({}); the next poll will", e.getMessage());
-        }
-    }
-
-    /** Administration and reviews decide with the newest rules: a changed generation costs one reload. */
-    private void refreshQuietly() {
-        try {
-            poll();
-        } catch (RuntimeException e) {
-            LOG.debug("access rules not refreshed before an administrative call", e);
-        }
-    }
-
-    // ---- decisions
-
-    @Override
-    public Decision decide(Identity subject, Permission request) {
-        return rules.decide(subject, request);
-    }
-
-    @Override
-    public boolean holdsAnywhere(Identity subject, Action action) {
-        return rules.holdsAnywhere(subject, action);
-    }
-
-    @Override
-    public Permission onServer(Action action, String serverName) {
-        // a name that cannot exist (or "*") must not turn into a wildcard request
-        Optional<ServerInfo> server = Names.valid(serverName) ? registry.find(serverName) : Optional.empty();
-        return server.map(s -> Permission.on(action, s.cloud(), s.environment(), s.name()))
-                .orElseGet(() -> Permission.on(action, null, null, Names.valid(serverName) ? serverName : null));
-    }
-
-    @Override
-    public List<String> rolesOf(Identity subject) {
-        if (subject == null || subject.kind() != Identity.Kind.USER) {
-            return List.of();
-        }
-        List<String> roles = rules.rolesOf(subject.name());
-        return roles == null ? List.of() : roles;
     }
 
     @Override
@@ -311,25 +92,26 @@ public final class RbacService implements AccessControl {
         if (request == null) {
             throw ApiException.badRequest("missing-resource", "say what to check: server/NAME, cloud:environment:server or *");
         }
-        refreshQuietly();
+        decisions.refreshQuietly();
         Permission wanted = action == null ? request : request.withAction(action.wire());
         Identity subject = caller;
         String other = asUser == null ? "" : asUser.strip();
         if (!other.isEmpty() && !(caller.kind() == Identity.Kind.USER && caller.name().equals(other))) {
-            requireAdminEverywhere(caller, "checking another user's access (--as)");
+            escalation.requireAdminEverywhere(caller, "checking another user's access (--as)");
             if (!Names.valid(other) || user(other) == null) {
                 throw unknownUser(other);
             }
             subject = new Identity(Identity.Kind.USER, other);
         }
-        Decision d = decide(subject, wanted);
+        Decision d = decisions.decide(subject, wanted);
         return new AccessReviewResult(d.allowed(), subject.name(), wanted.toString(), d.reason());
     }
 
     // ---- users
 
     @Override
-    public List<UserInfo> users() {
+    public List<UserInfo> users(Identity caller) {
+        escalation.requireReadEverywhere(caller);
         return sessions.mapper(RbacMapper.class, m -> {
             Map<String, List<String>> roles = rolesByUser(m.bindings());
             return m.users().stream().map(u -> info(u, roles.getOrDefault(u.username, List.of()))).toList();
@@ -337,7 +119,10 @@ public final class RbacService implements AccessControl {
     }
 
     @Override
-    public UserDetail describeUser(String name) {
+    public UserDetail describeUser(Identity caller, String name) {
+        if (!Escalation.isSelf(caller, name)) {
+            escalation.requireReadEverywhere(caller); // everyone may see their own
+        }
         UserDetail detail = sessions.mapper(RbacMapper.class, m -> {
             UserRow u = Names.valid(name) ? m.user(name) : null;
             if (u == null) {
@@ -364,8 +149,8 @@ public final class RbacService implements AccessControl {
 
     @Override
     public IssuedUser createUser(Identity caller, String name, Duration certificateValidity, String serverUrl) {
-        refreshQuietly();
-        requireAdminEverywhere(caller, "creating users");
+        decisions.refreshQuietly();
+        escalation.requireAdminEverywhere(caller, "creating users");
         String user = validName("user name", name);
         Duration validity = certificateValidity == null ? defaultValidity : certificateValidity;
         if (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_VALIDITY) > 0) {
@@ -414,11 +199,9 @@ public final class RbacService implements AccessControl {
 
     @Override
     public void deleteUser(Identity caller, String name) {
-        refreshQuietly();
-        requireAdminEverywhere(caller, "deleting users");
-        if (isSelf(caller, name)) {
-            throw ApiException.forbidden("self-change", "you cannot delete yourself; ask another admin");
-        }
+        decisions.refreshQuietly();
+        escalation.requireAdminEverywhere(caller, "deleting users");
+        escalation.refuseSelfChange(caller, name, "you cannot delete yourself; ask another admin");
         if (Identity.ADMIN.equals(name)) {
             throw ApiException.conflict("admin-user", "user admin cannot be deleted: it is labd's break-glass identity"
                     + " (its credential bundle is written on first start); keep that bundle offline instead");
@@ -443,7 +226,8 @@ public final class RbacService implements AccessControl {
     // ---- roles
 
     @Override
-    public List<RoleInfo> roles() {
+    public List<RoleInfo> roles(Identity caller) {
+        escalation.requireReadEverywhere(caller);
         return sessions.mapper(RbacMapper.class, m -> {
             Map<String, List<String>> users = new HashMap<>();
             for (BindingRow b : m.bindings()) {
@@ -463,7 +247,7 @@ public final class RbacService implements AccessControl {
         if (spec == null) {
             throw ApiException.badRequest("missing-body", "send a role: name, description, allow and deny rules");
         }
-        refreshQuietly();
+        decisions.refreshQuietly();
         String name = validName("role name", spec.name());
         String description = spec.description() == null || spec.description().isBlank() ? null : spec.description().strip();
         if (description != null && description.length() > MAX_DESCRIPTION) {
@@ -478,24 +262,21 @@ public final class RbacService implements AccessControl {
         if (allow.size() + deny.size() > MAX_RULES) {
             throw ApiException.badRequest("too-many-rules", "a role has at most " + MAX_RULES + " rules; split it");
         }
-        List<String> logPaths = logPaths(spec.logPaths());
+        List<String> logPaths = LogPaths.validate(spec.logPaths());
         if (!logPaths.isEmpty()) {
             // a role's log paths reach files on every server its users may read: only admins set them
-            Decision admin = decide(caller, Permission.everywhere(Action.ADMIN));
-            if (!admin.allowed()) {
-                throw ApiException.forbidden("forbidden", "setting log paths on role " + name + " needs admin:*:*:*, which "
-                        + caller + " does not hold; leave them out (the default is " + defaultLogPaths + ") or ask an admin");
-            }
+            escalation.requireAdminEverywhere(caller, "setting log paths on role " + name + " (leave them out for the"
+                    + " default, " + decisions.defaultLogPaths() + ")");
         }
         String doing = "creating role " + name;
         for (Permission p : allow) {
-            requireManage(caller, p, doing);
+            escalation.requireManage(caller, p, doing);
         }
         for (Permission p : deny) {
-            requireManage(caller, p, doing);
+            escalation.requireManage(caller, p, doing);
         }
         for (Permission p : allow) {
-            requireGrantable(caller, p);
+            escalation.requireGrantable(caller, p);
         }
         RoleInfo created = change(m -> {
             String id = UUID.randomUUID().toString();
@@ -518,7 +299,7 @@ public final class RbacService implements AccessControl {
 
     @Override
     public void deleteRole(Identity caller, String name) {
-        refreshQuietly();
+        decisions.refreshQuietly();
         change(m -> {
             RoleRow role = existingRole(m, name);
             if (role.builtin) {
@@ -528,11 +309,11 @@ public final class RbacService implements AccessControl {
             String doing = "deleting role " + name;
             List<RuleRow> rules = m.rulesOf(name);
             for (RuleRow r : rules) {
-                requireManage(caller, stored(r), doing);
+                escalation.requireManage(caller, stored(r), doing);
             }
             for (RuleRow r : rules) {
                 if (EffectiveRule.DENY.equals(r.effect)) {
-                    requireAdminOnDenied(caller, stored(r), doing);
+                    escalation.requireAdminOnDenied(caller, stored(r), doing);
                 }
             }
             m.deleteRole(role.id);
@@ -543,22 +324,20 @@ public final class RbacService implements AccessControl {
 
     @Override
     public void bind(Identity caller, String role, String user) {
-        if (isSelf(caller, user)) {
-            throw ApiException.forbidden("self-change", "nobody changes their own role bindings: ask another admin to"
-                    + " bind role " + role + " to you");
-        }
-        refreshQuietly();
+        escalation.refuseSelfChange(caller, user, "nobody changes their own role bindings: ask another admin to"
+                + " bind role " + role + " to you");
+        decisions.refreshQuietly();
         change(m -> {
             RoleRow r = existingRole(m, role);
             UserRow u = existingUser(m, user);
             String doing = "binding role " + role;
             List<RuleRow> rules = m.rulesOf(role);
             for (RuleRow rule : rules) {
-                requireManage(caller, stored(rule), doing);
+                escalation.requireManage(caller, stored(rule), doing);
             }
             for (RuleRow rule : rules) {
                 if (EffectiveRule.ALLOW.equals(rule.effect)) {
-                    requireGrantable(caller, stored(rule));
+                    escalation.requireGrantable(caller, stored(rule));
                 }
             }
             if (m.bound(u.id, r.id) > 0 || m.insertBinding(u.id, r.id) != 1) {
@@ -571,22 +350,20 @@ public final class RbacService implements AccessControl {
 
     @Override
     public void unbind(Identity caller, String role, String user) {
-        if (isSelf(caller, user)) {
-            throw ApiException.forbidden("self-change", "nobody changes their own role bindings: ask another admin to"
-                    + " unbind role " + role + " from you");
-        }
-        refreshQuietly();
+        escalation.refuseSelfChange(caller, user, "nobody changes their own role bindings: ask another admin to"
+                + " unbind role " + role + " from you");
+        decisions.refreshQuietly();
         change(m -> {
             RoleRow r = existingRole(m, role);
             UserRow u = existingUser(m, user);
             String doing = "unbinding role " + role;
             List<RuleRow> rules = m.rulesOf(role);
             for (RuleRow rule : rules) {
-                requireManage(caller, stored(rule), doing);
+                escalation.requireManage(caller, stored(rule), doing);
             }
             for (RuleRow rule : rules) {
                 if (EffectiveRule.DENY.equals(rule.effect)) {
-                    requireAdminOnDenied(caller, stored(rule), doing);
+                    escalation.requireAdminOnDenied(caller, stored(rule), doing);
                 }
             }
             if (m.bound(u.id, r.id) == 0) {
@@ -603,7 +380,8 @@ public final class RbacService implements AccessControl {
     }
 
     @Override
-    public List<EffectiveRule> permissions() {
+    public List<EffectiveRule> permissions(Identity caller) {
+        escalation.requireReadEverywhere(caller);
         return sessions.mapper(RbacMapper.class, m -> m.rules().stream()
                 .map(r -> new EffectiveRule(r.effect, r.permission, r.role)).toList());
     }
@@ -616,49 +394,8 @@ public final class RbacService implements AccessControl {
             m.bump();
             return work.apply(m);
         }));
-        reloadAfterChange();
+        decisions.reloadAfterChange();
         return result;
-    }
-
-    private void requireAdminEverywhere(Identity caller, String doing) {
-        Decision d = decide(caller, ADMIN_EVERYWHERE);
-        if (!d.allowed()) {
-            throw ApiException.forbidden("forbidden", doing + " needs admin:*:*:*, which " + caller
-                    + " does not hold (" + d.reason() + "); ask an admin");
-        }
-    }
-
-    /** Changing who holds a rule needs manage on the rule's scope. */
-    private void requireManage(Identity caller, Permission rule, String doing) {
-        Permission scope = rule.withAction(MANAGE);
-        Decision d = decide(caller, scope);
-        if (!d.allowed()) {
-            throw ApiException.forbidden("forbidden", doing + " needs " + scope + " for its rule " + rule + ", which "
-                    + caller + " does not hold (" + d.reason() + "); ask an admin");
-        }
-    }
-
-    /** No escalation: grant only what you are allowed yourself, unless you hold admin on the rule's scope. */
-    private void requireGrantable(Identity caller, Permission rule) {
-        if (decide(caller, rule).allowed() || decide(caller, rule.withAction(ADMIN)).allowed()) {
-            return;
-        }
-        throw ApiException.forbidden("escalation", "cannot grant " + rule + ": you do not hold it (nor admin on "
-                + rule.withAction(ADMIN) + "); ask someone who does");
-    }
-
-    /** Removing a deny widens access, which only an admin of its scope may do. */
-    private void requireAdminOnDenied(Identity caller, Permission deny, String doing) {
-        Permission scope = deny.withAction(ADMIN);
-        Decision d = decide(caller, scope);
-        if (!d.allowed()) {
-            throw ApiException.forbidden("escalation", doing + " lifts deny " + deny + ", which needs " + scope
-                    + "; " + caller + " does not hold it (" + d.reason() + "); ask an admin");
-        }
-    }
-
-    private static boolean isSelf(Identity caller, String name) {
-        return caller != null && caller.kind() == Identity.Kind.USER && caller.name().equals(name);
     }
 
     private UserRow user(String name) {
@@ -756,38 +493,6 @@ public final class RbacService implements AccessControl {
         }
         return new RoleInfo(r.name, r.description, List.copyOf(byEffect.get(EffectiveRule.ALLOW)),
                 List.copyOf(byEffect.get(EffectiveRule.DENY)), List.copyOf(users), r.builtin, r.createdAt,
-                splitLogPaths(r.logPaths));
-    }
-
-    @Override
-    public List<String> logPathsOf(Identity subject) {
-        if (subject == null || subject.kind() != Identity.Kind.USER) {
-            return List.of();
-        }
-        return rules.logPathsOf(subject.name(), defaultLogPaths);
-    }
-
-    private static List<String> splitLogPaths(String stored) {
-        return stored == null || stored.isBlank() ? List.of()
-                : java.util.Arrays.stream(stored.split("\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
-
-    /** Absolute path globs, at most 64 of at most 4096 characters; anything else is refused with the reason. */
-    private static List<String> logPaths(List<String> globs) {
-        List<String> out = new ArrayList<>();
-        for (String g : globs == null ? List.<String>of() : globs) {
-            String glob = g == null ? "" : g.strip();
-            if (!glob.startsWith("/") || glob.length() > 4096 || glob.indexOf('\n') >= 0 || glob.indexOf('\0') >= 0) {
-                throw ApiException.badRequest("invalid-log-path", "log path '" + g + "' must be an absolute path glob,"
-                        + " e.g. /var/log/** or /srv/app/*.log");
-            }
-            if (!out.contains(glob)) {
-                out.add(glob);
-            }
-        }
-        if (out.size() > 64) {
-            throw ApiException.badRequest("invalid-log-path", "a role has at most 64 log paths");
-        }
-        return out;
+                LogPaths.split(r.logPaths));
     }
 }

@@ -1,24 +1,19 @@
-package io.labctl.api;
+package io.labctl.api.audit;
 
 import io.labctl.protocol.access.AuditEntry;
-import io.labctl.protocol.access.AuditVerification;
-import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The tamper-evident audit log: one hash chain per labd instance. Writing fails closed: if a row cannot be
- * written, the action it records fails too.
+ * Writes the tamper-evident audit log: one hash chain per labd instance. Writing fails closed: if a row cannot be
+ * written, the action it records fails too. Reading is {@link AuditReader}'s, checking the chains
+ * {@link AuditVerifier}'s.
  */
 @ProviderType
-public interface AuditTrail {
+public interface AuditWriter {
 
     /** What happened, as far as known before the outcome. user is the identity's name ("agent/x" for agents). */
     record Event(String user, String sessionId, String source, String action, String resource) {}
-
-    /** Filters for {@link #query}; null fields do not filter. action matches as a prefix. */
-    record Query(String user, String action, Instant since, String sessionRef, int limit) {}
 
     /**
      * Runs a state change and appends its row ({@code ok}, with duration) in one database transaction. If work
@@ -54,9 +49,4 @@ public interface AuditTrail {
     default void refused(Event event, String reason) {
         record(event, AuditEntry.DENIED, 0L, reason);
     }
-
-    List<AuditEntry> query(Query query);
-
-    /** Walks every chain and names the first broken link. */
-    AuditVerification verify();
 }

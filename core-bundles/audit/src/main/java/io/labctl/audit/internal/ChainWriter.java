@@ -1,25 +1,19 @@
 package io.labctl.audit.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.AuditTrail;
+import io.labctl.api.audit.AuditWriter;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.Schema;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.access.AuditEntry;
-import io.labctl.protocol.access.AuditVerification;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -33,8 +27,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.ibatis.session.SqlSession;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -48,25 +40,22 @@ import org.slf4j.LoggerFactory;
  * The audit log in audit_log: one hash chain per labd instance, appended under an in-process lock that is held
  * from computing a row until its transaction has committed, so the in-memory head (seq, hash) always names the
  * last committed row. State changes append their row in their own transaction; single rows go through one writer
- * thread that commits them in batches. Every failure to write refuses the action (503).
+ * thread that commits them in batches. Every failure to write refuses the action (503). Also registered as itself,
+ * for the verifier, which needs this labd's chain head.
  */
-@Component(service = AuditTrail.class, configurationPid = "io.labctl.audit")
+@Component(service = {AuditWriter.class, ChainWriter.class}, configurationPid = "io.labctl.audit")
 @Designate(ocd = AuditConfig.class)
-public class AuditService implements AuditTrail {
-    private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
+public class ChainWriter implements AuditWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ChainWriter.class);
     static final int MAX_NAME = 253;
     static final int MAX_ACTION = 64;
     /** The spec allows 253, but audit_log.session_id is VARCHAR(64): longer ids would fail every insert. */
     static final int MAX_SESSION = 64;
     static final int MAX_RESOURCE = 1024;
     static final int MAX_ERROR = 2000;
-    static final int DEFAULT_LIMIT = 500;
-    static final int MAX_LIMIT = 10_000;
     /** 15 parameters a row: 2000 rows stay well below PostgreSQL's 32767 bind parameters per statement. */
     static final int MAX_BATCH = 2000;
     private static final Set<String> RESULTS = Set.of(AuditEntry.OK, AuditEntry.DENIED, AuditEntry.FAILED);
-    private static final Pattern SESSION_DAY = Pattern.compile("-(\\d{8})-");
-    private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
     private final Database database;
     private final Sessions sessions;
@@ -139,7 +128,7 @@ public class AuditService implements AuditTrail {
     }
 
     @Activate
-    public AuditService(@Reference Database database,
+    public ChainWriter(@Reference Database database,
             // present once the audit schema is current: the component waits for its migrations
             @Reference(target = "(labctl.schema=audit)") Schema schema, AuditConfig config) {
         this.database = database;
@@ -274,7 +263,7 @@ public class AuditService implements AuditTrail {
             stillOpen = false;
         }
         if (stillOpen) {
-            throw new IllegalStateException("AuditTrail.change must not run inside another database transaction: "
+            throw new IllegalStateException("AuditWriter.change must not run inside another database transaction: "
                     + "call it outermost and do the other work inside it");
         }
     }
@@ -470,83 +459,6 @@ public class AuditService implements AuditTrail {
         head = stored;
         stale = false;
         return stored;
-    }
-
-    // ---- reading
-
-    @Override
-    public List<AuditEntry> query(Query query) {
-        QueryParams p = new QueryParams();
-        p.limit = DEFAULT_LIMIT;
-        if (query != null) {
-            p.user = blankToNull(query.user());
-            String action = blankToNull(query.action());
-            p.actionLike = action == null ? null : likePrefix(action);
-            p.since = query.since();
-            String ref = blankToNull(query.sessionRef());
-            p.sessions = ref == null ? null : sessionFilters(ref.strip());
-            p.limit = query.limit() <= 0 ? DEFAULT_LIMIT : Math.min(MAX_LIMIT, query.limit());
-        }
-        List<AuditRow> newestFirst = sessions.mapper(AuditMapper.class, m -> m.query(p));
-        List<AuditEntry> entries = new ArrayList<>(newestFirst.size());
-        for (AuditRow r : newestFirst) {
-            entries.add(r.entry());
-        }
-        Collections.reverse(entries);
-        return entries;
-    }
-
-    @Override
-    public AuditVerification verify() {
-        Head own = head; // committed before the walk's snapshot, so every one of these rows must be in it
-        return database.transaction(() -> {
-            ChainWalk walk = new ChainWalk(instance, own.seq(), own.hash());
-            sessions.mapper(AuditMapper.class, m -> {
-                m.walk(walk);
-                return null;
-            });
-            return walk.result();
-        });
-    }
-
-    /**
-     * The readings of {@code user-yyyyMMdd-session}: both user and session id may hold dashes, so every
-     * {@code -yyyyMMdd-} that is a real date is a candidate split. "-" stands for a missing user or session id.
-     */
-    static List<QueryParams.SessionFilter> sessionFilters(String ref) {
-        List<QueryParams.SessionFilter> out = new ArrayList<>();
-        Matcher m = SESSION_DAY.matcher(ref);
-        int from = 0;
-        while (out.size() < 8 && m.find(from)) {
-            from = m.start() + 1;
-            String user = ref.substring(0, m.start());
-            String session = ref.substring(m.end());
-            if (user.isEmpty() || session.isEmpty()) {
-                continue;
-            }
-            LocalDate day;
-            try {
-                day = LocalDate.parse(m.group(1), DAY);
-            } catch (DateTimeParseException e) {
-                continue;
-            }
-            Instant start = day.atStartOfDay().toInstant(ZoneOffset.UTC);
-            out.add(new QueryParams.SessionFilter("-".equals(user) ? null : user, "-".equals(session) ? null : session,
-                    start, start.plus(1, ChronoUnit.DAYS)));
-        }
-        if (out.isEmpty()) {
-            throw ApiException.badRequest("invalid-session", "'" + ref + "' is not a session reference; use the "
-                    + "user-yyyyMMdd-session form that 'labctl logs audit' shows, e.g. alice-20261126-4f2a9c1e");
-        }
-        return out;
-    }
-
-    private static String likePrefix(String prefix) {
-        return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 
     // ---- row content
