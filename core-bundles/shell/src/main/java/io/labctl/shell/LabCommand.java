@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
@@ -17,24 +17,28 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.console.Session;
 
 /**
- * What every {@code lab:} command shares. Using the shell is itself a permission: the shell user maps to the
+ * The base of every {@code lab:} command, whichever capability bundle ships it (the shell SDK). A capability puts
+ * its commands in its own {@code io.labctl.<area>.command} package, named in its manifest header
+ * {@code Karaf-Commands}, so they come and go with its feature.
+ *
+ * <p>What every {@code lab:} command shares. Using the shell is itself a permission: the shell user maps to the
  * labctl user of the same name, which must be allowed {@code admin:*:*:*}. Then the command's own check (the one
  * its REST route makes) and its work, audited as the REST front end audits: a state change and its row in one
  * transaction, a read's row after it ran, refusals on their own. Output is held back until the row is written,
  * so nothing is shown that the audit log does not record. Without access control or the audit trail every
  * command refuses (fail closed).
  */
-abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
+public abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
     static final String SOURCE = "shell";
     /** What a shell user must be allowed: the shell reaches every capability, so it is for admins only. */
     static final Permission SHELL_ACCESS = Permission.everywhere(Action.ADMIN);
 
     /** A service a command needs: its name for people and the feature that installs it. */
-    record Capability(String name, String feature) {}
+    public record Capability(String name, String feature) {}
 
-    static final Capability REGISTRY = new Capability("server registry", "labd-registry");
-    static final Capability TOKENS = new Capability("join tokens", "labd-tokens");
-    static final Capability CA = new Capability("certificate authority", "labd-ca");
+    public static final Capability REGISTRY = new Capability("server registry", "labd-registry");
+    public static final Capability TOKENS = new Capability("join tokens", "labd-tokens");
+    public static final Capability CA = new Capability("certificate authority", "labd-ca");
 
     @Reference(optional = true)
     AccessControl access;
@@ -106,7 +110,7 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
                     command + " refused: this shell session has no logged-in user, so it maps to no labctl user");
         }
         AuditTrail.Event event = new AuditTrail.Event(who.name(), sessionId, SOURCE, verb, resource());
-        AccessControl.Decision gate = access.decide(who, SHELL_ACCESS);
+        AccessControl.Decision gate = shellAccess(access, who);
         if (!gate.allowed()) {
             throw denied(event, command + " refused: labctl user '" + who.name() + "' is not allowed " + SHELL_ACCESS
                     + " (" + gate.reason() + "). The lab: commands are for labctl admins: shell user '" + who.name()
@@ -159,6 +163,11 @@ abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
             throw ApiException.unavailable("audit-unavailable",
                     "the audit log cannot be written; labd refuses actions it cannot record");
         }
+    }
+
+    /** The shell's own gate, for commands and completion alike: may this labctl user use lab: commands at all? */
+    static AccessControl.Decision shellAccess(AccessControl access, Identity who) {
+        return access.decide(who, SHELL_ACCESS);
     }
 
     private static long millisSince(long startedNanos) {

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.AccessControl;
 import io.labctl.api.Identity;
@@ -11,10 +11,10 @@ import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
 
 /**
- * Tab completion of names. Names are labd's data, so they are offered only to shell users the lab: commands
- * would admit; completion is not audited (every tab press would be a row) and never fails the console.
+ * The base of the lab: commands' completers (the shell SDK): tab completion of names. Names are labd's data, so
+ * they are offered only to shell users the lab: commands would admit; completion is not audited (every tab press would be a row) and never fails the console.
  */
-abstract class NameCompleter implements Completer {
+public abstract class NameCompleter implements Completer {
     @Reference(optional = true)
     AccessControl access;
 
@@ -24,6 +24,11 @@ abstract class NameCompleter implements Completer {
     /** Static candidates (action names) need no gate. */
     protected boolean gated() {
         return true;
+    }
+
+    /** Access control, for names that come from it; null while it is not running. */
+    protected final AccessControl access() {
+        return access;
     }
 
     @Override
@@ -42,6 +47,6 @@ abstract class NameCompleter implements Completer {
 
     private boolean shellAdmin() {
         Identity who = ShellUser.current();
-        return access != null && who != null && access.decide(who, LabCommand.SHELL_ACCESS).allowed();
+        return access != null && who != null && LabCommand.shellAccess(access, who).allowed();
     }
 }

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import java.security.SecureRandom;
 import java.util.Collections;

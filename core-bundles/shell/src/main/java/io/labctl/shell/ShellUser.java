@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.Identity;
 import java.security.AccessController;

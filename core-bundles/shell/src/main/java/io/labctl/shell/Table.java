@@ -1,67 +1,39 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.protocol.Durations;
+import io.labctl.protocol.text.TextTable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 
-/** Plain-text tables and times as the lab: commands print them (no colours: output is also read by scripts). */
-final class Table {
-    static final String NONE = "-";
-    static final String NEVER = "never";
-    private final List<String[]> rows = new ArrayList<>();
+/**
+ * Tables and times as the lab: commands print them: the shared table printer in the shell's style (columns two
+ * spaces apart, an empty cell shows {@code -}), plus the shell's way of writing times and lists.
+ */
+public final class Table extends TextTable {
+    public static final String NONE = "-";
+    public static final String NEVER = "never";
 
-    Table(String... header) {
-        rows.add(header);
+    public Table(String... header) {
+        super(2, NONE, Arrays.asList(header));
     }
 
-    Table row(Object... cells) {
-        String[] r = new String[cells.length];
-        for (int i = 0; i < cells.length; i++) {
-            String s = cells[i] == null ? "" : cells[i].toString();
-            r[i] = s.isEmpty() ? NONE : s;
-        }
-        rows.add(r);
+    @Override
+    public Table row(Object... cells) {
+        super.row(cells);
         return this;
     }
 
-    boolean isEmpty() {
-        return rows.size() == 1;
-    }
-
-    String render() {
-        int columns = rows.get(0).length;
-        int[] width = new int[columns];
-        for (String[] r : rows) {
-            for (int i = 0; i < columns; i++) {
-                width[i] = Math.max(width[i], r[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < columns; i++) {
-                line.append(r[i]);
-                if (i < columns - 1) {
-                    line.append(" ".repeat(width[i] - r[i].length() + 2));
-                }
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
-    }
-
     /** "5m ago", or "never". */
-    static String ago(Instant then, Instant now) {
+    public static String ago(Instant then, Instant now) {
         return then == null ? NEVER : Durations.brief(Duration.between(then, now)) + " ago";
     }
 
     /** "in 3h" or "5m ago", or "never". */
-    static String relative(Instant t, Instant now) {
+    public static String relative(Instant t, Instant now) {
         if (t == null) {
             return NEVER;
         }
@@ -69,11 +41,12 @@ final class Table {
     }
 
     /** UTC ISO-8601 to the second. */
-    static String stamp(Instant t) {
+    public static String stamp(Instant t) {
         return t == null ? NEVER : DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    static String list(Collection<String> items) {
+    /** Comma-separated, or "-" for none. */
+    public static String list(Collection<String> items) {
         return items == null || items.isEmpty() ? NONE : String.join(",", items);
     }
 }

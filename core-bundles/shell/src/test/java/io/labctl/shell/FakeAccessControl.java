@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.AccessControl;
 import io.labctl.api.ApiException;
@@ -24,23 +24,23 @@ import java.util.Map;
  * wins when it intersects the request with the same action (or *); allow admin on a scope covers every action there.
  * Records every decision and administration call so tests can see what a command asked.
  */
-final class FakeAccessControl implements AccessControl {
+public final class FakeAccessControl implements AccessControl {
     private final Map<String, List<Permission>> allows = new HashMap<>();
     private final Map<String, List<Permission>> denies = new HashMap<>();
     private final Map<String, String[]> serverScopes = new HashMap<>();
-    final List<Permission> decided = new ArrayList<>();
-    final List<String> calls = new ArrayList<>();
-    final List<UserInfo> users = new ArrayList<>();
-    final List<RoleInfo> roles = new ArrayList<>();
+    public final List<Permission> decided = new ArrayList<>();
+    public final List<String> calls = new ArrayList<>();
+    public final List<UserInfo> users = new ArrayList<>();
+    public final List<RoleInfo> roles = new ArrayList<>();
 
-    FakeAccessControl allow(String user, String... permissions) {
+    public FakeAccessControl allow(String user, String... permissions) {
         for (String p : permissions) {
             allows.computeIfAbsent(user, u -> new ArrayList<>()).add(Permission.parse(p));
         }
         return this;
     }
 
-    FakeAccessControl deny(String user, String... permissions) {
+    public FakeAccessControl deny(String user, String... permissions) {
         for (String p : permissions) {
             denies.computeIfAbsent(user, u -> new ArrayList<>()).add(Permission.parse(p));
         }
@@ -48,7 +48,7 @@ final class FakeAccessControl implements AccessControl {
     }
 
     /** The cloud and environment onServer reads from a server's record. */
-    FakeAccessControl server(String name, String cloud, String environment) {
+    public FakeAccessControl server(String name, String cloud, String environment) {
         serverScopes.put(name, new String[] {cloud, environment});
         return this;
     }

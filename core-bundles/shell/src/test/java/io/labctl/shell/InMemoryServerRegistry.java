@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.api.ServerRegistry;
@@ -14,15 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Test double of {@link ServerRegistry}: servers in a map; deletions go to a shared event log. */
-final class InMemoryServerRegistry implements ServerRegistry {
-    final Map<String, ServerInfo> servers = new LinkedHashMap<>();
-    final List<String> events;
+public final class InMemoryServerRegistry implements ServerRegistry {
+    public final Map<String, ServerInfo> servers = new LinkedHashMap<>();
+    public final List<String> events;
 
-    InMemoryServerRegistry(List<String> events) {
+    public InMemoryServerRegistry(List<String> events) {
         this.events = events;
     }
 
-    InMemoryServerRegistry add(String name, String cloud, String env, String role, String status, Instant lastSeen) {
+    public InMemoryServerRegistry add(String name, String cloud, String env, String role, String status,
+            Instant lastSeen) {
         servers.put(name, new ServerInfo("id-" + name, name, cloud, env, role, Map.of(), status, lastSeen, Instant.EPOCH,
                 null, null, null));
         return this;

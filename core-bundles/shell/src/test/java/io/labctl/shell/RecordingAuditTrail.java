@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.AuditTrail;
@@ -13,12 +13,12 @@ import java.util.concurrent.Callable;
  * (ok after the work; denied for 403, failed otherwise, then rethrow). failWrites simulates a database that
  * cannot take the row.
  */
-final class RecordingAuditTrail implements AuditTrail {
-    record Row(Event event, String result, Long durationMs, String error, boolean viaChange) {}
+public final class RecordingAuditTrail implements AuditTrail {
+    public record Row(Event event, String result, Long durationMs, String error, boolean viaChange) {}
 
-    final List<Row> rows = new ArrayList<>();
-    final List<Query> queries = new ArrayList<>();
-    final List<AuditEntry> entries = new ArrayList<>();
+    public final List<Row> rows = new ArrayList<>();
+    public final List<Query> queries = new ArrayList<>();
+    public final List<AuditEntry> entries = new ArrayList<>();
     boolean failWrites;
 
     @Override
@@ -58,7 +58,7 @@ final class RecordingAuditTrail implements AuditTrail {
         return new AuditVerification(true, rows.size(), 1, null, null, null);
     }
 
-    Row only() {
+    public Row only() {
         if (rows.size() != 1) {
             throw new AssertionError("expected one audit row, got " + rows);
         }

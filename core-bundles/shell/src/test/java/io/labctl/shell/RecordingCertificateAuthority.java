@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.List;
 
 /** Test double of {@link CertificateAuthority}: only revokeAll, which writes to a shared event log. */
-final class RecordingCertificateAuthority implements CertificateAuthority {
-    final List<String> events;
+public final class RecordingCertificateAuthority implements CertificateAuthority {
+    public final List<String> events;
     int certificatesPerIdentity = 2;
 
-    RecordingCertificateAuthority(List<String> events) {
+    public RecordingCertificateAuthority(List<String> events) {
         this.events = events;
     }
 

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,10 +1,13 @@
-package io.labctl.shell.command;
+package io.labctl.audit.command;
 
 import io.labctl.api.AuditTrail;
 import io.labctl.protocol.Since;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.Table;
+import io.labctl.shell.UserNames;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;

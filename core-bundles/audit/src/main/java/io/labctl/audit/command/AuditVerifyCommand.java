@@ -1,8 +1,9 @@
-package io.labctl.shell.command;
+package io.labctl.audit.command;
 
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditVerification;
 import io.labctl.protocol.access.Permission;
+import io.labctl.shell.LabCommand;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;

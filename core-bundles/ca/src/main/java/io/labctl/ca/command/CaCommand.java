@@ -1,8 +1,10 @@
-package io.labctl.shell.command;
+package io.labctl.ca.command;
 
 import io.labctl.api.CertificateAuthority;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.Table;
 import java.io.PrintStream;
 import java.security.cert.X509Certificate;
 import org.apache.karaf.shell.api.action.Command;

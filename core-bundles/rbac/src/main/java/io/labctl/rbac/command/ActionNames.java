@@ -1,6 +1,7 @@
-package io.labctl.shell.command;
+package io.labctl.rbac.command;
 
 import io.labctl.protocol.access.Action;
+import io.labctl.shell.NameCompleter;
 import java.util.Arrays;
 import java.util.Collection;
 import org.apache.karaf.shell.api.action.lifecycle.Service;

@@ -1,8 +1,10 @@
-package io.labctl.shell.command;
+package io.labctl.rbac.command;
 
 import io.labctl.protocol.access.AccessReviewResult;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.UserNames;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

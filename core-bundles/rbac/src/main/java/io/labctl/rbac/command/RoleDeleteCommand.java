@@ -1,6 +1,7 @@
-package io.labctl.shell.command;
+package io.labctl.rbac.command;
 
 import io.labctl.protocol.access.Action;
+import io.labctl.shell.LabCommand;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

@@ -1,6 +1,7 @@
-package io.labctl.shell.command;
+package io.labctl.rbac.command;
 
 import io.labctl.protocol.access.RoleInfo;
+import io.labctl.shell.NameCompleter;
 import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -10,6 +11,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 public class RoleNames extends NameCompleter {
     @Override
     protected Collection<String> names() {
-        return access == null ? List.of() : access.roles().stream().map(RoleInfo::name).toList();
+        return access() == null ? List.of() : access().roles().stream().map(RoleInfo::name).toList();
     }
 }

@@ -1,8 +1,10 @@
-package io.labctl.shell.command;
+package io.labctl.rbac.command;
 
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.access.RoleInfo;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.Table;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Service;

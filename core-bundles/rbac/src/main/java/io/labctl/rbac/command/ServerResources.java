@@ -1,7 +1,8 @@
-package io.labctl.shell.command;
+package io.labctl.rbac.command;
 
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.Selector;
+import io.labctl.shell.NameCompleter;
 import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;

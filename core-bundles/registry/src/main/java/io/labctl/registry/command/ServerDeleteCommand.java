@@ -1,10 +1,11 @@
-package io.labctl.shell.command;
+package io.labctl.registry.command;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.access.Action;
+import io.labctl.shell.LabCommand;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

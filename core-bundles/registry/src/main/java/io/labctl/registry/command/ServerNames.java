@@ -1,8 +1,9 @@
-package io.labctl.shell.command;
+package io.labctl.registry.command;
 
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
+import io.labctl.shell.NameCompleter;
 import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;

@@ -1,10 +1,12 @@
-package io.labctl.shell.command;
+package io.labctl.registry.command;
 
 import io.labctl.api.ServerRegistry;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.Table;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.tokens.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.IssuedToken;
@@ -7,6 +7,8 @@ import io.labctl.protocol.Selector;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
 import io.labctl.protocol.access.Action;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.Table;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,7 +1,8 @@
-package io.labctl.shell.command;
+package io.labctl.tokens.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.TokenInfo;
+import io.labctl.shell.NameCompleter;
 import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;

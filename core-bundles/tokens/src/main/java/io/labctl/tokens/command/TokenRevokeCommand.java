@@ -1,8 +1,9 @@
-package io.labctl.shell.command;
+package io.labctl.tokens.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.access.Action;
+import io.labctl.shell.LabCommand;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

@@ -1,8 +1,10 @@
-package io.labctl.shell.command;
+package io.labctl.tokens.command;
 
 import io.labctl.api.JoinTokens;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.access.Action;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.Table;
 import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.tokens.command;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.JoinTokens;

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import io.labctl.protocol.access.UserInfo;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.labctl.shell.command;
+package io.labctl.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,42 +15,29 @@ import java.util.stream.Stream;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.junit.jupiter.api.Test;
 
-/** What Karaf's shell needs to find and build the commands reflectively, checked without a container. */
-class CommandAnnotationsTest {
+/**
+ * What Karaf's shell needs to find and build a capability's lab: commands reflectively, checked without a
+ * container: every command in the package is a public {@code @Service} in scope {@code lab} with a shell verb of
+ * its own, and every completer it names is a public {@code @Service}.
+ */
+public final class ShellCommands {
+    private ShellCommands() {}
 
-    private static List<Class<?>> bundleClasses() throws Exception {
-        Path dir = Path.of(LabCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve(LabCommand.class.getPackageName().replace('.', '/'));
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class") && !n.contains("$"))
-                    .<Class<?>>map(n -> load(LabCommand.class.getPackageName() + "." + n.substring(0, n.length() - 6)))
-                    .toList();
-        }
-    }
-
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name);
-        } catch (ClassNotFoundException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    @Test
-    void everyCommandIsAPublicLabServiceWithItsOwnShellVerb() throws Exception {
-        Set<String> names = new HashSet<>();
+    /** Checks the commands in the package of {@code anyClassOfThePackage}; they must be exactly {@code names}. */
+    public static void assertCommands(Class<?> anyClassOfThePackage, Set<String> names) throws Exception {
+        Set<String> found = new HashSet<>();
         Set<String> verbs = new HashSet<>();
-        for (Class<?> c : bundleClasses()) {
+        for (Class<?> c : classesOfPackage(anyClassOfThePackage)) {
             if (!LabCommand.class.isAssignableFrom(c) || Modifier.isAbstract(c.getModifiers())) {
                 continue;
             }
             assertTrue(Modifier.isPublic(c.getModifiers()), c + " must be public: Karaf instantiates it");
             assertNotNull(c.getAnnotation(Service.class), c + " needs @Service");
             Command cmd = c.getAnnotation(Command.class);
+            assertNotNull(cmd, c + " needs @Command");
             assertEquals("lab", cmd.scope(), c.getName());
-            assertTrue(names.add(cmd.name()), "duplicate command " + cmd.name());
+            assertTrue(found.add(cmd.name()), "duplicate command " + cmd.name());
             LabCommand instance = (LabCommand) c.getConstructor().newInstance();
             Field verb = LabCommand.class.getDeclaredField("verb");
             verb.setAccessible(true);
@@ -65,7 +52,24 @@ class CommandAnnotationsTest {
                 }
             }
         }
-        assertEquals(Set.of("servers", "server-delete", "tokens", "token-create", "token-revoke", "users", "user-delete",
-                "roles", "role-create", "role-delete", "bind", "unbind", "can-i", "audit", "audit-verify", "ca"), names);
+        assertEquals(names, found);
+    }
+
+    private static List<Class<?>> classesOfPackage(Class<?> anyClass) throws Exception {
+        String pkg = anyClass.getPackageName();
+        Path dir = Path.of(anyClass.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .resolve(pkg.replace('.', '/'));
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".class") && !n.contains("$"))
+                    .<Class<?>>map(n -> load(pkg + "." + n.substring(0, n.length() - 6))).toList();
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name);
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
     }
 }
