@@ -76,6 +76,8 @@ public class LabdContainerIT {
             configureConsole().ignoreLocalConsole(),
             logLevel(LogLevel.INFO),
             systemProperty("labd.test.port").value(String.valueOf(PORT)),
+            // on a loaded machine the test probe's invoker can take more than Pax Exam's default 10 s to appear
+            systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("120000"),
             // Pax Exam installs its own probe features from Maven: let the test container read the local repository
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                 System.getProperty("user.home") + "/.m2/repository"),
