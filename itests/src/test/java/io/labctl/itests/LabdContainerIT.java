@@ -173,12 +173,18 @@ public class LabdContainerIT {
         awaitStatus(client, "/api/v1/tokens", 200);
         long frameworkStarted = context.getBundle(0).getLastModified();
 
+        // each capability's lab: commands are its bundle's: they leave and come back with its feature
+        awaitCommands(ALL_LAB_COMMANDS);
         features.uninstallFeature("labd-tokens", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         awaitStatus(client, "/api/v1/tokens", 404);
         assertEquals("servers route untouched", 200, status(client, "/api/v1/servers"));
+        awaitCommands(without(ALL_LAB_COMMANDS, "tokens", "token-create", "token-revoke"));
 
         features.installFeature("labd-tokens", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         awaitStatus(client, "/api/v1/tokens", 200);
+        awaitCommands(ALL_LAB_COMMANDS);
+        String tokens = runAs("admin", "lab:tokens");
+        assertTrue(tokens, tokens.contains("No join tokens") || tokens.startsWith("ID "));
         assertEquals("same JVM, same framework", frameworkStarted, context.getBundle(0).getLastModified());
 
         // access control and audit fail closed: while either is gone every request is refused, and Karaf's own
@@ -186,6 +192,7 @@ public class LabdContainerIT {
         for (String guard : new String[] {"labd-rbac", "labd-audit"}) {
             features.uninstallFeature(guard, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             awaitStatus(client, "/api/v1/servers", 503);
+            awaitCommands(without(ALL_LAB_COMMANDS, guard.equals("labd-rbac") ? RBAC_COMMANDS : AUDIT_COMMANDS));
             // health is not refused with the rest: it answers, and says which part labd is missing
             HttpResponse<String> health = get(client, "/api/v1/health");
             assertEquals(health.body(), 503, health.statusCode());
@@ -193,6 +200,7 @@ public class LabdContainerIT {
             assertTrue(health.body(), health.body().contains("\"" + part + "\":{\"status\":\"unavailable\""));
             features.installFeature(guard, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
             awaitStatus(client, "/api/v1/servers", 200);
+            awaitCommands(ALL_LAB_COMMANDS);
         }
         String securityLog = Files.readString(Path.of(System.getProperty("karaf.log"), "security.log"));
         assertTrue(securityLog, securityLog.contains("access control withdrawn"));
@@ -360,6 +368,38 @@ public class LabdContainerIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private static final String[] RBAC_COMMANDS = {"users", "user-delete", "roles", "role-create", "role-delete",
+        "bind", "unbind", "can-i"};
+    private static final String[] AUDIT_COMMANDS = {"audit", "audit-verify"};
+    private static final Set<String> ALL_LAB_COMMANDS = Set.of("servers", "server-delete", "tokens", "token-create",
+            "token-revoke", "users", "user-delete", "roles", "role-create", "role-delete", "bind", "unbind", "can-i",
+            "audit", "audit-verify", "ca");
+
+    private static Set<String> without(Set<String> commands, String... removed) {
+        Set<String> rest = new TreeSet<>(commands);
+        rest.removeAll(Set.of(removed));
+        return rest;
+    }
+
+    /** The lab: commands in the shell's command registry (what tab completion and help list). */
+    private Set<String> labCommands() {
+        Set<String> names = new TreeSet<>();
+        for (org.apache.karaf.shell.api.console.Command c : shell.getRegistry().getCommands()) {
+            if ("lab".equals(c.getScope())) {
+                names.add(c.getName());
+            }
+        }
+        return names;
+    }
+
+    private void awaitCommands(Set<String> expected) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!labCommands().equals(expected) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertEquals(new TreeSet<>(expected), labCommands());
+    }
+
     /** Runs one shell command as a Karaf login with the admin role, as an SSH session would. */
     private String runAs(String user, String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -371,7 +411,7 @@ public class LabdContainerIT {
         try {
             Subject.doAs(subject, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
         } catch (Exception e) {
-            // for instance "Command not found" while the shell bundle is still registering its commands
+            // for instance "Command not found" while the capability bundles are still registering their commands
             out.println("failed: " + (e instanceof java.security.PrivilegedActionException p ? p.getCause() : e));
         } finally {
             session.close();

@@ -1,0 +1,43 @@
+package io.labctl.rbac.command;
+
+import io.labctl.api.access.AccessAdministration;
+import io.labctl.protocol.access.Action;
+import io.labctl.shell.LabCommand;
+import io.labctl.shell.UserNames;
+import java.io.PrintStream;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+/** lab:unbind: as DELETE /api/v1/roles/ROLE/users/USER (manage somewhere; access control checks the rest). */
+@Service
+@Command(scope = "lab", name = "unbind", description = "Unbind a role from a user.")
+public class UnbindCommand extends LabCommand {
+    @Reference(optional = true)
+    AccessAdministration administration;
+
+    @Argument(index = 0, name = "role", description = "The role", required = true)
+    @Completion(RoleNames.class)
+    String role;
+
+    @Argument(index = 1, name = "user", description = "The user", required = true)
+    @Completion(UserNames.class)
+    String user;
+
+    public UnbindCommand() {
+        super("shell.role.unbind", true);
+    }
+
+    @Override
+    protected String resource() {
+        return "/v1/roles/" + role + "/users/" + user;
+    }
+
+    @Override
+    protected void run(PrintStream out) {
+        need(administration, RBAC).unbind(caller(), role, user);
+        out.println("role/" + role + " unbound from user/" + user + ".");
+    }
+}
