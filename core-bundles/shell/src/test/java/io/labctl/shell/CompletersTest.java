@@ -13,10 +13,12 @@ class CompletersTest {
 
     private static UserNames userNames() {
         FakeAccessControl access = new FakeAccessControl().allow("alice", "admin:*:*:*").allow("bob", "read:*:*:*");
-        access.users().add(new UserInfo("alice", List.of("admin"), Instant.EPOCH, "admin"));
-        access.users().add(new UserInfo("albert", List.of(), Instant.EPOCH, "alice"));
-        access.users().add(new UserInfo("bob", List.of(), Instant.EPOCH, "alice"));
-        return Shell.wire(new UserNames(), access);
+        access.users.add(new UserInfo("alice", List.of("admin"), Instant.EPOCH, "admin"));
+        access.users.add(new UserInfo("albert", List.of(), Instant.EPOCH, "alice"));
+        access.users.add(new UserInfo("bob", List.of(), Instant.EPOCH, "alice"));
+        UserNames names = Shell.wire(new UserNames(), access);
+        names.administration = access;
+        return names;
     }
 
     @Test

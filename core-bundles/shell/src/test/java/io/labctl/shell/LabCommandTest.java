@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.labctl.api.ApiException;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
-import io.labctl.rbac.internal.AccessGate;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +58,7 @@ class LabCommandTest {
         Probe p = new Probe(changesState);
         p.access = access;
         p.audit = audit;
-        p.gate = new AccessGate(access, audit);
+        p.gate = new DecidingGate(access, audit);
         return p;
     }
 

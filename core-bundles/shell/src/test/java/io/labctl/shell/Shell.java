@@ -1,7 +1,7 @@
 package io.labctl.shell;
 
-import io.labctl.api.AccessControl;
-import io.labctl.api.AuditTrail;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.audit.AuditWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,15 +36,19 @@ public final class Shell {
         return s;
     }
 
-    /** What Karaf injects into every lab: command: access control and the audit trail (either may be null). */
-    public static <T extends LabCommand> T wire(T command, AccessControl access, AuditTrail audit) {
+    /**
+     * What Karaf injects into every lab: command: access decisions, the audit trail (either may be null) and, when
+     * both are there, the gate over them.
+     */
+    public static <T extends LabCommand> T wire(T command, AccessDecisions access, AuditWriter audit) {
         command.access = access;
         command.audit = audit;
+        command.gate = access == null || audit == null ? null : new DecidingGate(access, audit);
         return command;
     }
 
     /** What Karaf injects into a completer. */
-    public static <T extends NameCompleter> T wire(T completer, AccessControl access) {
+    public static <T extends NameCompleter> T wire(T completer, AccessDecisions access) {
         completer.access = access;
         return completer;
     }

@@ -205,7 +205,7 @@ class RegistryServiceTest {
     /** The checks REST and the shell once made for themselves: read on each server to list it, manage to remove it. */
     @Test
     void listingAndRemovingCheckTheCallerOnEachServer() throws Exception {
-        RegistryService registry = new RegistryService(db, config(15, 3600));
+        RegistryService registry = new RegistryService(db, schema, config(15, 3600));
         List<String> revoked = new ArrayList<>();
         registry.ca = (CertificateAuthority) Proxy.newProxyInstance(CertificateAuthority.class.getClassLoader(),
                 new Class<?>[] {CertificateAuthority.class}, (p, m, a) -> {

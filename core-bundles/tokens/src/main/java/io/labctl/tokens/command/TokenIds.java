@@ -17,6 +17,6 @@ public class TokenIds extends NameCompleter {
     @Override
     protected Collection<String> names() {
         return tokens == null ? List.of()
-                : tokens.list(ShellUser.current()).stream().filter(t -> "active".equals(t.state())).map(TokenInfo::id).toList();
+                : tokens.list(caller()).stream().filter(t -> "active".equals(t.state())).map(TokenInfo::id).toList();
     }
 }
