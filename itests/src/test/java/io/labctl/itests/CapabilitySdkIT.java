@@ -50,7 +50,7 @@ class CapabilitySdkIT {
     static final String CAPABILITY = "notes";
     static final String PACKAGE = "com.example.notes";
     /** Set once the Schema service and the shell SDK are in this build: the table, shell and Pax Exam steps. */
-    static final boolean FULL = Boolean.getBoolean("sdk.full");
+    static final boolean FULL = Boolean.parseBoolean(System.getProperty("sdk.full", "false"));
     static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -67,20 +67,22 @@ class CapabilitySdkIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // labd boots while the projects are generated and built; the Pax Exam test of the labd project runs in its
+        // own step below
+        labd = Labd.install(dir.resolve("labd"), null);
+        CompletableFuture<Void> booting = CompletableFuture.runAsync(() -> {
+            try {
+                labd.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("labd did not start", e);
+            }
+        });
         settings = writeSettings();
         labdProject = generate("labctl-capability-archetype", "notes-capability", PACKAGE);
         agentProject = generate("labctl-agent-capability-archetype", "notes-agent", "com.example.agent.notes");
-        // the two builds run while labd boots; the Pax Exam test of the labd project runs in its own step below
-        CompletableFuture<Void> builds = CompletableFuture.runAsync(() -> {
-            mvn(labdProject, "verify", "-DskipITs");
-            mvn(agentProject, "verify");
-        });
-        labd = Labd.install(dir.resolve("labd"), null);
-        try {
-            labd.start();
-        } finally {
-            builds.join();
-        }
+        mvn(labdProject, "verify", "-DskipITs");
+        mvn(agentProject, "verify");
+        booting.join();
         Files.createDirectories(dir.resolve("cli"));
         admin = new Cli(dir.resolve("cli/config.yaml"));
         admin.ok("config", "import", labd.adminBundle().toString());
@@ -131,11 +133,14 @@ class CapabilitySdkIT {
     void theAgentSideAnswersThroughTheLabdRouteAndBothComeAndGoWithTheirKar() throws Exception {
         String call = "/api/v1/notes/servers/box";
         assertEquals(404, send(author, "POST", call, null).statusCode(), "no route before the capability is deployed");
+        long refreshesBefore = refreshes();
 
         deploy();
         awaitStatus(author, "POST", call, 200);
         HttpResponse<String> reply = send(author, "POST", call, null);
         assertTrue(reply.body().contains("notes answered from"), reply.body());
+        // hot deployment adds a bundle; it must not refresh (restart) the capabilities already running
+        assertEquals(refreshesBefore, refreshes(), "labd refreshed bundles: see " + labd.log());
 
         // the permission the route declares is checked, and the refusal is audited
         assertEquals(403, send(nobody, "POST", call, null).statusCode());
@@ -196,6 +201,11 @@ class CapabilitySdkIT {
 
     static Path agentKar() {
         return agentProject.resolve("target/notes-agent-0.1.0-SNAPSHOT.kar");
+    }
+
+    /** How often labd's features service refreshed (stopped and rewired) running bundles. */
+    static long refreshes() throws Exception {
+        return Files.readAllLines(labd.log()).stream().filter(l -> l.contains("Refreshing bundles")).count();
     }
 
     /** Hot deployment, as an operator does it: the .kar files into the deploy/ folders. */
