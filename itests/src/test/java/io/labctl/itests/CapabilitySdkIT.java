@@ -1,0 +1,300 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Agent;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.Tls;
+import io.labctl.protocol.CredentialBundle;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.access.AuditEntry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The capability SDK as an author uses it: a labd capability and a lab-agent capability generated from this build's
+ * archetypes, built offline against this build's artifacts (target/sdk-repo, made by invoker:install: nothing of
+ * labctl need be in ~/.m2), hot-deployed as .kar files into a running labd and agent, used over REST with a user
+ * certificate, removed and deployed again.
+ *
+ * <p>The steps that need the per-capability schema service (persistence registering {@code Schema}) and the real
+ * shell SDK run only with {@code -Dsdk.full=true}; without it they show as skipped.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CapabilitySdkIT {
+    static final String CAPABILITY = "notes";
+    static final String PACKAGE = "com.example.notes";
+    /** Set once the Schema service and the shell SDK are in this build: the table, shell and Pax Exam steps. */
+    static final boolean FULL = Boolean.parseBoolean(System.getProperty("sdk.full", "false"));
+    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path dir;
+    static Path settings;
+    static Path labdProject;
+    static Path agentProject;
+    static Labd labd;
+    static Agent agent;
+    static Cli admin;
+    static HttpClient author;
+    static HttpClient nobody;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // labd boots while the projects are generated and built; the Pax Exam test of the labd project runs in its
+        // own step below
+        labd = Labd.install(dir.resolve("labd"), null);
+        CompletableFuture<Void> booting = CompletableFuture.runAsync(() -> {
+            try {
+                labd.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("labd did not start", e);
+            }
+        });
+        settings = writeSettings();
+        labdProject = generate("labctl-capability-archetype", "notes-capability", PACKAGE);
+        agentProject = generate("labctl-agent-capability-archetype", "notes-agent", "com.example.agent.notes");
+        mvn(labdProject, "verify", "-DskipITs");
+        mvn(agentProject, "verify");
+        booting.join();
+        Files.createDirectories(dir.resolve("cli"));
+        admin = new Cli(dir.resolve("cli/config.yaml"));
+        admin.ok("config", "import", labd.adminBundle().toString());
+        String token = admin.ok("create", "token", "--server", "box", "--env", "lab", "--cloud", "baremetal").strip();
+        agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
+
+        admin.ok("create", "role", "notes-author", "--allow", "manage:*:*:*", "--allow", "read:*:*:*");
+        author = userClient("author", "notes-author");
+        nobody = userClient("nobody", null);
+        Processes.await("agent box online (log " + agent.log() + ")", Duration.ofSeconds(90), () -> admin.servers()
+                .stream().anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status())));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {agent, labd}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theGeneratedLabdCapabilityDeclaresItsSchemaAndCommandsAndShipsAsOneKar() throws Exception {
+        try (JarFile bundle = new JarFile(labdProject.resolve("target/notes-capability-0.1.0-SNAPSHOT.jar").toFile())) {
+            Manifest m = bundle.getManifest();
+            assertEquals(CAPABILITY, m.getMainAttributes().getValue("Labctl-Schema"));
+            assertEquals(PACKAGE + ".command", m.getMainAttributes().getValue("Karaf-Commands"));
+            assertTrue(bundle.getEntry("db/notes/V1__items.sql") != null, "the migration is a bundle resource");
+        }
+        try (ZipFile kar = new ZipFile(labdKar().toFile())) {
+            List<String> entries = kar.stream().map(e -> e.getName()).filter(n -> !n.endsWith("/")).toList();
+            assertTrue(entries.stream().anyMatch(n -> n.endsWith("notes-capability-0.1.0-SNAPSHOT.jar")), entries.toString());
+            assertTrue(entries.stream().anyMatch(n -> n.endsWith("-features.xml")), entries.toString());
+            assertTrue(entries.stream().noneMatch(n -> n.startsWith("db/") || n.endsWith(".class")),
+                    "nothing unpacked into labd's home: " + entries);
+        }
+        assertTrue(Files.readString(labdProject.resolve(
+                "target/surefire-reports/" + PACKAGE + ".internal.AgentCallResourceTest.txt")).contains("Failures: 0"));
+        assertTrue(Files.readString(agentProject.resolve(
+                "target/surefire-reports/com.example.agent.notes.internal.CapabilityHandlerTest.txt")).contains("Failures: 0"));
+    }
+
+    /** Works without the schema service: the route that reaches the agent needs no table. */
+    @Test
+    @Order(2)
+    void theAgentSideAnswersThroughTheLabdRouteAndBothComeAndGoWithTheirKar() throws Exception {
+        String call = "/api/v1/notes/servers/box";
+        assertEquals(404, send(author, "POST", call, null).statusCode(), "no route before the capability is deployed");
+        long refreshesBefore = refreshes();
+
+        deploy();
+        awaitStatus(author, "POST", call, 200);
+        HttpResponse<String> reply = send(author, "POST", call, null);
+        assertTrue(reply.body().contains("notes answered from"), reply.body());
+        // hot deployment adds a bundle; it must not refresh (restart) the capabilities already running
+        assertEquals(refreshesBefore, refreshes(), "labd refreshed bundles: see " + labd.log());
+
+        // the permission the route declares is checked, and the refusal is audited
+        assertEquals(403, send(nobody, "POST", call, null).statusCode());
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--user", "nobody", "--action", "notes",
+                "-o", "json"), new TypeReference<List<AuditEntry>>() {});
+        assertTrue(rows.stream().anyMatch(e -> e.action().equals("notes.agent.call") && e.result().equals(AuditEntry.DENIED)),
+                rows.toString());
+
+        // the agent side goes: labd's route stays and says what is missing
+        Files.delete(agent.home.resolve("deploy/" + agentKar().getFileName()));
+        awaitStatus(author, "POST", call, 501);
+        assertTrue(send(author, "POST", call, null).body().contains("capability-not-installed"));
+
+        // the labd side goes: its route with it
+        Files.delete(labd.home.resolve("deploy/" + labdKar().getFileName()));
+        awaitStatus(author, "POST", call, 404);
+
+        deploy();
+        awaitStatus(author, "POST", call, 200);
+    }
+
+    /** Needs the schema service: persistence migrates db/notes/ and registers Schema for labctl.schema=notes. */
+    @Test
+    @Order(3)
+    void theCapabilitysOwnTableKeepsItsRowsWhenTheCapabilityIsRemovedAndDeployedAgain() throws Exception {
+        assumeTrue(FULL, "needs the Schema service in persistence (run with -Dsdk.full=true once it is merged)");
+        String items = "/api/v1/notes/items";
+        deploy();
+        awaitStatus(author, "GET", items, 200);
+        HttpResponse<String> put = send(author, "PUT", items + "/disk-1", "replace by Friday");
+        assertEquals(200, put.statusCode(), put.body());
+        assertTrue(send(author, "GET", items, null).body().contains("replace by Friday"));
+        assertEquals(400, send(author, "PUT", items + "/Not_A_Name", "x").statusCode());
+
+        Files.delete(labd.home.resolve("deploy/" + labdKar().getFileName()));
+        awaitStatus(author, "GET", items, 404);
+
+        deploy();
+        awaitStatus(author, "GET", items, 200);
+        String after = send(author, "GET", items, null).body();
+        assertTrue(after.contains("disk-1") && after.contains("replace by Friday") && after.contains("author"), after);
+    }
+
+    /** Needs the schema service and the shell SDK: the generated project's own Pax Exam test in a real labd. */
+    @Test
+    @Order(4)
+    void theGeneratedPaxExamTestPassesInARealLabd() {
+        assumeTrue(FULL, "needs the Schema service and the shell SDK (run with -Dsdk.full=true once they are merged)");
+        mvn(labdProject, "verify");
+        assertTrue(Files.exists(labdProject.resolve("target/failsafe-reports/" + PACKAGE + ".CapabilityContainerIT.txt")));
+    }
+
+    // ---- helpers
+
+    static Path labdKar() {
+        return labdProject.resolve("target/notes-capability-0.1.0-SNAPSHOT.kar");
+    }
+
+    static Path agentKar() {
+        return agentProject.resolve("target/notes-agent-0.1.0-SNAPSHOT.kar");
+    }
+
+    /** How often labd's features service refreshed (stopped and rewired) running bundles. */
+    static long refreshes() throws Exception {
+        return Files.readAllLines(labd.log()).stream().filter(l -> l.contains("Refreshing bundles")).count();
+    }
+
+    /** Hot deployment, as an operator does it: the .kar files into the deploy/ folders. */
+    static void deploy() throws Exception {
+        Files.copy(labdKar(), labd.home.resolve("deploy/" + labdKar().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(agentKar(), agent.home.resolve("deploy/" + agentKar().getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Maven settings whose one extra repository is this build's SDK artifacts (target/sdk-repo). */
+    static Path writeSettings() throws Exception {
+        String repo = Path.of(System.getProperty("sdk.repo")).toUri().toString();
+        String repository = "<id>labctl-sdk</id><url>" + repo + "</url>"
+                + "<releases><enabled>true</enabled></releases><snapshots><enabled>true</enabled><updatePolicy>always</updatePolicy></snapshots>";
+        Path file = dir.resolve("settings.xml");
+        Files.writeString(file, "<settings><profiles><profile><id>labctl-sdk</id>"
+                + "<repositories><repository>" + repository + "</repository></repositories>"
+                + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
+                + "</profile></profiles><activeProfiles><activeProfile>labctl-sdk</activeProfile></activeProfiles></settings>");
+        return file;
+    }
+
+    static Path generate(String archetype, String artifactId, String pkg) {
+        Path projects = dir.resolve("projects");
+        try {
+            Files.createDirectories(projects);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        mvn(projects, "org.apache.maven.plugins:maven-archetype-plugin:" + System.getProperty("archetype.version") + ":generate",
+                "-DinteractiveMode=false", "-DarchetypeCatalog=internal",
+                "-DarchetypeGroupId=io.labctl", "-DarchetypeArtifactId=" + archetype,
+                "-DarchetypeVersion=" + System.getProperty("labctl.version"),
+                "-DgroupId=com.example", "-DartifactId=" + artifactId, "-Dpackage=" + pkg, "-Dcapability=" + CAPABILITY);
+        return projects.resolve(artifactId);
+    }
+
+    /**
+     * Maven offline, as an author's build with labctl's artifacts at hand: this build's local repository for plugins
+     * and libraries, target/sdk-repo (a file: repository, which offline mode may read) for labctl's own artifacts.
+     */
+    static void mvn(Path workDir, String... args) {
+        List<String> command = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "-s", settings.toString(),
+                "-Dmaven.repo.local=" + System.getProperty("maven.local"), "-Daether.offline.protocols=file"));
+        command.addAll(List.of(args));
+        try {
+            Processes.Result r = Processes.run(workDir, command, BUILD_TIMEOUT);
+            assertEquals(0, r.exitCode(), () -> String.join(" ", command) + "\n" + r);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A labctl user with a certificate, bound to the role if one is given, as an HTTPS client of labd. */
+    static HttpClient userClient(String name, String role) throws Exception {
+        Path bundle = dir.resolve(name + ".labctl.yaml");
+        admin.ok("create", "user", name, "--out", bundle.toString());
+        if (role != null) {
+            admin.ok("bind", "role", role, "--user", name);
+        }
+        return Tls.client(CredentialBundle.read(bundle));
+    }
+
+    static HttpResponse<String> send(HttpClient client, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(labd.url() + path)).timeout(Duration.ofSeconds(30));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "text/plain").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Hot deployment takes a poll of the deploy folder and a feature install: wait for the route to say so. */
+    static void awaitStatus(HttpClient client, String method, String path, int status) throws Exception {
+        int[] last = {-1};
+        try {
+            Processes.await(method + " " + path + " answering " + status, DEPLOY_TIMEOUT, () -> {
+                try {
+                    last[0] = send(client, method, path, null).statusCode();
+                } catch (Exception e) {
+                    last[0] = -1;
+                }
+                return last[0] == status;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + " (last answer " + last[0] + "; see " + labd.log() + ")", e);
+        }
+    }
+}
