@@ -2,7 +2,6 @@ package io.labctl.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.itests.support.Agent;
@@ -41,16 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  * archetypes, built offline against this build's artifacts (target/sdk-repo, made by invoker:install: nothing of
  * labctl need be in ~/.m2), hot-deployed as .kar files into a running labd and agent, used over REST with a user
  * certificate, removed and deployed again.
- *
- * <p>The steps that need the per-capability schema service (persistence registering {@code Schema}) and the real
- * shell SDK run only with {@code -Dsdk.full=true}; without it they show as skipped.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CapabilitySdkIT {
     static final String CAPABILITY = "notes";
     static final String PACKAGE = "com.example.notes";
-    /** Set once the Schema service and the shell SDK are in this build: the table, shell and Pax Exam steps. */
-    static final boolean FULL = Boolean.parseBoolean(System.getProperty("sdk.full", "false"));
     static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -166,7 +160,6 @@ class CapabilitySdkIT {
     @Test
     @Order(3)
     void theCapabilitysOwnTableKeepsItsRowsWhenTheCapabilityIsRemovedAndDeployedAgain() throws Exception {
-        assumeTrue(FULL, "needs the Schema service in persistence (run with -Dsdk.full=true once it is merged)");
         String items = "/api/v1/notes/items";
         deploy();
         awaitStatus(author, "GET", items, 200);
@@ -188,7 +181,6 @@ class CapabilitySdkIT {
     @Test
     @Order(4)
     void theGeneratedPaxExamTestPassesInARealLabd() {
-        assumeTrue(FULL, "needs the Schema service and the shell SDK (run with -Dsdk.full=true once they are merged)");
         mvn(labdProject, "verify");
         assertTrue(Files.exists(labdProject.resolve("target/failsafe-reports/" + PACKAGE + ".CapabilityContainerIT.txt")));
     }
