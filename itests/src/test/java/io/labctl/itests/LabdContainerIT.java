@@ -222,12 +222,18 @@ public class LabdContainerIT {
         assertTrue(ca, ca.contains("labctl"));
         String servers = runAs("admin", "lab:servers");
         assertTrue(servers, servers.contains("No servers"));
+        // the capabilities as labctl system features lists them: each with its state and the schema it owns
+        String features = runAs("admin", "lab:features");
+        assertTrue(features, features.lines().anyMatch(l -> l.startsWith("labd-tokens ") && l.contains(" active ")
+                && l.contains("tokens v1")));
+        assertTrue(features, features.lines().anyMatch(l -> l.startsWith("labd-system ") && l.contains(" active")));
 
         String refused = runAs("mallory", "lab:servers");
         assertTrue(refused, refused.contains("admin:*:*:*"));
 
         String audit = runAs("admin", "lab:audit --action shell --limit 100");
         assertTrue(audit, audit.contains("shell.server.list"));
+        assertTrue(audit, audit.contains("shell.system.features"));
         assertTrue(audit, audit.contains("mallory"));
         assertTrue(audit, audit.contains("denied"));
     }
@@ -373,7 +379,7 @@ public class LabdContainerIT {
     private static final String[] AUDIT_COMMANDS = {"audit", "audit-verify"};
     private static final Set<String> ALL_LAB_COMMANDS = Set.of("servers", "server-delete", "tokens", "token-create",
             "token-revoke", "users", "user-delete", "roles", "role-create", "role-delete", "bind", "unbind", "can-i",
-            "audit", "audit-verify", "ca");
+            "audit", "audit-verify", "ca", "features");
 
     private static Set<String> without(Set<String> commands, String... removed) {
         Set<String> rest = new TreeSet<>(commands);

@@ -10,16 +10,8 @@ public final class CapabilityPrinter {
     public static String table(List<CapabilityInfo> capabilities) {
         Table t = new Table("NAME", "VERSION", "STATE", "SCHEMA", "REASON");
         for (CapabilityInfo c : capabilities) {
-            t.row(c.name(), c.version(), c.state(), schema(c), c.reason());
+            t.row(c.name(), c.version(), c.state(), c.schemaLabel(), c.reason());
         }
         return t.render();
-    }
-
-    /** tokens v1; tokens (no version yet); empty when the capability owns no tables. */
-    static String schema(CapabilityInfo c) {
-        if (c.schema() == null) {
-            return "";
-        }
-        return c.schemaVersion() == null ? c.schema() : c.schema() + " v" + c.schemaVersion();
     }
 }

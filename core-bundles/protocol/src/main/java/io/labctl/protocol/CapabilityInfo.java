@@ -15,4 +15,12 @@ public record CapabilityInfo(String name, String version, String state, String r
     public static final String STARTING = "starting";
     public static final String FAILED = "failed";
     public static final String NOT_INSTALLED = "not-installed";
+
+    /** For tables: {@code tokens v1}; {@code tokens} before its first migration; empty when it owns no tables. */
+    public String schemaLabel() {
+        if (schema == null) {
+            return "";
+        }
+        return schemaVersion == null ? schema : schema + " v" + schemaVersion;
+    }
 }

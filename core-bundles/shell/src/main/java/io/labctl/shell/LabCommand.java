@@ -16,6 +16,7 @@ import java.time.Instant;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.console.Session;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * The base of every {@code lab:} command, whichever capability bundle ships it (the shell SDK). A capability puts
@@ -30,6 +31,7 @@ import org.apache.karaf.shell.api.console.Session;
  * so nothing is shown that the audit log does not record. Without access control or the audit trail every
  * command refuses (fail closed).
  */
+@ConsumerType
 public abstract class LabCommand implements org.apache.karaf.shell.api.action.Action {
     static final String SOURCE = "shell";
     /** What a shell user must be allowed: the shell reaches every capability, so it is for admins only. */

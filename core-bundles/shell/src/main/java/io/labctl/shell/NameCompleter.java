@@ -9,11 +9,13 @@ import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Completer;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.support.completers.StringsCompleter;
+import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * The base of the lab: commands' completers (the shell SDK): tab completion of names. Names are labd's data, so
  * they are offered only to shell users the lab: commands would admit; completion is not audited (every tab press would be a row) and never fails the console.
  */
+@ConsumerType
 public abstract class NameCompleter implements Completer {
     @Reference(optional = true)
     AccessDecisions access;

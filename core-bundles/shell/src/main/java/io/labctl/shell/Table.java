@@ -8,11 +8,13 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collection;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Tables and times as the lab: commands print them: the shared table printer in the shell's style (columns two
  * spaces apart, an empty cell shows {@code -}), plus the shell's way of writing times and lists.
  */
+@ProviderType
 public final class Table extends TextTable {
     public static final String NONE = "-";
     public static final String NEVER = "never";

@@ -6,8 +6,10 @@ import java.util.Collection;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Completes labctl user names. */
+@ProviderType
 @Service
 public class UserNames extends NameCompleter {
     @Reference(optional = true)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
+import io.labctl.api.access.DecidingGate;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
 import java.io.PrintStream;

@@ -1,6 +1,7 @@
 package io.labctl.shell;
 
 import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.access.DecidingGate;
 import io.labctl.api.audit.AuditWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -13,12 +13,14 @@ import io.labctl.protocol.access.UserInfo;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The administration of users, roles and bindings. Every call takes the caller and checks it itself (read or admin
  * everywhere for users, manage on every rule's scope for roles and bindings, no escalation, no self-change), so the
  * REST resources and shell commands that call it make no checks of their own.
  */
+@ProviderType
 public interface AccessAdministration {
 
     /** Every user; needs read everywhere. */

@@ -6,6 +6,7 @@ import io.labctl.protocol.Names;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Role-based access decisions. Explicit deny beats any allow; no matching allow means deny; allow {@code admin} on a
@@ -13,6 +14,7 @@ import java.util.List;
  * anything here. Decisions come from an in-memory snapshot of the rules, so open streams re-decide with them cheaply.
  * Who holds which role is changed through {@link AccessAdministration}.
  */
+@ProviderType
 public interface AccessDecisions {
 
     /**

@@ -4,6 +4,7 @@ import io.labctl.api.Identity;
 import io.labctl.api.audit.AuditWriter;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.Permission;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The one door of labd: REST's enforcement point, the WebSocket upgrades and the {@code lab:} shell commands admit
@@ -12,6 +13,7 @@ import io.labctl.protocol.access.Permission;
  * so is thrown instead (no row, no answer). Admitted requests are not recorded here: their row is written around
  * the work, with its outcome.
  */
+@ProviderType
 public interface Gate {
 
     /** Admits the caller for the request, or records and throws the refusal. */

@@ -4,8 +4,10 @@ import io.labctl.api.Identity;
 import io.labctl.protocol.access.AuditEntry;
 import java.time.Instant;
 import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
 
 /** Reads the audit log, oldest first. */
+@ProviderType
 public interface AuditReader {
 
     /** Filters for {@link #query}; null fields do not filter. action matches as a prefix. */

@@ -56,6 +56,7 @@ class ChainWriterTest {
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
         raw = db.sessions();
+        TestDatabases.schema(db, "audit");
         sql("CREATE TABLE scratch (name TEXT PRIMARY KEY)");
     }
 

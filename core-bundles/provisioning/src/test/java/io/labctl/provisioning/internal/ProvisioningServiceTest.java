@@ -41,6 +41,7 @@ class ProvisioningServiceTest {
     static Path dir;
     static Database db;
     static TokenService tokens;
+    static io.labctl.persistence.Schema schema;
     static final Set<String> enrolled = new HashSet<>();
     static final List<String> revoked = new ArrayList<>();
     ProvisioningService provisioning;
@@ -49,6 +50,7 @@ class ProvisioningServiceTest {
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
         tokens = new TokenService(db, TestDatabases.schema(db, "tokens"), double_(CertificateAuthority.class, Map.of("caPin", a -> "0f".repeat(32))));
+        schema = TestDatabases.schema(db, "provisioning");
     }
 
     @AfterAll
@@ -72,7 +74,7 @@ class ProvisioningServiceTest {
             revoked.add(a[0].toString());
             return 1;
         }));
-        provisioning = new ProvisioningService(db, TestDatabases.schema(db, "provisioning"), tokens, registry, ca, () -> "https://labd.test:8443", config());
+        provisioning = new ProvisioningService(db, schema, tokens, registry, ca, () -> "https://labd.test:8443", config());
     }
 
     @Test

@@ -23,6 +23,7 @@ class RbacCommandsTest {
     void canIAnswersForAServerFromItsRecord() throws Exception {
         access.allow("bob", "exec:baremetal:lab:*");
         CanICommand c = wire(new CanICommand());
+        c.administration = access;
         c.action = "exec";
         c.resource = "server/web-1";
         c.as = "bob";
@@ -34,6 +35,7 @@ class RbacCommandsTest {
     @Test
     void roleCreatePassesTheRulesToAccessControl() throws Exception {
         RoleCreateCommand c = wire(new RoleCreateCommand());
+        c.administration = access;
         c.name = "ops";
         c.allow = List.of("exec:baremetal:lab:*");
         c.deny = List.of("exec:*:prod:*");

@@ -49,7 +49,7 @@ public class LabdFeatures {
         this.context = context;
     }
 
-    List<CapabilityInfo> list() throws Exception {
+    public List<CapabilityInfo> list() throws Exception {
         Schemas known = schemas;
         Function<String, Optional<SchemaState>> schemaStates = known == null ? null : known::state;
         List<CapabilityInfo> out = new ArrayList<>();

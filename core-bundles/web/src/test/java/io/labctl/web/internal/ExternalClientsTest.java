@@ -9,7 +9,7 @@ import io.labctl.api.CertificateAuthority.KeyPairCertificate;
 import io.labctl.api.Identity;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Pem;
-import io.labctl.rbac.internal.AccessGate;
+import io.labctl.api.access.DecidingGate;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class ExternalClientsTest {
         RecordingAuditTrail audit = new RecordingAuditTrail();
         server.setAccessControl(access);
         server.setAuditTrail(audit);
-        server.setGate(new AccessGate(access, audit));
+        server.setGate(new DecidingGate(access, audit));
         server.addResource(new TestRoutes());
         server.awaitReloads();
         caPem = Files.writeString(dir.resolve("ca.pem"), Pem.certificate(ca.caCertificate()));

@@ -20,7 +20,7 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Pem;
 import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.channel.Frame;
-import io.labctl.rbac.internal.AccessGate;
+import io.labctl.api.access.DecidingGate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
@@ -93,7 +93,7 @@ class WebServerTest {
         audit = new RecordingAuditTrail();
         server.setAccessControl(access);
         server.setAuditTrail(audit);
-        server.setGate(new AccessGate(access, audit));
+        server.setGate(new DecidingGate(access, audit));
         routes = new TestRoutes();
         server.addResource(routes);
         echo = new RecordingSocketEndpoint();
