@@ -54,7 +54,7 @@ while IFS= read -r pom; do
 POM
   echo "$artifact $version: $packages"
   count=$((count + 1))
-done < <(find "$root/core-bundles" "$root/agent-bundles" "$root/bastion-bundle" -name pom.xml -not -path '*/target/*' \
+done < <(find "$root/core-bundles" "$root/agent-bundles" "$root/bastion-bundle" -name pom.xml -not -path '*/target/*' -not -path '*/archetype-resources/*' \
   -not -path "$here/*" | sort)
 echo "baseline $version: $count API jars in ${repo#"$root"/}"
 if [ ${#unchecked[@]} -gt 0 ]; then
