@@ -5,7 +5,6 @@ import io.labctl.protocol.provision.InstallerGrant;
 import io.labctl.protocol.provision.MachineInfo;
 import io.labctl.protocol.provision.PlanRequest;
 import java.util.List;
-import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -15,18 +14,28 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface Provisioning {
 
-    List<MachineInfo> list();
+    /**
+     * The machines the caller may read. A machine's scope is {@code baremetal:<environment>:<hostname>}; one without a
+     * hostname yet is its whole environment ({@code baremetal:<environment>:*}).
+     */
+    List<MachineInfo> list(Identity caller);
 
-    Optional<MachineInfo> find(String mac);
+    /** One machine, if the caller may read it: 404 for a MAC labd does not know, 403 naming what is missing. */
+    MachineInfo describe(Identity caller, String mac);
 
     /**
-     * Plans an install or a reprovision. One plan per MAC (a second gives 409: forget the first); one MAC per
-     * hostname; a reprovision only for an installed machine; a disk, when given, must be one the machine reported.
+     * Plans an install or a reprovision; a plan wipes a disk, so the caller needs destroy on the plan's scope and on
+     * the machine's current one (a planned name it would lose). One plan per MAC (a second gives 409: forget the
+     * first); one MAC per hostname; a reprovision only for an installed machine; a disk, when given, must be one the
+     * machine reported.
      */
-    MachineInfo plan(String mac, PlanRequest request, String plannedBy);
+    MachineInfo plan(Identity caller, String mac, PlanRequest request);
 
-    /** Drops what labd knows of a MAC (its plan and discovery facts) and revokes the plan's unused join token. */
-    MachineInfo forget(String mac);
+    /**
+     * Drops what labd knows of a MAC (its plan and discovery facts) and revokes the plan's unused join token; the
+     * caller needs manage on the machine's scope.
+     */
+    MachineInfo forget(Identity caller, String mac);
 
     /** A bastion saw the MAC boot: records it (discovered, if new) with its facts; returns the current record. */
     MachineInfo booted(BootReport report, String bastion, String environment);

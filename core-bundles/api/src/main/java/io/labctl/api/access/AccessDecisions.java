@@ -55,6 +55,18 @@ public interface AccessDecisions {
         }
     }
 
+    /**
+     * The decisions a capability holds (an optional reference), or the 503 it answers while access control is not
+     * running: without it nobody is allowed anything (fail closed).
+     */
+    static AccessDecisions present(AccessDecisions decisions) {
+        if (decisions == null) {
+            throw ApiException.unavailable("access-control-unavailable", "access control is not running, so labd "
+                    + "refuses every request; an administrator must start it (feature:install labd-rbac)");
+        }
+        return decisions;
+    }
+
     String RESOURCE_SHAPES = "use server/NAME, a scope cloud:environment:server (each a name or *), or *";
 
     /**

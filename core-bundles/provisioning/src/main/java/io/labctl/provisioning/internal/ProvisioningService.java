@@ -1,5 +1,10 @@
 package io.labctl.provisioning.internal;
 
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.access.Action;
+import io.labctl.api.access.AccessDecisions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.api.ApiException;
@@ -66,6 +71,10 @@ public class ProvisioningService implements Provisioning {
     private final String labdUrl;
     private final long maxDiscovered;
 
+    /** Users' calls are checked against it; bastions and installers (agents) are not users and need none. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile AccessDecisions decisions;
+
     @Activate
     public ProvisioningService(@Reference Database database,
             // present once the provisioning schema is current: the component waits for its migrations
@@ -88,18 +97,30 @@ public class ProvisioningService implements Provisioning {
     }
 
     @Override
-    public List<MachineInfo> list() {
-        return sessions.mapper(MachineMapper.class, MachineMapper::all).stream().map(ProvisioningService::info).toList();
+    public List<MachineInfo> list(Identity caller) {
+        AccessDecisions access = decisions();
+        return sessions.mapper(MachineMapper.class, MachineMapper::all).stream().map(ProvisioningService::info)
+                .filter(m -> access.decide(caller, scope(Action.READ, m)).allowed()).toList();
     }
 
     @Override
+    public MachineInfo describe(Identity caller, String mac) {
+        AccessDecisions access = decisions();
+        MachineInfo machine = find(mac).orElseThrow(() -> notFound(mac(mac)));
+        access.require(caller, scope(Action.READ, machine));
+        return machine;
+    }
+
+    /** What labd knows of a MAC, unchecked (for labd's own use and tests; callers go through {@link #describe}). */
     public Optional<MachineInfo> find(String mac) {
         String m = mac(mac);
         return Optional.ofNullable(sessions.mapper(MachineMapper.class, x -> x.byMac(m))).map(ProvisioningService::info);
     }
 
     @Override
-    public MachineInfo plan(String mac, PlanRequest request, String plannedBy) {
+    public MachineInfo plan(Identity caller, String mac, PlanRequest request) {
+        AccessDecisions access = decisions();
+        String plannedBy = caller.name();
         String m = mac(mac);
         if (request == null) {
             throw ApiException.badRequest("missing-body", "send a plan: hostname, role, and optionally disk");
@@ -111,6 +132,12 @@ public class ProvisioningService implements Provisioning {
         String mode = request.reprovision() ? "reprovision" : "install";
         return database.transaction(() -> {
             MachineRow row = sessions.mapper(MachineMapper.class, x -> x.lock(m));
+            // the plan's own scope, and the machine's as it stands (a planned name it would lose)
+            access.require(caller, Permission.on(Action.DESTROY, CLOUD,
+                    row == null ? Permission.ANY : row.environment, hostname));
+            if (row != null) {
+                access.require(caller, scope(Action.DESTROY, info(row)));
+            }
             String state = row == null ? null : row.state;
             if (MachineState.PLANNED.wire().equals(state) || MachineState.INSTALLING.wire().equals(state)) {
                 throw ApiException.conflict("already-planned", m + " already has a plan (" + row.mode + " as "
@@ -157,17 +184,32 @@ public class ProvisioningService implements Provisioning {
     }
 
     @Override
-    public MachineInfo forget(String mac) {
+    public MachineInfo forget(Identity caller, String mac) {
+        AccessDecisions access = decisions();
         String m = mac(mac);
         return database.transaction(() -> {
             MachineRow row = sessions.mapper(MachineMapper.class, x -> x.lock(m));
             if (row == null) {
-                throw ApiException.notFound("machine-not-found", "no machine " + m + "; see 'labctl provision list'");
+                throw notFound(m);
             }
+            access.require(caller, scope(Action.MANAGE, info(row)));
             revokeToken(row);
             sessions.mapper(MachineMapper.class, x -> x.delete(m));
             return info(row);
         });
+    }
+
+    /** A machine's scope: baremetal:ENVIRONMENT:HOSTNAME, or the whole environment while it has no hostname. */
+    static Permission scope(Action action, MachineInfo m) {
+        return Permission.on(action, CLOUD, m.environment(), m.hostname() == null ? Permission.ANY : m.hostname());
+    }
+
+    private static ApiException notFound(String mac) {
+        return ApiException.notFound("machine-not-found", "no machine " + mac + "; see 'labctl provision list'");
+    }
+
+    private AccessDecisions decisions() {
+        return AccessDecisions.present(decisions);
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.labctl.provisioning.internal;
 
+import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.access.Action;
+import io.labctl.api.access.Decision;
+import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.Identity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -75,6 +80,61 @@ class ProvisioningServiceTest {
             return 1;
         }));
         provisioning = new ProvisioningService(db, schema, tokens, registry, ca, () -> "https://labd.test:8443", config());
+        provisioning.decisions = new LabOnlyForEve();
+    }
+
+    /** Each machine is checked for the caller in the service: eve may do anything, but only in environment lab. */
+    @Test
+    void theServiceChecksEachMachineForTheCaller() {
+        provisioning.booted(new BootReport("52:54:00:0e:00:01", Map.of("disk.0.id", "/dev/disk/by-id/ata-A")), "b", "lab");
+        provisioning.booted(new BootReport("52:54:00:0e:00:02", Map.of("disk.0.id", "/dev/disk/by-id/ata-A")), "b", "prod");
+        assertEquals(List.of("52:54:00:0e:00:01"), provisioning.list(user("eve")).stream().map(MachineInfo::mac).toList());
+        assertEquals(2, provisioning.list(user("alice")).size());
+        assertEquals(403, status(() -> provisioning.describe(user("eve"), "52:54:00:0e:00:02")));
+        assertEquals(404, status(() -> provisioning.describe(user("eve"), "52:54:00:0e:00:09")));
+        assertEquals(403, status(() -> provisioning.plan(user("eve"), "52:54:00:0e:00:02",
+                new PlanRequest("p1", "worker", null, false))));
+        assertEquals(403, status(() -> provisioning.forget(user("eve"), "52:54:00:0e:00:02")));
+        assertEquals("discovered", provisioning.find("52:54:00:0e:00:02").orElseThrow().state(), "nothing changed");
+        assertEquals("planned", provisioning.plan(user("eve"), "52:54:00:0e:00:01",
+                new PlanRequest("l1", "worker", null, false)).state());
+
+        provisioning.decisions = null; // access control not running: every user call refused, bastions unaffected
+        assertEquals(503, status(() -> provisioning.list(user("alice"))));
+        provisioning.booted(new BootReport("52:54:00:0e:00:03", Map.of()), "b", "lab");
+    }
+
+    private static Identity user(String name) {
+        return new Identity(Identity.Kind.USER, name);
+    }
+
+    /** Allows everyone everything, except eve outside environment lab. */
+    private static final class LabOnlyForEve implements AccessDecisions {
+        @Override
+        public Decision decide(Identity subject, Permission request) {
+            boolean allowed = !subject.name().equals("eve") || request.environment().equals("lab");
+            return allowed ? Decision.allow("test") : Decision.deny("eve only in lab");
+        }
+
+        @Override
+        public boolean holdsAnywhere(Identity subject, Action action) {
+            return true;
+        }
+
+        @Override
+        public Permission onServer(Action action, String serverName) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> logPathsOf(Identity subject) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> rolesOf(Identity subject) {
+            return List.of();
+        }
     }
 
     @Test
@@ -91,28 +151,28 @@ class ProvisioningServiceTest {
         MachineInfo inventoried = provisioning.booted(new BootReport("525400abcdef", Map.of("disk.count", "1",
                 "disk.0.id", "/dev/disk/by-id/virtio-new")), "bastion-a", "rack1");
         assertEquals("/dev/disk/by-id/virtio-new", inventoried.facts().get("disk.0.id"), "a new inventory replaces the old");
-        assertEquals(1, provisioning.list().size());
+        assertEquals(1, provisioning.list(user("alice")).size());
     }
 
     @Test
     void aPlanIsOnePerMacAndOneMacPerHostnameAndARefusalChangesNothing() {
         provisioning.booted(new BootReport("52:54:00:00:00:01", Map.of("disk.0.id", "/dev/disk/by-id/ata-A")), "b", "lab");
-        MachineInfo planned = provisioning.plan("52:54:00:00:00:01", new PlanRequest("node1", "worker", null, false), "alice");
+        MachineInfo planned = provisioning.plan(user("alice"), "52:54:00:00:00:01", new PlanRequest("node1", "worker", null, false));
         assertEquals("planned", planned.state());
         assertEquals("install", planned.mode());
         assertEquals("alice", planned.plannedBy());
 
-        assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:01", new PlanRequest("node9", "infra", null, false), "alice")));
-        assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:02", new PlanRequest("node1", "worker", "ata-X", false), "bob")));
+        assertEquals(409, status(() -> provisioning.plan(user("alice"), "52:54:00:00:00:01", new PlanRequest("node9", "infra", null, false))));
+        assertEquals(409, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:02", new PlanRequest("node1", "worker", "ata-X", false))));
         enrolled.add("taken");
-        assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:03", new PlanRequest("taken", "worker", "ata-X", false), "bob")));
+        assertEquals(409, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:03", new PlanRequest("taken", "worker", "ata-X", false))));
         provisioning.booted(new BootReport("52:54:00:00:00:03", Map.of("disk.count", "0")), "b", "lab");
-        assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:03", new PlanRequest("n3", "worker", null, false), "bob")),
+        assertEquals(400, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:03", new PlanRequest("n3", "worker", null, false))),
                 "the machine reported no disk");
-        assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:01x", new PlanRequest("n", "worker", null, false), "bob")));
-        assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:04", new PlanRequest("Bad_Name", "worker", null, false), "bob")));
-        assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:04", new PlanRequest("n4", "db", null, false), "bob")));
-        assertEquals(400, status(() -> provisioning.plan("52:54:00:00:00:04", new PlanRequest("n4", "worker", "/dev/sda", false), "bob")));
+        assertEquals(400, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:01x", new PlanRequest("n", "worker", null, false))));
+        assertEquals(400, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:04", new PlanRequest("Bad_Name", "worker", null, false))));
+        assertEquals(400, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:04", new PlanRequest("n4", "db", null, false))));
+        assertEquals(400, status(() -> provisioning.plan(user("bob"), "52:54:00:00:00:04", new PlanRequest("n4", "worker", "/dev/sda", false))));
 
         assertEquals("node1", provisioning.find("52:54:00:00:00:01").orElseThrow().hostname(), "unchanged");
         assertEquals("planned", provisioning.find("52:54:00:00:00:01").orElseThrow().state());
@@ -124,20 +184,20 @@ class ProvisioningServiceTest {
     void aDiskMustBeOneTheMachineReported() {
         provisioning.booted(new BootReport("52:54:00:00:00:05", Map.of("disk.0.id", "/dev/disk/by-id/ata-A",
                 "disk.1.id", "/dev/disk/by-id/usb-B")), "b", "lab");
-        ApiException e = assertThrows(ApiException.class, () -> provisioning.plan("52:54:00:00:00:05",
-                new PlanRequest("n5", "worker", "ata-C", false), "alice"));
+        ApiException e = assertThrows(ApiException.class, () -> provisioning.plan(user("alice"), "52:54:00:00:00:05",
+                new PlanRequest("n5", "worker", "ata-C", false)));
         assertTrue(e.getMessage().contains("/dev/disk/by-id/ata-A, /dev/disk/by-id/usb-B"), e.getMessage());
         // an empty disk is not "the first reported one": install would wipe a disk nobody named
-        ApiException empty = assertThrows(ApiException.class, () -> provisioning.plan("52:54:00:00:00:05",
-                new PlanRequest("n5", "worker", " ", false), "alice"));
+        ApiException empty = assertThrows(ApiException.class, () -> provisioning.plan(user("alice"), "52:54:00:00:00:05",
+                new PlanRequest("n5", "worker", " ", false)));
         assertEquals("invalid-disk", empty.code());
-        assertEquals("/dev/disk/by-id/usb-B", provisioning.plan("52:54:00:00:00:05",
-                new PlanRequest("n5", "worker", "usb-B", false), "alice").disk());
+        assertEquals("/dev/disk/by-id/usb-B", provisioning.plan(user("alice"), "52:54:00:00:00:05",
+                new PlanRequest("n5", "worker", "usb-B", false)).disk());
     }
 
     @Test
     void theInstallerGetsAFreshOneTimeTokenForItsHostOnly() {
-        provisioning.plan("52:54:00:00:00:06", new PlanRequest("n6", "infra", "ata-X", false), "alice");
+        provisioning.plan(user("alice"), "52:54:00:00:00:06", new PlanRequest("n6", "infra", "ata-X", false));
         InstallerGrant first = provisioning.startInstall("52:54:00:00:00:06");
         InstallerGrant second = provisioning.startInstall("52:54:00:00:00:06");
         assertEquals("https://labd.test:8443", second.labdUrl());
@@ -161,15 +221,15 @@ class ProvisioningServiceTest {
 
     @Test
     void reprovisionIsForInstalledMachinesAndReplacesTheOldAgentIdentity() {
-        assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", true), "alice")));
-        provisioning.plan("52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", false), "alice");
+        assertEquals(409, status(() -> provisioning.plan(user("alice"), "52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", true))));
+        provisioning.plan(user("alice"), "52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", false));
         provisioning.startInstall("52:54:00:00:00:07");
         provisioning.installed("52:54:00:00:00:07");
         enrolled.add("n7");
-        assertEquals(409, status(() -> provisioning.plan("52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", false), "alice")),
+        assertEquals(409, status(() -> provisioning.plan(user("alice"), "52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", false))),
                 "a plain install of an installed machine is refused");
 
-        MachineInfo re = provisioning.plan("52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", true), "alice");
+        MachineInfo re = provisioning.plan(user("alice"), "52:54:00:00:00:07", new PlanRequest("n7", "worker", "ata-X", true));
         assertEquals("reprovision", re.mode());
         provisioning.startInstall("52:54:00:00:00:07");
         assertTrue(revoked.contains("agent:n7") || revoked.stream().anyMatch(r -> r.contains("n7")), revoked.toString());
@@ -178,12 +238,12 @@ class ProvisioningServiceTest {
 
     @Test
     void forgetDropsTheMachineAndItsUnusedToken() {
-        provisioning.plan("52:54:00:00:00:08", new PlanRequest("n8", "worker", "ata-X", false), "alice");
+        provisioning.plan(user("alice"), "52:54:00:00:00:08", new PlanRequest("n8", "worker", "ata-X", false));
         InstallerGrant grant = provisioning.startInstall("52:54:00:00:00:08");
-        provisioning.forget("52-54-00-00-00-08");
+        provisioning.forget(user("alice"), "52-54-00-00-00-08");
         assertTrue(provisioning.find("52:54:00:00:00:08").isEmpty());
         assertEquals(401, status(() -> db.transaction(() -> tokens.redeem(JoinTokenString.parse(grant.joinToken()), "n8"))));
-        assertEquals(404, status(() -> provisioning.forget("52:54:00:00:00:08")));
+        assertEquals(404, status(() -> provisioning.forget(user("alice"), "52:54:00:00:00:08")));
     }
 
     @Test
@@ -208,7 +268,7 @@ class ProvisioningServiceTest {
         provisioning.booted(new BootReport("52:54:00:aa:00:01", Map.of("ipxe.platform", "efi")), "b", "lab");
         assertEquals("efi", provisioning.find("52:54:00:aa:00:01").orElseThrow().facts().get("ipxe.platform"),
                 "known machines still report");
-        provisioning.forget("52:54:00:aa:00:02");
+        provisioning.forget(user("alice"), "52:54:00:aa:00:02");
         provisioning.booted(new BootReport("52:54:00:aa:01:00", Map.of()), "b", "lab");
     }
 
