@@ -65,11 +65,17 @@ public class ProvisioningService implements Provisioning {
     private final JoinTokens tokens;
     private final ServerRegistry registry;
     private final CertificateAuthority ca;
-    private final LabdAddress labd;
     private final Duration tokenTtl;
     private final String defaultEnvironment;
     private final String labdUrl;
     private final long maxDiscovered;
+
+    /**
+     * Where installers reach labd, unless labdUrl is configured. Dynamic: the web bundle serves this capability's
+     * routes and provides the address, so a static reference would be a cycle that fails activation at boot.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile LabdAddress labd;
 
     /** Users' calls are checked against it; bastions and installers (agents) are not users and need none. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -80,13 +86,12 @@ public class ProvisioningService implements Provisioning {
             // present once the provisioning schema is current: the component waits for its migrations
             @Reference(target = "(labctl.schema=provisioning)") Schema schema, @Reference JoinTokens tokens,
                                @Reference ServerRegistry registry, @Reference CertificateAuthority ca,
-                               @Reference LabdAddress labd, ProvisioningConfig config) {
+                               ProvisioningConfig config) {
         this.database = database;
         this.sessions = database.sessions(MachineMapper.class);
         this.tokens = tokens;
         this.registry = registry;
         this.ca = ca;
-        this.labd = labd;
         if (config.installerTokenMinutes() < 1 || config.installerTokenMinutes() > 24 * 60) {
             throw new IllegalArgumentException("installerTokenMinutes must be between 1 and 1440");
         }
@@ -212,6 +217,20 @@ public class ProvisioningService implements Provisioning {
         return AccessDecisions.present(decisions);
     }
 
+    /** labd's URL for installers: the configured one, else the web bundle's own address. */
+    private String installerUrl() {
+        if (!labdUrl.isEmpty()) {
+            return labdUrl;
+        }
+        LabdAddress address = labd;
+        if (address == null) {
+            throw ApiException.unavailable("labd-address-unknown", "labd's HTTPS front end is not running, so an "
+                    + "installer could not reach it; start it (feature:install labd-web) or set labdUrl in "
+                    + "etc/io.labctl.provisioning.cfg");
+        }
+        return address.url();
+    }
+
     @Override
     public MachineInfo booted(BootReport report, String bastion, String environment) {
         if (report == null) {
@@ -258,6 +277,7 @@ public class ProvisioningService implements Provisioning {
 
     @Override
     public InstallerGrant startInstall(String mac) {
+        String url = installerUrl();
         String m = mac(mac);
         return database.transaction(() -> {
             MachineRow row = sessions.mapper(MachineMapper.class, x -> x.lock(m));
@@ -277,7 +297,6 @@ public class ProvisioningService implements Provisioning {
             row.tokenId = issued.info().id();
             row.state = MachineState.INSTALLING.wire();
             save(false, row);
-            String url = labdUrl.isEmpty() ? labd.url() : labdUrl;
             return new InstallerGrant(m, row.hostname, row.role, row.mode, row.disk, row.environment, url,
                     issued.token(), facts(row.facts));
         });

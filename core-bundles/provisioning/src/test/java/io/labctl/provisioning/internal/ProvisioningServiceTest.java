@@ -79,7 +79,8 @@ class ProvisioningServiceTest {
             revoked.add(a[0].toString());
             return 1;
         }));
-        provisioning = new ProvisioningService(db, schema, tokens, registry, ca, () -> "https://labd.test:8443", config());
+        provisioning = new ProvisioningService(db, schema, tokens, registry, ca, config());
+        provisioning.labd = () -> "https://labd.test:8443";
         provisioning.decisions = new LabOnlyForEve();
     }
 
