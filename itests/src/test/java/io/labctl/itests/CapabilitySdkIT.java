@@ -167,9 +167,15 @@ class CapabilitySdkIT {
         assertEquals(200, put.statusCode(), put.body());
         assertTrue(send(author, "GET", items, null).body().contains("replace by Friday"));
         assertEquals(400, send(author, "PUT", items + "/Not_A_Name", "x").statusCode());
+        // an added capability is listed beside labd's own, with the schema it owns
+        assertTrue(admin.ok("system", "features").lines().anyMatch(l -> l.startsWith("labd-notes ")
+                && l.contains(" active ") && l.contains("notes v1")), admin.ok("system", "features"));
 
         Files.delete(labd.home.resolve("deploy/" + labdKar().getFileName()));
         awaitStatus(author, "GET", items, 404);
+        // and leaves labd's capabilities once Karaf has uninstalled its feature (the route goes first)
+        Processes.await("labd-notes gone from system features", Duration.ofSeconds(60),
+                () -> systemFeatures().lines().noneMatch(l -> l.startsWith("labd-notes ")));
 
         deploy();
         awaitStatus(author, "GET", items, 200);
@@ -186,6 +192,15 @@ class CapabilitySdkIT {
     }
 
     // ---- helpers
+
+    /** labctl system features as the admin sees it. */
+    static String systemFeatures() {
+        try {
+            return admin.ok("system", "features");
+        } catch (Exception e) {
+            throw new IllegalStateException("labctl system features failed", e);
+        }
+    }
 
     static Path labdKar() {
         return labdProject.resolve("target/notes-capability-0.1.0-SNAPSHOT.kar");

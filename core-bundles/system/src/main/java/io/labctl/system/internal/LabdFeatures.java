@@ -5,9 +5,10 @@ import io.labctl.persistence.Schemas;
 import io.labctl.protocol.CapabilityInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Feature;
@@ -61,15 +62,27 @@ public class LabdFeatures {
         return out;
     }
 
+    /**
+     * labd's own capabilities (the labd-* features of the repository that defines labd), installed or not, and every
+     * other installed labd-* feature: a capability added later (from a .kar, say) ships its own repository.
+     */
     private List<Feature> capabilities() throws Exception {
+        Map<String, Feature> byName = new TreeMap<>();
+        boolean labdFound = false;
         for (Repository r : features.listRepositories()) {
             Feature[] all = r.getFeatures();
-            if (Arrays.stream(all).anyMatch(f -> f.getName().equals(LABD))) {
-                return Arrays.stream(all).filter(f -> f.getName().startsWith(LABD + "-"))
-                        .sorted(Comparator.comparing(Feature::getName)).toList();
+            boolean labds = Arrays.stream(all).anyMatch(f -> f.getName().equals(LABD));
+            labdFound |= labds;
+            for (Feature f : all) {
+                if (f.getName().startsWith(LABD + "-") && (labds || features.isInstalled(f))) {
+                    byName.putIfAbsent(f.getName() + "/" + f.getVersion(), f);
+                }
             }
         }
-        throw new IllegalStateException("no features repository defines the '" + LABD + "' feature");
+        if (!labdFound) {
+            throw new IllegalStateException("no features repository defines the '" + LABD + "' feature");
+        }
+        return List.copyOf(byName.values());
     }
 
     /** The feature's own bundles (not the libraries it pulls in as dependencies). */
