@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reason, without them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModulesIT {
+class ModulesOnMachinesIT {
     static final String MODULE = "example-site";
     static final String PAGE = "/srv/example-site/index.html";
     static final String SECRET = "site-key-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(8));
