@@ -15,6 +15,11 @@ public record RepoEntry(String name, String version, String kind, String sha256,
     /** Anything else, such as a binary a module installs; pushed with an explicit name and version. */
     public static final String ARTIFACT = "artifact";
 
+    /** labd's REST path of the repository: list and push here, NAME/VERSION below it. */
+    public static final String PATH = io.labctl.protocol.Api.ROOT + "/repo";
+    /** The response header of a content download: the SHA-256 (hex) labd computed when it received the bytes. */
+    public static final String SHA256_HEADER = "X-Labctl-Sha256";
+
     /** NAME/VERSION, as the CLI and messages name an entry. */
     public String coordinates() {
         return name + "/" + version;
