@@ -24,4 +24,21 @@ public record RepoEntry(String name, String version, String kind, String sha256,
     public String coordinates() {
         return name + "/" + version;
     }
+
+    /** A byte count for people: {@code 12 B}, {@code 1.5 KiB}, {@code 256 MiB}. */
+    public static String humanSize(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        String number = value == Math.rint(value) ? String.valueOf((long) value)
+                : String.format(java.util.Locale.ROOT, "%.1f", value);
+        return number + " " + units[unit];
+    }
 }

@@ -28,4 +28,11 @@ class RepoCoordinatesTest {
                 .startsWith("version '.hidden' is not valid"));
         assertThrows(InvalidInput.class, () -> RepoCoordinates.parse("k3s/"));
     }
+
+    @Test
+    void sizesForPeople() {
+        assertEquals("12 B", RepoEntry.humanSize(12));
+        assertEquals("1.5 KiB", RepoEntry.humanSize(1536));
+        assertEquals("256 MiB", RepoEntry.humanSize(256L << 20));
+    }
 }
