@@ -98,7 +98,7 @@ final class ModuleRunner {
             LOG.warn("module {} failed to say its desired state", request, e);
             return List.of(ResourceResult.failed(moduleId(request), "the module's code failed: " + e));
         }
-        Engine engine = new Engine(host);
+        Engine engine = new Engine(host, context); // with the context, so file templates are filled
         EngineRun run = ModuleRequest.PLAN.equals(request.action()) ? engine.plan(state) : engine.apply(state);
         return run.results();
     }
