@@ -105,7 +105,8 @@ public class ModuleHandler implements StreamHandler {
             channel.fail(ModuleRunException.UNAVAILABLE, "the agent stopped during module " + request);
         } catch (Exception e) {
             // the stream is gone (nobody to tell) or a bug; either way the operator finds it in the agent's log
-            LOG.warn("module {} could not report: {}", request, e.toString());
+            LOG.warn("module {} could not report: {}", request,
+                    new SecretMask(request.secretValues()).mask(e.toString()));
             channel.fail("module-failed", "module " + request + " failed on this agent: " + e.getClass().getSimpleName());
         } finally {
             slot.release();

@@ -69,7 +69,7 @@ final class ModuleRunner {
             ConfigurationModule module = lease.module();
             ModuleContext context = new AgentModuleContext(here.server(), here.facts(),
                     new ModuleInputs(request.inputs(), request.secrets()), host);
-            results = resources(request, module, context);
+            results = resources(request, module, context, mask);
             if (ModuleRequest.APPLY.equals(request.action())) {
                 health = health(module, context);
             }
@@ -88,14 +88,16 @@ final class ModuleRunner {
     }
 
     /** The engine's results; a module whose own code fails gives one failed entry saying so. */
-    private List<ResourceResult> resources(ModuleRequest request, ConfigurationModule module, ModuleContext context) {
+    private List<ResourceResult> resources(ModuleRequest request, ConfigurationModule module, ModuleContext context,
+                                           SecretMask mask) {
         DesiredState state;
         try {
             state = ModuleRequest.REMOVE.equals(request.action()) ? module.removal(context) : module.desiredState(context);
         } catch (ModuleException e) {
             return List.of(ResourceResult.failed(moduleId(request), e.getMessage()));
         } catch (RuntimeException e) {
-            LOG.warn("module {} failed to say its desired state", request, e);
+            // no stack trace: its messages may carry an input's value, and the log must not
+            LOG.warn("module {} failed to say its desired state: {}", request, mask.mask(e.toString()));
             return List.of(ResourceResult.failed(moduleId(request), "the module's code failed: " + e));
         }
         Engine engine = new Engine(host, context); // with the context, so file templates are filled
