@@ -86,6 +86,11 @@ public class ModuleHandler implements StreamHandler {
                 LOG.info("module {}: labd ended the stream while it waited for another run", request);
                 return;
             }
+            if (!channel.isOpen()) {
+                // ended just as the slot came free: nobody wants this run any more
+                slot.release();
+                return;
+            }
         } catch (ModuleRunException e) {
             refuse(channel, e);
             return;
@@ -102,12 +107,13 @@ public class ModuleHandler implements StreamHandler {
             refuse(channel, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            channel.fail(ModuleRunException.UNAVAILABLE, "the agent stopped during module " + request);
+            channel.fail(ModuleRunException.FAILED, "the agent stopped during module " + request);
         } catch (Exception e) {
             // the stream is gone (nobody to tell) or a bug; either way the operator finds it in the agent's log
             LOG.warn("module {} could not report: {}", request,
                     new SecretMask(request.secretValues()).mask(e.toString()));
-            channel.fail("module-failed", "module " + request + " failed on this agent: " + e.getClass().getSimpleName());
+            channel.fail(ModuleRunException.FAILED, "module " + request + " failed on this agent ("
+                    + e.getClass().getSimpleName() + "): see the agent's log");
         } finally {
             slot.release();
         }

@@ -17,6 +17,8 @@ final class ModuleRunException extends Exception {
     static final String UNRESOLVABLE = "module-unresolvable";
     /** The bundle started but registered no ConfigurationModule of the module's name in time. */
     static final String MISSING = "module-missing";
+    /** The run broke off on the agent (it stopped, or a fault outside the module's resources): see its log. */
+    static final String FAILED = "module-failed";
     /** Another module run held this agent for longer than a stream waits. */
     static final String BUSY = "module-busy";
 

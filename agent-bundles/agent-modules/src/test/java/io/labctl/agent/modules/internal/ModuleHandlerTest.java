@@ -104,4 +104,40 @@ class ModuleHandlerTest {
         RecordingStreamChannel channel = open(params("plan"));
         assertEquals(ModuleRunException.MISSING, channel.errorCode());
     }
+    @Test
+    void aSecondModuleStreamWaitsForTheRunningOneAndOneLabdGaveUpOnNeverRuns() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        bundles.module = new io.labctl.module.ConfigurationModule() {
+            @Override
+            public io.labctl.module.DesiredState desiredState(io.labctl.module.ModuleContext context) {
+                runs.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new io.labctl.module.DesiredState();
+            }
+        };
+        ModuleHandler handler = handler();
+        RecordingStreamChannel first = new RecordingStreamChannel(1, ModuleHandler.KIND, 1 << 20);
+        RecordingStreamChannel abandoned = new RecordingStreamChannel(2, ModuleHandler.KIND, 1 << 20);
+        RecordingStreamChannel second = new RecordingStreamChannel(3, ModuleHandler.KIND, 1 << 20);
+        handler.open(new StreamOpen(ModuleHandler.KIND, params("apply"), 1 << 20), first);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (runs.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        handler.open(new StreamOpen(ModuleHandler.KIND, params("plan"), 1 << 20), abandoned);
+        handler.open(new StreamOpen(ModuleHandler.KIND, params("plan"), 1 << 20), second);
+        abandoned.abortFromLabd("timeout");
+        assertFalse(second.awaitEnd(500), "waits while the first runs");
+        assertEquals(1, runs.get());
+        release.countDown();
+        assertTrue(first.awaitEnd(10_000) && second.awaitEnd(10_000));
+        assertEquals(0, first.exitCode());
+        assertEquals(0, second.exitCode(), "then it runs: " + second.errorMessage());
+        assertEquals(2, runs.get(), "the stream labd gave up on never ran");
+    }
 }
