@@ -23,7 +23,8 @@ final class ModuleCache {
 
     /** How a jar is fetched: labd's repository with the agent's identity (see {@link LabdRequests#download}). */
     interface Fetcher {
-        LabdRequests.Download download(String path, Path target, long maxBytes) throws IOException, InterruptedException;
+        LabdRequests.Download download(String path, Path target, long maxBytes)
+                throws IOException, InterruptedException;
     }
 
     private final Path dir;

@@ -121,7 +121,8 @@ record ModuleRequest(String action, String module, String version, String sha256
         }
         if (value instanceof List<?> list) {
             if (list.size() > MAX_LIST_ITEMS) {
-                problems.add("input " + name + " has " + list.size() + " items; at most " + MAX_LIST_ITEMS + " are taken");
+                problems.add("input " + name + " has " + list.size() + " items; at most " + MAX_LIST_ITEMS
+                        + " are taken");
                 return null;
             }
             List<String> items = new ArrayList<>(list.size());

@@ -2,6 +2,7 @@ package io.labctl.agent.modules.internal;
 
 import io.labctl.module.ConfigurationModule;
 import io.labctl.module.DesiredState;
+import io.labctl.module.Facts;
 import io.labctl.module.Health;
 import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
@@ -10,6 +11,7 @@ import io.labctl.module.engine.EngineRun;
 import io.labctl.module.engine.Host;
 import io.labctl.protocol.modules.ModuleReport;
 import io.labctl.protocol.modules.ResourceResult;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One module run, start to end: the verified jar (cache or labd), the bundle installed and started, its
  * ConfigurationModule, the desired state for this server and inputs, the engine's plan or apply, health after an
- * apply, and the report with every secret value masked. An older version of the module is uninstalled once the new
- * one has applied; a successful removal uninstalls the module.
+ * apply, and the report with every secret value masked. Other versions of the module are uninstalled once this one
+ * has applied without a failed resource (so a failed upgrade keeps the old bundle at hand); a removal without a failed
+ * resource uninstalls the module.
  */
 final class ModuleRunner {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleRunner.class);
@@ -35,7 +38,7 @@ final class ModuleRunner {
     private final Clock clock;
 
     /** What a module context is made of besides the inputs: read afresh for every run. */
-    record ModuleContextParts(String server, io.labctl.module.Facts facts) {}
+    record ModuleContextParts(String server, Facts facts) {}
 
     ModuleRunner(ModuleCache cache, ModuleBundles bundles, Supplier<ModuleContextParts> parts, Host host,
                  Duration serviceWait, Clock clock) {
@@ -58,10 +61,11 @@ final class ModuleRunner {
         }
     }
 
-    private ModuleReport runMasked(ModuleRequest request, SecretMask mask) throws ModuleRunException, InterruptedException {
+    private ModuleReport runMasked(ModuleRequest request, SecretMask mask)
+            throws ModuleRunException, InterruptedException {
         Instant started = clock.instant();
         ModuleContextParts here = parts.get();
-        var jar = cache.jar(request.module(), request.version(), request.sha256());
+        Path jar = cache.jar(request.module(), request.version(), request.sha256());
         ModuleBundles.Installed installed = bundles.install(request.module(), request.version(), request.sha256(), jar);
         List<ResourceResult> results;
         String health = null;
@@ -92,7 +96,8 @@ final class ModuleRunner {
                                            SecretMask mask) {
         DesiredState state;
         try {
-            state = ModuleRequest.REMOVE.equals(request.action()) ? module.removal(context) : module.desiredState(context);
+            state = ModuleRequest.REMOVE.equals(request.action()) ? module.removal(context)
+                    : module.desiredState(context);
         } catch (ModuleException e) {
             return List.of(ResourceResult.failed(moduleId(request), e.getMessage()));
         } catch (RuntimeException e) {
