@@ -83,7 +83,8 @@ final class ModuleCache {
                 Files.deleteIfExists(download);
                 throw new ModuleRunException(ModuleRunException.DIGEST_MISMATCH, "module " + what
                         + " from labd's repository has SHA-256 " + actual + ", but the run expects " + sha256
-                        + (answer.sha256Header() == null ? "" : " (labd's header said " + answer.sha256Header() + ")")
+                        + (answer.sha256Header() == null ? "" : " (labd's header said "
+                                + answer.sha256Header().substring(0, Math.min(64, answer.sha256Header().length())) + ")")
                         + "; nothing was installed. Push the module again (labctl repo push) or apply the version"
                         + " the repository holds");
             }
