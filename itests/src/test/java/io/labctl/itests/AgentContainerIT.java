@@ -8,6 +8,9 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import io.labctl.agent.api.StreamHandler;
+import io.labctl.itests.modules.CollectingChannel;
+import io.labctl.itests.modules.TouchModule;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Tls;
 import io.labctl.protocol.ApiError;
@@ -16,6 +19,8 @@ import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.TokenSpec;
 import io.labctl.protocol.channel.StreamError;
+import io.labctl.protocol.channel.StreamOpen;
+import io.labctl.protocol.modules.ModuleReport;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,11 +30,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -48,6 +61,9 @@ public class AgentContainerIT {
 
     @Inject
     FeaturesService features;
+
+    @Inject
+    BundleContext bundleContext;
 
     /** Runs in the JUnit JVM: a real labd for the agent in the container to join. */
     @Configuration
@@ -132,5 +148,76 @@ public class AgentContainerIT {
         features.installFeature("lab-agent-ping", EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
         awaitPing(admin, 200);
         assertEquals("the agent's connection was never dropped", connected, connections());
+    }
+    /**
+     * The agent's "module" stream in the real distribution: a module jar already in the verified cache (so labd's
+     * repository is not needed here) is installed live, applied to this machine, applied again without changes, and
+     * removed with its bundle; a module built for another module API is refused naming the range and leaves nothing.
+     */
+    @Test
+    public void aModuleIsInstalledLiveAppliedAndRemovedAndOneForAnotherApiIsRefused() throws Exception {
+        Path work = Files.createTempDirectory("module-it");
+        Path managed = work.resolve("managed.txt");
+        StreamHandler handler = moduleHandler();
+
+        String sha = cache(TouchModule.jar(work, "1.0.0", "[1.0,2)"));
+        String first = run(handler, "apply", "1.0.0", sha, managed);
+        assertTrue(first, first.startsWith("exit 0: "));
+        ModuleReport applied = Json.json().readValue(first.substring("exit 0: ".length()), ModuleReport.class);
+        assertEquals(1, applied.changed());
+        assertEquals("healthy", applied.health());
+        assertEquals("managed on exam-agent\n", Files.readString(managed));
+        assertEquals(List.of("labctl-module:touch/1.0.0/" + sha), moduleLocations());
+
+        String again = run(handler, "apply", "1.0.0", sha, managed);
+        assertEquals(0, Json.json().readValue(again.substring("exit 0: ".length()), ModuleReport.class).changed());
+
+        String removed = run(handler, "remove", "1.0.0", sha, managed);
+        assertTrue(removed, removed.startsWith("exit 0: "));
+        assertTrue("the removal ran", Files.notExists(managed));
+        assertEquals("the module's bundle is gone", List.of(), moduleLocations());
+
+        String otherApi = cache(TouchModule.jar(work, "2.0.0", "[2.0,3)"));
+        String refused = run(handler, "apply", "2.0.0", otherApi, managed);
+        assertTrue(refused, refused.startsWith("error module-unresolvable: module touch 2.0.0 cannot run on this agent:"
+                + " it requires io.labctl.module [2.0,3), and this agent has io.labctl.module 1.0.0"));
+        assertEquals("nothing stays installed", List.of(), moduleLocations());
+        assertTrue(Files.notExists(managed));
+    }
+
+    private StreamHandler moduleHandler() throws Exception {
+        ServiceReference<StreamHandler> ref = bundleContext.getServiceReferences(StreamHandler.class,
+                "(" + StreamHandler.KIND + "=module)").stream().findFirst()
+                .orElseThrow(() -> new AssertionError("no handler for the module stream kind"));
+        return bundleContext.getService(ref);
+    }
+
+    /** Puts a module jar where the agent caches verified jars; returns its SHA-256. */
+    private static String cache(Path jar) throws Exception {
+        byte[] bytes = Files.readAllBytes(jar);
+        String sha = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        Path cache = Path.of(System.getProperty("karaf.data"), "labctl", "modules");
+        Files.createDirectories(cache);
+        Files.write(cache.resolve(sha + ".jar"), bytes);
+        return sha;
+    }
+
+    private static String run(StreamHandler handler, String action, String version, String sha, Path managed)
+            throws Exception {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("action", action);
+        params.put("module", TouchModule.NAME);
+        params.put("version", version);
+        params.put("sha256", sha);
+        params.put("runId", "it-" + action);
+        params.put("inputs", Map.of("path", managed.toString()));
+        CollectingChannel channel = new CollectingChannel();
+        handler.open(new StreamOpen("module", params, 1 << 20), channel);
+        return channel.awaitEnd(90);
+    }
+
+    private List<String> moduleLocations() {
+        return Arrays.stream(bundleContext.getBundles()).map(Bundle::getLocation)
+                .filter(l -> l.startsWith("labctl-module:")).toList();
     }
 }
