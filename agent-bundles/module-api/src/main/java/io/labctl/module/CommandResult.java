@@ -1,0 +1,4 @@
+package io.labctl.module;
+
+public record CommandResult(int exitCode, String stdout, String stderr) {
+}

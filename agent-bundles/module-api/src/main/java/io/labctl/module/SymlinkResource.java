@@ -1,0 +1,7 @@
+package io.labctl.module;
+
+public class SymlinkResource extends Resource {
+    public SymlinkResource(String path, String target) {
+        super("symlink:" + path);
+    }
+}

@@ -1,0 +1,8 @@
+package io.labctl.protocol.modules;
+
+public record ResourceResult(String id, String status, String diff, String reason) {
+    public static final String UNCHANGED = "unchanged";
+    public static final String CHANGED = "changed";
+    public static final String FAILED = "failed";
+    public static final String SKIPPED = "skipped";
+}
