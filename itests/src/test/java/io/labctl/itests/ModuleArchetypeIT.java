@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * root, its ConfigurationModule registered under the module's name, the module API imported as [1.0,2).
  */
 class ModuleArchetypeIT {
-    static final String MODULE = "motd";
-    static final String PACKAGE = "com.example.motd";
+    static final String MODULE = "greeter";
+    static final String PACKAGE = "com.example.greeter";
 
     @TempDir
     static Path dir;
@@ -34,13 +34,13 @@ class ModuleArchetypeIT {
     @BeforeAll
     static void generateAndBuild() throws Exception {
         SdkProjects sdk = SdkProjects.in(dir);
-        project = sdk.generate("labctl-module-archetype", "motd-module", "-DmoduleName=" + MODULE, "-Dpackage=" + PACKAGE);
+        project = sdk.generate("labctl-module-archetype", "greeter-module", "-DmoduleName=" + MODULE, "-Dpackage=" + PACKAGE);
         sdk.mvn(project, "verify");
     }
 
     @Test
     void theBundleCarriesItsDescriptorAndRegistersItsModuleUnderItsName() throws Exception {
-        try (JarFile jar = new JarFile(project.resolve("target/motd-module-1.0.0.jar").toFile())) {
+        try (JarFile jar = new JarFile(project.resolve("target/greeter-module-1.0.0.jar").toFile())) {
             Attributes manifest = jar.getManifest().getMainAttributes();
             assertEquals(PACKAGE, manifest.getValue("Bundle-SymbolicName"));
             assertEquals("1.0.0", manifest.getValue("Bundle-Version"));
