@@ -271,8 +271,11 @@ public final class Machine implements AutoCloseable {
             if (leader == 0) {
                 leader = nspawn.children().findFirst().map(ProcessHandle::pid).orElse(0L);
             } else {
-                CommandResult r = run(Duration.ofSeconds(10), List.of("systemctl", "is-system-running"));
-                state = r.stdout().strip();
+                try {
+                    state = run(Duration.ofSeconds(10), List.of("systemctl", "is-system-running")).stdout().strip();
+                } catch (IOException e) {
+                    state = e.getMessage(); // systemd not answering yet: ask again until the deadline
+                }
                 if (state.equals("running") || state.equals("degraded")) {
                     return;
                 }
