@@ -168,7 +168,11 @@ public final class Machine implements AutoCloseable {
         Path base = RootFileSystems.base(packages);
         root = HOME.resolve("machines").resolve(name + "-" + ProcessHandle.current().pid() + "-" + COPIES.incrementAndGet());
         Files.createDirectories(root.getParent());
-        exec(List.of("cp", "-a", "--reflink=auto", base.toString(), root.toString()), Duration.ofMinutes(5));
+        CommandResult copied = exec(List.of("cp", "-a", "--reflink=auto", base.toString(), root.toString()), Duration.ofMinutes(5));
+        if (copied.exitCode() != 0) {
+            RootFileSystems.removeTree(root);
+            throw new IOException("cannot copy " + base + " for machine " + name + ": " + copied.stderr().strip());
+        }
         Files.writeString(root.resolve("etc/hostname"), name + "\n"); // systemd sets the host name from it
         log = Files.createTempFile("machine-" + name + "-", ".log");
         List<String> command = new ArrayList<>(List.of(tool("systemd-nspawn").orElseThrow().toString(),
