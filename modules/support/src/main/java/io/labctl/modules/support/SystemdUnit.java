@@ -5,9 +5,6 @@ import java.util.List;
 
 /** The text of a systemd service unit, built line by line in a fixed order so it renders the same every time. */
 public final class SystemdUnit {
-    /** Where units written by modules live (relative to the machine's root). */
-    public static final String UNIT_DIRECTORY = "/etc/systemd/system/";
-
     private final String description;
     private final List<String> unit = new ArrayList<>();
     private final List<String> service = new ArrayList<>();
