@@ -35,7 +35,8 @@ public final class FileResource extends Resource {
     /**
      * Content from a template: every {@code {{name}}} is replaced by the fact or input of that name (facts:
      * {@code server}, {@code hostname}, {@code os}, {@code osVersion}, {@code arch}, {@code kernel}, {@code cpus},
-     * {@code memoryBytes}; inputs by their name in {@code module.yaml}). A placeholder naming neither fails the
+     * {@code memoryBytes}; inputs by their name in {@code module.yaml}, an input shadowing a fact of the same name).
+     * A placeholder naming neither fails the
      * resource; nothing else in the text is interpreted. A template using a secret input makes the file sensitive.
      * Replaces content set before.
      */
