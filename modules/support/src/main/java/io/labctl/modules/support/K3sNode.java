@@ -96,7 +96,7 @@ public final class K3sNode {
     }
 
     public DesiredState removal() {
-        return Removal.of(unit, CONFIG, BINARY);
+        return Removal.of(unit, unitFile(), CONFIG, BINARY);
     }
 
     /**

@@ -13,12 +13,13 @@ public final class Removal {
     private Removal() {
     }
 
-    public static DesiredState of(String unit, String... configFiles) {
+    /** @param unitFile the unit's text as the module writes it (the engine removes a unit file it manages) */
+    public static DesiredState of(String unit, String unitFile, String... configFiles) {
         DesiredState state = new DesiredState();
         for (String file : configFiles) {
             state.add(new FileResource(file).absent());
         }
-        state.add(new ServiceResource(unit).absent());
+        state.add(new ServiceResource(unit).unitFile(unitFile).absent());
         return state;
     }
 }

@@ -182,7 +182,8 @@ public final class BastionModule implements ConfigurationModule {
     @Override
     public DesiredState removal(ModuleContext context) throws ModuleException {
         Layout at = new Layout(PathInputs.directory("dataDir", context.inputs().string("dataDir")));
-        return Removal.of(UNIT, at.agentConfig(), at.bastionConfig(), at.joinToken());
+        return Removal.of(UNIT, unitFile(at, context.inputs().string("javaHome")), at.agentConfig(),
+                at.bastionConfig(), at.joinToken());
     }
 
     /** Where things are under dataDir (the CLI's standalone layout). */

@@ -80,6 +80,7 @@ public final class LabdModule implements ConfigurationModule {
     @Override
     public DesiredState removal(ModuleContext context) throws ModuleException {
         String home = PathInputs.directory("installDir", context.inputs().string("installDir"));
-        return Removal.of(UNIT, persistenceConfig(home), passwordFile(home));
+        return Removal.of(UNIT, unitFile(home, context.inputs().string("javaHome")), persistenceConfig(home),
+                passwordFile(home));
     }
 }
