@@ -11,6 +11,7 @@ import io.labctl.module.Health;
 import io.labctl.module.Inputs;
 import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
+import io.labctl.module.PackageResource;
 import io.labctl.module.ServiceResource;
 import io.labctl.modules.support.KarafConfig;
 import io.labctl.modules.support.PathInputs;
@@ -64,6 +65,13 @@ public final class BastionModule implements ConfigurationModule {
         ArtifactResource distribution = new ArtifactResource(at.distribution(), DISTRIBUTION,
                 in.string("agentVersion").strip(), sha256(in.string("agentSha256"))).mode(0644);
         state.add(distribution.requires(data.id()));
+        // what it serves: iPXE's boot files (/usr/lib/ipxe, needed to start) and the installer's kernel and initrd
+        PackageResource ipxe = new PackageResource("ipxe");
+        state.add(ipxe);
+        String installer = in.string("installerPackage").strip();
+        if (!installer.isEmpty()) {
+            state.add(new PackageResource(installer));
+        }
         // first install only: an existing agent (and its identity under agent/identity) is never unpacked over
         CommandResource unpack = new CommandResource("unpack-bastion-agent", "tar", "-xzf", at.distribution(),
                 "-C", at.agent(), "--strip-components=1", "--skip-old-files", "--no-same-owner")
@@ -78,7 +86,7 @@ public final class BastionModule implements ConfigurationModule {
         state.add(new ServiceResource(UNIT).unitFile(unitFile(at, in.string("javaHome")))
                 .enabled(true).running(true)
                 .watches(token.id(), agentConfig.id(), bastionConfig.id(), unpack.id(), bootFeature.id())
-                .requires(bootFeature.id()));
+                .requires(bootFeature.id(), ipxe.id()));
         return state;
     }
 

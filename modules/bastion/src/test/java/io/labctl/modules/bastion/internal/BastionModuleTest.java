@@ -57,8 +57,10 @@ class BastionModuleTest {
             assertStatus(first, "file:" + file, CHANGED);
         }
         assertStatus(first, "artifact:" + DATA + "/lab-agent.tar.gz", CHANGED);
-        // unpacking, the boot feature and the unit need a real machine (the machine test covers them)
-        assertStatus(first, "command:unpack-bastion-agent", FAILED);
+        // packages, unpacking, the boot feature and the unit need a real machine (the machine test covers them)
+        assertStatus(first, "package:ipxe", FAILED);
+        assertStatus(first, "package:debian-installer-12-netboot-amd64", SKIPPED);
+        assertStatus(first, "command:unpack-bastion-agent", SKIPPED);
         assertStatus(first, "command:boot-bastion-feature", SKIPPED);
         assertStatus(first, "service:" + BastionModule.UNIT, SKIPPED);
 
