@@ -144,4 +144,12 @@ class BastionModuleTest {
     static String sha256(byte[] content) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     }
+
+    @Test
+    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
+        var descriptor = ModuleFixture.descriptorOf(new BastionModule());
+        assertEquals("bastion", descriptor.name());
+        assertEquals("1.0.0", descriptor.version());
+        assertEquals(java.util.Set.of("token"), descriptor.secretInputs());
+    }
 }

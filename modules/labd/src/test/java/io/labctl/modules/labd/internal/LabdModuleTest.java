@@ -110,4 +110,12 @@ class LabdModuleTest {
         assertTrue(Files.exists(data), "data/ stays");
         assertTrue(removed.results().stream().anyMatch(r -> r.id().equals("service:labd.service")));
     }
+
+    @Test
+    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
+        var descriptor = ModuleFixture.descriptorOf(new LabdModule());
+        assertEquals("labd", descriptor.name());
+        assertEquals("1.0.0", descriptor.version());
+        assertEquals(java.util.Set.of("dbPassword"), descriptor.secretInputs());
+    }
 }

@@ -109,4 +109,12 @@ class K3sAgentModuleTest {
         assertFalse(Files.exists(fixture().file(K3sNode.CONFIG)));
         assertTrue(Files.exists(data));
     }
+
+    @Test
+    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
+        var descriptor = ModuleFixture.descriptorOf(new K3sAgentModule());
+        assertEquals("k3s-agent", descriptor.name());
+        assertEquals("1.0.0", descriptor.version());
+        assertEquals(java.util.Set.of("token"), descriptor.secretInputs());
+    }
 }

@@ -136,4 +136,12 @@ class K3sServerModuleTest {
         assertFalse(Files.exists(fixture().file(K3sNode.BINARY)));
         assertTrue(Files.exists(etcd), "/var/lib/rancher/k3s stays");
     }
+
+    @Test
+    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
+        var descriptor = ModuleFixture.descriptorOf(new K3sServerModule());
+        assertEquals("k3s-server", descriptor.name());
+        assertEquals("1.0.0", descriptor.version());
+        assertEquals(java.util.Set.of("token"), descriptor.secretInputs());
+    }
 }

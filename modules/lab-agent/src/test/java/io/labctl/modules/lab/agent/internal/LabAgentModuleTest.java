@@ -95,4 +95,12 @@ class LabAgentModuleTest {
         assertEquals(Set.of(), Set.copyOf(removed.results()));
         assertTrue(Files.exists(fixture().file(CONFIG)));
     }
+
+    @Test
+    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
+        var descriptor = ModuleFixture.descriptorOf(new LabAgentModule());
+        assertEquals("lab-agent", descriptor.name());
+        assertEquals("1.0.0", descriptor.version());
+        assertEquals(Set.of(), descriptor.secretInputs());
+    }
 }
