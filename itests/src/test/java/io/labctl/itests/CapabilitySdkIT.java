@@ -8,6 +8,7 @@ import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.SdkProjects;
 import io.labctl.itests.support.Tls;
 import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.Json;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarFile;
@@ -45,12 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CapabilitySdkIT {
     static final String CAPABILITY = "notes";
     static final String PACKAGE = "com.example.notes";
-    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     static Path dir;
-    static Path settings;
+    static SdkProjects sdk;
     static Path labdProject;
     static Path agentProject;
     static Labd labd;
@@ -71,11 +70,13 @@ class CapabilitySdkIT {
                 throw new IllegalStateException("labd did not start", e);
             }
         });
-        settings = writeSettings();
-        labdProject = generate("labctl-capability-archetype", "notes-capability", PACKAGE);
-        agentProject = generate("labctl-agent-capability-archetype", "notes-agent", "com.example.agent.notes");
-        mvn(labdProject, "verify", "-DskipITs");
-        mvn(agentProject, "verify");
+        sdk = SdkProjects.in(dir);
+        labdProject = sdk.generate("labctl-capability-archetype", "notes-capability", "-Dpackage=" + PACKAGE,
+                "-Dcapability=" + CAPABILITY);
+        agentProject = sdk.generate("labctl-agent-capability-archetype", "notes-agent", "-Dpackage=com.example.agent.notes",
+                "-Dcapability=" + CAPABILITY);
+        sdk.mvn(labdProject, "verify", "-DskipITs");
+        sdk.mvn(agentProject, "verify");
         booting.join();
         Files.createDirectories(dir.resolve("cli"));
         admin = new Cli(dir.resolve("cli/config.yaml"));
@@ -187,7 +188,7 @@ class CapabilitySdkIT {
     @Test
     @Order(4)
     void theGeneratedPaxExamTestPassesInARealLabd() {
-        mvn(labdProject, "verify");
+        sdk.mvn(labdProject, "verify");
         assertTrue(Files.exists(labdProject.resolve("target/failsafe-reports/" + PACKAGE + ".CapabilityContainerIT.txt")));
     }
 
@@ -219,53 +220,6 @@ class CapabilitySdkIT {
     static void deploy() throws Exception {
         Files.copy(labdKar(), labd.home.resolve("deploy/" + labdKar().getFileName()), StandardCopyOption.REPLACE_EXISTING);
         Files.copy(agentKar(), agent.home.resolve("deploy/" + agentKar().getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Maven settings whose one extra repository is this build's SDK artifacts (target/sdk-repo). */
-    static Path writeSettings() throws Exception {
-        String repo = Path.of(System.getProperty("sdk.repo")).toUri().toString();
-        String repository = "<id>labctl-sdk</id><url>" + repo + "</url>"
-                + "<releases><enabled>true</enabled></releases><snapshots><enabled>true</enabled><updatePolicy>always</updatePolicy></snapshots>";
-        Path file = dir.resolve("settings.xml");
-        Files.writeString(file, "<settings><profiles><profile><id>labctl-sdk</id>"
-                + "<repositories><repository>" + repository + "</repository></repositories>"
-                + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
-                + "</profile></profiles><activeProfiles><activeProfile>labctl-sdk</activeProfile></activeProfiles></settings>");
-        return file;
-    }
-
-    static Path generate(String archetype, String artifactId, String pkg) {
-        Path projects = dir.resolve("projects");
-        try {
-            Files.createDirectories(projects);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        mvn(projects, "org.apache.maven.plugins:maven-archetype-plugin:" + System.getProperty("archetype.version") + ":generate",
-                "-DinteractiveMode=false", "-DarchetypeCatalog=internal",
-                "-DarchetypeGroupId=io.labctl", "-DarchetypeArtifactId=" + archetype,
-                "-DarchetypeVersion=" + System.getProperty("labctl.version"),
-                "-DgroupId=com.example", "-DartifactId=" + artifactId, "-Dpackage=" + pkg, "-Dcapability=" + CAPABILITY);
-        return projects.resolve(artifactId);
-    }
-
-    /**
-     * Maven offline, as an author's build with labctl's artifacts at hand: this build's local repository for plugins
-     * and libraries, target/sdk-repo (a file: repository, which offline mode may read) for labctl's own artifacts.
-     */
-    static void mvn(Path workDir, String... args) {
-        List<String> command = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "-s", settings.toString(),
-                "-Dmaven.repo.local=" + System.getProperty("maven.local"), "-Daether.offline.protocols=file"));
-        command.addAll(List.of(args));
-        try {
-            Processes.Result r = Processes.run(workDir, command, BUILD_TIMEOUT);
-            assertEquals(0, r.exitCode(), () -> String.join(" ", command) + "\n" + r);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A labctl user with a certificate, bound to the role if one is given, as an HTTPS client of labd. */

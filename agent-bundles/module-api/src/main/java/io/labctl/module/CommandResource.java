@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A command run on the machine, guarded so that applying twice does not run it twice: {@code command:NAME}. It runs
  * only when the {@link #creates(String) created path} is missing, or the {@link #unless(String...) unless-command}
- * fails (exit code not 0); with both, when either says so. <b>A command with neither runs on every apply and always
+ * fails (exit code not 0); with both, only when the path is missing and the unless-command fails. <b>A command with neither runs on every apply and always
  * reports changed</b>: give it a guard unless that is what you want. It fails when it exits with a code other than 0.
  * {@link #absent()} has no meaning for a command and fails it.
  */

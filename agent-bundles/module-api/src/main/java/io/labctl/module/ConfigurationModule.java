@@ -18,7 +18,9 @@ public interface ConfigurationModule {
 
     /**
      * What {@code labctl modules remove} makes of the server: usually the module's resources marked {@link
-     * Resource#absent()}. The default removes nothing.
+     * Resource#absent()}. The same ordering rules apply as for {@link #desiredState}, so add (or require) what must
+     * go first before what it depends on: the service before its package, the files before their directory. The
+     * default removes nothing.
      */
     default DesiredState removal(ModuleContext context) throws ModuleException {
         return new DesiredState();

@@ -58,7 +58,7 @@ public final class Machine implements AutoCloseable {
 
     private final String name;
     private final List<String> packages = new ArrayList<>();
-    private final List<String> binds = new ArrayList<>();
+    private final List<String> options = new ArrayList<>();
     private Path root;
     private Path log;
     private Process nspawn;
@@ -115,6 +115,16 @@ public final class Machine implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Its own network namespace (only a loopback) instead of the host's: then the machine's {@code net.*} sysctls are
+     * its own and writable (nspawn keeps the rest of /proc/sys read-only), but apt and labd on the host are out of reach.
+     */
+    public Machine privateNetwork() {
+        requireNotStarted("privateNetwork");
+        options.add("--private-network");
+        return this;
+    }
+
     /** The host folder {@code host} appears at {@code inMachine}, writable from both sides. */
     public Machine bind(Path host, String inMachine) {
         return bind(host, inMachine, false);
@@ -158,13 +168,17 @@ public final class Machine implements AutoCloseable {
         Path base = RootFileSystems.base(packages);
         root = HOME.resolve("machines").resolve(name + "-" + ProcessHandle.current().pid() + "-" + COPIES.incrementAndGet());
         Files.createDirectories(root.getParent());
-        exec(List.of("cp", "-a", "--reflink=auto", base.toString(), root.toString()), Duration.ofMinutes(5));
+        CommandResult copied = exec(List.of("cp", "-a", "--reflink=auto", base.toString(), root.toString()), Duration.ofMinutes(5));
+        if (copied.exitCode() != 0) {
+            RootFileSystems.removeTree(root);
+            throw new IOException("cannot copy " + base + " for machine " + name + ": " + copied.stderr().strip());
+        }
         Files.writeString(root.resolve("etc/hostname"), name + "\n"); // systemd sets the host name from it
         log = Files.createTempFile("machine-" + name + "-", ".log");
         List<String> command = new ArrayList<>(List.of(tool("systemd-nspawn").orElseThrow().toString(),
                 // the host has no systemd/dbus to register with: enter through the leader's pid instead
                 "--register=no", "--keep-unit", "-q", "-D", root.toString(), "-M", name, "--hostname=" + name));
-        command.addAll(binds);
+        command.addAll(options);
         command.add("-b");
         nspawn = new ProcessBuilder(command).redirectInput(new File("/dev/null")).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
@@ -261,8 +275,11 @@ public final class Machine implements AutoCloseable {
             if (leader == 0) {
                 leader = nspawn.children().findFirst().map(ProcessHandle::pid).orElse(0L);
             } else {
-                CommandResult r = run(Duration.ofSeconds(10), List.of("systemctl", "is-system-running"));
-                state = r.stdout().strip();
+                try {
+                    state = run(Duration.ofSeconds(10), List.of("systemctl", "is-system-running")).stdout().strip();
+                } catch (IOException e) {
+                    state = e.getMessage(); // systemd not answering yet: ask again until the deadline
+                }
                 if (state.equals("running") || state.equals("degraded")) {
                     return;
                 }
@@ -284,7 +301,7 @@ public final class Machine implements AutoCloseable {
             throw new IllegalArgumentException("bind " + host + " -> " + inMachine
                     + ": the host path must exist and both must be absolute paths without ':'");
         }
-        binds.add((readOnly ? "--bind-ro=" : "--bind=") + host.toAbsolutePath() + ":" + inMachine);
+        options.add((readOnly ? "--bind-ro=" : "--bind=") + host.toAbsolutePath() + ":" + inMachine);
         return this;
     }
 

@@ -97,18 +97,18 @@ public final class ModuleTester {
     /** What an apply would change, changing nothing. */
     public EngineRun plan() throws ModuleException {
         Context context = context();
-        return new Engine(context.host).plan(module.desiredState(context));
+        return new Engine(context.host, context).plan(module.desiredState(context));
     }
 
     public EngineRun apply() throws ModuleException {
         Context context = context();
-        return new Engine(context.host).apply(module.desiredState(context));
+        return new Engine(context.host, context).apply(module.desiredState(context));
     }
 
     /** Applies the module's removal state, as {@code labctl modules remove} does. */
     public EngineRun remove() throws ModuleException {
         Context context = context();
-        return new Engine(context.host).apply(module.removal(context));
+        return new Engine(context.host, context).apply(module.removal(context));
     }
 
     public Health health() {

@@ -23,8 +23,8 @@ import java.util.TreeSet;
  */
 final class RootFileSystems {
     static final String SUITE = "bookworm";
-    /** systemd as PID 1 and what a server has: dbus for systemctl, iproute2, CA certificates for https. */
-    static final List<String> BASE = List.of("systemd", "systemd-sysv", "dbus", "iproute2", "ca-certificates");
+    /** systemd as PID 1 and what every server has beyond minbase: dbus, iproute2, procps (sysctl, ps), CA certificates. */
+    static final List<String> BASE = List.of("systemd", "systemd-sysv", "dbus", "iproute2", "procps", "ca-certificates");
     static final Duration BUILD_TIMEOUT = Duration.ofMinutes(10);
 
     private RootFileSystems() {

@@ -65,6 +65,11 @@ final class TesterInputs implements Inputs {
         return v instanceof Secret s ? s : new Secret(v.toString());
     }
 
+    @Override
+    public boolean isSecret(String name) {
+        return value(name) instanceof Secret;
+    }
+
     private Object value(String name) {
         Object v = values.get(name);
         if (v == null) {

@@ -41,12 +41,12 @@ public final class LocalHost implements Host {
             try {
                 ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                process.destroyForcibly();
+                kill(process);
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while running '" + argv.get(0) + "'");
             }
             if (!ended) {
-                process.destroyForcibly();
+                kill(process);
                 throw new IOException("'" + String.join(" ", argv) + "' did not end within " + timeout.toSeconds()
                         + " s and was killed");
             }
@@ -56,6 +56,12 @@ public final class LocalHost implements Host {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /** The process and everything it started: a shell's children must not outlive a timeout. */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private static java.io.File nullDevice() {
