@@ -3,6 +3,8 @@ package io.labctl.modules.k3s.agent.internal;
 import static io.labctl.modules.support.ModuleFixture.assertNoSecret;
 import static io.labctl.modules.support.ModuleFixture.assertStatus;
 import static io.labctl.protocol.modules.ResourceResult.CHANGED;
+import static io.labctl.protocol.modules.ResourceResult.FAILED;
+import static io.labctl.protocol.modules.ResourceResult.SKIPPED;
 import static io.labctl.protocol.modules.ResourceResult.UNCHANGED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,15 +101,15 @@ class K3sAgentModuleTest {
     }
 
     @Test
-    void removalKeepsTheNodesData() throws Exception {
+    void removalStopsK3sBeforeTakingItsConfigurationAndBinaryAway() throws Exception {
         fixture().tester().apply();
-        Path data = fixture().file("/var/lib/rancher/k3s/agent/kubelet.kubeconfig");
-        Files.createDirectories(data.getParent());
-        Files.writeString(data, "kubeconfig");
         EngineRun removed = fixture().tester().remove();
-        assertStatus(removed, "file:" + K3sNode.CONFIG, CHANGED);
-        assertFalse(Files.exists(fixture().file(K3sNode.CONFIG)));
-        assertTrue(Files.exists(data));
+        // a scratch root cannot stop a service (K3sServerMachineTest removes it for real)
+        assertEquals("service:k3s-agent.service", removed.results().get(0).id());
+        assertStatus(removed, "service:k3s-agent.service", FAILED);
+        assertStatus(removed, "file:" + K3sNode.CONFIG, SKIPPED);
+        assertStatus(removed, "file:" + K3sNode.BINARY, SKIPPED);
+        assertTrue(Files.exists(fixture().file(K3sNode.CONFIG)));
     }
 
     @Test

@@ -50,7 +50,7 @@ class LabAgentMachineTest {
             assertEquals(0, first.failed(), ModuleFixture.describe(first));
             assertEquals("active", machine.run("systemctl", "is-active", LabAgentModule.UNIT).stdout().strip());
             String pid = mainPid(machine);
-            String commandLine = machine.ok("cat", "/proc/" + pid + "/cmdline").replace('\0', ' ');
+            String commandLine = commandLineOnceExecd(machine, pid);
             assertTrue(commandLine.startsWith(Machine.javaHome() + "/bin/java "), commandLine);
             assertTrue(commandLine.contains("-Dkaraf.home=/opt/lab-agent "), commandLine);
 
@@ -63,6 +63,19 @@ class LabAgentMachineTest {
             assertEquals(List.of(), fixture("7").tester().machine(machine).remove().results(), "removal leaves it");
             assertEquals("active", machine.run("systemctl", "is-active", LabAgentModule.UNIT).stdout().strip());
         }
+    }
+
+    /** bin/lab-agent is a shell script that execs the JVM: the same process, once it has. */
+    static String commandLineOnceExecd(Machine machine, String pid) throws Exception {
+        String commandLine = "";
+        for (int i = 0; i < 60; i++) {
+            commandLine = machine.ok("cat", "/proc/" + pid + "/cmdline").replace('\0', ' ');
+            if (!commandLine.startsWith("/bin/sh ")) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        return commandLine;
     }
 
     static String mainPid(Machine machine) throws Exception {
