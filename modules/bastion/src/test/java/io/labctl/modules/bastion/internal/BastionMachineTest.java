@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * lab-agent distribution has not been built.
  */
 class BastionMachineTest {
-    static final Path DISTRIBUTION = Path.of("../../karaf-assembly/lab-agent/target/lab-agent-0.1.0-SNAPSHOT.tar.gz");
+    static final Path DISTRIBUTION = Path.of(System.getProperty("lab.agent.distribution",
+            "../../karaf-assembly/lab-agent/target/lab-agent-0.1.0-SNAPSHOT.tar.gz"));
     static final String DATA = "/var/lib/labctl/bastion";
     static final Duration SERVING_TIMEOUT = Duration.ofMinutes(2);
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps trying, which is all this needs). Skipped where no machine can boot or the distribution is not built.
  */
 class LabAgentMachineTest {
-    static final Path DISTRIBUTION = Path.of("../../karaf-assembly/lab-agent/target/lab-agent-0.1.0-SNAPSHOT.tar.gz");
+    static final Path DISTRIBUTION = Path.of(System.getProperty("lab.agent.distribution",
+            "../../karaf-assembly/lab-agent/target/lab-agent-0.1.0-SNAPSHOT.tar.gz"));
 
     @TempDir
     Path unused;
