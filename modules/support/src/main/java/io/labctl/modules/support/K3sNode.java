@@ -29,7 +29,6 @@ public final class K3sNode {
     /** The artifact's name in labd's repository; its version is the module's {@code version} input. */
     public static final String ARTIFACT = "k3s";
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9.+_-]{1,64}");
 
     private final String role;
@@ -54,13 +53,9 @@ public final class K3sNode {
     /** The binary, the config directory and file, the unit: in that order, so a scratch root gets the files. */
     public DesiredState desiredState(Inputs inputs, String configYaml) throws ModuleException {
         String version = inputs.string("version").strip();
-        String sha256 = inputs.string("sha256").strip().toLowerCase(java.util.Locale.ROOT);
+        String sha256 = InputChecks.sha256("sha256", inputs.string("sha256"), "the k3s binary");
         if (!VERSION.matcher(version).matches()) {
             throw new ModuleException("input 'version' must be a k3s release such as v1.31.4+k3s1, not '" + version + "'");
-        }
-        if (!SHA256.matcher(sha256).matches()) {
-            throw new ModuleException("input 'sha256' must be the 64 hex digits of the k3s binary's SHA-256"
-                    + " (as 'labctl repo list' shows it)");
         }
         DesiredState state = new DesiredState();
         DirectoryResource directory = new DirectoryResource(CONFIG_DIRECTORY).mode(0755);

@@ -13,6 +13,7 @@ import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
 import io.labctl.module.PackageResource;
 import io.labctl.module.ServiceResource;
+import io.labctl.modules.support.InputChecks;
 import io.labctl.modules.support.KarafConfig;
 import io.labctl.modules.support.PathInputs;
 import io.labctl.modules.support.Removal;
@@ -39,7 +40,6 @@ public final class BastionModule implements ConfigurationModule {
     static final String FEATURE = "lab-agent-bastion";
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> DHCP_MODES = Set.of("proxy", "full", "off");
 
     @Override
@@ -63,7 +63,8 @@ public final class BastionModule implements ConfigurationModule {
         state.add(bastionConfig.requires(etc.id()));
 
         ArtifactResource distribution = new ArtifactResource(at.distribution(), DISTRIBUTION,
-                in.string("agentVersion").strip(), sha256(in.string("agentSha256"))).mode(0644);
+                in.string("agentVersion").strip(),
+                InputChecks.sha256("agentSha256", in.string("agentSha256"), "the lab-agent distribution")).mode(0644);
         state.add(distribution.requires(data.id()));
         // what it serves: iPXE's boot files (/usr/lib/ipxe, needed to start) and the installer's kernel and initrd
         PackageResource ipxe = new PackageResource("ipxe");
@@ -99,11 +100,7 @@ public final class BastionModule implements ConfigurationModule {
             throw new ModuleException("input 'name' must be a server name (lower-case letters, digits, '.', '-'),"
                     + " not '" + name + "'");
         }
-        String labd = context.inputs().string("labdUrl").strip();
-        if (!labd.matches("https://[^\\s/]+(:\\d+)?/?")) {
-            throw new ModuleException("input 'labdUrl' must be labd's https:// address, for example"
-                    + " https://labd.example.org:8443, not '" + labd + "'");
-        }
+        String labd = InputChecks.httpsUrl("labdUrl", context.inputs().string("labdUrl"), "https://labd.example.org:8443");
         return new KarafConfig("The standalone bastion's agent: where labd is and who it is. Written by the bastion"
                 + "\nconfiguration module: edits are reverted.")
                 .set("serverUrl", labd)
@@ -163,15 +160,6 @@ public final class BastionModule implements ConfigurationModule {
                     + value + "'");
         }
         return value.strip();
-    }
-
-    private static String sha256(String value) throws ModuleException {
-        String hex = value.strip().toLowerCase(Locale.ROOT);
-        if (!SHA256.matcher(hex).matches()) {
-            throw new ModuleException("input 'agentSha256' must be the 64 hex digits of the lab-agent distribution's"
-                    + " SHA-256 (as 'labctl repo list' shows it)");
-        }
-        return hex;
     }
 
     /** Healthy while systemd has the bastion's unit active (it restarts it when it exits). */

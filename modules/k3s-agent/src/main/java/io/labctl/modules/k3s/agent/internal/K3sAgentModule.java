@@ -6,6 +6,7 @@ import io.labctl.module.Health;
 import io.labctl.module.Inputs;
 import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
+import io.labctl.modules.support.InputChecks;
 import io.labctl.modules.support.K3sNode;
 import io.labctl.modules.support.YamlText;
 import java.util.List;
@@ -22,11 +23,7 @@ public final class K3sAgentModule implements ConfigurationModule {
     @Override
     public DesiredState desiredState(ModuleContext context) throws ModuleException {
         Inputs in = context.inputs();
-        String server = in.string("server").strip();
-        if (!server.matches("https://[^\\s/]+(:\\d+)?/?")) {
-            throw new ModuleException("input 'server' must be the k3s server's https:// address, for example"
-                    + " https://k3s-1.example.org:6443, not '" + server + "'");
-        }
+        String server = InputChecks.httpsUrl("server", in.string("server"), "https://k3s-1.example.org:6443");
         String config = new YamlText("k3s agent. Written by the k3s-agent configuration module: edits are reverted.")
                 .scalar("server", server)
                 .scalar("token", in.secret("token").reveal())

@@ -7,6 +7,7 @@ import io.labctl.module.Inputs;
 import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
 import io.labctl.module.ServiceResource;
+import io.labctl.modules.support.InputChecks;
 import io.labctl.modules.support.KarafConfig;
 import io.labctl.modules.support.PathInputs;
 import io.labctl.modules.support.SystemdUnit;
@@ -26,11 +27,11 @@ public final class LabAgentModule implements ConfigurationModule {
     public DesiredState desiredState(ModuleContext context) throws ModuleException {
         Inputs in = context.inputs();
         String home = PathInputs.directory("installDir", in.string("installDir"));
-        checkServerUrl(in.string("serverUrl"));
+        String serverUrl = InputChecks.httpsUrl("serverUrl", in.string("serverUrl"), "https://labd.example.org:8443");
         FileResource config = new FileResource(home + "/etc/io.labctl.agent.cfg")
                 .content(new KarafConfig("lab-agent: where labd is. Written by the lab-agent configuration module:"
                         + "\nedits are reverted; change the module's inputs instead.")
-                        .set("serverUrl", in.string("serverUrl").strip())
+                        .set("serverUrl", serverUrl)
                         // the name it enrolled with: its certificate is for that name
                         .set("name", context.server())
                         .set("heartbeatSeconds", in.integer("heartbeatSeconds"))
@@ -61,13 +62,6 @@ public final class LabAgentModule implements ConfigurationModule {
                 // the JVM's exit on SIGTERM is a clean stop
                 .service("SuccessExitStatus", "143")
                 .render();
-    }
-
-    private static void checkServerUrl(String url) throws ModuleException {
-        if (!url.strip().matches("https://[^\\s/]+(:\\d+)?/?")) {
-            throw new ModuleException("input 'serverUrl' must be labd's https:// address with a host, for example"
-                    + " https://labd.example.org:8443, not '" + url + "'");
-        }
     }
 
     /**
