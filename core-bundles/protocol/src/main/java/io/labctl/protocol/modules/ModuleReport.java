@@ -3,12 +3,6 @@ package io.labctl.protocol.modules;
 import java.time.Instant;
 import java.util.List;
 
-<<<<<<< HEAD
-/** One module run on one server, as the agent reports it. action: plan, apply or remove. */
-public record ModuleReport(String server, String module, String version, String action, String runId,
-                           List<ResourceResult> resources, int changed, int failed, int skipped, int unchanged,
-                           String health, Instant started, Instant ended) {}
-=======
 /**
  * One module run on one server, as the agent writes it to the {@code module} stream (one JSON document).
  *
@@ -33,4 +27,3 @@ public record ModuleReport(String server, String module, String version, String 
         return (int) resources.stream().filter(r -> status.equals(r.status())).count();
     }
 }
->>>>>>> mod-a
