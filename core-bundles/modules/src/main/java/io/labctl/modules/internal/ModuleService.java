@@ -309,9 +309,10 @@ public class ModuleService {
         boolean allDenied = s.targets().isEmpty() && s.offline().isEmpty()
                 && s.notices().stream().allMatch(n -> ApplyEvent.DENIED.equals(n.type()));
         if (allDenied) {
+            String refused = s.notices().stream().map(Prepared.Notice::server).limit(10).collect(Collectors.joining(", "));
             throw ApiException.forbidden("forbidden", caller + " may not " + action + " on any server matching "
-                    + selector + " (" + s.notices().size() + " refused); ask an admin for a role that allows " + action
-                    + " on them");
+                    + selector + " (refused: " + refused + (s.notices().size() > 10 ? ", ..." : "") + "); ask an "
+                    + "admin for a role that allows " + action + " on them");
         }
     }
 
@@ -343,6 +344,10 @@ public class ModuleService {
                 + (excluded + tally.unreachable() > 0 ? ", " + (excluded + tally.unreachable()) + " excluded" : "");
         events.emit(ApplyEvent.SUMMARY, null, summary);
         boolean failed = tally.failed() > 0 || tally.notRun() > 0;
+        if (p.caller().equals(LABD) && tally.changed() + tally.unchanged() + tally.failed() + tally.notRun() == 0) {
+            // labd's own round reached none of them (connected to another labd instance): nothing ran, no row
+            return new Prepared.Tallied(tally, summary);
+        }
         try {
             audit.record(new AuditWriter.Event(auditName(p.caller()), null, SOURCE, p.verb(), "/v1/modules/" + p.module()),
                     failed ? AuditEntry.FAILED : AuditEntry.OK, (System.nanoTime() - started) / 1_000_000,

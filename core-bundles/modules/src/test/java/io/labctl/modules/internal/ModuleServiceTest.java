@@ -362,6 +362,21 @@ class ModuleServiceTest {
     }
 
     @Test
+    void aServerConnectedToAnotherLabdIsLeftToItAndStaysPending() throws Exception {
+        run(service.prepareApply(ADMIN, "web", apply(null, "role=server,env=lab", Map.of())));
+        registry.add("s9", "lab", "server", ServerInfo.ONLINE);
+        agents.errors.put("s9", new ApiException(503, "server-offline", "server s9 has no agent connected to this labd"));
+
+        reconciler.reconcile(Instant.now());
+        reconciler.reconcile(Instant.now());
+
+        assertEquals(ServerModuleStatus.PENDING, status("web", "s9").state());
+        assertTrue(status("web", "s9").detail().contains("another labd"), status("web", "s9").detail());
+        assertTrue(audit.of("module.converge").isEmpty(), "a round that ran nothing writes no row");
+        assertTrue(column("SELECT server FROM module_runs WHERE server = 's9'").isEmpty(), "no run was recorded");
+    }
+
+    @Test
     void aServerThatStopsMatchingIsNoLongerManagedAndNothingIsRemoved() throws Exception {
         run(service.prepareApply(ADMIN, "web", apply(null, "role=server,env=lab", Map.of())));
         agents.calls.clear();
