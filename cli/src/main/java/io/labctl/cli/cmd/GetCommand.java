@@ -126,9 +126,23 @@ public final class GetCommand implements Callable<Integer> {
             } else if (servers.isEmpty()) {
                 cli.err().println("No servers found.");
             } else {
-                print(ServerPrinter.table(servers, "wide".equals(format), cli.now()));
+                boolean wide = "wide".equals(format);
+                print(ServerPrinter.table(servers, wide, wide ? modulesByServer() : null, cli.now()));
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * The MODULES column: one call for every server's module states. The column is an extra, never the reason
+         * 'get servers' fails: without the modules capability (or if labd refuses the call) it shows '-'.
+         */
+        private Map<String, String> modulesByServer() {
+            try {
+                List<io.labctl.protocol.modules.ServerModuleStatus> statuses = ModulesCommand.statuses(client(), "");
+                return statuses == null ? null : io.labctl.cli.render.ModulePrinter.perServer(statuses);
+            } catch (io.labctl.cli.http.LabdRefusal e) {
+                return null;
+            }
         }
     }
 
