@@ -164,6 +164,12 @@ class FleetSmokeIT {
         String out = cli.ok("describe", "server/web1");
         assertTrue(out.contains("web1"), out);
         assertTrue(out.contains(server("web1").facts().kernel()), out);
+        assertTrue(out.contains("  OS ID:  ") || out.contains("  OS ID: "), "the os-release ID selectors see: " + out);
+        // the modules parts of describe and get -o wide: web1 has no modules; a labd without the modules capability
+        // says so ('-'), never fails the command
+        assertTrue(out.matches("(?s).*\nModules:\n  <(none|modules capability not installed in labd)>\n"), out);
+        String wide = cli.ok("get", "servers", "-o", "wide");
+        assertTrue(wide.lines().anyMatch(l -> l.startsWith("web1 ") && l.matches(".* (-|<none>) +rack=r1")), wide);
     }
 
     @Test
