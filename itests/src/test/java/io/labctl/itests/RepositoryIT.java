@@ -62,13 +62,15 @@ class RepositoryIT {
     static HttpClient agent;
     static HttpClient user;
     static byte[] motd;
+    static byte[] builtInJar;
     static byte[] k3s;
 
     @BeforeAll
     static void start() throws Exception {
         labd = Labd.install(dir.resolve("labd"), null);
         Path builtins = Files.createDirectories(labd.home.resolve("modules"));
-        Files.write(builtins.resolve("lab-agent-1.0.0.jar"), moduleJar("lab-agent", "1.0.0", "1.0.0", true, "built in"));
+        builtInJar = moduleJar("lab-agent", "1.0.0", "1.0.0", true, "built in");
+        Files.write(builtins.resolve("lab-agent-1.0.0.jar"), builtInJar);
         Files.write(builtins.resolve("not-a-module.jar"), moduleJar(null, null, "1.0.0", true, "library"));
         labd.start();
         admin = cli("admin");
@@ -161,7 +163,7 @@ class RepositoryIT {
         RepoEntry builtIn = entry("lab-agent", "1.0.0").orElseThrow(() -> new AssertionError("not imported; see " + labd.log()));
         assertEquals("labd (built-in)", builtIn.uploadedBy());
         assertEquals(RepoEntry.MODULE, builtIn.kind());
-        assertEquals(sha256(moduleJar("lab-agent", "1.0.0", "1.0.0", true, "built in")), builtIn.sha256());
+        assertEquals(sha256(builtInJar), builtIn.sha256());
         assertEquals(1, entries().size(), "only the module: " + entries());
         assertTrue(Files.readString(labd.log()).contains("not-a-module.jar not imported"), "the log says why");
     }
@@ -178,8 +180,9 @@ class RepositoryIT {
         assertEquals("hello", e.descriptor().inputs().get("motd").defaultValue());
 
         String table = admin.ok("repo", "list");
-        assertTrue(table.lines().anyMatch(l -> l.matches("motd +1\\.0\\.0 +module +.*" + sha256(motd).substring(0, 12)
-                + " +admin +.*")), table);
+        String shortDigest = sha256(motd).substring(0, 12);
+        assertTrue(table.lines().anyMatch(l -> l.matches("motd +1\\.0\\.0 +module +.*" + shortDigest + " +admin +.*")),
+                table);
 
         Processes.Result again = admin.run("repo", "push", jar.toString());
         assertEquals(0, again.exitCode(), again.toString());
