@@ -138,6 +138,11 @@ public final class Cli {
 
     public String contextOverride() { return contextOverride; }
 
+    /** A file the user named, relative to the caller's directory (in a labctl session too). */
+    public Path resolve(Path file) {
+        return workingDir.resolve(file);
+    }
+
     /** --config, else $LABCTL_CONFIG, else ~/.labctl/config.yaml. */
     /** A path the user gave, relative to the caller's directory (a labctl session's own is elsewhere). */
     public Path resolve(String path) {

@@ -11,6 +11,7 @@ import io.labctl.cli.cmd.ExecCommand;
 import io.labctl.cli.cmd.GetCommand;
 import io.labctl.cli.cmd.InitCommand;
 import io.labctl.cli.cmd.LogsCommand;
+import io.labctl.cli.cmd.ModulesCommand;
 import io.labctl.cli.cmd.PingCommand;
 import io.labctl.cli.cmd.ProvisionCommand;
 import io.labctl.cli.cmd.QuickstartCommand;
@@ -67,7 +68,8 @@ public final class LabctlCommand implements Callable<Integer> {
     public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
             DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
             PingCommand.class, ExecCommand.class, ProvisionCommand.class, RepoCommand.class, InitCommand.class, ConfigCommand.class,
-            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, CompletionCommand.class, VersionCommand.class);
+            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, CompletionCommand.class,
+            VersionCommand.class);
 
     private final Cli cli;
 

@@ -11,6 +11,7 @@ import io.labctl.cli.testsupport.TestCli;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RenderingTest {
@@ -27,10 +28,17 @@ class RenderingTest {
     void wideTableAddsHostColumnsAndLabels() {
         String[] lines = ServerPrinter.table(Samples.servers(), true, TestCli.NOW).split("\n");
         assertEquals(List.of("NAME", "STATUS", "ENV", "CLOUD", "ROLE", "LAST-SEEN", "AGE", "OS", "KERNEL", "ARCH", "IP",
-                "AGENT-VERSION", "LABELS"), List.of(lines[0].split("\\s+")));
-        assertTrue(lines[1].contains("Rocky Linux 9.4   5.14.0-427   x86_64   10.0.0.11   0.1.0           rack=r1,zone=a"),
+                "AGENT-VERSION", "MODULES", "LABELS"), List.of(lines[0].split("\\s+")));
+        assertTrue(lines[1].matches(".*Rocky Linux 9.4   5.14.0-427   x86_64   10.0.0.11   0.1.0 +- +rack=r1,zone=a"),
                 lines[1]);
-        assertTrue(lines[2].matches(".* 5m +(<none> +){5}<none>"), lines[2]);
+        assertTrue(lines[2].matches(".* 5m +(<none> +){5}- +<none>"), "without the modules capability: -: " + lines[2]);
+    }
+
+    @Test
+    void wideTableShowsModuleStatesPerServer() {
+        String[] lines = ServerPrinter.table(Samples.servers(), true, Map.of("web-1", "3 ok, 1 drifted"), TestCli.NOW).split("\n");
+        assertTrue(lines[1].matches(".*0\\.1\\.0 +3 ok, 1 drifted +rack=r1,zone=a"), lines[1]);
+        assertTrue(lines[2].matches(".* 5m +(<none> +){6}<none>"), "a server without modules: " + lines[2]);
     }
 
     @Test

@@ -121,6 +121,16 @@ class FleetSmokeIT {
         assertEquals(List.of("web2"), servers("-l", "role=infra,cloud=baremetal").stream().map(ServerInfo::name).toList());
         assertEquals(List.of("web1", "web2"), servers("--cloud", "baremetal").stream().map(ServerInfo::name).sorted().toList());
 
+        // selectors see the facts the agents report: both run on this host, so both have its os-release ID
+        String osId = Files.readAllLines(Path.of("/etc/os-release")).stream().filter(l -> l.startsWith("ID="))
+                .map(l -> l.substring(3).replace("\"", "").strip()).findFirst().orElseThrow();
+        assertEquals(osId, s1.facts().osId());
+        assertEquals(List.of("web1", "web2"), servers("-l", "os=" + osId).stream().map(ServerInfo::name).sorted().toList());
+        assertEquals(List.of("web1"), servers("-l", "os=" + osId + ",env=lab,cpus>=1,memory<100000").stream().map(ServerInfo::name).toList());
+        assertEquals(List.of(), servers("-l", "os=not-" + osId));
+        Processes.Result badNumber = cli.run("get", "servers", "-l", "memory>=8G");
+        assertEquals(2, badNumber.exitCode(), badNumber.toString());
+
         List<TokenInfo> tokens = Json.json().readValue(cli.ok("get", "tokens", "-o", "json"), new TypeReference<List<TokenInfo>>() {});
         assertEquals(2, tokens.stream().filter(t -> "used".equals(t.state())).count(), tokens.toString());
     }
@@ -154,6 +164,12 @@ class FleetSmokeIT {
         String out = cli.ok("describe", "server/web1");
         assertTrue(out.contains("web1"), out);
         assertTrue(out.contains(server("web1").facts().kernel()), out);
+        assertTrue(out.contains("  OS ID:  ") || out.contains("  OS ID: "), "the os-release ID selectors see: " + out);
+        // the modules parts of describe and get -o wide: web1 has no modules; a labd without the modules capability
+        // says so ('-'), never fails the command
+        assertTrue(out.matches("(?s).*\nModules:\n  <(none|modules capability not installed in labd)>\n"), out);
+        String wide = cli.ok("get", "servers", "-o", "wide");
+        assertTrue(wide.lines().anyMatch(l -> l.startsWith("web1 ") && l.matches(".* (-|<none>) +rack=r1")), wide);
     }
 
     @Test

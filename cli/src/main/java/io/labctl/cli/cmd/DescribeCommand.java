@@ -3,27 +3,31 @@ package io.labctl.cli.cmd;
 import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.render.AccessPrinter;
+import io.labctl.cli.render.ModulePrinter;
 import io.labctl.cli.render.ServerPrinter;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.UserDetail;
+import io.labctl.protocol.modules.ModuleDetail;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = {"Show the details of a server or a user.", "",
-                "A server: status, scope, labels, certificate and host facts.",
+        description = {"Show the details of a server, a user or a configuration module.", "",
+                "A server: status, scope, labels, certificate, host facts and its modules' state.",
+                "A module: description, versions, targets, inputs (type, default, secret) and revisions.",
                 "A user: its roles, the rules in force for it (deny first, as deny wins) and its certificates.", "",
                 "Examples:",
                 "  labctl describe server/web-1",
                 "  labctl describe server web-1",
                 "  labctl describe server/web-1 server/web-2",
-                "  labctl describe user/alice"})
+                "  labctl describe user/alice",
+                "  labctl describe module/k3s-server"})
 public final class DescribeCommand extends LabdCommand {
-    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "server/NAME, user/NAME, or: TYPE NAME...")
+    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "server/NAME, user/NAME, module/NAME, or: TYPE NAME...")
     List<String> args = new ArrayList<>();
 
     DescribeCommand(Cli cli) {
@@ -34,9 +38,13 @@ public final class DescribeCommand extends LabdCommand {
     public Integer call() {
         List<ResourceRef> refs;
         try {
-            refs = ResourceRef.parse(args, "server, user");
+            refs = ResourceRef.parse(args, "server, user, module");
             for (ResourceRef r : refs) {
-                Names.require(r.type() + " name", r.name());
+                if (r.type().equals("module")) {
+                    ModulesCommand.moduleName(r.name());
+                } else {
+                    Names.require(r.type() + " name", r.name());
+                }
             }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -47,8 +55,12 @@ public final class DescribeCommand extends LabdCommand {
             String text;
             if (r.type().equals("user")) {
                 text = AccessPrinter.describeUser(client.get(Api.USERS + "/" + r.name(), UserDetail.class), cli.now());
+            } else if (r.type().equals("module")) {
+                text = ModulePrinter.describe(client.get(ModulesCommand.MODULES + "/" + r.name(), ModuleDetail.class), cli.now());
             } else {
-                text = ServerPrinter.describe(client.get(Api.SERVERS + "/" + r.name(), ServerInfo.class), cli.now());
+                ServerInfo server = client.get(Api.SERVERS + "/" + r.name(), ServerInfo.class);
+                text = ServerPrinter.describe(server, ModulesCommand.statuses(client, "?server=" + ModulesCommand.encode(r.name())),
+                        true, cli.now());
             }
             if (!first) {
                 cli.out().println();

@@ -220,6 +220,16 @@ public final class ExecCommand extends LabdCommand implements RunsLocally {
     record Batch(int value, boolean percent) {
         static final Batch ALL = new Batch(100, true);
 
+        /** {@code N} or {@code P%}; exec and modules take the same --batch. */
+        static Batch parse(String text) {
+            Matcher m = BATCH.matcher(text.strip());
+            if (!m.matches() || (!m.group(2).isEmpty() && Integer.parseInt(m.group(1)) > 100)) {
+                throw new IllegalArgumentException("--batch '" + text + "' is not a count (e.g. 10) or a percentage"
+                        + " from 1% to 100% (e.g. 25%)");
+            }
+            return new Batch(Integer.parseInt(m.group(1)), !m.group(2).isEmpty());
+        }
+
         /** Streams at a time for this many online servers: at least 1, at most {@link FanOut#MAX_PARALLEL}. */
         int parallel(int online) {
             int n = percent ? (int) Math.ceil(online * value / 100.0) : value;
@@ -231,11 +241,11 @@ public final class ExecCommand extends LabdCommand implements RunsLocally {
         if (batch == null) {
             return Batch.ALL;
         }
-        Matcher m = BATCH.matcher(batch.strip());
-        if (!m.matches() || (!m.group(2).isEmpty() && Integer.parseInt(m.group(1)) > 100)) {
-            throw usage("--batch '" + batch + "' is not a count (e.g. 10) or a percentage from 1% to 100% (e.g. 25%)");
+        try {
+            return Batch.parse(batch);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        return new Batch(Integer.parseInt(m.group(1)), !m.group(2).isEmpty());
     }
 
     private static Connector connector(LabdClient client) {

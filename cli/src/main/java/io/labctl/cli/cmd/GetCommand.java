@@ -69,11 +69,14 @@ public final class GetCommand implements Callable<Integer> {
     @Command(name = "servers", aliases = {"server"}, mixinStandardHelpOptions = true, sortOptions = false,
             description = {"List servers, optionally filtered by a selector.", "",
                     "A selector is comma-separated requirements that must all hold:",
-                    "key=value, key!=value, key (label present) or !key (label absent).",
-                    "env, cloud, role and name address the server's own fields; any other",
+                    "key=value, key!=value, key (present), !key (absent) or a whole-number",
+                    "comparison key>=N, key<=N, key>N, key<N.",
+                    "env, cloud, role and name address the server's own fields; os, os.version,",
+                    "arch, kernel, cpus and memory (GiB) the facts its agent reports; any other",
                     "key is a label. --env, --cloud and --label add requirements.", "",
                     "Examples:",
                     "  labctl get servers",
+                    "  labctl get servers -l 'os=debian,os.version=12,cpus>=4,memory>=8'",
                     "  labctl get servers --env lab --cloud baremetal",
                     "  labctl get servers -l 'role=worker,!draining' -o wide",
                     "  labctl get servers --label rack=r1 --label zone=a -o yaml"})
@@ -123,9 +126,23 @@ public final class GetCommand implements Callable<Integer> {
             } else if (servers.isEmpty()) {
                 cli.err().println("No servers found.");
             } else {
-                print(ServerPrinter.table(servers, "wide".equals(format), cli.now()));
+                boolean wide = "wide".equals(format);
+                print(ServerPrinter.table(servers, wide, wide ? modulesByServer() : null, cli.now()));
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * The MODULES column: one call for every server's module states. The column is an extra, never the reason
+         * 'get servers' fails: without the modules capability (or if labd refuses the call) it shows '-'.
+         */
+        private Map<String, String> modulesByServer() {
+            try {
+                List<io.labctl.protocol.modules.ServerModuleStatus> statuses = ModulesCommand.statuses(client(), "");
+                return statuses == null ? null : io.labctl.cli.render.ModulePrinter.perServer(statuses);
+            } catch (io.labctl.cli.http.LabdRefusal e) {
+                return null;
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import io.labctl.cli.exec.Outcome;
 import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.AuditPrinter;
 import io.labctl.cli.render.Formats;
+import io.labctl.cli.render.ModulePrinter;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Json;
@@ -21,6 +22,7 @@ import io.labctl.protocol.Since;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.AuditVerification;
 import io.labctl.protocol.logs.LogsRequest;
+import io.labctl.protocol.modules.ModuleRun;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLEncoder;
@@ -51,7 +53,8 @@ import picocli.CommandLine.Parameters;
                 "       labctl logs server/NAME [-f] [-n N] [-u UNIT] [-k] [-p PRIORITY] [--since TIME]",
                 "       labctl logs server/NAME --file PATH [-f] [-n N] [--since TIME]",
                 "       labctl logs agent/NAME [-f] [-n N]",
-                "       labctl logs recording/ID"},
+                "       labctl logs recording/ID",
+                "       labctl logs module/RUN-ID [-o FORMAT]"},
         description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
                 "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
                 "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
@@ -63,6 +66,9 @@ import picocli.CommandLine.Parameters;
                 "(labd is asked to stop; exit 130) or until labd ends the stream.", "",
                 "recording/ID: a recorded exec session (see 'labctl get recordings'; needs admin) as asciinema v2",
                 "text, for 'asciinema play'.", "",
+                "module/RUN-ID: one configuration-module run (the RUN-ID of 'labctl modules status'): who ran it,",
+                "when, its outcome and every resource (changed ~, failed !, skipped -, unchanged =) with its diff",
+                "or reason; secret values are masked by the agent before they leave the server.", "",
                 "Examples:",
                 "  labctl logs audit",
                 "  labctl logs audit --user alice --since 1h",
@@ -76,7 +82,8 @@ import picocli.CommandLine.Parameters;
                 "  labctl logs server/web-1 -k --since 2026-11-26T03:00:00Z",
                 "  labctl logs server/web-1 --file /var/log/nginx/error.log -f | grep -i timeout",
                 "  labctl logs agent/web-1 -n 50",
-                "  labctl logs recording/20261126-070000-web-1-0123abcd > s.cast && asciinema play s.cast"},
+                "  labctl logs recording/20261126-070000-web-1-0123abcd > s.cast && asciinema play s.cast",
+                "  labctl logs module/RUN-ID -o yaml"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok; server/agent: the log was read to its end (or followed until labd ended it)",
@@ -87,8 +94,16 @@ import picocli.CommandLine.Parameters;
                 "255:labctl could not reach labd, or lost the connection while reading"})
 public final class LogsCommand extends LabdCommand {
     /** Log types by every spelling the user may give; values are the canonical type. */
-    private static final Map<String, String> TYPES = Map.of("audit", "audit", "server", "server", "servers", "server",
-            "agent", "agent", "agents", "agent", "recording", "recording", "recordings", "recording");
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("audit", "audit"),
+            Map.entry("server", "server"),
+            Map.entry("servers", "server"),
+            Map.entry("agent", "agent"),
+            Map.entry("agents", "agent"),
+            Map.entry("recording", "recording"),
+            Map.entry("recordings", "recording"),
+            Map.entry("module", "module"),
+            Map.entry("modules", "module"));
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
@@ -147,14 +162,14 @@ public final class LogsCommand extends LabdCommand {
     boolean verify;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
-            description = "audit: wide (adds instance and sequence number), json or yaml (default: a table).")
+            description = "audit: wide (adds instance and sequence number), json or yaml (default: a table); module: json or yaml.")
     String output;
 
     /** The log types, for shell completion. */
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit", "server", "agent", "recording").iterator();
+            return List.of("audit", "server", "agent", "recording", "module").iterator();
         }
     }
 
@@ -174,6 +189,10 @@ public final class LogsCommand extends LabdCommand {
             case "recording" -> {
                 rejectStreamFlags();
                 yield recording(ref[1]);
+            }
+            case "module" -> {
+                rejectStreamFlags();
+                yield moduleRun(ref[1]);
             }
             default -> throw new IllegalStateException(ref[0]);
         };
@@ -196,7 +215,7 @@ public final class LogsCommand extends LabdCommand {
         }
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
-            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID");
+            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID");
         }
         return new String[] {canonical, name};
     }
@@ -208,6 +227,23 @@ public final class LogsCommand extends LabdCommand {
         }
         io.labctl.protocol.exec.Recording r = client().get(Api.RECORDINGS + "/" + id, io.labctl.protocol.exec.Recording.class);
         print(r.cast());
+        return ExitCodes.OK;
+    }
+
+    /** One module run's per-resource report. */
+    private int moduleRun(String id) {
+        String format = output(output, Set.of("json", "yaml"));
+        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw usage("give a run id from the RUN column of 'labctl modules status', e.g. module/RUN-ID");
+        }
+        ModuleRun run = client().get(ModulesCommand.RUNS + "/" + id, ModuleRun.class);
+        if ("json".equals(format)) {
+            print(Formats.json(run));
+        } else if ("yaml".equals(format)) {
+            print(Formats.yaml(run));
+        } else {
+            print(ModulePrinter.run(run, cli.now()));
+        }
         return ExitCodes.OK;
     }
 

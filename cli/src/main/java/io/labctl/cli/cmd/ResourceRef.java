@@ -7,11 +7,18 @@ import java.util.Map;
 
 /** {@code server/web-1} or {@code server web-1}: a resource type (singular or plural) and a name. */
 record ResourceRef(String type, String name) {
-    private static final Map<String, String> TYPES = Map.of(
-            "server", "server", "servers", "server", "srv", "server",
-            "token", "token", "tokens", "token",
-            "user", "user", "users", "user",
-            "role", "role", "roles", "role");
+    private static final Map<String, String> TYPES = Map.ofEntries(
+            Map.entry("server", "server"),
+            Map.entry("servers", "server"),
+            Map.entry("srv", "server"),
+            Map.entry("token", "token"),
+            Map.entry("tokens", "token"),
+            Map.entry("user", "user"),
+            Map.entry("users", "user"),
+            Map.entry("role", "role"),
+            Map.entry("roles", "role"),
+            Map.entry("module", "module"),
+            Map.entry("modules", "module"));
 
     @Override
     public String toString() {

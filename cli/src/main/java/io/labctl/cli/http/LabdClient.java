@@ -168,6 +168,58 @@ public final class LabdClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)), Json.json().constructType(type));
     }
 
+    /**
+     * POSTs a JSON body to an endpoint that answers with newline-delimited JSON ({@code application/x-ndjson}, one
+     * object a line, flushed as it happens) and hands each non-blank line to {@code lines} as it arrives. An HTTP
+     * error is a {@link LabdRefusal}; a connection lost mid-stream is exit 255. Each line is bounded like a whole
+     * answer of {@link #post}.
+     */
+    public void postLines(String path, Object body, java.util.function.Consumer<String> lines) {
+        byte[] json;
+        try {
+            json = Json.json().writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        HttpRequest req = request(path).setHeader("Accept", "application/x-ndjson, application/json")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+        HttpResponse<InputStream> resp;
+        try {
+            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliException.unreachable("interrupted while talking to labd at " + display(), e);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        try (InputStream in = new java.io.BufferedInputStream(resp.body())) {
+            if (resp.statusCode() >= 400) {
+                throw refusal(resp.statusCode(), in.readNBytes(MAX_RESPONSE_BYTES));
+            }
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            for (int b = in.read(); ; b = in.read()) {
+                if (b == '\n' || b < 0) {
+                    String text = line.toString(StandardCharsets.UTF_8);
+                    line.reset();
+                    if (!text.isBlank()) {
+                        lines.accept(text);
+                    }
+                    if (b < 0) {
+                        return;
+                    }
+                } else if (line.size() >= MAX_RESPONSE_BYTES) {
+                    throw CliException.unreachable("labd at " + display() + " sent a line longer than "
+                            + (MAX_RESPONSE_BYTES >> 20) + " MiB; refusing to read it", null);
+                } else {
+                    line.write(b);
+                }
+            }
+        } catch (IOException e) {
+            throw CliException.unreachable("lost the connection to labd at " + display() + " while reading "
+                    + req.uri().getPath() + ": " + firstLine(rootMessage(e)), e);
+        }
+    }
+
     /** PUT without a body (bindings); returns the decoded body, or null when labd answers 204. */
     public <T> T put(String path, Class<T> type) {
         return send(request(path).PUT(HttpRequest.BodyPublishers.noBody()),

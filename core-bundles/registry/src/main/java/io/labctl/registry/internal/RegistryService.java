@@ -111,8 +111,9 @@ public class RegistryService implements ServerRegistry {
         List<ServerInfo> out = new ArrayList<>();
         for (ServerRow r : sessions.mapper(ServerMapper.class, ServerMapper::all)) {
             Map<String, String> labels = labels(r.labels);
-            if (selector.matches(Selector.attributesOf(r.name, r.environment, r.cloud, r.role, labels))) {
-                out.add(info(r, labels));
+            ServerInfo info = info(r, labels);
+            if (selector.matches(Selector.attributesOf(r.name, r.environment, r.cloud, r.role, labels, info.facts()))) {
+                out.add(info);
             }
         }
         return out;

@@ -110,6 +110,29 @@ class RegistryServiceTest {
     }
 
     @Test
+    void selectorsSeeTheFactsAgentsReport() throws Exception {
+        RegistryService registry = new RegistryService(db, schema, config(60, 3600));
+        try {
+            registry.enrolled("facts-a", grant("facts", "worker", Map.of("os", "windows")), cert("facts-a"));
+            registry.enrolled("facts-b", grant("facts", "worker", Map.of()), cert("facts-b"));
+            registry.connected("facts-a", new HostFacts("facts-a", "Debian GNU/Linux 12 (bookworm)", "6.1.0", "amd64", 8,
+                    16L << 30, List.of(), "0.1.0", List.of(), "debian", "12"));
+            registry.connected("facts-b", new HostFacts("facts-b", "Rocky Linux 9.4", "5.14.0", "amd64", 2,
+                    4L << 30, List.of(), "0.1.0", List.of(), "rocky", "9.4"));
+            assertEquals(List.of("facts-a"), names(registry.list(Selector.parse("env=facts,os=debian,os.version=12"))));
+            assertEquals(List.of("facts-b"), names(registry.list(Selector.parse("env=facts,memory<8"))));
+            assertEquals(List.of("facts-a"), names(registry.list(Selector.parse("env=facts,cpus>=4,memory>=16"))));
+            assertEquals(List.of(), names(registry.list(Selector.parse("env=facts,os=windows"))), "a label cannot pose as a fact");
+        } finally {
+            registry.deactivate();
+        }
+    }
+
+    private static List<String> names(List<ServerInfo> servers) {
+        return servers.stream().map(ServerInfo::name).sorted().toList();
+    }
+
+    @Test
     void presenceIsInMemoryAndLastSeenIsWrittenInBatches() throws Exception {
         RegistryService registry = new RegistryService(db, schema, config(1, 3600));
         try {

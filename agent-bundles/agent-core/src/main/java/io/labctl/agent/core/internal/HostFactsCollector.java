@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
@@ -31,9 +33,10 @@ final class HostFactsCollector {
     }
 
     HostFacts collect() {
-        return new HostFacts(hostname(), os(), System.getProperty("os.version"), System.getProperty("os.arch"),
+        Map<String, String> osRelease = osRelease();
+        return new HostFacts(hostname(), os(osRelease), System.getProperty("os.version"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), memoryBytes(), ipAddresses(), agentVersion,
-                sortedFeatures());
+                sortedFeatures(), osRelease.get("ID"), osRelease.get("VERSION_ID"));
     }
 
     /** The kernel's host name; DNS is not asked (it may be slow or down exactly when it matters). */
@@ -52,23 +55,36 @@ final class HostFactsCollector {
     }
 
     String os() {
+        return os(osRelease());
+    }
+
+    private static String os(Map<String, String> osRelease) {
+        String pretty = osRelease.get("PRETTY_NAME");
+        return pretty != null ? pretty : System.getProperty("os.name");  // no os-release: what the JVM knows
+    }
+
+    /** The non-blank KEY=VALUE pairs of etc/os-release, quotes removed; empty when it is missing or unreadable. */
+    Map<String, String> osRelease() {
+        Map<String, String> out = new HashMap<>();
         try {
             for (String line : Files.readAllLines(root.resolve("etc/os-release"))) {
-                if (line.startsWith("PRETTY_NAME=")) {
-                    String value = line.substring("PRETTY_NAME=".length()).strip();
-                    if (value.length() >= 2 && (value.startsWith("\"") || value.startsWith("'"))
-                            && value.endsWith(value.substring(0, 1))) {
-                        value = value.substring(1, value.length() - 1);
-                    }
-                    if (!value.isBlank()) {
-                        return value;
-                    }
+                int eq = line.indexOf('=');
+                if (eq <= 0 || line.startsWith("#")) {
+                    continue;
+                }
+                String value = line.substring(eq + 1).strip();
+                if (value.length() >= 2 && (value.startsWith("\"") || value.startsWith("'"))
+                        && value.endsWith(value.substring(0, 1))) {
+                    value = value.substring(1, value.length() - 1);
+                }
+                if (!value.isBlank()) {
+                    out.put(line.substring(0, eq).strip(), value);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // no os-release: fall back to what the JVM knows
+            // no os-release: no values from it
         }
-        return System.getProperty("os.name");
+        return out;
     }
 
     long memoryBytes() {

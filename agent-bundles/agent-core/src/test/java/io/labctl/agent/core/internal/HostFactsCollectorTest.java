@@ -20,6 +20,7 @@ class HostFactsCollectorTest {
         assertFalse(facts.hostname().isBlank());
         assertEquals(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip(), facts.hostname());
         assertFalse(facts.os().isBlank());
+        assertFalse(facts.osId().isBlank(), "this build machine has an os-release ID");
         assertEquals(System.getProperty("os.version"), facts.kernel());
         assertEquals(System.getProperty("os.arch"), facts.arch());
         assertTrue(facts.cpus() >= 1);
@@ -36,17 +37,22 @@ class HostFactsCollectorTest {
     void readsOsReleaseAndMeminfoAndFallsBackWhenTheyAreMissing(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("etc"));
         Files.createDirectories(root.resolve("proc/sys/kernel"));
-        Files.writeString(root.resolve("etc/os-release"), "NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n");
+        Files.writeString(root.resolve("etc/os-release"), "NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"
+                + "VERSION_ID=\"12\"\nID=debian\n# ID=commented\n");
         Files.writeString(root.resolve("proc/meminfo"), "MemTotal:        8000000 kB\nMemFree:  1 kB\n");
         Files.writeString(root.resolve("proc/sys/kernel/hostname"), "Web-01\n");
         HostFactsCollector collector = new HostFactsCollector(root, "1", List::of);
         assertEquals("Debian GNU/Linux 12 (bookworm)", collector.os());
+        HostFacts facts = collector.collect();
+        assertEquals("debian", facts.osId());
+        assertEquals("12", facts.osVersion());
         assertEquals(8000000L * 1024, collector.memoryBytes());
         assertEquals("Web-01", collector.hostname());
         assertEquals("web-01", collector.defaultName());
 
         HostFactsCollector bare = new HostFactsCollector(root.resolve("nothing"), "1", List::of);
         assertEquals(System.getProperty("os.name"), bare.os());
+        assertEquals(null, bare.collect().osId());
         assertTrue(bare.memoryBytes() > 0);
     }
 
