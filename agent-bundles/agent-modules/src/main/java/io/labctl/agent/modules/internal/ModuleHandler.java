@@ -47,7 +47,7 @@ public class ModuleHandler implements StreamHandler {
                          @Reference(name = "hostInfo") HostInfo hostInfo) {
         Path cacheDir = config.cacheDirectory().isBlank() ? defaultCache(context) : Path.of(config.cacheDirectory());
         ModuleCache cache = new ModuleCache(cacheDir, labd::download, config.moduleMaxBytes());
-        Host host = Host.local(Path.of("/"), new LabdArtifacts(labd::download, cacheDir.resolve("artifacts"),
+        Host host = Host.local(Path.of(config.root()), new LabdArtifacts(labd::download, cacheDir.resolve("artifacts"),
                 config.artifactMaxBytes()));
         this.runner = new ModuleRunner(cache, new OsgiModuleBundles(context),
                 () -> new ModuleRunner.ModuleContextParts(labd.serverName(), ModuleFacts.of(hostInfo.facts())),

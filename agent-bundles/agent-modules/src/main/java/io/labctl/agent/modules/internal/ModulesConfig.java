@@ -6,6 +6,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /** Configuration of the agent's module runs (pid {@code io.labctl.agent.modules}; every key has a default). */
 @ObjectClassDefinition(name = "labctl agent modules", description = "Configuration modules on this agent")
 public @interface ModulesConfig {
+    @AttributeDefinition(description = "The folder modules' absolute paths are resolved under: / on a server; a"
+            + " benchmark or test running several agents on one machine gives each its own")
+    String root() default "/";
+
     @AttributeDefinition(description = "Where verified module jars are cached; empty: ${karaf.data}/labctl/modules")
     String cacheDirectory() default "";
 
