@@ -135,7 +135,8 @@ class ModulesCommandTest {
                 {"modules", "apply", "web", "-l", "role=worker", "-f", "/nonexistent/values.yaml"},
                 {"modules", "rollback", "web", "one"},
                 {"modules", "remove", "web"},
-                {"modules", "status", "-o", "wide"},
+                {"modules", "status", "-o", "table"},
+                {"modules", "list", "-o", "wide"},
                 {"modules"},
         };
         for (String[] args : bad) {
@@ -187,6 +188,10 @@ class ModulesCommandTest {
         assertEquals("selector=os%3Ddebian", last("GET", "/api/v1/servers").query(), "labd matches the selector");
         assertTrue(r.out().contains("web-1    web      1.1.0     2          drifted"), r.out());
         assertFalse(r.out().contains("db-1"), "not matched by the selector: " + r.out());
+        r = cli.run("modules", "status", "-o", "wide");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("SERVER   MODULE   VERSION   REVISION   STATE       RUN     LAST-RUN"), r.out());
+        assertTrue(r.out().contains("web-1    web      1.1.0     2          drifted     run-7   60m"), r.out());
     }
 
     static List<ServerModuleStatus> statuses() {

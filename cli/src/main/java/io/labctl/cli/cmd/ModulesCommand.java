@@ -102,8 +102,13 @@ public final class ModulesCommand implements Runnable {
             super(cli);
         }
 
+        /** The -o formats this verb takes besides the default table. */
+        protected Set<String> formats() {
+            return Set.of("json", "yaml");
+        }
+
         protected int printList(List<?> items, String table, String none) {
-            String format = output(output, Set.of("json", "yaml"));
+            String format = output(output, formats());
             if ("json".equals(format)) {
                 print(Formats.json(items));
             } else if ("yaml".equals(format)) {
@@ -129,7 +134,7 @@ public final class ModulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
+            output(output, formats());
             JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, ModuleSummary.class);
             List<ModuleSummary> modules = client().get(MODULES, type);
             modules = modules == null ? List.of() : modules;
@@ -143,7 +148,8 @@ public final class ModulesCommand implements Runnable {
                     "Examples:",
                     "  labctl modules status",
                     "  labctl modules status k3s-agent --refresh",
-                    "  labctl modules status -l role=worker -o json"})
+                    "  labctl modules status -l role=worker -o json",
+                    "  labctl modules status k3s-agent -o wide    # with each last run's id, for 'labctl logs module/RUN-ID'"})
     static final class Status extends Lister {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Only this module.")
         String name;
@@ -160,8 +166,13 @@ public final class ModulesCommand implements Runnable {
         }
 
         @Override
+        protected Set<String> formats() {
+            return Set.of("json", "yaml", "wide");
+        }
+
+        @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
+            boolean wide = "wide".equals(output(output, formats()));
             Map<String, String> q = new LinkedHashMap<>();
             try {
                 if (name != null) {
@@ -190,7 +201,7 @@ public final class ModulesCommand implements Runnable {
                 Set<String> names = servers == null ? Set.of() : servers.stream().map(ServerInfo::name).collect(Collectors.toSet());
                 all = all.stream().filter(s -> names.contains(s.server())).toList();
             }
-            return printList(all, ModulePrinter.status(all, cli.now()), "No modules assigned"
+            return printList(all, ModulePrinter.status(all, wide, cli.now()), "No modules assigned"
                     + (name == null ? "" : " of " + name) + (selector == null ? "" : " on servers matching " + selector) + ".");
         }
     }
@@ -211,7 +222,7 @@ public final class ModulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
+            output(output, formats());
             try {
                 moduleName(name);
             } catch (IllegalArgumentException e) {
