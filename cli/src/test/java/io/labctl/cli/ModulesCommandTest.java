@@ -277,9 +277,13 @@ class ModulesCommandTest {
 
     @Test
     void everyVerbHasHelpWithExamples() {
+        TestCli.Result top = cli.run("modules", "--help");
+        assertEquals(0, top.code(), top.toString());
+        assertEquals("", top.err(), "help formats cleanly");
         for (String verb : new String[] {"list", "apply", "status", "history", "rollback", "remove"}) {
             TestCli.Result r = cli.run("modules", verb, "--help");
             assertEquals(0, r.code(), verb + ": " + r);
+            assertEquals("", r.err(), verb + " help formats cleanly");
             String examples = r.out().substring(r.out().indexOf("Examples:\n"));
             assertTrue(examples.contains("  labctl modules " + verb + " "), verb + ": " + r.out());
         }

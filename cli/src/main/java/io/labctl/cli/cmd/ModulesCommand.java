@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
                 "Examples:",
                 "  labctl modules list",
                 "  labctl modules apply k3s-server -l role=server --set port=6443 --dry-run",
-                "  labctl modules apply k3s-agent@1.0.0 -l 'role=worker,os=debian' -f values.yaml --batch 25%",
+                "  labctl modules apply k3s-agent@1.0.0 -l 'role=worker,os=debian' -f values.yaml --batch 25%%",
                 "  labctl modules status --refresh",
                 "  labctl modules history k3s-server",
                 "  labctl modules rollback k3s-server 1",
@@ -143,8 +143,9 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Show the state of modules on servers: converged, drifted, failed or pending, and the",
-                    "last run and check. --refresh has labd re-plan them now (no change is made).", "",
+            description = {"Show the state of modules on servers: converged, drifted, failed or pending.", "",
+                    "With the last run and check of each; --refresh has labd re-plan them now (no change is",
+                    "made).", "",
                     "Examples:",
                     "  labctl modules status",
                     "  labctl modules status k3s-agent --refresh",
@@ -207,8 +208,8 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true,
-            description = {"Show the revisions of a module's assignments: who applied, rolled back or removed what,",
-                    "with which inputs (secret ones as ******).", "",
+            description = {"Show the revisions of a module's assignments.", "",
+                    "Who applied, rolled back or removed what, with which inputs (secret ones as ******).", "",
                     "Examples:",
                     "  labctl modules history k3s-server",
                     "  labctl modules history k3s-server -o yaml"})
@@ -287,9 +288,10 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Apply a module (the newest version, or NAME@VERSION) to the servers a selector matches,",
-                    "as a new revision of its assignment, and print each server's result as it comes in: the",
-                    "resources that changed (diffs indented), failed or were skipped; then the servers denied",
+            description = {"Apply a module to the servers a selector matches and show each server's result.", "",
+                    "NAME is the newest version, NAME@VERSION a given one. Each apply is a new revision of the",
+                    "module's assignment. Each server's result prints as it comes in: the resources that",
+                    "changed (diffs indented), failed or were skipped; then the servers denied",
                     "(you lack apply on them) or excluded (offline, held by another labd, not a target of the",
                     "module) and a summary. --dry-run plans only (needs read): nothing changes, no revision.", "",
                     "Inputs: -f values.yaml (a flat map: name: value), then each --set name=value (wins over -f;",
@@ -363,8 +365,8 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Apply an earlier revision of a module's assignment again (its version, selector and",
-                    "inputs), as a new revision, and print the results as apply does.", "",
+            description = {"Apply an earlier revision of a module's assignment again.", "",
+                    "Its version, selector and inputs, as a new revision; the results print as apply's do.", "",
                     "Examples:",
                     "  labctl modules history k3s-server",
                     "  labctl modules rollback k3s-server 1",
@@ -404,8 +406,9 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Run a module's removal on the servers a selector matches (what it manages is taken away)",
-                    "and stop managing them with it, as a new revision; the results print as apply's do.",
+            description = {"Run a module's removal on the servers a selector matches.", "",
+                    "What it manages is taken away and the servers are no longer managed with it, as a new",
+                    "revision; the results print as apply's do.",
                     "A server that merely stops matching a selector is no longer managed, but nothing is",
                     "removed from it without this command.", "",
                     "Examples:",
