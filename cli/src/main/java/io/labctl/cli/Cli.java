@@ -144,6 +144,11 @@ public final class Cli {
     }
 
     /** --config, else $LABCTL_CONFIG, else ~/.labctl/config.yaml. */
+    /** A path the user gave, relative to the caller's directory (a labctl session's own is elsewhere). */
+    public Path resolve(String path) {
+        return workingDir.resolve(path);
+    }
+
     public Path configPath() {
         if (configOverride != null) {
             return workingDir.resolve(configOverride);

@@ -16,6 +16,7 @@ import io.labctl.cli.cmd.PingCommand;
 import io.labctl.cli.cmd.ProvisionCommand;
 import io.labctl.cli.cmd.QuickstartCommand;
 import io.labctl.cli.cmd.SessionCommand;
+import io.labctl.cli.cmd.RepoCommand;
 import io.labctl.cli.cmd.SystemCommand;
 import io.labctl.cli.cmd.UnbindCommand;
 import io.labctl.cli.cmd.VersionCommand;
@@ -66,7 +67,7 @@ public final class LabctlCommand implements Callable<Integer> {
     /** The verbs, in the order help lists them; {@link Main} adds them (all, or only the one an invocation names). */
     public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
             DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
-            PingCommand.class, ExecCommand.class, ProvisionCommand.class, InitCommand.class, ConfigCommand.class,
+            PingCommand.class, ExecCommand.class, ProvisionCommand.class, RepoCommand.class, InitCommand.class, ConfigCommand.class,
             QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, CompletionCommand.class,
             VersionCommand.class);
 

@@ -22,6 +22,8 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -35,6 +37,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -228,6 +231,50 @@ public final class LabdClient {
         return send(request(path).DELETE(), type == null ? null : Json.json().constructType(type));
     }
 
+    /** labd's answer to an upload: its status (201 created, 200 unchanged) and decoded body. */
+    public record Uploaded<T>(int status, T body) {}
+
+    /**
+     * POSTs a file as an application/octet-stream body, streamed from disk (never whole in memory), reporting the
+     * bytes sent so far to progress. {@code Expect: 100-continue}: a body labd refuses by its length (413) or by
+     * who sends it is never sent. The timeout grows with the size (a minute plus one per 10 MiB).
+     */
+    public <T> Uploaded<T> upload(String path, Path file, Class<T> type, LongConsumer progress) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+        }
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, progress)), size);
+        int[] status = {0};
+        T answer = send(request(path).timeout(REQUEST_TIMEOUT.plusSeconds(60 * (size / (10 << 20))))
+                .expectContinue(true).header("Content-Type", "application/octet-stream").POST(body),
+                Json.json().constructType(type), status);
+        return new Uploaded<>(status[0], answer);
+    }
+
+    private static InputStream counting(Path file, LongConsumer progress) {
+        try {
+            return new java.io.FilterInputStream(Files.newInputStream(file)) {
+                private long sent;
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    if (n > 0) {
+                        sent += n;
+                        progress.accept(sent);
+                    }
+                    return n;
+                }
+            };
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path))
                 .timeout(REQUEST_TIMEOUT)
@@ -237,6 +284,11 @@ public final class LabdClient {
     }
 
     private <T> T send(HttpRequest.Builder builder, JavaType type) {
+        return send(builder, type, null);
+    }
+
+    /** statusOut, when given, receives the status of a successful answer. */
+    private <T> T send(HttpRequest.Builder builder, JavaType type, int[] statusOut) {
         HttpRequest req = builder.build();
         HttpResponse<InputStream> resp;
         byte[] body;
@@ -262,6 +314,9 @@ public final class LabdClient {
         if (status < 200 || status >= 300) {
             throw CliException.unreachable("labd at " + display() + " answered HTTP " + status
                     + " to " + req.method() + " " + req.uri().getPath() + ", which labctl does not expect", null);
+        }
+        if (statusOut != null) {
+            statusOut[0] = status;
         }
         if (type == null || status == 204 || body.length == 0) {
             return null;

@@ -1,3 +1,6 @@
-/** Configuration modules: descriptors, the agent's reports, assignments and runs as labd, the CLI and agents see them. */
+/**
+ * Configuration modules on the wire: what an agent reports about a module run, the module descriptor, the repository's
+ * entries and the modules capability's REST payloads.
+ */
 @org.osgi.annotation.versioning.Version("0.1.0")
 package io.labctl.protocol.modules;

@@ -1,5 +1,6 @@
 package io.labctl.agent.core.internal;
 
+import io.labctl.agent.api.HostInfo;
 import io.labctl.agent.api.LabdRequests;
 import io.labctl.agent.api.StreamHandler;
 import java.io.IOException;
@@ -46,6 +47,7 @@ public class AgentComponent {
     private final AgentRunner runner;
     private final Thread runnerThread;
     private final ServiceRegistration<LabdRequests> requests;
+    private final ServiceRegistration<HostInfo> hostInfo;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile FeatureNames featureNames;
@@ -66,6 +68,7 @@ public class AgentComponent {
             runner = null;
             runnerThread = null;
             requests = null;
+            hostInfo = null;
             return;
         }
         ioThreads = Executors.newCachedThreadPool(daemon("labctl-agent-io"));
@@ -85,7 +88,13 @@ public class AgentComponent {
             public Response post(String path, byte[] json) throws IOException, InterruptedException {
                 return r.post(path, json);
             }
+
+            @Override
+            public Download download(String path, Path target, long maxBytes) throws IOException, InterruptedException {
+                return r.download(path, target, maxBytes);
+            }
         }, null);
+        hostInfo = context.registerService(HostInfo.class, facts::collect, null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -115,6 +124,7 @@ public class AgentComponent {
             return;
         }
         requests.unregister();
+        hostInfo.unregister();
         runner.stop();
         try {
             runnerThread.join(5000);

@@ -12,9 +12,13 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -263,6 +267,50 @@ final class AgentRunner implements Runnable {
         HttpResponse<byte[]> response = clientFor(identity).send(request,
                 HttpResponse.BodyHandlers.ofByteArray());
         return new LabdRequests.Response(response.statusCode(), response.body());
+    }
+
+    /** Largest error body read from a failed download: labd's error shape is far smaller. */
+    static final long ERROR_BODY_LIMIT = 64 * 1024;
+
+    /**
+     * A GET with this agent's identity whose body goes to a file, bounded in size and time (see
+     * {@link LabdRequests#download}). The body is written next to the target and moved into place only when complete.
+     */
+    LabdRequests.Download download(String path, Path target, long maxBytes) throws IOException, InterruptedException {
+        Identity identity = store.load();
+        if (identity == null) {
+            throw new IOException("this agent has not enrolled with labd yet");
+        }
+        Path partial = target.resolveSibling(target.getFileName() + ".part");
+        HttpRequest request = HttpRequest.newBuilder(settings.server().resolve(path))
+                .timeout(LabdClient.REQUEST_TIMEOUT).GET().build();
+        CompletableFuture<HttpResponse<Long>> exchange = clientFor(identity).sendAsync(request, info ->
+                new BoundedFileBody(partial, info.statusCode() / 100 == 2 ? maxBytes : ERROR_BODY_LIMIT,
+                        info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        HttpResponse<Long> response;
+        try {
+            response = exchange.get(LabdRequests.DOWNLOAD_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            Files.deleteIfExists(partial);
+            throw new IOException(path + " did not arrive within " + LabdRequests.DOWNLOAD_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            Files.deleteIfExists(partial);
+            Throwable cause = e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(Failures.describe(e), cause);
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        if (response.statusCode() / 100 != 2) {
+            byte[] errorBody = Files.readAllBytes(partial);
+            Files.deleteIfExists(partial);
+            return new LabdRequests.Download(response.statusCode(), null, null, LabdClient.errorMessage(errorBody));
+        }
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return new LabdRequests.Download(response.statusCode(), target,
+                response.headers().firstValue(LabdRequests.SHA256_HEADER).orElse(null), null);
     }
 
     String serverName() {

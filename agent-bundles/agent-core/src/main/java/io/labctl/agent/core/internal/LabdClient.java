@@ -126,15 +126,20 @@ final class LabdClient {
     }
 
     static String errorMessage(HttpResponse<byte[]> response) {
+        return errorMessage(response.body());
+    }
+
+    /** labd's error message from an error body (its JSON shape), or the start of whatever else came back. */
+    static String errorMessage(byte[] responseBody) {
+        byte[] body = responseBody == null ? new byte[0] : responseBody;
         try {
-            ApiError error = Json.json().readValue(response.body(), ApiError.class);
+            ApiError error = Json.json().readValue(body, ApiError.class);
             if (error != null && error.message() != null) {
                 return error.message() + (error.requestId() == null ? "" : " (request " + error.requestId() + ")");
             }
         } catch (IOException | RuntimeException e) {
             // not labd's error shape (a proxy in between?): show the start of what came back
         }
-        byte[] body = response.body() == null ? new byte[0] : response.body();
         String text = new String(body, 0, Math.min(body.length, 200), java.nio.charset.StandardCharsets.UTF_8).strip();
         return text.isEmpty() ? "no details" : text;
     }

@@ -197,4 +197,49 @@ class AgentEndToEndTest {
             }
         }
     }
+    @Test
+    void downloadsWithItsIdentityIntoAFileAndRefusesWhatIsTooLarge() throws Exception {
+        try (TestLabd labd = new TestLabd()) {
+            AgentRunner runner = new AgentRunner(settings(labd, labd.token()), handlers,
+                    new HostFactsCollector(Path.of("/"), "0.1.0", List::of), io, streams, timer);
+            Thread agent = new Thread(runner);
+            agent.start();
+            try {
+                assertNotNull(labd.sockets.poll(30, TimeUnit.SECONDS), "enrolled and connected");
+                byte[] jar = new byte[300_000];
+                new java.util.Random(7).nextBytes(jar);
+                labd.served.put("/repo/m/1.0.0/content", new TestLabd.Served(200, jar, true, "ab12"));
+                labd.served.put("/repo/unannounced", new TestLabd.Served(200, jar, false, null));
+                labd.served.put("/repo/missing", new TestLabd.Served(404,
+                        "{\"code\":\"not-found\",\"message\":\"no module m 9.9.9; versions: 1.0.0\",\"requestId\":\"r9\"}"
+                                .getBytes(StandardCharsets.UTF_8), true, null));
+                Path target = tmp.resolve("m.jar");
+
+                var fetched = runner.download("/repo/m/1.0.0/content", target, jar.length);
+                assertTrue(fetched.ok());
+                assertEquals(target, fetched.file());
+                assertEquals("ab12", fetched.sha256Header());
+                assertTrue(java.util.Arrays.equals(jar, Files.readAllBytes(target)), "the body, byte for byte");
+
+                Files.delete(target);
+                var announced = assertThrows(java.io.IOException.class,
+                        () -> runner.download("/repo/m/1.0.0/content", target, jar.length - 1));
+                assertTrue(announced.getMessage().contains("larger than the 299999 bytes"), announced.getMessage());
+                var streamed = assertThrows(java.io.IOException.class,
+                        () -> runner.download("/repo/unannounced", target, 100_000));
+                assertTrue(streamed.getMessage().contains("larger than the 100000 bytes"), streamed.getMessage());
+                assertFalse(Files.exists(target), "nothing of a refused body is left");
+                assertFalse(Files.exists(tmp.resolve("m.jar.part")));
+
+                var missing = runner.download("/repo/missing", target, jar.length);
+                assertEquals(404, missing.status());
+                assertEquals(null, missing.file());
+                assertEquals("no module m 9.9.9; versions: 1.0.0 (request r9)", missing.error());
+                assertFalse(Files.exists(target));
+            } finally {
+                runner.stop();
+                agent.join(10_000);
+            }
+        }
+    }
 }

@@ -53,6 +53,11 @@ final class TestLabd implements AutoCloseable {
     final BlockingQueue<AgentSocket> sockets = new LinkedBlockingQueue<>();
     volatile Duration enrolLifetime = Duration.ofDays(30);
     volatile Duration renewLifetime = Duration.ofDays(30);
+    /** What a GET of a path answers (to a client with a certificate only). */
+    record Served(int status, byte[] body, boolean announceLength, String sha256) {}
+
+    /** Paths served to GETs with a client certificate. */
+    final Map<String, Served> served = new java.util.concurrent.ConcurrentHashMap<>();
     /** Answer to enrol: null to sign, or a status and error to refuse with. */
     volatile Map.Entry<Integer, ApiError> enrolRefusal;
     private final Thread acceptor;
@@ -142,6 +147,9 @@ final class TestLabd implements AutoCloseable {
                 AgentSocket agent = new AgentSocket(socket, (X509Certificate) socket.getSession().getPeerCertificates()[0]);
                 sockets.add(agent);
                 agent.readLoop();
+            } else if (served.containsKey(path) && hasClientCert) {
+                serveContent(out, served.get(path));
+                socket.close();
             } else {
                 respond(out, Map.entry(403, new ApiError("forbidden", "client certificate required", "r1")));
                 socket.close();
@@ -153,6 +161,20 @@ final class TestLabd implements AutoCloseable {
                 // already gone
             }
         }
+    }
+
+    /** Writes a GET's answer, with or without a Content-Length (without: the body ends with the connection). */
+    private static void serveContent(OutputStream out, Served content) throws IOException {
+        StringBuilder head = new StringBuilder("HTTP/1.1 " + content.status() + " X\r\nConnection: close\r\n");
+        if (content.sha256() != null) {
+            head.append("X-Labctl-Sha256: ").append(content.sha256()).append("\r\n");
+        }
+        if (content.announceLength()) {
+            head.append("Content-Length: ").append(content.body().length).append("\r\n");
+        }
+        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        out.write(content.body());
+        out.flush();
     }
 
     private Map.Entry<Integer, Object> enrol(EnrolRequest request) throws Exception {

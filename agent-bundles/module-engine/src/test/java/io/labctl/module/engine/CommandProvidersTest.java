@@ -1,0 +1,120 @@
+package io.labctl.module.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.labctl.module.CommandResource;
+import io.labctl.module.DesiredState;
+import io.labctl.module.FileResource;
+import io.labctl.module.PackageResource;
+import io.labctl.module.ServiceResource;
+import io.labctl.module.SysctlResource;
+import io.labctl.protocol.modules.ResourceResult;
+
+/**
+ * What the command-based providers run, through a scripted host (their real-machine tests run the same providers
+ * through a machine's Host).
+ */
+class CommandProvidersTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void aServiceRestartsWhenAWatchedFileChangedAndOnlyThen() throws Exception {
+        ScriptedHost host = new ScriptedHost(root).answer("systemctl is-enabled", 0, "enabled\n");
+        Engine engine = new Engine(host);
+        DesiredState state = Scratch.state(new ServiceResource("app.service").running(true).enabled(true)
+                        .watches("file:/etc/app.conf"),
+                new FileResource("/etc/app.conf").content("v=1\n"));
+        EngineRun first = engine.apply(state);
+        assertEquals(List.of("file:/etc/app.conf", "service:app.service"),
+                first.results().stream().map(ResourceResult::id).toList(), "a service comes after what it watches");
+        assertEquals("restart app.service (file:/etc/app.conf changed)", first.result("service:app.service").diff());
+        assertEquals(List.of("systemctl restart app.service"), host.changes());
+
+        host.ran.clear();
+        EngineRun second = engine.apply(state);
+        assertEquals(0, second.changed(), () -> second.results().toString());
+        assertEquals(List.of(), host.changes());
+    }
+
+    @Test
+    void aStoppedServiceIsStartedAndEnabledAndItsUnitFileWrittenWithADaemonReload() throws Exception {
+        ScriptedHost host = new ScriptedHost(root).answer("systemctl is-active", 3, "inactive\n")
+                .answer("systemctl is-enabled", 1, "disabled\n");
+        ResourceResult result = Scratch.only(new Engine(host).apply(Scratch.state(
+                new ServiceResource("app.service").unitFile("[Service]\nExecStart=/bin/true\n").enabled(true).running(true))));
+        assertTrue(result.diff().contains("+ExecStart=/bin/true"), result.diff());
+        assertEquals(List.of("systemctl daemon-reload", "systemctl enable app.service", "systemctl start app.service"),
+                host.changes());
+        assertEquals("[Service]\nExecStart=/bin/true\n",
+                Files.readString(root.resolve("etc/systemd/system/app.service")));
+    }
+
+    @Test
+    void aMissingPackageIsInstalledWithAptAndAnInstalledOneLeftAlone() throws Exception {
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
+        ScriptedHost missing = new ScriptedHost(root).answer("dpkg-query", 1, "");
+        ResourceResult installed = Scratch.only(new Engine(missing).apply(Scratch.state(new PackageResource("curl"))));
+        assertEquals("install package curl", installed.diff());
+        assertEquals(1, missing.changes().size());
+        assertTrue(missing.changes().get(0).contains("apt-get -y -q"), missing.changes().get(0));
+        assertTrue(missing.changes().get(0).endsWith("install curl"), missing.changes().get(0));
+
+        ScriptedHost present = new ScriptedHost(root).answer("dpkg-query", 0, "ii 7.88.1-10");
+        assertEquals(ResourceResult.UNCHANGED, Scratch.only(new Engine(present).apply(
+                Scratch.state(new PackageResource("curl")))).status());
+        assertEquals("package curl 7.88.1-10 -> 8.0-1", Scratch.only(new Engine(present).plan(
+                Scratch.state(new PackageResource("curl").version("8.0-1")))).diff());
+    }
+
+    @Test
+    void aGuardedCommandRunsOnlyWhenItsUnlessCommandFails() {
+        ScriptedHost done = new ScriptedHost(root).answer("app migrated", 0, "");
+        DesiredState state = Scratch.state(new CommandResource("migrate", "app", "migrate").unless("app", "migrated"));
+        assertEquals(ResourceResult.UNCHANGED, Scratch.only(new Engine(done).apply(state)).status());
+        assertEquals(List.of("app migrated"), done.ran);
+
+        ScriptedHost pending = new ScriptedHost(root).answer("app migrated", 1, "");
+        assertEquals("run app migrate (unless-command failed)", Scratch.only(new Engine(pending).apply(state)).diff());
+        assertEquals(List.of("app migrated", "app migrate"), pending.ran);
+
+        ScriptedHost failing = new ScriptedHost(root).answer("app migrated", 1, "").answer("app migrate", 2, "");
+        ResourceResult failed = Scratch.only(new Engine(failing).apply(state));
+        assertEquals(ResourceResult.FAILED, failed.status());
+        assertEquals("'app migrate' exited with 2", failed.reason());
+    }
+
+    @Test
+    void anUnguardedCommandRunsOnEveryApply() {
+        ScriptedHost host = new ScriptedHost(root);
+        DesiredState state = Scratch.state(new CommandResource("touch", "touch", "/tmp/x"));
+        assertEquals(1, new Engine(host).apply(state).changed());
+        assertEquals(1, new Engine(host).apply(state).changed());
+        assertEquals(List.of("touch /tmp/x", "touch /tmp/x"), host.ran);
+    }
+
+    @Test
+    void aSysctlIsPersistedAndSetOnceAndItsLineRemovedWhenAbsent() throws Exception {
+        ScriptedHost host = new ScriptedHost(root).answer("sysctl -n net.ipv4.ip_forward", 0, "0\n");
+        DesiredState state = Scratch.state(new SysctlResource("net.ipv4.ip_forward", "1"));
+        ResourceResult set = Scratch.only(new Engine(host).apply(state));
+        assertTrue(set.diff().startsWith("net.ipv4.ip_forward 0 -> 1"), set.diff());
+        assertEquals(List.of("sysctl -w net.ipv4.ip_forward=1"), host.changes());
+        Path conf = root.resolve("etc/sysctl.d/90-labctl.conf");
+        assertEquals("net.ipv4.ip_forward = 1\n", Files.readString(conf));
+
+        ScriptedHost after = new ScriptedHost(root).answer("sysctl -n net.ipv4.ip_forward", 0, "1\n");
+        assertEquals(ResourceResult.UNCHANGED, Scratch.only(new Engine(after).apply(state)).status());
+        new Engine(after).apply(Scratch.state(new SysctlResource("net.ipv4.ip_forward", "1").absent()));
+        assertEquals("", Files.readString(conf));
+    }
+}

@@ -1,0 +1,103 @@
+package io.labctl.modules.internal;
+
+import io.labctl.protocol.modules.ApplyEvent;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs a module on its targets: batch after batch, at most {@code parallelism} servers at once, and no server
+ * started once more than {@code maxFailures} have failed (those are reported as not run). Each server's outcome is an
+ * event as soon as it is known. The per-server work never throws: it returns an {@link Outcome}.
+ */
+final class Rollout {
+    /** What a rollout did, counted by server. */
+    record Tally(int changed, int unchanged, int failed, int notRun, int unreachable) {}
+
+    private final int parallelism;
+
+    Rollout(int parallelism) {
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    Tally run(List<String> servers, int batchSize, int maxFailures, Function<String, Outcome> work, Events events) {
+        return run(servers, batchSize, maxFailures, work, server -> { }, events);
+    }
+
+    /** notRun hears of each server that was not started because too many had failed. */
+    Tally run(List<String> servers, int batchSize, int maxFailures, Function<String, Outcome> work,
+              Consumer<String> notRunHere, Events events) {
+        AtomicInteger failures = new AtomicInteger();
+        AtomicInteger changed = new AtomicInteger();
+        AtomicInteger unchanged = new AtomicInteger();
+        AtomicInteger notRun = new AtomicInteger();
+        AtomicInteger unreachable = new AtomicInteger();
+        int threads = Math.min(parallelism, Math.max(1, Math.min(batchSize, servers.size())));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "labd-module-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int from = 0; from < servers.size(); from += batchSize) {
+                List<String> batch = servers.subList(from, Math.min(servers.size(), from + batchSize));
+                List<Future<?>> running = batch.stream().<Future<?>>map(server -> pool.submit(() -> {
+                    if (failures.get() > maxFailures) {
+                        notRun.incrementAndGet();
+                        notRunHere.accept(server);
+                        events.done(ApplyEvent.EXCLUDED, server, null, "not run: " + failures.get() + " server(s) failed"
+                                + " and --max-failures is " + maxFailures);
+                        return;
+                    }
+                    Outcome o = work.apply(server);
+                    if (o.offline()) {
+                        unreachable.incrementAndGet();
+                        events.done(ApplyEvent.EXCLUDED, server, null, o.message());
+                        return;
+                    }
+                    (o.failed() ? failures : o.changed() ? changed : unchanged).incrementAndGet();
+                    events.done(ApplyEvent.RESULT, server, o.report(), o.message());
+                })).toList();
+                for (Future<?> f : running) {
+                    f.get();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a module run broke its contract and threw", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Tally(changed.get(), unchanged.get(), failures.get(), notRun.get(), unreachable.get());
+    }
+
+    /** The events of one rollout, in the order they happen, with done/total counted here. */
+    static final class Events {
+        private final Consumer<ApplyEvent> sink;
+        private final int total;
+        private int done;
+
+        Events(Consumer<ApplyEvent> sink, int total) {
+            this.sink = sink;
+            this.total = total;
+        }
+
+        synchronized void emit(String type, String server, String message) {
+            sink.accept(new ApplyEvent(type, server, null, message, done, total));
+        }
+
+        synchronized void done(String type, String server, io.labctl.protocol.modules.ModuleReport report, String message) {
+            done++;
+            sink.accept(new ApplyEvent(type, server, report, message, done, total));
+        }
+
+        int total() {
+            return total;
+        }
+    }
+}

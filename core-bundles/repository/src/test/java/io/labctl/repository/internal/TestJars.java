@@ -1,0 +1,54 @@
+package io.labctl.repository.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.zip.ZipEntry;
+
+/** Jars made in memory, shaped as module bundles (or broken on purpose). */
+final class TestJars {
+    private TestJars() {}
+
+    static String descriptor(String name, String version) {
+        return "name: " + name + "\nversion: " + version + "\ndescription: test module\n"
+                + "inputs:\n  motd: { type: string, default: hello }\n  token: { type: string, secret: true }\n";
+    }
+
+    /** A well-formed module bundle; extra is put in as one more file, so two jars of one version can differ. */
+    static byte[] module(String name, String version, String extra) {
+        return jar(Map.of("Bundle-SymbolicName", "io.labctl.modules." + name.replace('-', '.'),
+                "Bundle-Version", version, "Import-Package", "io.labctl.module;version=\"[1.0,2)\",org.osgi.framework"),
+                descriptor(name, version), extra);
+    }
+
+    /** A jar with these manifest headers (none: no manifest at all) and, when not null, this module.yaml. */
+    static byte[] jar(Map<String, String> headers, String moduleYaml, String extra) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            JarOutputStream jar;
+            if (headers == null) {
+                jar = new JarOutputStream(bytes);
+            } else {
+                Manifest manifest = new Manifest();
+                manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+                headers.forEach((k, v) -> manifest.getMainAttributes().putValue(k, v));
+                jar = new JarOutputStream(bytes, manifest);
+            }
+            try (jar) {
+                if (moduleYaml != null) {
+                    jar.putNextEntry(new ZipEntry("module.yaml"));
+                    jar.write(moduleYaml.getBytes(StandardCharsets.UTF_8));
+                }
+                jar.putNextEntry(new ZipEntry("extra.txt"));
+                jar.write(extra.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+}
