@@ -16,6 +16,7 @@ import io.labctl.protocol.modules.ApplyRequest;
 import io.labctl.protocol.modules.AssignmentRevision;
 import io.labctl.protocol.modules.ModuleDetail;
 import io.labctl.protocol.modules.ModuleSummary;
+import io.labctl.protocol.modules.RepoCoordinates;
 import io.labctl.protocol.modules.ServerModuleStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,9 +53,6 @@ public final class ModulesCommand implements Runnable {
     static final String MODULES = Api.ROOT + "/modules";
     static final String STATUS = MODULES + "/status";
     static final String RUNS = MODULES + "/runs";
-    /** A module's name as module.yaml allows it. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
-    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,13 +63,9 @@ public final class ModulesCommand implements Runnable {
                 "missing subcommand: one of list, apply, status, history, rollback, remove");
     }
 
-    /** A module name, checked; the message says what a name looks like. */
+    /** A module name, checked by the rules labd applies; the message says what a name looks like. */
     static String moduleName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a module name (lower-case letters, digits and '-',"
-                    + " at most 63); see 'labctl modules list'");
-        }
-        return name;
+        return RepoCoordinates.requireName(name);
     }
 
     static String encode(String s) {
@@ -343,10 +336,7 @@ public final class ModulesCommand implements Runnable {
                 int at = module.indexOf('@');
                 name = moduleName(at < 0 ? module : module.substring(0, at));
                 if (at >= 0) {
-                    version = module.substring(at + 1);
-                    if (!VERSION.matcher(version).matches()) {
-                        throw new IllegalArgumentException("'" + module + "': give NAME@VERSION with a version such as 1.0.0");
-                    }
+                    version = RepoCoordinates.requireVersion(module.substring(at + 1));
                 }
                 inputs = InputValues.of(values == null ? null : cli.resolve(values), sets);
             } catch (IllegalArgumentException e) {
