@@ -104,7 +104,7 @@ class ModulesIT {
                 inputs:
                   dir:   { type: string, required: true, description: where the files go }
                   text:  { type: string, default: hello, description: the message }
-                  port:  { type: integer, default: 1, description: unused, for type checks }
+                  port:  { type: integer, default: 1, description: only for type checks }
                   token: { type: string, secret: true, required: true, description: a secret }
                 """;
         String component = """
