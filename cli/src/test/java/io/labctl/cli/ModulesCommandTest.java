@@ -135,7 +135,8 @@ class ModulesCommandTest {
                 {"modules", "apply", "web", "-l", "role=worker", "-f", "/nonexistent/values.yaml"},
                 {"modules", "rollback", "web", "one"},
                 {"modules", "remove", "web"},
-                {"modules", "status", "-o", "wide"},
+                {"modules", "status", "-o", "table"},
+                {"modules", "list", "-o", "wide"},
                 {"modules"},
         };
         for (String[] args : bad) {
@@ -187,6 +188,10 @@ class ModulesCommandTest {
         assertEquals("selector=os%3Ddebian", last("GET", "/api/v1/servers").query(), "labd matches the selector");
         assertTrue(r.out().contains("web-1    web      1.1.0     2          drifted"), r.out());
         assertFalse(r.out().contains("db-1"), "not matched by the selector: " + r.out());
+        r = cli.run("modules", "status", "-o", "wide");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().startsWith("SERVER   MODULE   VERSION   REVISION   STATE       RUN     LAST-RUN"), r.out());
+        assertTrue(r.out().contains("web-1    web      1.1.0     2          drifted     run-7   60m"), r.out());
     }
 
     static List<ServerModuleStatus> statuses() {
@@ -272,9 +277,13 @@ class ModulesCommandTest {
 
     @Test
     void everyVerbHasHelpWithExamples() {
+        TestCli.Result top = cli.run("modules", "--help");
+        assertEquals(0, top.code(), top.toString());
+        assertEquals("", top.err(), "help formats cleanly");
         for (String verb : new String[] {"list", "apply", "status", "history", "rollback", "remove"}) {
             TestCli.Result r = cli.run("modules", verb, "--help");
             assertEquals(0, r.code(), verb + ": " + r);
+            assertEquals("", r.err(), verb + " help formats cleanly");
             String examples = r.out().substring(r.out().indexOf("Examples:\n"));
             assertTrue(examples.contains("  labctl modules " + verb + " "), verb + ": " + r.out());
         }

@@ -66,7 +66,7 @@ import picocli.CommandLine.Parameters;
                 "(labd is asked to stop; exit 130) or until labd ends the stream.", "",
                 "recording/ID: a recorded exec session (see 'labctl get recordings'; needs admin) as asciinema v2",
                 "text, for 'asciinema play'.", "",
-                "module/RUN-ID: one configuration-module run (the RUN-ID of 'labctl modules status'): who ran it,",
+                "module/RUN-ID: one configuration-module run (RUN of 'labctl modules status -o wide'): who ran it,",
                 "when, its outcome and every resource (changed ~, failed !, skipped -, unchanged =) with its diff",
                 "or reason; secret values are masked by the agent before they leave the server.", "",
                 "Examples:",
@@ -234,7 +234,7 @@ public final class LogsCommand extends LabdCommand {
     private int moduleRun(String id) {
         String format = output(output, Set.of("json", "yaml"));
         if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw usage("give a run id from the RUN column of 'labctl modules status', e.g. module/RUN-ID");
+            throw usage("give a run id from the RUN column of 'labctl modules status -o wide', e.g. module/RUN-ID");
         }
         ModuleRun run = client().get(ModulesCommand.RUNS + "/" + id, ModuleRun.class);
         if ("json".equals(format)) {

@@ -16,6 +16,7 @@ import io.labctl.protocol.modules.ApplyRequest;
 import io.labctl.protocol.modules.AssignmentRevision;
 import io.labctl.protocol.modules.ModuleDetail;
 import io.labctl.protocol.modules.ModuleSummary;
+import io.labctl.protocol.modules.RepoCoordinates;
 import io.labctl.protocol.modules.ServerModuleStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
                 "Examples:",
                 "  labctl modules list",
                 "  labctl modules apply k3s-server -l role=server --set port=6443 --dry-run",
-                "  labctl modules apply k3s-agent@1.0.0 -l 'role=worker,os=debian' -f values.yaml --batch 25%",
+                "  labctl modules apply k3s-agent@1.0.0 -l 'role=worker,os=debian' -f values.yaml --batch 25%%",
                 "  labctl modules status --refresh",
                 "  labctl modules history k3s-server",
                 "  labctl modules rollback k3s-server 1",
@@ -53,9 +53,6 @@ public final class ModulesCommand implements Runnable {
     static final String MODULES = Api.ROOT + "/modules";
     static final String STATUS = MODULES + "/status";
     static final String RUNS = MODULES + "/runs";
-    /** A module's name as module.yaml allows it. */
-    private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
-    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}");
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,13 +63,9 @@ public final class ModulesCommand implements Runnable {
                 "missing subcommand: one of list, apply, status, history, rollback, remove");
     }
 
-    /** A module name, checked; the message says what a name looks like. */
+    /** A module name, checked by the rules labd applies; the message says what a name looks like. */
     static String moduleName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a module name (lower-case letters, digits and '-',"
-                    + " at most 63); see 'labctl modules list'");
-        }
-        return name;
+        return RepoCoordinates.requireName(name);
     }
 
     static String encode(String s) {
@@ -102,8 +95,13 @@ public final class ModulesCommand implements Runnable {
             super(cli);
         }
 
+        /** The -o formats this verb takes besides the default table. */
+        protected Set<String> formats() {
+            return Set.of("json", "yaml");
+        }
+
         protected int printList(List<?> items, String table, String none) {
-            String format = output(output, Set.of("json", "yaml"));
+            String format = output(output, formats());
             if ("json".equals(format)) {
                 print(Formats.json(items));
             } else if ("yaml".equals(format)) {
@@ -129,7 +127,7 @@ public final class ModulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
+            output(output, formats());
             JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, ModuleSummary.class);
             List<ModuleSummary> modules = client().get(MODULES, type);
             modules = modules == null ? List.of() : modules;
@@ -138,12 +136,14 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Show the state of modules on servers: converged, drifted, failed or pending, and the",
-                    "last run and check. --refresh has labd re-plan them now (no change is made).", "",
+            description = {"Show the state of modules on servers: converged, drifted, failed or pending.", "",
+                    "With the last run and check of each; --refresh has labd re-plan them now (no change is",
+                    "made).", "",
                     "Examples:",
                     "  labctl modules status",
                     "  labctl modules status k3s-agent --refresh",
-                    "  labctl modules status -l role=worker -o json"})
+                    "  labctl modules status -l role=worker -o json",
+                    "  labctl modules status k3s-agent -o wide    # with each last run's id, for 'labctl logs module/RUN-ID'"})
     static final class Status extends Lister {
         @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "Only this module.")
         String name;
@@ -160,8 +160,13 @@ public final class ModulesCommand implements Runnable {
         }
 
         @Override
+        protected Set<String> formats() {
+            return Set.of("json", "yaml", "wide");
+        }
+
+        @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
+            boolean wide = "wide".equals(output(output, formats()));
             Map<String, String> q = new LinkedHashMap<>();
             try {
                 if (name != null) {
@@ -190,14 +195,14 @@ public final class ModulesCommand implements Runnable {
                 Set<String> names = servers == null ? Set.of() : servers.stream().map(ServerInfo::name).collect(Collectors.toSet());
                 all = all.stream().filter(s -> names.contains(s.server())).toList();
             }
-            return printList(all, ModulePrinter.status(all, cli.now()), "No modules assigned"
+            return printList(all, ModulePrinter.status(all, wide, cli.now()), "No modules assigned"
                     + (name == null ? "" : " of " + name) + (selector == null ? "" : " on servers matching " + selector) + ".");
         }
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true,
-            description = {"Show the revisions of a module's assignments: who applied, rolled back or removed what,",
-                    "with which inputs (secret ones as ******).", "",
+            description = {"Show the revisions of a module's assignments.", "",
+                    "Who applied, rolled back or removed what, with which inputs (secret ones as ******).", "",
                     "Examples:",
                     "  labctl modules history k3s-server",
                     "  labctl modules history k3s-server -o yaml"})
@@ -211,7 +216,7 @@ public final class ModulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
+            output(output, formats());
             try {
                 moduleName(name);
             } catch (IllegalArgumentException e) {
@@ -276,9 +281,10 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Apply a module (the newest version, or NAME@VERSION) to the servers a selector matches,",
-                    "as a new revision of its assignment, and print each server's result as it comes in: the",
-                    "resources that changed (diffs indented), failed or were skipped; then the servers denied",
+            description = {"Apply a module to the servers a selector matches and show each server's result.", "",
+                    "NAME is the newest version, NAME@VERSION a given one. Each apply is a new revision of the",
+                    "module's assignment. Each server's result prints as it comes in: the resources that",
+                    "changed (diffs indented), failed or were skipped; then the servers denied",
                     "(you lack apply on them) or excluded (offline, held by another labd, not a target of the",
                     "module) and a summary. --dry-run plans only (needs read): nothing changes, no revision.", "",
                     "Inputs: -f values.yaml (a flat map: name: value), then each --set name=value (wins over -f;",
@@ -330,10 +336,7 @@ public final class ModulesCommand implements Runnable {
                 int at = module.indexOf('@');
                 name = moduleName(at < 0 ? module : module.substring(0, at));
                 if (at >= 0) {
-                    version = module.substring(at + 1);
-                    if (!VERSION.matcher(version).matches()) {
-                        throw new IllegalArgumentException("'" + module + "': give NAME@VERSION with a version such as 1.0.0");
-                    }
+                    version = RepoCoordinates.requireVersion(module.substring(at + 1));
                 }
                 inputs = InputValues.of(values == null ? null : cli.resolve(values), sets);
             } catch (IllegalArgumentException e) {
@@ -352,8 +355,8 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Apply an earlier revision of a module's assignment again (its version, selector and",
-                    "inputs), as a new revision, and print the results as apply does.", "",
+            description = {"Apply an earlier revision of a module's assignment again.", "",
+                    "Its version, selector and inputs, as a new revision; the results print as apply's do.", "",
                     "Examples:",
                     "  labctl modules history k3s-server",
                     "  labctl modules rollback k3s-server 1",
@@ -393,8 +396,9 @@ public final class ModulesCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Run a module's removal on the servers a selector matches (what it manages is taken away)",
-                    "and stop managing them with it, as a new revision; the results print as apply's do.",
+            description = {"Run a module's removal on the servers a selector matches.", "",
+                    "What it manages is taken away and the servers are no longer managed with it, as a new",
+                    "revision; the results print as apply's do.",
                     "A server that merely stops matching a selector is no longer managed, but nothing is",
                     "removed from it without this command.", "",
                     "Examples:",

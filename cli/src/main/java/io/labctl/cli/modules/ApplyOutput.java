@@ -60,7 +60,12 @@ public final class ApplyOutput {
         String type = e.type() == null ? "" : e.type();
         switch (type) {
             case ApplyEvent.DENIED -> denied.add(e.server() + ": " + e.message());
-            case ApplyEvent.EXCLUDED -> excluded.add(e.server() + ": " + e.message());
+            case ApplyEvent.EXCLUDED -> {
+                excluded.add(e.server() + ": " + e.message());
+                if (e.done() > 0) {  // a target not run after all (e.g. --max-failures reached) counts as done
+                    progress(e, "excluded");
+                }
+            }
             case ApplyEvent.RESULT -> result(e);
             case ApplyEvent.SUMMARY -> summary = e.message() == null ? "" : e.message();
             default -> { }  // target, and types a newer labd may add: nothing to show
@@ -77,8 +82,12 @@ public final class ApplyOutput {
             clearProgress();
             out.print(r == null ? e.server() + "  failed: " + e.message() + "\n" : ModulePrinter.report(r));
         }
+        progress(e, r == null ? "failed" : ModulePrinter.counts(r).split(",")[0]);
+    }
+
+    /** Rewrites the progress line: {@code [3/20] web-1 changed 4}. */
+    private void progress(ApplyEvent e, String what) {
         if (progress) {
-            String what = r == null ? "failed" : ModulePrinter.counts(r).split(",")[0];
             err.print("\r[" + e.done() + "/" + e.total() + "] " + e.server() + " " + what + "\033[K");
             err.flush();
             progressShown = true;

@@ -89,11 +89,22 @@ public final class ModulePrinter {
         return t.render();
     }
 
-    public static String status(List<ServerModuleStatus> statuses, Instant now) {
-        Table t = new Table("SERVER", "MODULE", "VERSION", "REVISION", "STATE", "LAST-RUN", "LAST-CHECK", "DETAIL");
+    /** @param wide adds the RUN column: the last run's id, for {@code labctl logs module/RUN-ID} */
+    public static String status(List<ServerModuleStatus> statuses, boolean wide, Instant now) {
+        List<String> header = new ArrayList<>(List.of("SERVER", "MODULE", "VERSION", "REVISION", "STATE", "LAST-RUN",
+                "LAST-CHECK", "DETAIL"));
+        if (wide) {
+            header.add(5, "RUN");
+        }
+        Table t = new Table(header);
         for (ServerModuleStatus s : statuses) {
-            t.row(s.server(), s.module(), s.version(), Integer.toString(s.revision()), s.state(),
-                    Times.age(s.lastRun(), now), Times.age(s.lastCheck(), now), s.detail());
+            List<String> row = new ArrayList<>(java.util.Arrays.asList(s.server(), s.module(), s.version(),
+                    Integer.toString(s.revision()), s.state(), Times.age(s.lastRun(), now), Times.age(s.lastCheck(), now),
+                    s.detail()));
+            if (wide) {
+                row.add(5, s.lastRunId());
+            }
+            t.row(row);
         }
         return t.render();
     }

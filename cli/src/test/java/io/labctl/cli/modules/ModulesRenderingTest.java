@@ -125,6 +125,16 @@ class ModulesRenderingTest {
     }
 
     @Test
+    void targetsNotRunAfterMaxFailuresAdvanceTheProgressAndAreListed() {
+        ApplyOutput o = output(true, false);
+        o.line("{\"type\":\"excluded\",\"server\":\"web-5\",\"message\":\"not run: 1 server(s) failed\",\"done\":2,\"total\":2}");
+        o.line("{\"type\":\"summary\",\"message\":\"stopped\",\"done\":2,\"total\":2}");
+        assertEquals(ExitCodes.OK, o.finish(), "excluded servers alone do not fail the command");
+        assertTrue(err.toString().contains("\r[2/2] web-5 excluded"), err.toString());
+        assertEquals("Excluded:\n  web-5: not run: 1 server(s) failed\nstopped\n", out.toString());
+    }
+
+    @Test
     void garbageIsAProtocolError() {
         CliException e = assertThrows(CliException.class, () -> output(false, false).line("<html>"));
         assertEquals(ExitCodes.UNREACHABLE, e.exitCode());

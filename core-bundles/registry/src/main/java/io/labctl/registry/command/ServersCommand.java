@@ -23,7 +23,8 @@ public class ServersCommand extends LabCommand {
     ServerRegistry registry;
 
     @Option(name = "-s", aliases = "--selector", description = "Only servers matching this selector (key=value, "
-            + "key!=value, key, !key; comma-separated, all must hold)")
+            + "key!=value, key, !key, key>=N, key<=N, key>N, key<N; comma-separated, all must hold; keys: name, env, "
+            + "cloud, role, the facts os, os.version, arch, kernel, cpus, memory (GiB), or a label)")
     String selector;
 
     public ServersCommand() {
