@@ -16,6 +16,7 @@ import io.labctl.module.FileResource;
 import io.labctl.module.PackageResource;
 import io.labctl.module.ServiceResource;
 import io.labctl.module.SysctlResource;
+import io.labctl.module.UserResource;
 import io.labctl.protocol.modules.ResourceResult;
 
 /**
@@ -116,5 +117,21 @@ class CommandProvidersTest {
         assertEquals(ResourceResult.UNCHANGED, Scratch.only(new Engine(after).apply(state)).status());
         new Engine(after).apply(Scratch.state(new SysctlResource("net.ipv4.ip_forward", "1").absent()));
         assertEquals("", Files.readString(conf));
+    }
+
+    @Test
+    void aUserJoinsTheGroupOfItsNameWhenOneExistsInsteadOfUseraddRefusingIt() throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/bash\n");
+        Files.writeString(root.resolve("etc/group"), "root:x:0:\n");
+        ScriptedHost alone = new ScriptedHost(root);
+        new Engine(alone).apply(Scratch.state(new UserResource("site").system(true)));
+        assertEquals(List.of("useradd --system site"), alone.changes(), "useradd makes the user's own group");
+
+        Files.writeString(root.resolve("etc/group"), "root:x:0:\nsite:x:998:\n");
+        ScriptedHost withGroup = new ScriptedHost(root);
+        new Engine(withGroup).apply(Scratch.state(new UserResource("site").system(true)));
+        assertEquals(List.of("useradd --system --gid site site"), withGroup.changes(),
+                "a group of the user's name exists (declared before it): the user joins it");
     }
 }

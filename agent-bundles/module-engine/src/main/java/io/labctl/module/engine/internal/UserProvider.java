@@ -40,7 +40,7 @@ final class UserProvider implements Provider<UserResource> {
             option(argv, details, "--groups", "groups", groups == null || groups.isEmpty() ? null : String.join(",", groups));
             argv.add(r.name());
             return new Change("create user " + r.name() + (details.isEmpty() ? "" : " (" + String.join(", ", details) + ")"),
-                    () -> run.check(TIMEOUT, argv));
+                    () -> run.check(TIMEOUT, withOwnGroup(argv, r.name(), run)));
         }
         List<String> argv = new ArrayList<>(List.of("usermod"));
         List<String> diff = new ArrayList<>();
@@ -80,5 +80,19 @@ final class UserProvider implements Provider<UserResource> {
 
     private static String label(List<String> groups) {
         return groups.isEmpty() ? "(none)" : String.join(",", groups);
+    }
+
+    /**
+     * useradd makes a group named like the user and refuses when one exists (a module usually declares it first, as
+     * the user's own group): then the user joins that group as its primary one. Decided when the change runs, after
+     * the group's own resource has applied.
+     */
+    private static List<String> withOwnGroup(List<String> useradd, String name, RunContext run) throws IOException {
+        if (run.accounts().group(name) == null) {
+            return useradd;
+        }
+        List<String> argv = new ArrayList<>(useradd.subList(0, useradd.size() - 1));
+        argv.addAll(List.of("--gid", name, name));
+        return argv;
     }
 }
