@@ -57,7 +57,10 @@ class ModulesOnMachinesIT {
     @BeforeAll
     static void start() throws Exception {
         Machine.assumeAvailable();
-        labd = Labd.install(dir.resolve("labd"), "").start();
+        labd = Labd.install(dir.resolve("labd"), "");
+        // labd's schedule shortened from 30 s scans and 30-minute checks, so that convergence and enforcement show here
+        Files.writeString(labd.home.resolve("etc/io.labctl.modules.cfg"), "scanSeconds = 5\ncheckMinutes = 1\n");
+        labd.start();
         Files.createDirectories(dir.resolve("cli"));
         cli = new Cli(dir.resolve("cli/config.yaml"));
         cli.ok("config", "import", labd.adminBundle().toString(), "--context", "modules");
@@ -187,8 +190,9 @@ class ModulesOnMachinesIT {
     void enforceRepairsDriftAtTheNextCheck() throws Exception {
         assertEquals(0, apply("--set", "greeting=hello", "--enforce").exitCode());
         Files.writeString(web1.root().resolve(PAGE.substring(1)), "defaced again\n");
-        cli.ok("modules", "status", MODULE, "--refresh");
-        Processes.await("enforce to repair the page", Duration.ofSeconds(60), () -> {
+        // a check finds the drift (status --refresh only re-plans, as any reader may run it); labd's next scheduled
+        // check repairs it because the assignment enforces
+        Processes.await("enforce to repair the page at labd's next check", Duration.ofSeconds(150), () -> {
             try {
                 return "hello from web-1\n".equals(page(web1));
             } catch (Exception e) {

@@ -1,4 +1,4 @@
-package io.labctl.itests;
+package io.labctl.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * removal stops it and takes the settings away while the database keeps labd's data. Skipped where no machine can
  * boot.
  */
-class LabdModuleIT {
+class LabdModuleMachineE2E {
     static final String PASSWORD = "pg-Secret-1";
     static final Duration MIGRATED_TIMEOUT = Duration.ofMinutes(3);
 
