@@ -6,7 +6,8 @@
 # (agent setting io.labctl.agent.modules root), each Ansible host writes under its own {{ root }}.
 # Measured, interleaved per round: the first apply on empty roots, a no-op re-apply, a drift check on one server
 # ('labctl modules status --refresh -l name=a1' against 'ansible-playbook --check --limit h1').
-# Usage: bench/modules-vs-ansible.sh [targets] [runs]   (defaults 20 and 3)
+# Usage: bench/modules-vs-ansible.sh [targets] [runs]   (defaults 20 and 3); WARMUP (default 1) unmeasured rounds first.
+# An Ansible round on 20 targets takes minutes on 2 cores: WARMUP=0 and one run give the ratios in about 15 minutes.
 # Needs the distributions, the CLI jar and the example module (mvn -B install -DskipTests), and from Debian:
 # ansible openssh-server openssh-client jq bc.
 set -euo pipefail
@@ -102,8 +103,8 @@ measure "labctl modules apply (no-op re-apply)" "${lc[*]} modules apply example-
 measure "ansible-playbook -f $n (no-op re-apply)" "${play[*]}"
 measure "labctl modules status --refresh -l name=a1 (drift check)" "${lc[*]} modules status example-tree --refresh -l name=a1"
 measure "ansible-playbook --check --limit h1 (drift check)" "${play[*]} --check --limit h1"
-echo "== $runs rounds (after 1 warm-up round); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-run_rounds 1 "$runs"
+echo "== $runs rounds (after ${WARMUP:-1} warm-up rounds); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_rounds "${WARMUP:-1}" "$runs"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 print_timings
