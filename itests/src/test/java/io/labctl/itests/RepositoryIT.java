@@ -63,12 +63,21 @@ class RepositoryIT {
     static HttpClient user;
     static byte[] motd;
     static byte[] builtInJar;
+    static List<String> shipped;
     static byte[] k3s;
 
     @BeforeAll
     static void start() throws Exception {
         labd = Labd.install(dir.resolve("labd"), null);
         Path builtins = Files.createDirectories(labd.home.resolve("modules"));
+        try (var files = Files.list(builtins)) {
+            shipped = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        // the distribution's core modules give way to this test's own built-ins: a module of known bytes and a jar
+        // that is not a module
+        for (String f : shipped) {
+            Files.delete(builtins.resolve(f));
+        }
         builtInJar = moduleJar("lab-agent", "1.0.0", "1.0.0", true, "built in");
         Files.write(builtins.resolve("lab-agent-1.0.0.jar"), builtInJar);
         Files.write(builtins.resolve("not-a-module.jar"), moduleJar(null, null, "1.0.0", true, "library"));
@@ -165,6 +174,8 @@ class RepositoryIT {
         assertEquals(RepoEntry.MODULE, builtIn.kind());
         assertEquals(sha256(builtInJar), builtIn.sha256());
         assertEquals(1, entries().size(), "only the module: " + entries());
+        assertEquals(List.of("labctl-module-bastion.jar", "labctl-module-k3s-agent.jar", "labctl-module-k3s-server.jar",
+                "labctl-module-lab-agent.jar", "labctl-module-labd.jar"), shipped, "the distribution ships the core modules");
         assertTrue(Files.readString(labd.log()).contains("not-a-module.jar not imported"), "the log says why");
     }
 
