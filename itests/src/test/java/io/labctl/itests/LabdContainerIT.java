@@ -379,7 +379,7 @@ public class LabdContainerIT {
     private static final String[] AUDIT_COMMANDS = {"audit", "audit-verify"};
     private static final Set<String> ALL_LAB_COMMANDS = Set.of("servers", "server-delete", "tokens", "token-create",
             "token-revoke", "users", "user-delete", "roles", "role-create", "role-delete", "bind", "unbind", "can-i",
-            "audit", "audit-verify", "ca", "features");
+            "audit", "audit-verify", "ca", "features", "repo", "modules");
 
     private static Set<String> without(Set<String> commands, String... removed) {
         Set<String> rest = new TreeSet<>(commands);
