@@ -87,8 +87,7 @@ class CapabilitySdkIT {
         admin.ok("create", "role", "notes-author", "--allow", "manage:*:*:*", "--allow", "read:*:*:*");
         author = userClient("author", "notes-author");
         nobody = userClient("nobody", null);
-        Processes.await("agent box online (log " + agent.log() + ")", Duration.ofSeconds(90), () -> admin.servers()
-                .stream().anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status())));
+        agent.awaitOnline(admin, Duration.ofSeconds(90));
     }
 
     @AfterAll
@@ -168,9 +167,11 @@ class CapabilitySdkIT {
         assertEquals(200, put.statusCode(), put.body());
         assertTrue(send(author, "GET", items, null).body().contains("replace by Friday"));
         assertEquals(400, send(author, "PUT", items + "/Not_A_Name", "x").statusCode());
-        // an added capability is listed beside labd's own, with the schema it owns
-        assertTrue(admin.ok("system", "features").lines().anyMatch(l -> l.startsWith("labd-notes ")
-                && l.contains(" active ") && l.contains("notes v1")), admin.ok("system", "features"));
+        // an added capability is listed beside labd's own, with the schema it owns (Karaf may still be finishing the
+        // feature's install when its route already answers, so the listing is awaited, not read once)
+        Processes.await("labd-notes active with schema notes v1 in system features", Duration.ofSeconds(60),
+                () -> systemFeatures().lines().anyMatch(l -> l.startsWith("labd-notes ")
+                        && l.contains(" active ") && l.contains("notes v1")));
 
         Files.delete(labd.home.resolve("deploy/" + labdKar().getFileName()));
         awaitStatus(author, "GET", items, 404);

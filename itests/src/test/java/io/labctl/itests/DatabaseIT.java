@@ -10,7 +10,6 @@ import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.itests.support.Tls;
-import io.labctl.protocol.ServerInfo;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -90,8 +89,7 @@ class DatabaseIT {
             Agent agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token);
             try (agent) {
                 agent.start();
-                Processes.await("agent box online", Duration.ofSeconds(90), () -> admin.servers().stream()
-                        .anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status())));
+                agent.awaitOnline(admin, Duration.ofSeconds(90));
                 assertEquals(200, health(labd).statusCode());
                 PgCtl pg = new PgCtl(labd);
                 try {

@@ -49,15 +49,7 @@ class ExecIT {
         admin.ok("config", "import", labd.adminBundle().toString());
         String token = admin.ok("create", "token", "--server", "box", "--env", "lab", "--cloud", "baremetal").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
-        Processes.await("agent box online (log " + agent.log() + ")", Duration.ofSeconds(90), () -> {
-            try {
-                List<ServerInfo> servers = Json.json().readValue(admin.ok("get", "servers", "-o", "json"),
-                        new TypeReference<List<ServerInfo>>() {});
-                return servers.stream().anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status()));
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        agent.awaitOnline(admin, Duration.ofSeconds(90));
     }
 
     @AfterAll

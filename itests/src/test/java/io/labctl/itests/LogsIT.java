@@ -60,15 +60,7 @@ class LogsIT {
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token);
         Files.writeString(agent.home.resolve("etc/io.labctl.agent.logs.cfg"), "journalDirectory = " + journal + "\n");
         agent.start();
-        Processes.await("agent box online", Duration.ofSeconds(90), () -> {
-            try {
-                List<ServerInfo> servers = Json.json().readValue(admin.ok("get", "servers", "-o", "json"),
-                        new TypeReference<List<ServerInfo>>() {});
-                return servers.stream().anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status()));
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        agent.awaitOnline(admin, Duration.ofSeconds(90));
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.protocol.Json;
-import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,8 +59,7 @@ class SessionIT {
         oneShot.ok("config", "import", labd.adminBundle().toString());
         String token = oneShot.ok("create", "token", "--server", "box", "--env", "lab").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
-        Processes.await("agent box online (log " + agent.log() + ")", Duration.ofSeconds(90), () -> oneShot.servers()
-                .stream().anyMatch(s -> s.name().equals("box") && ServerInfo.ONLINE.equals(s.status())));
+        agent.awaitOnline(oneShot, Duration.ofSeconds(90));
         sessionDir = dir.resolve("session");
         session = oneShot.throughSession(sessionDir);
         sessionDebug = oneShot.throughSession(sessionDir, "LABCTL_DEBUG=1");

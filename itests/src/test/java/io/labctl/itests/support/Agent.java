@@ -1,8 +1,10 @@
 package io.labctl.itests.support;
 
+import io.labctl.protocol.ServerInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /** A real lab-agent: the built distribution unpacked and started as its own JVM. */
 public final class Agent implements AutoCloseable {
@@ -61,6 +63,37 @@ public final class Agent implements AutoCloseable {
 
     public void stop() throws InterruptedException {
         Processes.stop(process, Duration.ofSeconds(20));
+    }
+
+    /**
+     * Waits until labd lists this agent online; when it does not, fails with the ends of the agent's log and console,
+     * which a test's temporary folder would otherwise take with it.
+     */
+    public void awaitOnline(Cli cli, Duration timeout) throws Exception {
+        try {
+            Processes.await("agent " + name + " online", timeout, () -> cli.servers().stream()
+                    .anyMatch(s -> s.name().equals(name) && ServerInfo.ONLINE.equals(s.status())));
+        } catch (AssertionError e) {
+            String listed;
+            try {
+                listed = cli.ok("get", "servers", "-o", "wide");
+            } catch (Exception | AssertionError notListed) {
+                listed = "(labctl get servers failed: " + notListed.getMessage() + ")";
+            }
+            throw new AssertionError(e.getMessage() + "; agent process " + (isRunning() ? "running" : "gone")
+                    + "\n--- labctl get servers -o wide\n" + listed
+                    + "\n--- end of " + log() + "\n" + tail(log(), 60)
+                    + "\n--- end of " + console() + "\n" + tail(console(), 20), e);
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.exists(file) ? Files.readAllLines(file) : List.of("(no such file)");
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (Exception e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     public String logText() throws Exception {
