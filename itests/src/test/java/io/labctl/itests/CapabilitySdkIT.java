@@ -12,7 +12,6 @@ import io.labctl.itests.support.SdkProjects;
 import io.labctl.itests.support.Tls;
 import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.Json;
-import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
-import io.labctl.protocol.Json;
-import io.labctl.protocol.ServerInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -9,7 +9,6 @@ import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.protocol.Json;
-import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
