@@ -11,7 +11,6 @@ import io.labctl.cli.render.ModulePrinter;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
-import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.modules.ApplyRequest;
 import io.labctl.protocol.modules.AssignmentRevision;
 import io.labctl.protocol.modules.ModuleDetail;
@@ -173,7 +172,8 @@ public final class ModulesCommand implements Runnable {
                     q.put("module", moduleName(name));
                 }
                 if (selector != null) {
-                    Selector.parse(selector);
+                    // labd matches it (one grammar, facts included) and re-plans only those servers on --refresh
+                    q.put("selector", Selector.parse(selector).toString());
                 }
             } catch (IllegalArgumentException e) {
                 throw usage(e.getMessage());
@@ -187,13 +187,6 @@ public final class ModulesCommand implements Runnable {
             if (all == null) {
                 throw new LabdRefusal(404, "not_found", "labd at " + client().display() + " has no modules capability"
                         + " (feature labd-modules); see 'labctl system features'");
-            }
-            if (selector != null) {
-                // labd matches the selector (one grammar, facts included); the statuses are narrowed to its servers
-                JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, ServerInfo.class);
-                List<ServerInfo> servers = client().get(Api.SERVERS + "?selector=" + encode(Selector.parse(selector).toString()), type);
-                Set<String> names = servers == null ? Set.of() : servers.stream().map(ServerInfo::name).collect(Collectors.toSet());
-                all = all.stream().filter(s -> names.contains(s.server())).toList();
             }
             return printList(all, ModulePrinter.status(all, wide, cli.now()), "No modules assigned"
                     + (name == null ? "" : " of " + name) + (selector == null ? "" : " on servers matching " + selector) + ".");

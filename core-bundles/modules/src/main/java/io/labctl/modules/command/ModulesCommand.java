@@ -45,7 +45,7 @@ public class ModulesCommand extends LabCommand {
         ModuleService service = need(modules, MODULES);
         if (status) {
             Table t = new Table("MODULE", "SERVER", "VERSION", "REV", "STATE", "LAST RUN", "LAST CHECK", "DETAIL");
-            for (ServerModuleStatus s : service.status(caller(), module, null, false)) {
+            for (ServerModuleStatus s : service.status(caller(), module, null, null, false)) {
                 t.row(s.module(), s.server(), s.version(), s.revision(), s.state(), Table.ago(s.lastRun(), now()),
                         Table.ago(s.lastCheck(), now()), s.detail());
             }

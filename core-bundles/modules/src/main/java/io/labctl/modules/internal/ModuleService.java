@@ -45,6 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.osgi.framework.Version;
 import org.osgi.service.component.annotations.Activate;
@@ -554,17 +555,23 @@ public class ModuleService {
     // ---------------------------------------------------------------- status and runs
 
     /**
-     * Each module on each server the caller may read, filtered by module and server when given. A matching server
-     * with no run yet is pending. refresh: re-plan them now first (no change made).
+     * Each module on each server the caller may read, filtered by module, server and selector when given (the selector
+     * resolved once, by the registry, in the grammar of every {@code -l}). A matching server with no run yet is
+     * pending. refresh: re-plan only the filtered ones now first (no change made), so a check of one server costs one
+     * round trip to one agent.
      */
-    public List<ServerModuleStatus> status(Identity caller, String module, String server, boolean refresh) {
+    public List<ServerModuleStatus> status(Identity caller, String module, String server, Selector selector,
+                                           boolean refresh) {
         AccessDecisions access = AccessDecisions.present(decisions);
-        java.util.function.Predicate<String> readable = name -> access.decide(caller,
-                access.onServer(Action.READ, name)).allowed();
+        Set<String> selected = selector == null ? null
+                : registry.list(selector).stream().map(ServerInfo::name).collect(Collectors.toSet());
+        Predicate<String> wanted = name -> (server == null || name.equals(server))
+                && (selected == null || selected.contains(name))
+                && access.decide(caller, access.onServer(Action.READ, name)).allowed();
+        Map<String, Managed> managed = managed();
         if (refresh) {
-            checks().check(managed().values().stream()
-                    .filter(m -> (module == null || m.assignment().module.equals(module))
-                            && (server == null || m.server().name().equals(server)) && readable.test(m.server().name()))
+            checks().check(managed.values().stream()
+                    .filter(m -> (module == null || m.assignment().module.equals(module)) && wanted.test(m.server().name()))
                     .toList(), LABD);
         }
         Map<String, StateRow> rows = new LinkedHashMap<>();
@@ -575,15 +582,14 @@ public class ModuleService {
                 out.add(status(r));
             }
         }
-        for (Managed m : managed().values()) {
+        for (Managed m : managed.values()) {
             if (!rows.containsKey(key(m.assignment().module, m.server().name()))) {
                 out.add(new ServerModuleStatus(m.server().name(), m.assignment().module, m.assignment().version,
                         m.assignment().revision, ServerModuleStatus.PENDING, null, null, null, "not run yet"));
             }
         }
         return out.stream()
-                .filter(s -> (module == null || s.module().equals(module)) && (server == null || s.server().equals(server)))
-                .filter(s -> readable.test(s.server()))
+                .filter(s -> (module == null || s.module().equals(module)) && wanted.test(s.server()))
                 .sorted(Comparator.comparing(ServerModuleStatus::module).thenComparing(ServerModuleStatus::server))
                 .toList();
     }

@@ -6,6 +6,7 @@ import io.labctl.api.web.Caller;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Selector;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.modules.ApplyEvent;
 import io.labctl.protocol.modules.ApplyRequest;
@@ -61,8 +62,17 @@ public class ModulesResource {
     @Path("status")
     @Requires(value = Action.READ, verb = "module.status", perItem = true)
     public List<ServerModuleStatus> status(@QueryParam("module") String module, @QueryParam("server") String server,
-                                           @QueryParam("refresh") boolean refresh, @Context SecurityContext security) {
-        return modules.status(caller(security), blankToNull(module), blankToNull(server), refresh);
+                                           @QueryParam("selector") String selector, @QueryParam("refresh") boolean refresh,
+                                           @Context SecurityContext security) {
+        Selector servers = null;
+        if (selector != null) {  // given but empty is refused by parse: it must not widen to every server
+            try {
+                servers = Selector.parse(selector);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid-selector", e.getMessage());
+            }
+        }
+        return modules.status(caller(security), blankToNull(module), blankToNull(server), servers, refresh);
     }
 
     @GET

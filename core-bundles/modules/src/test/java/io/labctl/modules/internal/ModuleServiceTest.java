@@ -11,6 +11,7 @@ import io.labctl.api.Identity;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
@@ -122,7 +123,7 @@ class ModuleServiceTest {
     }
 
     private ServerModuleStatus status(String module, String server) {
-        return service.status(ADMIN, module, server, false).stream().findFirst().orElse(null);
+        return service.status(ADMIN, module, server, null, false).stream().findFirst().orElse(null);
     }
 
     @Test
@@ -215,7 +216,7 @@ class ModuleServiceTest {
         assertEquals(List.of("p1", "s1", "s2"), servers(events, ApplyEvent.RESULT));
         assertTrue(agents.calls.stream().allMatch(c -> "plan".equals(c.params().get("action"))));
         assertTrue(service.history("web").isEmpty());
-        assertTrue(service.status(ADMIN, "web", null, false).isEmpty());
+        assertTrue(service.status(ADMIN, "web", null, null, false).isEmpty());
         ApiException refused = assertThrows(ApiException.class,
                 () -> service.prepareApply(READER, "web", apply(null, "role=server", Map.of())));
         assertEquals(403, refused.status(), "a real apply needs apply");
@@ -317,7 +318,7 @@ class ModuleServiceTest {
         assertEquals("1.0.0", agents.calls.get(0).params().get("version"), "the version the server has");
         assertEquals("/srv/a", ((Map<?, ?>) agents.calls.get(0).params().get("inputs")).get("path"));
         assertTrue(service.store().assignments().isEmpty());
-        assertTrue(service.status(ADMIN, "web", null, false).isEmpty());
+        assertTrue(service.status(ADMIN, "web", null, null, false).isEmpty());
         assertEquals(AssignmentRevision.REMOVE, service.history("web").get(1).action());
         agents.calls.clear();
         reconciler.reconcile(Instant.now().plus(2, ChronoUnit.HOURS));
@@ -418,7 +419,7 @@ class ModuleServiceTest {
         run(service.prepareApply(ADMIN, "web", apply(null, "role=server", Map.of())));
         agents.behaviour.put("s1", p -> Fakes.Agents.report(p, ResourceResult.CHANGED));
 
-        List<ServerModuleStatus> forCarol = service.status(CAROL, "web", null, true);
+        List<ServerModuleStatus> forCarol = service.status(CAROL, "web", null, null, true);
 
         assertEquals(List.of("s1", "s2"), forCarol.stream().map(ServerModuleStatus::server).toList(), "p1 is prod");
         assertEquals(ServerModuleStatus.DRIFTED, forCarol.get(0).state());
@@ -426,8 +427,26 @@ class ModuleServiceTest {
         assertTrue(agents.callsTo("p1").stream().noneMatch(c -> "plan".equals(c.params().get("action"))),
                 "refresh re-plans only what the caller may read");
         ApiException refused = assertThrows(ApiException.class,
-                () -> service.run(CAROL, service.status(ADMIN, "web", "p1", false).get(0).lastRunId()));
+                () -> service.run(CAROL, service.status(ADMIN, "web", "p1", null, false).get(0).lastRunId()));
         assertEquals(403, refused.status());
+    }
+
+    @Test
+    void aSelectorNarrowsStatusAndARefreshReplansOnlyTheServersItMatches() throws Exception {
+        run(service.prepareApply(ADMIN, "web", apply(null, "role=server", Map.of())));
+        agents.behaviour.put("s2", p -> Fakes.Agents.report(p, ResourceResult.CHANGED));
+        agents.calls.clear();
+
+        List<ServerModuleStatus> one = service.status(ADMIN, "web", null, Selector.parse("name=s1"), true);
+
+        assertEquals(List.of("s1"), one.stream().map(ServerModuleStatus::server).toList());
+        assertEquals(List.of("s1"), agents.calls.stream().map(c -> c.server()).distinct().toList(),
+                "a drift check of one server is one round trip to its agent, not one to every server of the module");
+        assertEquals(ServerModuleStatus.CONVERGED, status("web", "s2").state(), "s2 was not re-planned");
+        assertEquals(List.of("p1", "s2"), service.status(ADMIN, "web", null, Selector.parse("name!=s1"), false).stream()
+                .map(ServerModuleStatus::server).toList());
+        assertTrue(service.status(ADMIN, "web", null, Selector.parse("role=nothing"), false).isEmpty(),
+                "a selector matching no server shows none, not all");
     }
 
     @Test
