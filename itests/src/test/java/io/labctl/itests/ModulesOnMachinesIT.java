@@ -330,6 +330,45 @@ class ModulesOnMachinesIT {
                 "web-2 is not touched by a removal from web-1");
     }
 
+    @Test
+    @Order(11)
+    void aModuleWhoseStoredBytesWereAlteredIsRefusedByTheAgentAndNothingIsInstalled() throws Exception {
+        // someone with the database's credentials changes one byte of the stored jar: labd still names the digest
+        // it recorded at the push, and the agent that fetches it for its first run compares
+        String firstChunk = " FROM repo_chunks WHERE seq = 0 AND entry_id = (SELECT id FROM repo_entries WHERE name = '"
+                + MODULE + "')";
+        int original = Integer.parseInt(sql("SELECT get_byte(data, 200)" + firstChunk));
+        String setByte = "UPDATE repo_chunks SET data = set_byte(data, 200, %d) WHERE seq = 0 AND entry_id = (SELECT id"
+                + " FROM repo_entries WHERE name = '" + MODULE + "')";
+        sql(String.format(setByte, (original + 1) % 256));
+        try {
+            Processes.Result r = cli.run("modules", "apply", MODULE, "-l", "name=db-1", "-f", secretValues.toString(),
+                    "-o", "json");
+            assertNotEquals(0, r.exitCode(), r.toString());
+            String db1Events = events(r.stdout()).stream().filter(e -> "db-1".equals(e.path("server").asText()))
+                    .map(JsonNode::toString).reduce("", String::concat);
+            assertTrue(db1Events.contains("digest-mismatch") && db1Events.contains("nothing was installed"), r.stdout());
+            assertNull(page(db1), "nothing of the module was applied on db-1");
+            String agentLog = Files.readString(dir.resolve("agents/db-1/data/log/karaf.log"));
+            assertFalse(agentLog.contains("installed module " + MODULE), "the altered bundle was never installed");
+        } finally {
+            sql(String.format(setByte, original));
+        }
+    }
+
+    /** One statement on labd's database; the first column of the first row when it answers rows. */
+    static String sql(String statement) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + labd.dbPort + "/postgres",
+                "postgres", ""); Statement st = db.createStatement()) {
+            if (!st.execute(statement)) {
+                return null;
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     static JsonNode server(JsonNode statusList, String server) {
         for (JsonNode s : statusList) {
             if (server.equals(s.path("server").asText())) {
