@@ -8,11 +8,11 @@ import io.labctl.module.Health;
 import io.labctl.module.Inputs;
 import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
-import io.labctl.module.Secret;
 import io.labctl.module.engine.ArtifactSource;
 import io.labctl.module.engine.Engine;
 import io.labctl.module.engine.EngineRun;
 import io.labctl.module.engine.Host;
+import io.labctl.module.engine.ValueInputs;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -21,9 +21,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a module as lab-agent does, through the real engine: {@link #plan()}, {@link #apply()}, {@link #remove()} (the
@@ -37,6 +39,7 @@ import java.util.Map;
 public final class ModuleTester {
     private final ConfigurationModule module;
     private final Map<String, Object> inputs = new LinkedHashMap<>();
+    private final Set<String> secretInputs = new HashSet<>();
     private final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     private String server = "s1";
     private Facts facts;
@@ -62,15 +65,20 @@ public final class ModuleTester {
         return this;
     }
 
-    /** An input as labd delivers it validated: a String, a Long/Integer, a Boolean or a List of Strings. */
+    /**
+     * An input as labd delivers it validated: a String, a Long/Integer, a Boolean or a List of Strings. The module
+     * reads it as on an agent: a getter of another type fails naming the input.
+     */
     public ModuleTester input(String name, Object value) {
-        inputs.put(name, value);
+        inputs.put(name, value instanceof Integer number ? Long.valueOf(number) : value);
+        secretInputs.remove(name);
         return this;
     }
 
     /** A secret input: the module reads it with {@code inputs().secret(name)}. */
     public ModuleTester secretInput(String name, String value) {
-        inputs.put(name, new Secret(value));
+        inputs.put(name, value);
+        secretInputs.add(name);
         return this;
     }
 
@@ -142,7 +150,7 @@ public final class ModuleTester {
         }
         Facts seen = facts != null ? facts : new Facts(server, "debian", "12", "amd64", System.getProperty("os.version"),
                 2, 4L << 30);
-        return new Context(server, seen, new TesterInputs(inputs), host);
+        return new Context(server, seen, new ValueInputs(inputs, secretInputs), host);
     }
 
     private InputStream openArtifact(String name, String version) throws IOException {
