@@ -1,17 +1,15 @@
 package io.labctl.module.testkit;
 
-import io.labctl.module.CommandResult;
 import io.labctl.module.ConfigurationModule;
 import io.labctl.module.DesiredState;
 import io.labctl.module.Facts;
 import io.labctl.module.Health;
-import io.labctl.module.Inputs;
-import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
 import io.labctl.module.engine.ArtifactSource;
 import io.labctl.module.engine.Engine;
 import io.labctl.module.engine.EngineRun;
 import io.labctl.module.engine.Host;
+import io.labctl.module.engine.HostContext;
 import io.labctl.module.engine.ValueInputs;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
@@ -20,10 +18,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -104,19 +100,19 @@ public final class ModuleTester {
 
     /** What an apply would change, changing nothing. */
     public EngineRun plan() throws ModuleException {
-        Context context = context();
-        return new Engine(context.host, context).plan(module.desiredState(context));
+        HostContext context = context();
+        return new Engine(context.host(), context).plan(module.desiredState(context));
     }
 
     public EngineRun apply() throws ModuleException {
-        Context context = context();
-        return new Engine(context.host, context).apply(module.desiredState(context));
+        HostContext context = context();
+        return new Engine(context.host(), context).apply(module.desiredState(context));
     }
 
     /** Applies the module's removal state, as {@code labctl modules remove} does. */
     public EngineRun remove() throws ModuleException {
-        Context context = context();
-        return new Engine(context.host, context).apply(module.removal(context));
+        HostContext context = context();
+        return new Engine(context.host(), context).apply(module.removal(context));
     }
 
     public Health health() {
@@ -130,10 +126,10 @@ public final class ModuleTester {
 
     /** The root the module's paths resolve under: the scratch folder or the machine's root file system. */
     public Path resolvedRoot() {
-        return context().host.root();
+        return context().host().root();
     }
 
-    private Context context() {
+    private HostContext context() {
         ArtifactSource source = this::openArtifact;
         Host host;
         if (machine != null) {
@@ -150,7 +146,7 @@ public final class ModuleTester {
         }
         Facts seen = facts != null ? facts : new Facts(server, "debian", "12", "amd64", System.getProperty("os.version"),
                 2, 4L << 30);
-        return new Context(server, seen, new ValueInputs(inputs, secretInputs), host);
+        return new HostContext(server, seen, new ValueInputs(inputs, secretInputs), host);
     }
 
     private InputStream openArtifact(String name, String version) throws IOException {
@@ -160,18 +156,5 @@ public final class ModuleTester {
                     + name + "\", \"" + version + "\", bytes)");
         }
         return new ByteArrayInputStream(content);
-    }
-
-    /** The module's view of this server; commands go where the host sends them. */
-    private record Context(String server, Facts facts, Inputs inputs, Host host) implements ModuleContext {
-        @Override
-        public Path root() {
-            return host.root();
-        }
-
-        @Override
-        public CommandResult run(List<String> argv, Duration timeout) throws IOException {
-            return host.run(argv, timeout);
-        }
     }
 }
