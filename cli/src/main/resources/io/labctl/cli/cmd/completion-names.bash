@@ -1,7 +1,7 @@
 
 # Names from labd where a verb takes one: a module name for the modules verbs, NAME/VERSION for 'repo remove'. They
-# are asked of the same labctl that is being completed (its context and credentials), quietly and within 5 seconds;
-# everything else (verbs, options) is the picocli completion above.
+# are asked of the same labctl that is being completed (its context and credentials), quietly and within 5 seconds
+# (LABCTL_COMPLETION_TIMEOUT); everything else (verbs, options) is the picocli completion above.
 function _labctl_complete() {
   local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} i word value=0
   local -a verbs=()
@@ -33,7 +33,7 @@ function _labctl_complete() {
   fi
   type compopt &>/dev/null && compopt +o default
   local names
-  names=$(timeout 5 "${COMP_WORDS[0]}" $list 2>/dev/null)
+  names=$(timeout "${LABCTL_COMPLETION_TIMEOUT:-5}" "${COMP_WORDS[0]}" $list 2>/dev/null)
   local IFS=$'\n'
   COMPREPLY=( $(compgen -W "$names" -- "$cur") )
 }
