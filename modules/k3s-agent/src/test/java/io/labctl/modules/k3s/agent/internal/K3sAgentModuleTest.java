@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.module.ConfigurationModule;
 import io.labctl.module.Health;
 import io.labctl.module.ModuleException;
 import io.labctl.module.ServiceResource;
@@ -23,24 +22,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class K3sAgentModuleTest extends K3sNodeModuleContract {
-    @Override
-    protected ConfigurationModule module() {
-        return new K3sAgentModule();
-    }
-
-    @Override
-    protected String moduleName() {
-        return "k3s-agent";
-    }
-
-    @Override
-    protected String unit() {
-        return "k3s-agent.service";
+    K3sAgentModuleTest() {
+        super(new K3sAgentModule(), "k3s-agent", "k3s-agent.service");
     }
 
     @Override
     protected ModuleFixture fixture() {
-        return ModuleFixture.of(module(), root).server("worker-1")
+        return ModuleFixture.of(module, root).server("worker-1")
                 .set("version", K3sStandin.VERSION)
                 .set("sha256", K3sStandin.sha256())
                 .set("server", "https://k3s-1.example.org:6443")

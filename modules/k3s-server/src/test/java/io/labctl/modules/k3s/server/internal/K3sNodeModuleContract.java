@@ -28,15 +28,16 @@ public abstract class K3sNodeModuleContract {
 
     @TempDir
     protected Path root;
+    protected final ConfigurationModule module;
+    private final String moduleName;
+    private final String unit;
 
-    /** A new instance of the module under test. */
-    protected abstract ConfigurationModule module();
-
-    /** Its name in module.yaml. */
-    protected abstract String moduleName();
-
-    /** The systemd unit it runs k3s as. */
-    protected abstract String unit();
+    /** The module under test, its name in module.yaml and the systemd unit it runs k3s as. */
+    protected K3sNodeModuleContract(ConfigurationModule module, String moduleName, String unit) {
+        this.module = module;
+        this.moduleName = moduleName;
+        this.unit = unit;
+    }
 
     /** The module on {@link #root} with valid inputs, {@link #TOKEN} as its token, and the k3s stand-in as artifact. */
     protected abstract ModuleFixture fixture();
@@ -56,8 +57,8 @@ public abstract class K3sNodeModuleContract {
         fixture().tester().apply();
         EngineRun removed = fixture().tester().remove();
         // a scratch root cannot stop a service (K3sServerMachineTest removes it for real)
-        assertEquals("service:" + unit(), removed.results().get(0).id());
-        assertStatus(removed, "service:" + unit(), FAILED);
+        assertEquals("service:" + unit, removed.results().get(0).id());
+        assertStatus(removed, "service:" + unit, FAILED);
         assertStatus(removed, "file:" + K3sNode.CONFIG, SKIPPED);
         assertStatus(removed, "file:" + K3sNode.BINARY, SKIPPED);
         assertTrue(Files.exists(fixture().file(K3sNode.CONFIG)));
@@ -65,8 +66,8 @@ public abstract class K3sNodeModuleContract {
 
     @Test
     void itsModuleYamlIsValidAndMarksTheSecretInputs() {
-        var descriptor = ModuleFixture.descriptorOf(module());
-        assertEquals(moduleName(), descriptor.name());
+        var descriptor = ModuleFixture.descriptorOf(module);
+        assertEquals(moduleName, descriptor.name());
         assertEquals("1.0.0", descriptor.version());
         assertEquals(Set.of("token"), descriptor.secretInputs());
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.labctl.module.ConfigurationModule;
 import io.labctl.module.Health;
 import io.labctl.module.ModuleException;
 import io.labctl.module.ServiceResource;
@@ -23,24 +22,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class K3sServerModuleTest extends K3sNodeModuleContract {
-    @Override
-    protected ConfigurationModule module() {
-        return new K3sServerModule();
-    }
-
-    @Override
-    protected String moduleName() {
-        return "k3s-server";
-    }
-
-    @Override
-    protected String unit() {
-        return "k3s.service";
+    K3sServerModuleTest() {
+        super(new K3sServerModule(), "k3s-server", "k3s.service");
     }
 
     @Override
     protected ModuleFixture fixture() {
-        return ModuleFixture.of(module(), root).server("k3s-1")
+        return ModuleFixture.of(module, root).server("k3s-1")
                 .set("version", K3sStandin.VERSION)
                 .set("sha256", K3sStandin.sha256())
                 .set("token", TOKEN)
