@@ -1,9 +1,9 @@
+import io.labctl.protocol.modules.ManifestClauses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -15,7 +15,8 @@ import java.util.jar.Manifest;
 /**
  * Writes a bundle's API jar for the baseline check: its manifest and the classes of the packages it exports,
  * nothing else (no private code, no embedded libraries). Run by refresh.sh:
- * {@code java StripToApi BUNDLE.jar API.jar RELEASE-VERSION}; exits 3 when the bundle exports nothing.
+ * {@code java StripToApi BUNDLE.jar API.jar RELEASE-VERSION}; exits 3 when the bundle exports nothing. It reads the
+ * Export-Package header with the protocol bundle's ManifestClauses (on its class path), as labd and lab-agent do.
  */
 public class StripToApi {
     private static final long FIXED_TIME = 315964800000L; // 1980-01-06, a time every zip tool can store
@@ -28,7 +29,7 @@ public class StripToApi {
         try (JarFile bundle = new JarFile(args[0])) {
             Manifest manifest = bundle.getManifest();
             String exports = manifest == null ? null : manifest.getMainAttributes().getValue("Export-Package");
-            List<String> packages = exports == null ? List.of() : exportedPackages(exports);
+            List<String> packages = ManifestClauses.names(exports);
             if (packages.isEmpty()) {
                 System.exit(3);
             }
@@ -60,39 +61,6 @@ public class StripToApi {
         JarEntry entry = new JarEntry(name);
         entry.setTime(FIXED_TIME);
         return entry;
-    }
-
-    /** Package names of an Export-Package header: clauses split at commas outside quotes, names before attributes. */
-    static List<String> exportedPackages(String header) {
-        List<String> names = new ArrayList<>();
-        for (String clause : splitOutsideQuotes(header, ',')) {
-            for (String part : splitOutsideQuotes(clause, ';')) {
-                String p = part.trim();
-                if (!p.isEmpty() && !p.contains("=")) {
-                    names.add(p);
-                }
-            }
-        }
-        return names;
-    }
-
-    private static List<String> splitOutsideQuotes(String s, char separator) {
-        List<String> parts = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        for (char c : s.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            }
-            if (c == separator && !quoted) {
-                parts.add(current.toString());
-                current.setLength(0);
-            } else {
-                current.append(c);
-            }
-        }
-        parts.add(current.toString());
-        return parts;
     }
 
     /** A class or resource directly in one of the packages (a subpackage is exported, or not, on its own). */

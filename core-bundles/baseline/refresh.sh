@@ -17,7 +17,10 @@ version="$(sed -n 's:.*<labctl.baseline.version>\(.*\)</labctl.baseline.version>
 rm -rf "$repo"
 tool="$(mktemp -d)"
 trap 'rm -rf "$tool"' EXIT
-javac -d "$tool" "$here/StripToApi.java"
+# StripToApi reads manifest headers with the protocol bundle's parser
+protocol_jar="$(find "$root/core-bundles/protocol/target" -maxdepth 1 -name 'io.labctl.protocol-*.jar' ! -name '*-sources.jar' ! -name '*-tests.jar' 2>/dev/null | head -n1)"
+[ -n "$protocol_jar" ] || { echo "refresh.sh: io.labctl.protocol is not built (core-bundles/protocol/target): run 'mvn install -DskipTests' first" >&2; exit 1; }
+javac -cp "$protocol_jar" -d "$tool" "$here/StripToApi.java"
 count=0
 unchecked=()
 while IFS= read -r pom; do
@@ -33,7 +36,7 @@ while IFS= read -r pom; do
   rm -rf "$local_repo/io/labctl/$artifact/$version"
   dest="$repo/io/labctl/$artifact/$version"
   status=0
-  packages="$(java -cp "$tool" StripToApi "$jar" "$dest/$artifact-$version.jar" "$version")" || status=$?
+  packages="$(java -cp "$tool:$protocol_jar" StripToApi "$jar" "$dest/$artifact-$version.jar" "$version")" || status=$?
   if [ "$status" = 3 ]; then
     continue # exports nothing: nothing to compare
   elif [ "$status" != 0 ]; then

@@ -174,6 +174,7 @@ class ModulesCommandTest {
                 + "web    1.1.0    1.0.0,1.1.0   1             a web server\n", r.out());
         assertEquals(List.of(detail().summary()), Json.json().readValue(cli.run("modules", "list", "-o", "json").out(),
                 new com.fasterxml.jackson.core.type.TypeReference<List<ModuleSummary>>() {}));
+        assertEquals("web\n", cli.run("modules", "list", "-o", "name").out(), "one name a line, for completion");
 
         labd.on("GET", "/api/v1/modules/web/history", 200, detail().revisions());
         r = cli.run("modules", "history", "web");

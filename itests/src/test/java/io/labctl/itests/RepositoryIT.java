@@ -202,6 +202,32 @@ class RepositoryIT {
 
     @Test
     @Order(3)
+    void bashCompletionOffersTheModulesAndEntriesLabdHolds() throws Exception {
+        Path script = file("labctl.bash", admin.ok("completion", "bash").getBytes(StandardCharsets.UTF_8));
+        // the labctl that bash completes: the real CLI with the admin's configuration
+        Path labctl = file("labctl", ("#!/bin/sh\nexec " + admin.shellLine() + " \"$@\"\n").getBytes(StandardCharsets.UTF_8));
+        assertTrue(labctl.toFile().setExecutable(true));
+        assertEquals(List.of("motd"), complete(script, labctl, "modules", "apply", "mo"));
+        assertEquals(List.of("motd/1.0.0"), complete(script, labctl, "repo", "remove", "motd"));
+        assertTrue(complete(script, labctl, "repo", "remove", "").contains("lab-agent/1.0.0"), "the built-in module too");
+    }
+
+    /** The candidates bash's completion offers for the last word, as a user pressing TAB there would see them. */
+    static List<String> complete(Path script, Path labctl, String... words) throws Exception {
+        StringBuilder line = new StringBuilder("'" + labctl + "'");
+        for (String w : words) {
+            line.append(" '").append(w).append("'");
+        }
+        // a JVM per TAB on a loaded build machine: more time than the 5 s a user waits at most
+        String program = "export LABCTL_COMPLETION_TIMEOUT=60; source '" + script + "' 2>/dev/null; COMP_WORDS=(" + line + "); COMP_CWORD=" + words.length
+                + "; _labctl_complete 2>/dev/null; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        Processes.Result r = Processes.run(dir, List.of("bash", "-c", program), java.time.Duration.ofSeconds(60));
+        assertEquals(0, r.exitCode(), r.toString());
+        return r.stdout().lines().filter(l -> !l.isBlank()).sorted().toList();
+    }
+
+    @Test
+    @Order(3)
     void otherContentUnderThatVersionIsRefusedWith409() throws Exception {
         byte[] rebuilt = moduleJar("motd", "1.0.0", "1.0.0", true, "second build");
         Processes.Result r = admin.run("repo", "push", file("motd-rebuilt.jar", rebuilt).toString());

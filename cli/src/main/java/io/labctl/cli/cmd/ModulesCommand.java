@@ -116,6 +116,7 @@ public final class ModulesCommand implements Runnable {
 
     @Command(name = "list", aliases = {"ls"}, mixinStandardHelpOptions = true,
             description = {"List the modules in labd's repository: versions, description, assignments.", "",
+                    "-o name prints one module name a line (what shell completion offers).", "",
                     "Examples:",
                     "  labctl modules list",
                     "  labctl modules list -o json"})
@@ -125,11 +126,20 @@ public final class ModulesCommand implements Runnable {
         }
 
         @Override
+        protected Set<String> formats() {
+            return Set.of("json", "yaml", "name");
+        }
+
+        @Override
         public Integer call() {
-            output(output, formats());
+            String format = output(output, formats());
             JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, ModuleSummary.class);
             List<ModuleSummary> modules = client().get(MODULES, type);
             modules = modules == null ? List.of() : modules;
+            if ("name".equals(format)) {
+                modules.forEach(m -> cli.out().println(m.name()));
+                return ExitCodes.OK;
+            }
             return printList(modules, ModulePrinter.list(modules), "No modules found; push one with 'labctl repo push'.");
         }
     }

@@ -53,7 +53,8 @@ public final class RepoCommand implements Callable<Integer> {
                     "  labctl repo list -o json"})
     static final class ListEntries extends LabdCommand {
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
-                description = "json or yaml (default: a table); both show the whole digest and a module's descriptor.")
+                description = {"json or yaml (default: a table); both show the whole digest and a module's descriptor.",
+                        "name: one NAME/VERSION a line, as 'labctl repo remove' takes it."})
         String output;
 
         ListEntries(Cli cli) {
@@ -62,13 +63,15 @@ public final class RepoCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            String format = output(output, Set.of("json", "yaml"));
+            String format = output(output, Set.of("json", "yaml", "name"));
             JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, RepoEntry.class);
             List<RepoEntry> entries = client().get(RepoEntry.PATH, type);
             if (entries == null) {
                 entries = List.of();
             }
-            if ("json".equals(format)) {
+            if ("name".equals(format)) {
+                entries.forEach(e -> cli.out().println(e.name() + "/" + e.version()));
+            } else if ("json".equals(format)) {
                 print(Formats.json(entries));
             } else if ("yaml".equals(format)) {
                 print(Formats.yaml(entries));

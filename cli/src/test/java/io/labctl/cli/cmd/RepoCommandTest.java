@@ -53,6 +53,15 @@ class RepoCommandTest {
     }
 
     @Test
+    void listAsNamesIsOneNameSlashVersionALineAsRemoveTakesIt() throws Exception {
+        RepoEntry web = new RepoEntry("web", "1.1.0", "module", K3S.sha256(), 1024, "admin", K3S.uploadedAt(), null);
+        labd.on("GET", "/api/v1/repo", 200, List.of(K3S, web));
+        TestCli.Result names = cli.run("repo", "list", "-o", "name");
+        assertEquals(0, names.code(), names.toString());
+        assertEquals("k3s/v1.30.2+k3s1\nweb/1.1.0\n", names.out());
+    }
+
+    @Test
     void pushSendsTheFileWithItsNameAndSaysWhetherItWasNew() throws Exception {
         Path file = Files.writeString(home.resolve("k3s"), "binary content");
         labd.on("POST", "/api/v1/repo", 201, K3S);

@@ -2,6 +2,7 @@ package io.labctl.shell;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
+import io.labctl.api.ServerRegistry;
 import io.labctl.api.access.AccessAdministration;
 import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.access.Decision;
@@ -30,7 +31,8 @@ public final class FakeAccessControl implements AccessDecisions, AccessAdministr
     private final Map<String, List<Permission>> allows = new HashMap<>();
     private final Map<String, List<Permission>> denies = new HashMap<>();
     private final Map<String, String[]> serverScopes = new HashMap<>();
-    public final List<Permission> decided = new ArrayList<>();
+    private ServerRegistry registry;
+    public final List<Permission> decided = new java.util.concurrent.CopyOnWriteArrayList<>();
     public final List<String> calls = new ArrayList<>();
     public final List<UserInfo> users = new ArrayList<>();
     public final List<RoleInfo> roles = new ArrayList<>();
@@ -52,6 +54,12 @@ public final class FakeAccessControl implements AccessDecisions, AccessAdministr
     /** The cloud and environment onServer reads from a server's record. */
     public FakeAccessControl server(String name, String cloud, String environment) {
         serverScopes.put(name, new String[] {cloud, environment});
+        return this;
+    }
+
+    /** onServer reads the scope of servers not given by {@link #server} from the registry (as labd does). */
+    public FakeAccessControl serversOf(ServerRegistry registry) {
+        this.registry = registry;
         return this;
     }
 
@@ -84,6 +92,9 @@ public final class FakeAccessControl implements AccessDecisions, AccessAdministr
     @Override
     public Permission onServer(Action action, String serverName) {
         String[] scope = serverScopes.get(serverName);
+        if (scope == null && registry != null) {
+            scope = registry.find(serverName).map(s -> new String[] {s.cloud(), s.environment()}).orElse(null);
+        }
         if (scope == null) {
             throw ApiException.notFound("server-not-found", "no server named " + serverName);
         }

@@ -8,19 +8,32 @@ import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Test double of {@link ServerRegistry}: servers in a map; deletions go to a shared event log. */
+/**
+ * Test double of {@link ServerRegistry}: servers in a map, listed by name as the real registry lists them (safe to
+ * read from several threads); deletions go to a shared event log.
+ */
 public final class InMemoryServerRegistry implements ServerRegistry {
-    public final Map<String, ServerInfo> servers = new LinkedHashMap<>();
+    public final Map<String, ServerInfo> servers = new ConcurrentHashMap<>();
     public final List<String> events;
 
     public InMemoryServerRegistry(List<String> events) {
         this.events = events;
+    }
+
+    public InMemoryServerRegistry() {
+        this(new CopyOnWriteArrayList<>());
+    }
+
+    /** A server in cloud {@code lab}, seen now. */
+    public InMemoryServerRegistry add(String name, String env, String role, String status) {
+        return add(name, "lab", env, role, status, Instant.now());
     }
 
     public InMemoryServerRegistry add(String name, String cloud, String env, String role, String status,
@@ -32,13 +45,9 @@ public final class InMemoryServerRegistry implements ServerRegistry {
 
     @Override
     public List<ServerInfo> list(Selector selector) {
-        List<ServerInfo> out = new ArrayList<>();
-        for (ServerInfo s : servers.values()) {
-            if (selector.matches(Selector.attributesOf(s.name(), s.environment(), s.cloud(), s.role(), s.labels()))) {
-                out.add(s);
-            }
-        }
-        return out;
+        return servers.values().stream()
+                .filter(s -> selector.matches(Selector.attributesOf(s.name(), s.environment(), s.cloud(), s.role(), s.labels())))
+                .sorted(Comparator.comparing(ServerInfo::name)).toList();
     }
 
     /** The filtering per server is the real registry's (RegistryServiceTest): this one records who asked. */

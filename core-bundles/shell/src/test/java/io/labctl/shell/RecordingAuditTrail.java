@@ -6,6 +6,7 @@ import io.labctl.protocol.access.AuditEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Test double of {@link AuditWriter}: keeps rows in a list, following the interface's contract for change()
@@ -13,9 +14,10 @@ import java.util.concurrent.Callable;
  * cannot take the row.
  */
 public final class RecordingAuditTrail implements AuditWriter {
-    public record Row(Event event, String result, Long durationMs, String error, boolean viaChange) {}
+    public record Row(Event event, String result, Long durationMs, String error, String detail, boolean viaChange) {}
 
-    public final List<Row> rows = new ArrayList<>();
+    /** Safe to write from several threads (a rollout audits from its workers). */
+    public final List<Row> rows = new CopyOnWriteArrayList<>();
     public final List<AuditEntry> entries = new ArrayList<>();
     boolean failWrites;
 
@@ -26,16 +28,21 @@ public final class RecordingAuditTrail implements AuditWriter {
             result = work.call();
         } catch (Exception e) {
             String outcome = e instanceof ApiException api && api.status() == 403 ? AuditEntry.DENIED : AuditEntry.FAILED;
-            write(new Row(event, outcome, 0L, e.getMessage(), true));
+            write(new Row(event, outcome, 0L, e.getMessage(), null, true));
             throw e;
         }
-        write(new Row(event, AuditEntry.OK, 0L, null, true));
+        write(new Row(event, AuditEntry.OK, 0L, null, null, true));
         return result;
     }
 
     @Override
     public void record(Event event, String result, Long durationMs, String error) {
-        write(new Row(event, result, durationMs, error, false));
+        write(new Row(event, result, durationMs, error, null, false));
+    }
+
+    @Override
+    public void record(Event event, String result, Long durationMs, String error, String detail) {
+        write(new Row(event, result, durationMs, error, detail, false));
     }
 
     private void write(Row row) {
@@ -45,6 +52,11 @@ public final class RecordingAuditTrail implements AuditWriter {
         rows.add(row);
     }
 
+
+    /** The rows of one action (verb), in the order written. */
+    public List<Row> of(String action) {
+        return rows.stream().filter(r -> r.event().action().equals(action)).toList();
+    }
 
     public Row only() {
         if (rows.size() != 1) {

@@ -1,18 +1,16 @@
 package io.labctl.module.testkit;
 
-import io.labctl.module.CommandResult;
 import io.labctl.module.ConfigurationModule;
 import io.labctl.module.DesiredState;
 import io.labctl.module.Facts;
 import io.labctl.module.Health;
-import io.labctl.module.Inputs;
-import io.labctl.module.ModuleContext;
 import io.labctl.module.ModuleException;
-import io.labctl.module.Secret;
 import io.labctl.module.engine.ArtifactSource;
 import io.labctl.module.engine.Engine;
 import io.labctl.module.engine.EngineRun;
 import io.labctl.module.engine.Host;
+import io.labctl.module.engine.HostContext;
+import io.labctl.module.engine.ValueInputs;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,10 +18,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a module as lab-agent does, through the real engine: {@link #plan()}, {@link #apply()}, {@link #remove()} (the
@@ -37,6 +35,7 @@ import java.util.Map;
 public final class ModuleTester {
     private final ConfigurationModule module;
     private final Map<String, Object> inputs = new LinkedHashMap<>();
+    private final Set<String> secretInputs = new HashSet<>();
     private final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     private String server = "s1";
     private Facts facts;
@@ -62,15 +61,20 @@ public final class ModuleTester {
         return this;
     }
 
-    /** An input as labd delivers it validated: a String, a Long/Integer, a Boolean or a List of Strings. */
+    /**
+     * An input as labd delivers it validated: a String, a Long/Integer, a Boolean or a List of Strings. The module
+     * reads it as on an agent: a getter of another type fails naming the input.
+     */
     public ModuleTester input(String name, Object value) {
-        inputs.put(name, value);
+        inputs.put(name, value instanceof Integer number ? Long.valueOf(number) : value);
+        secretInputs.remove(name);
         return this;
     }
 
     /** A secret input: the module reads it with {@code inputs().secret(name)}. */
     public ModuleTester secretInput(String name, String value) {
-        inputs.put(name, new Secret(value));
+        inputs.put(name, value);
+        secretInputs.add(name);
         return this;
     }
 
@@ -96,19 +100,19 @@ public final class ModuleTester {
 
     /** What an apply would change, changing nothing. */
     public EngineRun plan() throws ModuleException {
-        Context context = context();
-        return new Engine(context.host, context).plan(module.desiredState(context));
+        HostContext context = context();
+        return new Engine(context.host(), context).plan(module.desiredState(context));
     }
 
     public EngineRun apply() throws ModuleException {
-        Context context = context();
-        return new Engine(context.host, context).apply(module.desiredState(context));
+        HostContext context = context();
+        return new Engine(context.host(), context).apply(module.desiredState(context));
     }
 
     /** Applies the module's removal state, as {@code labctl modules remove} does. */
     public EngineRun remove() throws ModuleException {
-        Context context = context();
-        return new Engine(context.host, context).apply(module.removal(context));
+        HostContext context = context();
+        return new Engine(context.host(), context).apply(module.removal(context));
     }
 
     public Health health() {
@@ -122,10 +126,10 @@ public final class ModuleTester {
 
     /** The root the module's paths resolve under: the scratch folder or the machine's root file system. */
     public Path resolvedRoot() {
-        return context().host.root();
+        return context().host().root();
     }
 
-    private Context context() {
+    private HostContext context() {
         ArtifactSource source = this::openArtifact;
         Host host;
         if (machine != null) {
@@ -142,7 +146,7 @@ public final class ModuleTester {
         }
         Facts seen = facts != null ? facts : new Facts(server, "debian", "12", "amd64", System.getProperty("os.version"),
                 2, 4L << 30);
-        return new Context(server, seen, new TesterInputs(inputs), host);
+        return new HostContext(server, seen, new ValueInputs(inputs, secretInputs), host);
     }
 
     private InputStream openArtifact(String name, String version) throws IOException {
@@ -152,18 +156,5 @@ public final class ModuleTester {
                     + name + "\", \"" + version + "\", bytes)");
         }
         return new ByteArrayInputStream(content);
-    }
-
-    /** The module's view of this server; commands go where the host sends them. */
-    private record Context(String server, Facts facts, Inputs inputs, Host host) implements ModuleContext {
-        @Override
-        public Path root() {
-            return host.root();
-        }
-
-        @Override
-        public CommandResult run(List<String> argv, Duration timeout) throws IOException {
-            return host.run(argv, timeout);
-        }
     }
 }

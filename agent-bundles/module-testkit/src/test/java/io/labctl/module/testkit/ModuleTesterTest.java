@@ -93,9 +93,18 @@ class ModuleTesterTest {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> ModuleTester.of(new Sample()).root(root).plan());
         assertTrue(missing.getMessage().contains("flags"), missing.getMessage());
+        // as on an agent (labd delivers booleans typed): the text "true" is not a boolean input
         IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
-                () -> tester().input("enabled", "maybe").plan());
-        assertTrue(wrongType.getMessage().contains("enabled") && wrongType.getMessage().contains("maybe"), wrongType.getMessage());
+                () -> tester().input("enabled", "true").plan());
+        assertEquals("input 'enabled' is not a boolean but a string: check its type in module.yaml", wrongType.getMessage());
+    }
+
+    @Test
+    void anIntegerGivenAsIntIsTheLongLabdDelivers() throws Exception {
+        ModuleTester tester = ModuleTester.of(context -> new DesiredState()
+                .add(new FileResource("/etc/port").content(context.inputs().integer("port") + "\n"))).input("port", 6443).root(root);
+        assertEquals(0, tester.apply().failed());
+        assertEquals("6443\n", Files.readString(root.resolve("etc/port")));
     }
 
     @Test

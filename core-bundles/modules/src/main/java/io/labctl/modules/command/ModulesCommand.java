@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -29,6 +30,7 @@ public class ModulesCommand extends LabCommand {
     boolean status;
 
     @Argument(index = 0, name = "module", description = "only this module (with --status)", required = false)
+    @Completion(ModuleNames.class)
     String module;
 
     public ModulesCommand() {

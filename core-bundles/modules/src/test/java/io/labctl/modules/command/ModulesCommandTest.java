@@ -60,4 +60,17 @@ class ModulesCommandTest {
         assertEquals("shell.module.list", audit.rows.get(audit.rows.size() - 1).event().action());
         assertEquals(AuditEntry.OK, audit.rows.get(audit.rows.size() - 1).result());
     }
+
+    @Test
+    void theModuleArgumentCompletesModuleNamesForShellUsersOnly() throws Exception {
+        FakeAccessControl access = new FakeAccessControl().allow("alice", "admin:*:*:*").allow("bob", "read:*:*:*")
+                .server("s1", "lab", "lab");
+        ModuleNames names = Shell.wire(new ModuleNames(), access);
+        names.modules = TestModules.withWebApplied(db, access);
+        assertEquals(List.of("web"), Shell.complete(names, "alice", "lab:modules", "--status", "w"));
+        assertEquals(List.of(), Shell.complete(names, "alice", "lab:modules", "--status", "x"));
+        assertEquals(List.of(), Shell.complete(names, "bob", "lab:modules", "--status", "w"), "bob may not use the shell");
+        assertEquals("ModuleNames", ModulesCommand.class.getDeclaredField("module")
+                .getAnnotation(org.apache.karaf.shell.api.action.Completion.class).value().getSimpleName());
+    }
 }

@@ -4,19 +4,9 @@ import io.labctl.api.AgentChannels;
 import io.labctl.api.AgentStream;
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
-import io.labctl.api.JoinTokens;
 import io.labctl.api.Sealer;
-import io.labctl.api.ServerRegistry;
-import io.labctl.api.access.AccessDecisions;
-import io.labctl.api.access.Decision;
-import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.repository.BundleRepository;
-import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.Json;
-import io.labctl.protocol.Selector;
-import io.labctl.protocol.ServerInfo;
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.modules.ModuleDescriptor;
 import io.labctl.protocol.modules.ModuleReport;
 import io.labctl.protocol.modules.RepoEntry;
@@ -24,7 +14,6 @@ import io.labctl.protocol.modules.ResourceResult;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-/** Test doubles of the services the modules capability uses. */
+/**
+ * Test doubles of the services only the modules capability uses; the registry, access control and audit trail doubles
+ * are the shell SDK's test-jar's (InMemoryServerRegistry, FakeAccessControl, RecordingAuditTrail).
+ */
 final class Fakes {
     private Fakes() {}
 
@@ -94,97 +86,6 @@ final class Fakes {
         }
     }
 
-    /** Servers in memory, matched by the real selector rules. */
-    static final class Registry implements ServerRegistry {
-        final Map<String, ServerInfo> servers = new ConcurrentHashMap<>();
-
-        Registry add(String name, String env, String role, String status) {
-            servers.put(name, new ServerInfo(name, name, "lab", env, role, Map.of(), status, Instant.now(), Instant.now(),
-                    (HostFacts) null, "1", Instant.now().plusSeconds(3600)));
-            return this;
-        }
-
-        @Override
-        public List<ServerInfo> list(Selector selector) {
-            return servers.values().stream().filter(s -> selector.matches(Selector.attributesOf(s.name(), s.environment(),
-                    s.cloud(), s.role(), s.labels()))).sorted(Comparator.comparing(ServerInfo::name)).toList();
-        }
-
-        @Override
-        public List<ServerInfo> list(Identity caller, Selector selector) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<ServerInfo> find(String name) {
-            return Optional.ofNullable(servers.get(name));
-        }
-
-        @Override
-        public boolean isEnrolled(String name) {
-            return servers.containsKey(name);
-        }
-
-        @Override
-        public void enrolled(String name, JoinTokens.Grant grant, X509Certificate certificate) {}
-
-        @Override
-        public void renewed(String name, X509Certificate certificate) {}
-
-        @Override
-        public boolean delete(String name) {
-            return servers.remove(name) != null;
-        }
-
-        @Override
-        public int remove(Identity caller, String name) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void connected(String name, HostFacts facts) {}
-
-        @Override
-        public void heartbeat(String name, HostFacts facts) {}
-
-        @Override
-        public void disconnected(String name) {}
-    }
-
-    /** Allow rules per user (no deny rules); scopes of servers from the registry double. */
-    record Access(Map<String, List<Permission>> allows, Registry registry) implements AccessDecisions {
-        @Override
-        public Decision decide(Identity subject, Permission request) {
-            for (Permission rule : allows.getOrDefault(subject.name(), List.of())) {
-                if (rule.covers(request)) {
-                    return Decision.allow("rule " + rule);
-                }
-            }
-            return Decision.deny("no rule allows it");
-        }
-
-        @Override
-        public boolean holdsAnywhere(Identity subject, Action action) {
-            return true;
-        }
-
-        @Override
-        public Permission onServer(Action action, String serverName) {
-            ServerInfo s = registry.servers.get(serverName);
-            return Permission.on(action, s == null ? "*" : s.cloud(), s == null ? "*" : s.environment(), serverName);
-        }
-
-        @Override
-        public List<String> logPathsOf(Identity subject) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> rolesOf(Identity subject) {
-            return List.of();
-        }
-    }
-
     /** A reversible sealing that is not clear text and that refuses a wrong purpose, as the real one does. */
     static final class XorSealer implements Sealer {
         @Override
@@ -209,34 +110,6 @@ final class Fakes {
                 out[i] = (byte) (sealed[p.length + i] ^ 0x5a);
             }
             return out;
-        }
-    }
-
-    /** Audit rows with their detail, from any thread. */
-    static final class Audit implements AuditWriter {
-        record Row(Event event, String result, String error, String detail) {}
-
-        final List<Row> rows = new CopyOnWriteArrayList<>();
-
-        @Override
-        public <T> T change(Event event, java.util.concurrent.Callable<T> work) throws Exception {
-            T t = work.call();
-            rows.add(new Row(event, "ok", null, null));
-            return t;
-        }
-
-        @Override
-        public void record(Event event, String result, Long durationMs, String error) {
-            rows.add(new Row(event, result, error, null));
-        }
-
-        @Override
-        public void record(Event event, String result, Long durationMs, String error, String detail) {
-            rows.add(new Row(event, result, error, detail));
-        }
-
-        List<Row> of(String verb) {
-            return rows.stream().filter(r -> r.event().action().equals(verb)).toList();
         }
     }
 

@@ -14,13 +14,15 @@ import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.modules.ApplyEvent;
 import io.labctl.protocol.modules.ApplyRequest;
 import io.labctl.protocol.modules.AssignmentRevision;
 import io.labctl.protocol.modules.ModuleRun;
 import io.labctl.protocol.modules.ResourceResult;
 import io.labctl.protocol.modules.ServerModuleStatus;
+import io.labctl.shell.FakeAccessControl;
+import io.labctl.shell.InMemoryServerRegistry;
+import io.labctl.shell.RecordingAuditTrail;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,9 +51,9 @@ class ModuleServiceTest {
     static final String SECRET = "hunter2-very-secret";
 
     Fakes.Repository repository;
-    Fakes.Registry registry;
+    InMemoryServerRegistry registry;
     Fakes.Agents agents;
-    Fakes.Audit audit;
+    RecordingAuditTrail audit;
     ModuleService service;
     Reconciler reconciler;
 
@@ -73,20 +75,19 @@ class ModuleServiceTest {
         repository.entries.add(Fakes.module("web", "1.0.0"));
         repository.entries.add(Fakes.module("web", "1.1.0"));
         repository.entries.add(Fakes.module("k3s-server", "1.0.0", "server"));
-        registry = new Fakes.Registry()
+        registry = new InMemoryServerRegistry()
                 .add("s1", "lab", "server", ServerInfo.ONLINE)
                 .add("s2", "lab", "server", ServerInfo.ONLINE)
                 .add("p1", "prod", "server", ServerInfo.ONLINE)
                 .add("w1", "lab", "worker", ServerInfo.ONLINE);
         agents = new Fakes.Agents();
-        audit = new Fakes.Audit();
+        audit = new RecordingAuditTrail();
         service = new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry, agents,
                 new Fakes.XorSealer(), audit, Fakes.config(8));
-        service.decisions = new Fakes.Access(Map.of(
-                "admin", List.of(Permission.parse("*:*:*:*")),
-                "bob", List.of(Permission.parse("apply:lab:lab:*"), Permission.parse("read:lab:*:*")),
-                "reader", List.of(Permission.parse("read:*:*:*")),
-                "carol", List.of(Permission.parse("read:lab:lab:*"))), registry);
+        service.decisions = new FakeAccessControl().allow("admin", "*:*:*:*")
+                .allow("bob", "apply:lab:lab:*", "read:lab:*:*")
+                .allow("reader", "read:*:*:*")
+                .allow("carol", "read:lab:lab:*").serversOf(registry);
         reconciler = new Reconciler(service, Fakes.config(8)) {
         };
         reconciler.deactivate(); // rounds are run by the tests, not by its timer
@@ -154,7 +155,7 @@ class ModuleServiceTest {
         assertEquals(ModuleRun.OK, run.status());
         assertEquals(ResourceResult.CHANGED, run.report().resources().get(0).status());
 
-        List<Fakes.Audit.Row> rows = audit.of("module.apply");
+        List<RecordingAuditTrail.Row> rows = audit.of("module.apply");
         assertEquals(1, rows.size(), rows.toString());
         assertEquals(AuditEntry.OK, rows.get(0).result());
         assertEquals(summary.message(), rows.get(0).detail());
@@ -196,7 +197,7 @@ class ModuleServiceTest {
         ApplyEvent denied = events.stream().filter(e -> e.type().equals(ApplyEvent.DENIED)).findFirst().orElseThrow();
         assertTrue(denied.message().contains("may not apply on lab:prod:p1"), denied.message());
         assertTrue(agents.callsTo("p1").isEmpty(), "nothing runs where the caller may not apply");
-        List<Fakes.Audit.Row> refusals = audit.rows.stream().filter(r -> r.result().equals(AuditEntry.DENIED)).toList();
+        List<RecordingAuditTrail.Row> refusals = audit.rows.stream().filter(r -> r.result().equals(AuditEntry.DENIED)).toList();
         assertEquals(1, refusals.size(), audit.rows.toString());
         assertEquals("/v1/servers/p1", refusals.get(0).event().resource());
         assertEquals("bob", refusals.get(0).event().user());
@@ -352,7 +353,7 @@ class ModuleServiceTest {
         assertEquals("apply", agents.callsTo("s9").get(0).params().get("action"));
         assertEquals(SECRET, ((Map<?, ?>) agents.callsTo("s9").get(0).params().get("inputs")).get("token"));
         assertEquals(ServerModuleStatus.CONVERGED, status("web", "s9").state());
-        List<Fakes.Audit.Row> rows = audit.of("module.converge");
+        List<RecordingAuditTrail.Row> rows = audit.of("module.converge");
         assertEquals(1, rows.size());
         assertEquals("labd/labd", rows.get(0).event().user());
         assertEquals("labd/labd", service.run(ADMIN, status("web", "s9").lastRunId()).by());

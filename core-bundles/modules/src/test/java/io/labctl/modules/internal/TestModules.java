@@ -4,9 +4,10 @@ import io.labctl.api.Identity;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.ServerInfo;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.modules.ApplyRequest;
-import java.util.List;
+import io.labctl.shell.FakeAccessControl;
+import io.labctl.shell.InMemoryServerRegistry;
+import io.labctl.shell.RecordingAuditTrail;
 import java.util.Map;
 
 /**
@@ -19,11 +20,11 @@ public final class TestModules {
     public static ModuleService withWebApplied(Database db, io.labctl.api.access.AccessDecisions callersAccess) {
         Fakes.Repository repository = new Fakes.Repository();
         repository.entries.add(Fakes.module("web", "1.0.0"));
-        Fakes.Registry registry = new Fakes.Registry().add("s1", "lab", "server", ServerInfo.ONLINE)
+        InMemoryServerRegistry registry = new InMemoryServerRegistry().add("s1", "lab", "server", ServerInfo.ONLINE)
                 .add("p1", "prod", "server", ServerInfo.ONLINE);
         ModuleService service = new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry,
-                new Fakes.Agents(), new Fakes.XorSealer(), new Fakes.Audit(), Fakes.config(4));
-        service.decisions = new Fakes.Access(Map.of("admin", List.of(Permission.parse("*:*:*:*"))), registry);
+                new Fakes.Agents(), new Fakes.XorSealer(), new RecordingAuditTrail(), Fakes.config(4));
+        service.decisions = new FakeAccessControl().allow("admin", "*:*:*:*").serversOf(registry);
         Identity admin = new Identity(Identity.Kind.USER, "admin");
         service.execute(service.prepareApply(admin, "web", new ApplyRequest(null, "role=server", Map.of(), false, null,
                 null, false)), e -> { });

@@ -48,9 +48,9 @@ class ServerCommandsTest {
         Shell.Result r = Shell.run(servers(null), "alice");
         assertEquals("""
                 NAME   CLOUD      ENV   ROLE    STATUS           LAST-SEEN
-                web-1  baremetal  lab   worker  online           5m ago
                 db-1   aws        prod  -       never-connected  never
-                """, r.out());
+                web-1  baremetal  lab   worker  online           5m ago
+                """, r.out(), "in name order, as the registry lists servers");
         RecordingAuditTrail.Row row = audit.only();
         assertEquals("shell.server.list", row.event().action());
         assertEquals("/v1/servers", row.event().resource());

@@ -6,11 +6,13 @@ import io.labctl.shell.LabCommand;
 import io.labctl.shell.Table;
 import java.io.PrintStream;
 import java.util.List;
+import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-/** lab:repo: the bundle repository's entries as GET /api/v1/repo lists them. */
+/** lab:repo: the bundle repository's entries as GET /api/v1/repo lists them (or those of one name). */
 @Service
 @Command(scope = "lab", name = "repo", description = "List the bundle repository: modules, features and artifacts.")
 public class RepoCommand extends LabCommand {
@@ -20,6 +22,10 @@ public class RepoCommand extends LabCommand {
 
     @Reference(optional = true)
     BundleRepository repository;
+
+    @Argument(index = 0, name = "name", description = "only the versions of this entry", required = false)
+    @Completion(RepoNames.class)
+    String name;
 
     public RepoCommand() {
         super("shell.repo.list", false);
@@ -32,12 +38,14 @@ public class RepoCommand extends LabCommand {
 
     @Override
     protected void run(PrintStream out) {
-        List<RepoEntry> entries = need(repository, REPOSITORY).list();
+        List<RepoEntry> entries = need(repository, REPOSITORY).list().stream()
+                .filter(e -> name == null || e.name().equals(name)).toList();
         Table t = new Table("NAME", "VERSION", "KIND", "SIZE", "SHA256", "UPLOADED", "BY");
         for (RepoEntry e : entries) {
             t.row(e.name(), e.version(), e.kind(), RepoEntry.humanSize(e.size()), e.sha256().substring(0, SHORT_DIGEST),
                     Table.ago(e.uploadedAt(), now()), e.uploadedBy());
         }
-        out.print(t.isEmpty() ? "The repository is empty.\n" : t.render());
+        out.print(!t.isEmpty() ? t.render() : name == null ? "The repository is empty.\n"
+                : "The repository holds no entry named " + name + ".\n");
     }
 }

@@ -2,6 +2,7 @@ package io.labctl.repository.internal;
 
 import io.labctl.api.ApiException;
 import io.labctl.protocol.InvalidInput;
+import io.labctl.protocol.modules.ManifestClauses;
 import io.labctl.protocol.modules.ModuleDescriptor;
 import io.labctl.protocol.modules.RepoEntry;
 import java.io.IOException;
@@ -97,39 +98,8 @@ final class ModuleJar {
         }
     }
 
-    /** True if the Import-Package header names the package (clauses split at commas outside quotes). */
+    /** True if the Import-Package header names the package. */
     static boolean imports(String header, String pkg) {
-        if (header == null) {
-            return false;
-        }
-        for (String clause : splitOutsideQuotes(header, ',')) {
-            for (String part : splitOutsideQuotes(clause, ';')) {
-                String p = part.strip();
-                if (p.contains("=")) {
-                    break;  // attributes and directives follow the package names
-                }
-                if (p.equals(pkg)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static List<String> splitOutsideQuotes(String text, char separator) {
-        List<String> out = new ArrayList<>();
-        boolean quoted = false;
-        int start = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == separator && !quoted) {
-                out.add(text.substring(start, i));
-                start = i + 1;
-            }
-        }
-        out.add(text.substring(start));
-        return out;
+        return ManifestClauses.names(header).contains(pkg);
     }
 }

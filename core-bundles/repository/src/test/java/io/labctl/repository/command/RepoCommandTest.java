@@ -57,6 +57,27 @@ class RepoCommandTest {
     }
 
     @Test
+    void aNameShowsOnlyThatEntrysVersionsAndCompletesFromTheRepository() throws Exception {
+        RepoEntry k3s1 = new RepoEntry("k3s", "1.29.0", RepoEntry.ARTIFACT, "ab".repeat(32), 1, "alice", Shell.NOW, null);
+        RepoEntry k3s2 = new RepoEntry("k3s", "1.30.0", RepoEntry.ARTIFACT, "cd".repeat(32), 1, "alice", Shell.NOW, null);
+        RepoEntry server = new RepoEntry("k3s-server", "1.0.0", RepoEntry.MODULE, "ef".repeat(32), 1, "alice", Shell.NOW, null);
+        Listing listing = new Listing(List.of(k3s1, k3s2, server));
+        RepoCommand one = command(listing);
+        one.name = "k3s";
+        List<String> lines = Shell.run(one, "alice").out().lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith("k3s ") && lines.get(2).startsWith("k3s "), lines.toString());
+        one = command(listing);
+        one.name = "nope";
+        assertEquals("The repository holds no entry named nope.\n", Shell.run(one, "alice").out());
+
+        RepoNames names = Shell.wire(new RepoNames(), access);
+        names.repository = listing;
+        assertEquals(List.of("k3s", "k3s-server"), Shell.complete(names, "alice", "lab:repo", "k3"));
+        assertEquals(List.of(), Shell.complete(names, "mallory", "lab:repo", "k3"), "no shell access, no names");
+    }
+
+    @Test
     void theBundlesLabCommandsAreWellFormed() throws Exception {
         ShellCommands.assertCommands(RepoCommand.class, Set.of("repo"));
     }

@@ -1,5 +1,6 @@
 package io.labctl.agent.modules.internal;
 
+import io.labctl.protocol.modules.ManifestClauses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,30 +28,10 @@ final class ImportPackages {
 
     static List<Import> parse(String header) {
         List<Import> imports = new ArrayList<>();
-        if (header == null || header.isBlank()) {
-            return imports;
-        }
-        for (String clause : split(header, ',')) {
-            List<String> names = new ArrayList<>();
-            String range = null;
-            boolean optional = false;
-            for (String part : split(clause, ';')) {
-                String p = part.strip();
-                int directive = p.indexOf(":=");
-                int attribute = p.indexOf('=');
-                if (directive > 0) {
-                    optional |= p.substring(0, directive).strip().equals("resolution")
-                            && unquote(p.substring(directive + 2)).equals("optional");
-                } else if (attribute > 0) {
-                    if (p.substring(0, attribute).strip().equals("version")) {
-                        range = unquote(p.substring(attribute + 1));
-                    }
-                } else if (!p.isEmpty()) {
-                    names.add(p);
-                }
-            }
-            for (String name : names) {
-                imports.add(new Import(name, range, optional));
+        for (ManifestClauses.Clause clause : ManifestClauses.parse(header)) {
+            boolean optional = "optional".equals(clause.directives().get("resolution"));
+            for (String name : clause.names()) {
+                imports.add(new Import(name, clause.attributes().get("version"), optional));
             }
         }
         return imports;
@@ -75,30 +56,5 @@ final class ImportPackages {
             }
         }
         return missing;
-    }
-
-    /** Splits at the separator where it is not inside double quotes. */
-    private static List<String> split(String text, char separator) {
-        List<String> parts = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        for (char c : text.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            }
-            if (c == separator && !quoted) {
-                parts.add(current.toString());
-                current.setLength(0);
-            } else {
-                current.append(c);
-            }
-        }
-        parts.add(current.toString());
-        return parts;
-    }
-
-    private static String unquote(String value) {
-        String v = value.strip();
-        return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
     }
 }

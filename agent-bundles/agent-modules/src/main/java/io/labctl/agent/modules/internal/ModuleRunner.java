@@ -9,6 +9,8 @@ import io.labctl.module.ModuleException;
 import io.labctl.module.engine.Engine;
 import io.labctl.module.engine.EngineRun;
 import io.labctl.module.engine.Host;
+import io.labctl.module.engine.HostContext;
+import io.labctl.module.engine.ValueInputs;
 import io.labctl.protocol.modules.ModuleReport;
 import io.labctl.protocol.modules.ResourceResult;
 import java.nio.file.Path;
@@ -71,8 +73,8 @@ final class ModuleRunner {
         String health = null;
         try (ModuleBundles.Lease lease = bundles.await(installed, serviceWait)) {
             ConfigurationModule module = lease.module();
-            ModuleContext context = new AgentModuleContext(here.server(), here.facts(),
-                    new ModuleInputs(request.inputs(), request.secrets()), host);
+            ModuleContext context = new HostContext(here.server(), here.facts(),
+                    new ValueInputs(request.inputs(), request.secrets()), host);
             results = resources(request, module, context, mask);
             if (ModuleRequest.APPLY.equals(request.action())) {
                 health = health(module, context);

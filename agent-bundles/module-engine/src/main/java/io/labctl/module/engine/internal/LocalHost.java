@@ -1,32 +1,20 @@
 package io.labctl.module.engine.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.labctl.module.CommandResult;
 import io.labctl.module.engine.ArtifactSource;
-import io.labctl.module.engine.Host;
 
 /** This machine: commands run as processes of the agent, with no standard input. */
-public final class LocalHost implements Host {
-    private final Path root;
-    private final ArtifactSource artifacts;
-
+public final class LocalHost extends RootedHost {
     public LocalHost(Path root, ArtifactSource artifacts) {
-        this.root = root.toAbsolutePath().normalize();
-        this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
-    }
-
-    @Override
-    public Path root() {
-        return root;
+        super(root, artifacts);
     }
 
     @Override
@@ -66,10 +54,5 @@ public final class LocalHost implements Host {
 
     private static java.io.File nullDevice() {
         return new java.io.File("/dev/null");
-    }
-
-    @Override
-    public InputStream artifact(String name, String version) throws IOException {
-        return artifacts.open(name, version);
     }
 }

@@ -1,10 +1,7 @@
 package io.labctl.modules.k3s.agent.internal;
 
-import static io.labctl.modules.support.ModuleFixture.assertNoSecret;
 import static io.labctl.modules.support.ModuleFixture.assertStatus;
 import static io.labctl.protocol.modules.ResourceResult.CHANGED;
-import static io.labctl.protocol.modules.ResourceResult.FAILED;
-import static io.labctl.protocol.modules.ResourceResult.SKIPPED;
 import static io.labctl.protocol.modules.ResourceResult.UNCHANGED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,24 +12,23 @@ import io.labctl.module.Health;
 import io.labctl.module.ModuleException;
 import io.labctl.module.ServiceResource;
 import io.labctl.module.engine.EngineRun;
+import io.labctl.modules.k3s.server.internal.K3sNodeModuleContract;
 import io.labctl.modules.k3s.server.internal.K3sStandin;
 import io.labctl.modules.support.K3sNode;
 import io.labctl.modules.support.ModuleFixture;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class K3sAgentModuleTest {
-    static final String TOKEN = "K10-join-TOPSECRET";
+class K3sAgentModuleTest extends K3sNodeModuleContract {
+    K3sAgentModuleTest() {
+        super(new K3sAgentModule(), "k3s-agent", "k3s-agent.service");
+    }
 
-    @TempDir
-    Path root;
-
-    ModuleFixture fixture() {
-        return ModuleFixture.of(new K3sAgentModule(), root).server("worker-1")
+    @Override
+    protected ModuleFixture fixture() {
+        return ModuleFixture.of(module, root).server("worker-1")
                 .set("version", K3sStandin.VERSION)
                 .set("sha256", K3sStandin.sha256())
                 .set("server", "https://k3s-1.example.org:6443")
@@ -64,16 +60,6 @@ class K3sAgentModuleTest {
     }
 
     @Test
-    void theJoinTokenIsNeverInADiff() throws Exception {
-        assertNoSecret(fixture().tester().plan(), TOKEN);
-        assertNoSecret(fixture().tester().apply(), TOKEN);
-        EngineRun changed = fixture().set("token", "K10-OTHER").tester().plan();
-        assertStatus(changed, "file:" + K3sNode.CONFIG, CHANGED);
-        assertNoSecret(changed, TOKEN);
-        assertNoSecret(changed, "K10-OTHER");
-    }
-
-    @Test
     void theUnitRunsTheAgent() throws Exception {
         ServiceResource service = (ServiceResource) fixture().tester().desiredState().resources().stream()
                 .filter(r -> r instanceof ServiceResource).findFirst().orElseThrow();
@@ -98,25 +84,5 @@ class K3sAgentModuleTest {
         assertTrue(assertThrows(ModuleException.class, () -> fixture().set("server", "k3s-1:6443").tester().apply())
                 .getMessage().contains("'server'"));
         assertFalse(Files.exists(root.resolve("etc")), "nothing written");
-    }
-
-    @Test
-    void removalStopsK3sBeforeTakingItsConfigurationAndBinaryAway() throws Exception {
-        fixture().tester().apply();
-        EngineRun removed = fixture().tester().remove();
-        // a scratch root cannot stop a service (K3sServerMachineTest removes it for real)
-        assertEquals("service:k3s-agent.service", removed.results().get(0).id());
-        assertStatus(removed, "service:k3s-agent.service", FAILED);
-        assertStatus(removed, "file:" + K3sNode.CONFIG, SKIPPED);
-        assertStatus(removed, "file:" + K3sNode.BINARY, SKIPPED);
-        assertTrue(Files.exists(fixture().file(K3sNode.CONFIG)));
-    }
-
-    @Test
-    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
-        var descriptor = ModuleFixture.descriptorOf(new K3sAgentModule());
-        assertEquals("k3s-agent", descriptor.name());
-        assertEquals("1.0.0", descriptor.version());
-        assertEquals(java.util.Set.of("token"), descriptor.secretInputs());
     }
 }

@@ -1,9 +1,7 @@
 package io.labctl.modules.k3s.server.internal;
 
-import static io.labctl.modules.support.ModuleFixture.assertNoSecret;
 import static io.labctl.modules.support.ModuleFixture.assertStatus;
 import static io.labctl.protocol.modules.ResourceResult.CHANGED;
-import static io.labctl.protocol.modules.ResourceResult.SKIPPED;
 import static io.labctl.protocol.modules.ResourceResult.FAILED;
 import static io.labctl.protocol.modules.ResourceResult.UNCHANGED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,21 +16,19 @@ import io.labctl.module.engine.EngineRun;
 import io.labctl.modules.support.K3sNode;
 import io.labctl.modules.support.ModuleFixture;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class K3sServerModuleTest {
-    static final String TOKEN = "K10-join-TOPSECRET";
+class K3sServerModuleTest extends K3sNodeModuleContract {
+    K3sServerModuleTest() {
+        super(new K3sServerModule(), "k3s-server", "k3s.service");
+    }
 
-    @TempDir
-    Path root;
-
-    ModuleFixture fixture() {
-        return ModuleFixture.of(new K3sServerModule(), root).server("k3s-1")
+    @Override
+    protected ModuleFixture fixture() {
+        return ModuleFixture.of(module, root).server("k3s-1")
                 .set("version", K3sStandin.VERSION)
                 .set("sha256", K3sStandin.sha256())
                 .set("token", TOKEN)
@@ -66,16 +62,6 @@ class K3sServerModuleTest {
         assertStatus(second, "file:" + K3sNode.CONFIG, UNCHANGED);
         assertStatus(second, "artifact:" + K3sNode.BINARY, UNCHANGED);
         assertEquals(0, second.changed(), ModuleFixture.describe(second));
-    }
-
-    @Test
-    void theJoinTokenIsNeverInADiff() throws Exception {
-        assertNoSecret(fixture().tester().plan(), TOKEN);
-        assertNoSecret(fixture().tester().apply(), TOKEN);
-        EngineRun changed = fixture().set("token", "K10-OTHER").set("nodeName", "renamed").tester().plan();
-        assertStatus(changed, "file:" + K3sNode.CONFIG, CHANGED);
-        assertNoSecret(changed, TOKEN);
-        assertNoSecret(changed, "K10-OTHER");
     }
 
     @Test
@@ -122,25 +108,5 @@ class K3sServerModuleTest {
         assertTrue(assertThrows(ModuleException.class, () -> fixture().set("version", "1.31 latest").tester().apply())
                 .getMessage().contains("'version'"));
         assertFalse(Files.exists(root.resolve("etc")), "nothing written");
-    }
-
-    @Test
-    void removalStopsK3sBeforeTakingItsConfigurationAndBinaryAway() throws Exception {
-        fixture().tester().apply();
-        EngineRun removed = fixture().tester().remove();
-        // a scratch root cannot stop a service (K3sServerMachineTest removes it for real)
-        assertEquals("service:k3s.service", removed.results().get(0).id());
-        assertStatus(removed, "service:k3s.service", FAILED);
-        assertStatus(removed, "file:" + K3sNode.CONFIG, SKIPPED);
-        assertStatus(removed, "file:" + K3sNode.BINARY, SKIPPED);
-        assertTrue(Files.exists(fixture().file(K3sNode.CONFIG)));
-    }
-
-    @Test
-    void itsModuleYamlIsValidAndMarksTheSecretInputs() {
-        var descriptor = ModuleFixture.descriptorOf(new K3sServerModule());
-        assertEquals("k3s-server", descriptor.name());
-        assertEquals("1.0.0", descriptor.version());
-        assertEquals(java.util.Set.of("token"), descriptor.secretInputs());
     }
 }

@@ -1,4 +1,4 @@
-package io.labctl.agent.modules.internal;
+package io.labctl.module.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class ModuleInputsTest {
-    final ModuleInputs inputs = new ModuleInputs(
+class ValueInputsTest {
+    final ValueInputs inputs = new ValueInputs(
             Map.of("port", 6443L, "enabled", false, "flags", List.of("a", "b"), "token", "s3cr3t", "host", "h1"),
             Set.of("token"));
 

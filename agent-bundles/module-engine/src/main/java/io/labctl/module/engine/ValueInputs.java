@@ -1,4 +1,4 @@
-package io.labctl.agent.modules.internal;
+package io.labctl.module.engine;
 
 import io.labctl.module.Inputs;
 import io.labctl.module.Secret;
@@ -9,13 +9,18 @@ import java.util.Set;
 /**
  * A run's inputs as the module reads them: the typed values labd validated (String, Long, Boolean, List of String);
  * a secret input comes wrapped in a {@link Secret} from {@link #secret}. A getter of the wrong type names the input
- * and its type, so a module bug reads as one.
+ * and its type, so a module bug reads as one. lab-agent builds it from a run's request, the test kit from a test's
+ * inputs: a module sees the same behaviour in both.
  */
-final class ModuleInputs implements Inputs {
+public final class ValueInputs implements Inputs {
     private final Map<String, Object> values;
     private final Set<String> secrets;
 
-    ModuleInputs(Map<String, Object> values, Set<String> secrets) {
+    /**
+     * @param values  each input's value: a String, Long, Boolean or List of Strings (a secret's value as a String)
+     * @param secrets the names of the inputs declared {@code secret: true}
+     */
+    public ValueInputs(Map<String, Object> values, Set<String> secrets) {
         this.values = Map.copyOf(values);
         this.secrets = Set.copyOf(secrets);
     }
