@@ -74,10 +74,16 @@ final class Requirements {
     }
 
     /**
-     * Refuses an apply, dry run or rollback of {@code module@version} on {@code servers} (409) while a requirement
-     * does not hold on one of them, naming each missing module, its range and the servers, and the fix.
+     * Refuses an apply, dry run or rollback of {@code module@version} on {@code servers} (409) while one of its
+     * requirements does not hold on one of them, or while a module assigned there requires this one at a range that
+     * excludes {@code version}; the error names each module, range and server, and the fix.
      */
     void requireMet(ModuleDescriptor descriptor, String version, Collection<String> servers, String selector) {
+        refuseMissing(descriptor, version, servers, selector);
+        refuseBreaking(descriptor.name(), version, servers);
+    }
+
+    private void refuseMissing(ModuleDescriptor descriptor, String version, Collection<String> servers, String selector) {
         List<Missing> missing = missing(descriptor, servers);
         if (missing.isEmpty()) {
             return;
@@ -95,6 +101,31 @@ final class Requirements {
                 + "modules its targets do not have: " + String.join("; ", parts) + ". Nothing was applied; apply them "
                 + "first (" + String.join(", then ", fixes) + ", at a version in the range), then apply "
                 + descriptor.name() + " again");
+    }
+
+    /** A module assigned on the servers that requires {@code module} at a range without {@code version}: 409. */
+    private void refuseBreaking(String module, String version, Collection<String> servers) {
+        Map<String, Set<String>> serversByRequirement = new TreeMap<>();
+        for (String server : servers) {
+            assigned.forEach((other, byServer) -> {
+                ModuleService.Managed m = byServer.get(server);
+                if (other.equals(module) || m == null) {
+                    return;
+                }
+                descriptorOf(m).requires().stream()
+                        .filter(d -> d.name().equals(module) && !inRange(version, d.version()))
+                        .forEach(d -> serversByRequirement.computeIfAbsent(other + "@" + m.assignment().version
+                                + " requires " + text(d), k -> new TreeSet<>()).add(server));
+            });
+        }
+        if (serversByRequirement.isEmpty()) {
+            return;
+        }
+        String broken = serversByRequirement.entrySet().stream().map(e -> e.getKey() + " on " + names(e.getValue()))
+                .collect(Collectors.joining("; "));
+        throw ApiException.conflict("module-requirement-broken", module + "@" + version + " is outside what modules "
+                + "assigned on its targets require: " + broken + ". Nothing was applied; apply a version of " + module
+                + " in that range, or first apply versions of those modules that accept " + version);
     }
 
     /** server -> the assigned modules there (other than {@code module}) that require it, for the given servers. */

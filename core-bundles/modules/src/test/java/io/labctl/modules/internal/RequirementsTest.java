@@ -147,6 +147,25 @@ class RequirementsTest {
     }
 
     @Test
+    void applyingARequiredModuleAtAVersionOutsideWhatADependentAcceptsIsRefused() {
+        apply("base", "1.0.0", LAB);
+        apply("app", "2.0.0", "name=s1");
+        agents.calls.clear();
+
+        for (ApplyRequest request : List.of(on("2.0.0", LAB), dryRun("2.0.0", LAB))) {
+            ApiException refused = assertThrows(ApiException.class, () -> service.prepareApply(ADMIN, "base", request));
+            assertEquals(409, refused.status());
+            assertEquals("module-requirement-broken", refused.code());
+            assertTrue(refused.getMessage().contains("app@2.0.0 requires base [1.0,2) on s1."), refused.getMessage());
+        }
+        assertTrue(agents.calls.isEmpty());
+        assertEquals(1, service.history("base").size(), "no revision recorded");
+
+        apply("base", "2.0.0", "name=s2"); // nothing there requires base
+        assertEquals(List.of("s2 apply"), runsOf("base"));
+    }
+
+    @Test
     void aRollbackToARevisionWhoseVersionRequiresMoreIsRefused() {
         apply("base", "1.0.0", LAB);
         apply("app", "2.0.0", LAB); // revision 1 requires base
