@@ -22,8 +22,9 @@ import org.osgi.framework.VersionRange;
  * What modules require of each other ({@code requires} in module.yaml), over one snapshot of what is assigned where.
  * A requirement of X on Y holds on a server when an assignment in force gives Y to that server at a version in X's
  * range (and Y's removal has not run there since). An apply or rollback of X is refused while it does not hold on a
- * target; a removal of Y is refused where an assigned X still requires it; labd's own convergence runs Y before X
- * and leaves X pending while Y has not converged there.
+ * target; an apply of Y at a version outside the range of an X assigned there is refused; a removal of Y is refused
+ * where an assigned X still requires it; labd's own convergence runs Y before X and leaves X pending while Y has not
+ * converged there.
  */
 final class Requirements {
 
@@ -49,10 +50,10 @@ final class Requirements {
     }
 
     /** One requirement not met: the required module, its range (null: any version) and the servers it misses on. */
-    record Missing(ModuleDescriptor.Dependency dependency, Set<String> servers, Map<String, String> outOfRange) {}
+    private record Missing(ModuleDescriptor.Dependency dependency, Set<String> servers, Map<String, String> outOfRange) {}
 
     /** The requirements of {@code descriptor} that do not hold on some of {@code servers}, in the descriptor's order. */
-    List<Missing> missing(ModuleDescriptor descriptor, Collection<String> servers) {
+    private List<Missing> missing(ModuleDescriptor descriptor, Collection<String> servers) {
         List<Missing> out = new ArrayList<>();
         for (ModuleDescriptor.Dependency d : descriptor.requires()) {
             Set<String> missingOn = new TreeSet<>();
@@ -106,18 +107,9 @@ final class Requirements {
     /** A module assigned on the servers that requires {@code module} at a range without {@code version}: 409. */
     private void refuseBreaking(String module, String version, Collection<String> servers) {
         Map<String, Set<String>> serversByRequirement = new TreeMap<>();
-        for (String server : servers) {
-            assigned.forEach((other, byServer) -> {
-                ModuleService.Managed m = byServer.get(server);
-                if (other.equals(module) || m == null) {
-                    return;
-                }
-                descriptorOf(m).requires().stream()
-                        .filter(d -> d.name().equals(module) && !inRange(version, d.version()))
-                        .forEach(d -> serversByRequirement.computeIfAbsent(other + "@" + m.assignment().version
-                                + " requires " + text(d), k -> new TreeSet<>()).add(server));
-            });
-        }
+        requirersOf(module, servers).stream().filter(r -> !inRange(version, r.dependency().version()))
+                .forEach(r -> serversByRequirement.computeIfAbsent(r.module() + "@" + r.version() + " requires "
+                        + text(r.dependency()), k -> new TreeSet<>()).add(r.server()));
         if (serversByRequirement.isEmpty()) {
             return;
         }
@@ -128,14 +120,18 @@ final class Requirements {
                 + " in that range, or first apply versions of those modules that accept " + version);
     }
 
-    /** server -> the assigned modules there (other than {@code module}) that require it, for the given servers. */
-    Map<String, Set<String>> dependents(String module, Collection<String> servers) {
-        Map<String, Set<String>> out = new TreeMap<>();
+    /** A module assigned on a server, at a version, with its requirement of another module. */
+    private record Requirer(String module, String version, String server, ModuleDescriptor.Dependency dependency) {}
+
+    /** The modules (other than {@code module} itself) assigned on the servers that require {@code module}. */
+    private List<Requirer> requirersOf(String module, Collection<String> servers) {
+        List<Requirer> out = new ArrayList<>();
         for (String server : servers) {
             assigned.forEach((other, byServer) -> {
                 ModuleService.Managed m = byServer.get(server);
-                if (!other.equals(module) && m != null && requiresModule(m, module)) {
-                    out.computeIfAbsent(server, k -> new TreeSet<>()).add(other);
+                if (!other.equals(module) && m != null) {
+                    descriptorOf(m).requires().stream().filter(d -> d.name().equals(module))
+                            .forEach(d -> out.add(new Requirer(other, m.assignment().version, server, d)));
                 }
             });
         }
@@ -144,13 +140,12 @@ final class Requirements {
 
     /** Refuses a removal of {@code module} (409) on servers where an assigned module still requires it. */
     void requireNoDependents(String module, Collection<String> servers, String selector) {
-        Map<String, Set<String>> dependents = dependents(module, servers);
-        if (dependents.isEmpty()) {
+        Map<String, Set<String>> serversByDependent = new TreeMap<>();
+        requirersOf(module, servers).forEach(r ->
+                serversByDependent.computeIfAbsent(r.module(), k -> new TreeSet<>()).add(r.server()));
+        if (serversByDependent.isEmpty()) {
             return;
         }
-        Map<String, Set<String>> serversByDependent = new TreeMap<>();
-        dependents.forEach((server, modules) -> modules.forEach(m ->
-                serversByDependent.computeIfAbsent(m, k -> new TreeSet<>()).add(server)));
         String still = serversByDependent.entrySet().stream()
                 .map(e -> e.getKey() + " on " + names(e.getValue())).collect(Collectors.joining("; "));
         String fixes = serversByDependent.keySet().stream().map(m -> "labctl modules remove " + m + " -l " + selector)
@@ -220,10 +215,6 @@ final class Requirements {
     private String assignedVersion(String module, String server) {
         ModuleService.Managed m = assigned.getOrDefault(module, Map.of()).get(server);
         return m == null ? null : m.assignment().version;
-    }
-
-    private static boolean requiresModule(ModuleService.Managed m, String module) {
-        return descriptorOf(m).requires().stream().anyMatch(d -> d.name().equals(module));
     }
 
     private static ModuleDescriptor descriptorOf(ModuleService.Managed m) {
