@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +40,7 @@ class RequirementsTest {
     static Database db;
     static final Identity ADMIN = new Identity(Identity.Kind.USER, "admin");
     static final String LAB = "role=server,env=lab";
+    static final String MISSING = "module-requirements-missing";
 
     Fakes.Registry registry;
     Fakes.Agents agents;
@@ -106,6 +108,14 @@ class RequirementsTest {
         return service.status(ADMIN, module, server, false).stream().findFirst().orElse(null);
     }
 
+    /** The call's refusal: a 409 with this code. */
+    private static ApiException refused(String code, Executable call) {
+        ApiException e = assertThrows(ApiException.class, call);
+        assertEquals(409, e.status(), e.getMessage());
+        assertEquals(code, e.code());
+        return e;
+    }
+
     private List<String> runsOf(String module) {
         return agents.calls.stream().filter(c -> module.equals(c.params().get("module")))
                 .map(c -> c.server() + " " + c.params().get("action")).toList();
@@ -117,10 +127,7 @@ class RequirementsTest {
         agents.calls.clear();
 
         for (ApplyRequest request : List.of(on("2.0.0", LAB), dryRun("2.0.0", LAB))) {
-            ApiException refused = assertThrows(ApiException.class, () -> service.prepareApply(ADMIN, "app", request));
-            assertEquals(409, refused.status());
-            assertEquals("module-requirements-missing", refused.code());
-            String message = refused.getMessage();
+            String message = refused(MISSING, () -> service.prepareApply(ADMIN, "app", request)).getMessage();
             assertTrue(message.contains("base [1.0,2) is not assigned on s2"), message);
             assertFalse(message.contains("s1"), "s1 has base: " + message);
             assertTrue(message.contains("labctl modules apply base -l " + LAB), message);
@@ -139,9 +146,8 @@ class RequirementsTest {
     void aRequiredModuleAtAVersionOutsideTheRangeDoesNotCount() {
         apply("base", "2.0.0", LAB);
 
-        ApiException refused = assertThrows(ApiException.class, () -> service.prepareApply(ADMIN, "app", on("2.0.0", LAB)));
+        ApiException refused = refused(MISSING, () -> service.prepareApply(ADMIN, "app", on("2.0.0", LAB)));
 
-        assertEquals(409, refused.status());
         assertTrue(refused.getMessage().contains("base [1.0,2) is not assigned on s1, s2"), refused.getMessage());
         assertTrue(refused.getMessage().contains("s1 has 2.0.0"), refused.getMessage());
     }
@@ -153,10 +159,9 @@ class RequirementsTest {
         agents.calls.clear();
 
         for (ApplyRequest request : List.of(on("2.0.0", LAB), dryRun("2.0.0", LAB))) {
-            ApiException refused = assertThrows(ApiException.class, () -> service.prepareApply(ADMIN, "base", request));
-            assertEquals(409, refused.status());
-            assertEquals("module-requirement-broken", refused.code());
-            assertTrue(refused.getMessage().contains("app@2.0.0 requires base [1.0,2) on s1."), refused.getMessage());
+            String message = refused("module-requirement-broken",
+                    () -> service.prepareApply(ADMIN, "base", request)).getMessage();
+            assertTrue(message.contains("app@2.0.0 requires base [1.0,2) on s1."), message);
         }
         assertTrue(agents.calls.isEmpty());
         assertEquals(1, service.history("base").size(), "no revision recorded");
@@ -173,11 +178,10 @@ class RequirementsTest {
         remove("base", LAB);
         agents.calls.clear();
 
-        ApiException refused = assertThrows(ApiException.class, () -> service.prepareRollback(ADMIN, "app", 1, null));
+        String message = refused(MISSING, () -> service.prepareRollback(ADMIN, "app", 1, null)).getMessage();
 
-        assertEquals(409, refused.status());
-        assertTrue(refused.getMessage().contains("app@2.0.0 requires"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("base [1.0,2) is not assigned on s1, s2"), refused.getMessage());
+        assertTrue(message.contains("app@2.0.0 requires"), message);
+        assertTrue(message.contains("base [1.0,2) is not assigned on s1, s2"), message);
         assertTrue(agents.calls.isEmpty());
         assertEquals(2, service.history("app").size(), "no revision recorded");
     }
@@ -188,13 +192,12 @@ class RequirementsTest {
         apply("app", "2.0.0", "name=s1");
         agents.calls.clear();
 
-        ApiException refused = assertThrows(ApiException.class, () -> service.prepareRemove(ADMIN, "base", on(null, LAB)));
+        String message = refused("module-still-required",
+                () -> service.prepareRemove(ADMIN, "base", on(null, LAB))).getMessage();
 
-        assertEquals(409, refused.status());
-        assertEquals("module-still-required", refused.code());
-        assertTrue(refused.getMessage().contains("app on s1."), refused.getMessage());
-        assertFalse(refused.getMessage().contains("s2"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("labctl modules remove app -l " + LAB), refused.getMessage());
+        assertTrue(message.contains("app on s1."), message);
+        assertFalse(message.contains("s2"), message);
+        assertTrue(message.contains("labctl modules remove app -l " + LAB), message);
         assertTrue(agents.calls.isEmpty(), "no removal ran");
         assertEquals(1, service.history("base").size(), "no revision recorded");
         assertEquals(ServerModuleStatus.CONVERGED, status("base", "s1").state());
