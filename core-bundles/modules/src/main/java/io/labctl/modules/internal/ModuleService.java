@@ -206,9 +206,11 @@ public class ModuleService {
         String label = name + "@" + entry.version() + " -l " + row.selector;
         if (req.dryRun()) {
             Selection s = select(caller, Action.READ, selector, descriptor, "module.plan");
+            requirements().requireMet(descriptor, entry.version(), s.reached(), row.selector);
             return prepared(caller, "module.plan", "plan", name, label, 0, s, entry, row, req.batch(), maxFailures);
         }
         Selection s = select(caller, Action.APPLY, selector, descriptor, "module.apply");
+        requirements().requireMet(descriptor, entry.version(), s.reached(), row.selector);
         return record(caller, "module.apply", name, label, s, entry, row, req.batch(), maxFailures);
     }
 
@@ -235,6 +237,7 @@ public class ModuleService {
         row.action = AssignmentRevision.ROLLBACK;
         row.createdBy = caller.name();
         Selection s = select(caller, Action.APPLY, selector(old.selector), descriptorOf(entry), "module.rollback");
+        requirements().requireMet(descriptorOf(entry), old.version, s.reached(), old.selector);
         String label = name + "@" + old.version + " -l " + old.selector + " (revision " + revision + ")";
         return record(caller, "module.rollback", name, label, s, entry, row, req.batch(), maxFailures);
     }
@@ -258,6 +261,7 @@ public class ModuleService {
         row.action = AssignmentRevision.REMOVE;
         row.createdBy = caller.name();
         requireSomeTarget(caller, s, selector, Action.APPLY);
+        requirements().requireNoDependents(name, s.reached(), row.selector);
         int revision = store.addRevision(row);
         List<Prepared.Target> targets = new ArrayList<>();
         for (ServerInfo server : s.targets()) {
@@ -451,7 +455,12 @@ public class ModuleService {
     // ---------------------------------------------------------------- selection
 
     /** The servers a selector matched, as far as the caller may see them, sorted into targets and the rest. */
-    record Selection(List<ServerInfo> targets, List<ServerInfo> offline, List<Prepared.Notice> notices) {}
+    record Selection(List<ServerInfo> targets, List<ServerInfo> offline, List<Prepared.Notice> notices) {
+        /** The servers the run would manage: those it runs on now and those labd converges when they connect. */
+        List<String> reached() {
+            return java.util.stream.Stream.concat(targets.stream(), offline.stream()).map(ServerInfo::name).toList();
+        }
+    }
 
     private Selection select(Identity caller, Action needed, Selector selector, ModuleDescriptor descriptor, String verb) {
         AccessDecisions access = AccessDecisions.present(decisions);
@@ -662,6 +671,11 @@ public class ModuleService {
 
     Rollout rollout() {
         return rollout;
+    }
+
+    /** What modules require of each other, over what is assigned where now. */
+    Requirements requirements() {
+        return Requirements.of(managed(), store.states());
     }
 
     Checks checks() {

@@ -93,14 +93,37 @@ public class Reconciler {
             }
         }
         Checks checks = service.checks();
-        if (!fresh.isEmpty()) {
-            checks.converge(fresh, "module.converge");
-        }
+        List<ModuleService.Managed> converged = convergeInOrder(checks, fresh, "module.converge");
         List<ModuleService.Managed> drifted = due.isEmpty() ? List.of() : checks.check(due, ModuleService.LABD);
-        List<ModuleService.Managed> enforced = drifted.stream().filter(m -> m.assignment().enforce).toList();
-        if (!enforced.isEmpty()) {
-            checks.converge(enforced, "module.enforce");
+        List<ModuleService.Managed> enforced = convergeInOrder(checks,
+                drifted.stream().filter(m -> m.assignment().enforce).toList(), "module.enforce");
+        return new Round(converged, due, enforced, forgotten);
+    }
+
+    /**
+     * Converges module after module, each after the modules it requires; a server where a required module is not in
+     * place (failed there, not run yet, not assigned) stays pending, its detail saying what it waits for, and is
+     * tried again next round. Returns what was run.
+     */
+    private List<ModuleService.Managed> convergeInOrder(Checks checks, List<ModuleService.Managed> servers, String verb) {
+        List<ModuleService.Managed> started = new ArrayList<>();
+        for (List<ModuleService.Managed> module : Requirements.inDependencyOrder(servers)) {
+            Requirements requirements = service.requirements(); // read again: the modules before may have just run
+            List<ModuleService.Managed> ready = new ArrayList<>();
+            for (ModuleService.Managed m : module) {
+                java.util.Optional<String> waiting = requirements.waitingFor(m);
+                if (waiting.isPresent()) {
+                    service.store().setState(m.assignment().module, m.server().name(), m.assignment().revision,
+                            m.assignment().version, ServerModuleStatus.PENDING, waiting.get());
+                } else {
+                    ready.add(m);
+                }
+            }
+            if (!ready.isEmpty()) {
+                checks.converge(ready, verb);
+                started.addAll(ready);
+            }
         }
-        return new Round(fresh, due, enforced, forgotten);
+        return started;
     }
 }
