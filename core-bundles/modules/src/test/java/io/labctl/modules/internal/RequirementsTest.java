@@ -10,12 +10,14 @@ import io.labctl.api.Identity;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.ServerInfo;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.modules.ApplyRequest;
 import io.labctl.protocol.modules.ModuleDescriptor;
 import io.labctl.protocol.modules.RepoEntry;
 import io.labctl.protocol.modules.ResourceResult;
 import io.labctl.protocol.modules.ServerModuleStatus;
+import io.labctl.shell.FakeAccessControl;
+import io.labctl.shell.InMemoryServerRegistry;
+import io.labctl.shell.RecordingAuditTrail;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -42,7 +44,7 @@ class RequirementsTest {
     static final String LAB = "role=server,env=lab";
     static final String MISSING = "module-requirements-missing";
 
-    Fakes.Registry registry;
+    InMemoryServerRegistry registry;
     Fakes.Agents agents;
     ModuleService service;
     Reconciler reconciler;
@@ -69,13 +71,13 @@ class RequirementsTest {
         repository.entries.add(Fakes.module("base", "2.0.0"));
         repository.entries.add(Fakes.module("app", "1.0.0"));
         repository.entries.add(requiring(Fakes.module("app", "2.0.0"), "base", "[1.0,2)"));
-        registry = new Fakes.Registry()
+        registry = new InMemoryServerRegistry()
                 .add("s1", "lab", "server", ServerInfo.ONLINE)
                 .add("s2", "lab", "server", ServerInfo.ONLINE);
         agents = new Fakes.Agents();
         service = new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry, agents,
-                new Fakes.XorSealer(), new Fakes.Audit(), Fakes.config(8));
-        service.decisions = new Fakes.Access(Map.of("admin", List.of(Permission.parse("*:*:*:*"))), registry);
+                new Fakes.XorSealer(), new RecordingAuditTrail(), Fakes.config(8));
+        service.decisions = new FakeAccessControl().allow("admin", "*:*:*:*").serversOf(registry);
         reconciler = new Reconciler(service, Fakes.config(8));
         reconciler.deactivate(); // rounds are run by the tests
     }
