@@ -86,7 +86,7 @@ class CapabilitySdkIT {
         admin.ok("create", "role", "notes-author", "--allow", "manage:*:*:*", "--allow", "read:*:*:*");
         author = userClient("author", "notes-author");
         nobody = userClient("nobody", null);
-        agent.awaitOnline(admin, Duration.ofSeconds(90));
+        agent.awaitOnline(admin, Duration.ofSeconds(90), labd.log());
     }
 
     @AfterAll

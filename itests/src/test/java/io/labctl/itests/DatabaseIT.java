@@ -89,7 +89,7 @@ class DatabaseIT {
             Agent agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token);
             try (agent) {
                 agent.start();
-                agent.awaitOnline(admin, Duration.ofSeconds(90));
+                agent.awaitOnline(admin, Duration.ofSeconds(90), labd.log());
                 assertEquals(200, health(labd).statusCode());
                 PgCtl pg = new PgCtl(labd);
                 try {

@@ -48,7 +48,7 @@ class ExecIT {
         admin.ok("config", "import", labd.adminBundle().toString());
         String token = admin.ok("create", "token", "--server", "box", "--env", "lab", "--cloud", "baremetal").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
-        agent.awaitOnline(admin, Duration.ofSeconds(90));
+        agent.awaitOnline(admin, Duration.ofSeconds(90), labd.log());
     }
 
     @AfterAll

@@ -57,7 +57,7 @@ class LogsIT {
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token);
         Files.writeString(agent.home.resolve("etc/io.labctl.agent.logs.cfg"), "journalDirectory = " + journal + "\n");
         agent.start();
-        agent.awaitOnline(admin, Duration.ofSeconds(90));
+        agent.awaitOnline(admin, Duration.ofSeconds(90), labd.log());
     }
 
     @AfterAll

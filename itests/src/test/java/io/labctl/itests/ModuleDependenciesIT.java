@@ -80,7 +80,7 @@ class ModuleDependenciesIT {
             started.add(a);
         }
         for (Agent a : started) {
-            a.awaitOnline(cli, Duration.ofSeconds(120));
+            a.awaitOnline(cli, Duration.ofSeconds(120), labd.log());
         }
     }
 

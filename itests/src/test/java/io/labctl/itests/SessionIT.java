@@ -59,7 +59,7 @@ class SessionIT {
         oneShot.ok("config", "import", labd.adminBundle().toString());
         String token = oneShot.ok("create", "token", "--server", "box", "--env", "lab").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
-        agent.awaitOnline(oneShot, Duration.ofSeconds(90));
+        agent.awaitOnline(oneShot, Duration.ofSeconds(90), labd.log());
         sessionDir = dir.resolve("session");
         session = oneShot.throughSession(sessionDir);
         sessionDebug = oneShot.throughSession(sessionDir, "LABCTL_DEBUG=1");

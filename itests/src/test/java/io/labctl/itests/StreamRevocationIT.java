@@ -56,7 +56,7 @@ class StreamRevocationIT {
         admin.ok("config", "import", labd.adminBundle().toString());
         String token = admin.ok("create", "token", "--server", "box").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
-        agent.awaitOnline(admin, Duration.ofSeconds(90));
+        agent.awaitOnline(admin, Duration.ofSeconds(90), labd.log());
         admin.ok("create", "role", "operator", "--allow", "exec:*:*:*", "--allow", "read:*:*:*");
     }
 

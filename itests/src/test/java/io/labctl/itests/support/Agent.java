@@ -67,9 +67,10 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Waits until labd lists this agent online; when it does not, fails with the ends of the agent's log and console,
-     * which a test's temporary folder would otherwise take with it.
+     * which a test's temporary folder would otherwise take with it; and of {@code labdLog} when given (a labd that
+     * answers 503 to every user never lists anyone online).
      */
-    public void awaitOnline(Cli cli, Duration timeout) throws Exception {
+    public void awaitOnline(Cli cli, Duration timeout, Path... labdLog) throws Exception {
         try {
             Processes.await("agent " + name + " online", timeout, () -> cli.servers().stream()
                     .anyMatch(s -> s.name().equals(name) && ServerInfo.ONLINE.equals(s.status())));
@@ -83,7 +84,9 @@ public final class Agent implements AutoCloseable {
             throw new AssertionError(e.getMessage() + "; agent process " + (isRunning() ? "running" : "gone")
                     + "\n--- labctl get servers -o wide\n" + listed
                     + "\n--- end of " + log() + "\n" + tail(log(), 60)
-                    + "\n--- end of " + console() + "\n" + tail(console(), 20), e);
+                    + "\n--- end of " + console() + "\n" + tail(console(), 20)
+                    + java.util.Arrays.stream(labdLog).map(l -> "\n--- end of " + l + "\n" + tail(l, 60))
+                            .collect(java.util.stream.Collectors.joining()), e);
         }
     }
 

@@ -107,7 +107,7 @@ class RequirementsTest {
     }
 
     private ServerModuleStatus status(String module, String server) {
-        return service.status(ADMIN, module, server, false).stream().findFirst().orElse(null);
+        return service.status(ADMIN, module, server, null, false).stream().findFirst().orElse(null);
     }
 
     /** The call's refusal: a 409 with this code. */
@@ -136,7 +136,7 @@ class RequirementsTest {
         }
         assertTrue(agents.calls.isEmpty(), "nothing ran");
         assertTrue(service.history("app").isEmpty(), "no revision recorded");
-        assertTrue(service.status(ADMIN, "app", null, false).isEmpty());
+        assertTrue(service.status(ADMIN, "app", null, null, false).isEmpty());
 
         apply("base", "1.0.0", LAB);
         apply("app", "2.0.0", LAB);
