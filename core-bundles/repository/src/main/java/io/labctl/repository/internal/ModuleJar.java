@@ -29,6 +29,7 @@ final class ModuleJar {
     private ModuleJar() {}
 
     static Classified check(String fileName, JarFile jar, String name, String version) throws IOException {
+        JarBounds.check(fileName, jar);
         List<String> problems = new ArrayList<>();
         ModuleDescriptor descriptor = descriptor(jar, problems);
         Manifest manifest = jar.getManifest();
