@@ -433,12 +433,21 @@ public class ModuleService {
         return outcome;
     }
 
-    /** A run cut because its server was deleted says so (the deletion revoked the agent and cut its connection). */
+    /**
+     * A run cut because its server was deleted, or its agent's certificate revoked, says so: labd cut the connection,
+     * the agent did not just go away.
+     */
     private Outcome whyCut(Outcome o) {
-        if (o.report() == null && o.message() != null && o.message().startsWith(AgentRuns.DISCONNECTED)
-                && registry.find(o.server()).isEmpty()) {
+        if (o.report() != null || o.message() == null || !o.message().startsWith(AgentRuns.DISCONNECTED)) {
+            return o;
+        }
+        if (registry.find(o.server()).isEmpty()) {
             return Outcome.error(o.server(), o.runId(), "the server was deleted during the run, which cut its agent's"
                     + " connection (" + o.message() + ")");
+        }
+        if (o.message().contains("certificate revoked")) {
+            return Outcome.error(o.server(), o.runId(), "the agent's certificate was revoked during the run, which cut"
+                    + " its connection (" + o.message() + ")");
         }
         return o;
     }
