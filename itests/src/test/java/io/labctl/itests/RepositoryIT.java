@@ -254,11 +254,14 @@ class RepositoryIT {
         cases.put("version 'latest' is not valid", jarWith("name: evil\nversion: latest\n", "1.0.0", Map.of()));
         cases.put("module.yaml says version 1.0.0 but the bundle's Bundle-Version is 6.6.6", jarWith(head, "6.6.6",
                 Map.of()));
-        // 600 MiB of zeros: a file of about 600 KiB
-        cases.put("unpacks to more than 256 MiB", jarWith(head, "1.0.0", Map.of("zeros.bin", 600L << 20)));
-        Map<String, Long> many = new LinkedHashMap<>();
+        cases.put("its components register the module as greeter (labctl.module.name) but module.yaml names it evil",
+                jarWith(head, "1.0.0", Map.of("OSGI-INF/c.xml", ("<component name=\"c\"><property name="
+                        + "\"labctl.module.name\" value=\"greeter\"/></component>").getBytes(StandardCharsets.UTF_8))));
+        // 300 MiB of zeros: a file of about 300 KiB
+        cases.put("unpacks to more than 256 MiB", jarWith(head, "1.0.0", Map.of("zeros.bin", new byte[300 << 20])));
+        Map<String, byte[]> many = new LinkedHashMap<>();
         for (int i = 0; i < 300_000; i++) {
-            many.put("e/" + i, 0L);
+            many.put("e/" + i, new byte[0]);
         }
         cases.put("has 300002 entries; a module jar may have at most 10000", jarWith(head, "1.0.0", many));
 
@@ -277,24 +280,22 @@ class RepositoryIT {
         assertEquals(pushesBefore + cases.size(), auditRows("repo.push", AuditEntry.FAILED), "each refusal audited");
     }
 
-    /** A module jar with this module.yaml, Bundle-Version and more entries (path to a number of zeros, deflated). */
-    static byte[] jarWith(String moduleYaml, String bundleVersion, Map<String, Long> more) throws IOException {
+    /** A module jar with this module.yaml, Bundle-Version and more entries (its components in OSGI-INF/). */
+    static byte[] jarWith(String moduleYaml, String bundleVersion, Map<String, byte[]> more) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.putValue("Bundle-SymbolicName", "io.labctl.modules.test.evil");
         main.putValue("Bundle-Version", bundleVersion);
         main.putValue("Import-Package", "io.labctl.module;version=\"[1.0,2)\"");
+        main.putValue("Service-Component", "OSGI-INF/*.xml");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
             jar.putNextEntry(new ZipEntry("module.yaml"));
             jar.write(moduleYaml.getBytes(StandardCharsets.UTF_8));
-            byte[] zeros = new byte[1 << 20];
-            for (Map.Entry<String, Long> e : more.entrySet()) {
+            for (Map.Entry<String, byte[]> e : more.entrySet()) {
                 jar.putNextEntry(new ZipEntry(e.getKey()));
-                for (long left = e.getValue(); left > 0; left -= zeros.length) {
-                    jar.write(zeros, 0, (int) Math.min(left, zeros.length));
-                }
+                jar.write(e.getValue());
             }
         }
         return bytes.toByteArray();

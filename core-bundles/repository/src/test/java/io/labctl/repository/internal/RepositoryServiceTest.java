@@ -188,6 +188,23 @@ class RepositoryServiceTest {
     }
 
     @Test
+    void aComponentThatRegistersAnotherNameThanModuleYamlIsRefused() {
+        String component = "<?xml version=\"1.0\"?>\n<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\""
+                + " name=\"x\">\n  <property name=\"labctl.module.name\" type=\"String\" value=\"%s\"/>\n</scr:component>\n";
+        Map<String, String> headers = Map.of("Bundle-SymbolicName", "m", "Bundle-Version", "1.0.0",
+                "Import-Package", "io.labctl.module", "Service-Component", "OSGI-INF/*.xml");
+        byte[] other = TestJars.jarWith(headers, TestJars.descriptor("motd", "1.0.0"),
+                Map.of("OSGI-INF/x.xml", String.format(component, "greeter").getBytes(UTF_8)));
+        ApiException e = assertThrows(ApiException.class, () -> push(other, "other.jar", null, null));
+        assertTrue(e.getMessage().contains("its components register the module as greeter (labctl.module.name) but"
+                + " module.yaml names it motd"), e.getMessage());
+        assertTrue(repository.list().isEmpty());
+        byte[] same = TestJars.jarWith(headers, TestJars.descriptor("motd", "1.0.0"),
+                Map.of("OSGI-INF/x.xml", String.format(component, "motd").getBytes(UTF_8)));
+        assertEquals("motd", push(same, "same.jar", null, null).entry().name());
+    }
+
+    @Test
     void aDescriptorWithADuplicateKeyOrAnAliasIsRefused() {
         String duplicate = TestJars.descriptor("motd", "1.0.0") + "version: 9.9.9\n";
         ApiException e = assertThrows(ApiException.class, () -> push(TestJars.jar(Map.of("Bundle-SymbolicName", "m",
