@@ -411,7 +411,15 @@ public class ModuleService {
         run.started = Instant.now();
         // recorded as running before the agent hears of it: a labd that dies now leaves a row its next start ends
         store.startRun(endings.starting(run));
-        Outcome outcome = whyCut(call(target, p.action(), runId));
+        try {
+            return ranOn(p, target, runId, whyCut(call(target, p.action(), runId)));
+        } finally {
+            endings.ended(runId);
+        }
+    }
+
+    /** Records how a run ended: its row, and the server's state unless it was a plan. */
+    private Outcome ranOn(Prepared p, Prepared.Target target, String runId, Outcome outcome) {
         if (outcome.offline()) {
             store.dropUnstarted(runId);
             if (p.revision() > 0 && "apply".equals(p.action())) { // the labd that holds it converges it

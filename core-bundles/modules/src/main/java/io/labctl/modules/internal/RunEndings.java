@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,12 @@ final class RunEndings {
     /** A run's status once labd stopped during it (ModuleRun's running, ok and failed are the others). */
     static final String INTERRUPTED = "interrupted";
     static final String WAITING_FOR_BATCH = "waiting for its batch";
+
+    /**
+     * Runs this JVM has under way, across restarts of the component (a configuration change restarts it while a run
+     * may still be on an agent): those are not left over, and their own ending is recorded when they end.
+     */
+    private static final Set<String> UNDER_WAY = ConcurrentHashMap.newKeySet();
 
     private final ModuleStore store;
     private final AuditWriter audit;
@@ -63,6 +70,7 @@ final class RunEndings {
             return 0;
         }
         Set<String> rollouts = new HashSet<>();
+        left = left.stream().filter(run -> !UNDER_WAY.contains(run.id)).toList();
         for (RunRow run : left) {
             String reason = "interrupted: labd stopped during run " + run.id + " (started " + run.started + ");"
                     + " the next check re-plans it";
@@ -88,10 +96,15 @@ final class RunEndings {
         return left.size();
     }
 
-    /** The run as it starts: running, held by this installation. */
+    /** The run as it starts: running, held by this installation; {@link #ended} once its end is recorded. */
     RunRow starting(RunRow run) {
         run.status = ModuleRun.RUNNING;
         run.labd = labd;
+        UNDER_WAY.add(run.id);
         return run;
+    }
+
+    void ended(String runId) {
+        UNDER_WAY.remove(runId);
     }
 }

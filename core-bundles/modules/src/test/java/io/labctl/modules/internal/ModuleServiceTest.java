@@ -521,7 +521,9 @@ class ModuleServiceTest {
         left.action = "apply";
         left.createdBy = "admin";
         left.started = Instant.now();
-        service.store().startRun(new RunEndings(service.store(), audit, RunEndings.thisInstallation()).starting(left));
+        left.status = ModuleRun.RUNNING;
+        left.labd = RunEndings.thisInstallation();
+        service.store().startRun(left);
         RunRow elsewhere = new RunRow();
         elsewhere.id = java.util.UUID.randomUUID().toString();
         elsewhere.server = "p1";
@@ -531,7 +533,9 @@ class ModuleServiceTest {
         elsewhere.action = "apply";
         elsewhere.createdBy = "admin";
         elsewhere.started = Instant.now();
-        service.store().startRun(new RunEndings(service.store(), audit, "other-host:/opt/labd").starting(elsewhere));
+        elsewhere.status = ModuleRun.RUNNING;
+        elsewhere.labd = "other-host:/opt/labd";
+        service.store().startRun(elsewhere);
 
         ModuleService restarted = new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry,
                 agents, new Fakes.XorSealer(), audit, Fakes.config(8));
@@ -553,5 +557,21 @@ class ModuleServiceTest {
         assertEquals(List.of("s1"), round.checked().stream().map(m -> m.server().name()).toList(),
                 "the interrupted server is re-planned at the next round");
         assertEquals(ServerModuleStatus.CONVERGED, restarted.status(ADMIN, "web", "s1", false).get(0).state());
+    }
+
+    @Test
+    void aRunStillUnderWayWhenTheComponentRestartsIsNotTakenForLeftOver() throws Exception {
+        List<ModuleService> restarted = new ArrayList<>();
+        agents.behaviour.put("s1", params -> {
+            // a configuration change restarts the component while this run is on the agent
+            restarted.add(new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry, agents,
+                    new Fakes.XorSealer(), audit, Fakes.config(8)));
+            return Fakes.Agents.changedOnApply(params);
+        });
+        run(service.prepareApply(ADMIN, "web", apply(null, "name=s1", Map.of())));
+        assertEquals(1, restarted.size());
+        assertEquals(List.of(ModuleRun.OK), column("SELECT status FROM module_runs"));
+        assertEquals(ServerModuleStatus.CONVERGED, status("web", "s1").state());
+        assertTrue(audit.of("module.interrupted").isEmpty());
     }
 }
