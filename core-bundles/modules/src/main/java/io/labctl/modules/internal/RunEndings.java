@@ -56,10 +56,6 @@ final class RunEndings {
         return host + ":" + home;
     }
 
-    String labd() {
-        return labd;
-    }
-
     /** Ends the runs this installation left running. Returns how many; never throws (labd must start). */
     int endLeftRunning(Instant now) {
         List<RunRow> left;
