@@ -31,7 +31,9 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.jar.Attributes;
@@ -247,6 +249,88 @@ class RepositoryIT {
         assertTrue(r.stderr().contains("module.yaml says version 1.1.0 but the bundle's Bundle-Version is 1.2.0"), r.stderr());
         assertTrue(r.stderr().contains("does not import the package io.labctl.module"), r.stderr());
         assertTrue(entry("motd", "1.1.0").isEmpty());
+    }
+
+    /**
+     * Module jars built to hurt labd or mislead it: each refused by the real CLI with what is wrong, exit 1, nothing
+     * stored, and each refusal audited.
+     */
+    @Test
+    @Order(4)
+    void hostileModuleJarsAreRefusedNamingWhatIsWrongNothingStoredAndAudited() throws Exception {
+        String head = "name: evil\nversion: 1.0.0\n";
+        StringBuilder bomb = new StringBuilder(head + "description: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 9; i++) {
+            bomb.append("d").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ", ").repeat(9))
+                    .append("*a").append(i - 1).append("]\n");
+        }
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put("module.yaml is larger than 256 KiB", jarWith(head + "description: " + "x".repeat(300 * 1024) + "\n",
+                "1.0.0", Map.of()));
+        cases.put("uses YAML anchors and aliases", jarWith(bomb.toString(), "1.0.0", Map.of()));
+        cases.put("is nested deeper than 16 levels", jarWith(head + "description: " + "[".repeat(5000)
+                + "]".repeat(5000) + "\n", "1.0.0", Map.of()));
+        for (String name : List.of("../evil", "a/b", "with space", "Evil")) {
+            cases.put("name '" + name + "' is not valid", jarWith("name: \"" + name + "\"\nversion: 1.0.0\n", "1.0.0",
+                    Map.of()));
+        }
+        cases.put("duplicate key 'version'", jarWith(head + "version: 2.0.0\n", "1.0.0", Map.of()));
+        cases.put("inputs.x.type 'object' is not one of", jarWith(head + "inputs:\n  x: { type: object }\n", "1.0.0",
+                Map.of()));
+        cases.put("version 'latest' is not valid", jarWith("name: evil\nversion: latest\n", "1.0.0", Map.of()));
+        cases.put("module.yaml says version 1.0.0 but the bundle's Bundle-Version is 6.6.6", jarWith(head, "6.6.6",
+                Map.of()));
+        cases.put("its components register the module as greeter (labctl.module.name) but module.yaml names it evil",
+                jarWith(head, "1.0.0", Map.of("OSGI-INF/c.xml", ("<component name=\"c\"><property name="
+                        + "\"labctl.module.name\" value=\"greeter\"/></component>").getBytes(StandardCharsets.UTF_8))));
+        // 300 MiB of zeros: a file of about 300 KiB
+        cases.put("unpacks to more than 256 MiB", jarWith(head, "1.0.0", Map.of("zeros.bin", new byte[300 << 20])));
+        Map<String, byte[]> many = new LinkedHashMap<>();
+        for (int i = 0; i < 300_000; i++) {
+            many.put("e/" + i, new byte[0]);
+        }
+        cases.put("has 300002 entries; a module jar may have at most 10000", jarWith(head, "1.0.0", many));
+
+        int pushesBefore = auditRows("repo.push", AuditEntry.FAILED);
+        List<RepoEntry> before = entries();
+        int n = 0;
+        for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+            Path jar = file("hostile-" + n++ + ".jar", c.getValue());
+            Processes.Result r = admin.run("repo", "push", jar.toString());
+            assertEquals(1, r.exitCode(), c.getKey() + ": " + r);
+            assertTrue(r.stderr().contains(jar.getFileName() + " is not a valid module") || r.stderr().contains(
+                    jar.getFileName().toString()), c.getKey() + ": " + r.stderr());
+            assertTrue(r.stderr().contains(c.getKey()), c.getKey() + " missing in: " + r.stderr());
+        }
+        assertEquals(before, entries(), "nothing stored");
+        assertEquals(pushesBefore + cases.size(), auditRows("repo.push", AuditEntry.FAILED), "each refusal audited");
+    }
+
+    /** A module jar with this module.yaml, Bundle-Version and more entries (its components in OSGI-INF/). */
+    static byte[] jarWith(String moduleYaml, String bundleVersion, Map<String, byte[]> more) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-SymbolicName", "io.labctl.modules.test.evil");
+        main.putValue("Bundle-Version", bundleVersion);
+        main.putValue("Import-Package", "io.labctl.module;version=\"[1.0,2)\"");
+        main.putValue("Service-Component", "OSGI-INF/*.xml");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, manifest)) {
+            jar.putNextEntry(new ZipEntry("module.yaml"));
+            jar.write(moduleYaml.getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, byte[]> e : more.entrySet()) {
+                jar.putNextEntry(new ZipEntry(e.getKey()));
+                jar.write(e.getValue());
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    static int auditRows(String action, String result) throws Exception {
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--action", action, "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        return (int) rows.stream().filter(a -> result.equals(a.result())).count();
     }
 
     @Test

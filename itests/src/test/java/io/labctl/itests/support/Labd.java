@@ -83,6 +83,22 @@ public final class Labd implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /**
+     * SIGKILL to labd's JVM and everything under it but its PostgreSQL, as when the JVM is killed or crashes: no
+     * component is deactivated, nothing is flushed. {@link #start} starts it again on the same database.
+     */
+    public void kill() throws Exception {
+        java.util.List<ProcessHandle> victims = new java.util.ArrayList<>(process.descendants()
+                .filter(p -> !p.info().command().orElse("").contains("postgres")).toList());
+        victims.add(process.toHandle());
+        for (ProcessHandle p : victims) {
+            p.destroyForcibly();
+        }
+        for (ProcessHandle p : victims) {
+            p.onExit().get();
+        }
+    }
+
     public void stop() throws InterruptedException {
         Processes.stop(process, Duration.ofSeconds(30));
     }

@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 class AgentRuns {
     static final String KIND = "module";
     static final int MAX_REPORT_BYTES = 4 * 1024 * 1024;
+    /** How a run whose agent's connection ended before its report begins its reason. */
+    static final String DISCONNECTED = "agent disconnected during the run: ";
 
     /** What labd asks the agent to do. inputs: typed, validated and defaulted, secrets opened. */
     record Request(String server, String action, String module, String version, String sha256, String runId,
@@ -58,6 +60,9 @@ class AgentRuns {
             reply = channels.call(request.server(), KIND, request.params(), MAX_REPORT_BYTES, timeout).get();
         } catch (ExecutionException | CompletionException e) {
             if (e.getCause() instanceof ApiException api) {
+                if ("agent-disconnected".equals(api.code())) {
+                    return Outcome.error(request.server(), request.runId(), DISCONNECTED + api.getMessage());
+                }
                 return api.status() == 503 && "server-offline".equals(api.code())
                         ? Outcome.unreachable(request.server(), "not connected to this labd (offline, or its agent is "
                         + "connected to another labd instance, which converges it)")

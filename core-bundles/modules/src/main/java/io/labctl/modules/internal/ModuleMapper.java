@@ -12,7 +12,7 @@ public interface ModuleMapper {
     String REVISION = "module, revision, version, selector, CAST(inputs AS TEXT) AS inputs, enforce, action, created_by, created_at";
     String STATE = "module, server, revision, version, state, CAST(last_run_id AS TEXT) AS last_run_id, last_run, last_check, detail";
     String RUN = "CAST(id AS TEXT) AS id, server, module, version, revision, action, status, created_by, started, ended,"
-            + " CAST(report AS TEXT) AS report";
+            + " CAST(report AS TEXT) AS report, labd";
 
     /**
      * The atomic numbering: the next revision of the module in one statement; two racing inserts cannot both take a
@@ -62,10 +62,28 @@ public interface ModuleMapper {
     @Delete("DELETE FROM module_servers WHERE module = #{module} AND server = #{server}")
     int forget(@Param("module") String module, @Param("server") String server);
 
-    @Insert("INSERT INTO module_runs (id, server, module, version, revision, action, status, created_by, started)"
+    @Insert("INSERT INTO module_runs (id, server, module, version, revision, action, status, created_by, started, labd)"
             + " VALUES (CAST(#{id} AS UUID), #{server}, #{module}, #{version}, #{revision}, #{action}, #{status},"
-            + " #{createdBy}, #{started})")
+            + " #{createdBy}, #{started}, #{labd})")
     void insertRun(RunRow row);
+
+    @Delete("DELETE FROM module_runs WHERE id = CAST(#{id} AS UUID) AND status = 'running'")
+    int deleteRunning(@Param("id") String id);
+
+    @Select("SELECT " + RUN + " FROM module_runs WHERE status = 'running' AND labd = #{labd} ORDER BY started")
+    List<RunRow> runningOn(@Param("labd") String labd);
+
+    /** A run that ended without its end recorded: the state says so, and the next check (due at once) re-plans it. */
+    @Update("UPDATE module_servers SET state = 'failed', detail = #{detail}, last_run_id = CAST(#{runId} AS UUID),"
+            + " last_run = #{at}, last_check = NULL WHERE module = #{module} AND server = #{server}")
+    int interrupted(@Param("module") String module, @Param("server") String server, @Param("runId") String runId,
+                    @Param("detail") String detail, @Param("at") Instant at);
+
+    /** Servers of a rollout that had not started when it was interrupted: still held, and now they say why. */
+    @Update("UPDATE module_servers SET detail = #{detail} WHERE module = #{module} AND revision = #{revision}"
+            + " AND state = 'held' AND detail = #{waiting}")
+    int notStarted(@Param("module") String module, @Param("revision") int revision, @Param("waiting") String waiting,
+                   @Param("detail") String detail);
 
     @Update("UPDATE module_runs SET status = #{status}, ended = #{ended}, report = CAST(#{report} AS JSONB)"
             + " WHERE id = CAST(#{id} AS UUID)")

@@ -86,6 +86,7 @@ public class ModuleService {
     private final SealedInputs inputs;
     private final AuditWriter audit;
     private final Rollout rollout;
+    private final RunEndings endings;
     private final Duration runTimeout;
     private final Map<String, ReentrantLock> busy = new ConcurrentHashMap<>();
 
@@ -106,6 +107,8 @@ public class ModuleService {
         this.inputs = new SealedInputs(sealer);
         this.audit = audit;
         this.rollout = new Rollout(config.parallelism());
+        this.endings = new RunEndings(store, audit, RunEndings.thisInstallation());
+        endings.endLeftRunning(Instant.now());
     }
 
     // ---------------------------------------------------------------- catalog
@@ -287,7 +290,7 @@ public class ModuleService {
         int revision = store.addRevision(row);
         for (ServerInfo server : s.targets()) {
             // held, not pending: labd's own convergence must not run it ahead of its batch
-            store.setState(name, server.name(), revision, entry.version(), HELD, "waiting for its batch");
+            store.setState(name, server.name(), revision, entry.version(), HELD, RunEndings.WAITING_FOR_BATCH);
         }
         for (ServerInfo server : s.offline()) {
             store.setState(name, server.name(), revision, entry.version(), ServerModuleStatus.PENDING,
@@ -340,13 +343,14 @@ public class ModuleService {
                         store.setState(p.module(), server, p.revision(), byServer.get(server).entry().version(), HELD,
                                 notRunDetail);
                     }
-                }, events);
+                }, accessRecheck(p), events);
         long denied = p.notices().stream().filter(n -> ApplyEvent.DENIED.equals(n.type())).count();
         long excluded = p.notices().size() - denied;
         String summary = p.verb() + " " + p.label() + ": " + tally.changed() + " changed, " + tally.unchanged()
                 + " unchanged, " + tally.failed() + " failed" + (tally.notRun() > 0 ? ", " + tally.notRun() + " not run" : "")
                 + (denied > 0 ? ", " + denied + " denied" : "")
-                + (excluded + tally.unreachable() > 0 ? ", " + (excluded + tally.unreachable()) + " excluded" : "");
+                + (excluded + tally.unreachable() > 0 ? ", " + (excluded + tally.unreachable()) + " excluded" : "")
+                + (tally.stopped() != null ? "; stopped: " + tally.stopped() : "");
         events.emit(ApplyEvent.SUMMARY, null, summary);
         boolean failed = tally.failed() > 0 || tally.notRun() > 0;
         if (p.caller().equals(LABD) && tally.changed() + tally.unchanged() + tally.failed() + tally.notRun() == 0) {
@@ -361,6 +365,19 @@ public class ModuleService {
             LOG.error("could not write the audit row of '{}': {}", summary, e.getMessage());
         }
         return new Prepared.Tallied(tally, summary);
+    }
+
+    /**
+     * A user's rollout re-decides the user's access before each server starts, so that removing the user or a role
+     * binding stops it there (labd's own rounds run as labd: nothing to re-decide).
+     */
+    private Rollout.Gate accessRecheck(Prepared p) {
+        if (p.caller().equals(LABD)) {
+            return Rollout.Gate.OPEN;
+        }
+        Action needed = "plan".equals(p.action()) ? Action.READ : Action.APPLY;
+        return new AccessRecheck(() -> decisions, registry, p.caller(), needed,
+                (server, why) -> refused(p.caller(), p.verb(), server, why));
     }
 
     /** One server's run, never two of the same module on one server at once. */
@@ -388,15 +405,6 @@ public class ModuleService {
 
     private Outcome runOne(Prepared p, Prepared.Target target) {
         String runId = UUID.randomUUID().toString();
-        Instant started = Instant.now();
-        Outcome outcome = call(target, p.action(), runId);
-        if (outcome.offline()) {
-            if (p.revision() > 0 && "apply".equals(p.action())) { // the labd that holds it converges it
-                store.setState(p.module(), target.server(), p.revision(), target.entry().version(),
-                        ServerModuleStatus.PENDING, outcome.message());
-            }
-            return outcome;
-        }
         RunRow run = new RunRow();
         run.id = runId;
         run.server = target.server();
@@ -404,11 +412,29 @@ public class ModuleService {
         run.version = target.entry().version();
         run.revision = p.revision();
         run.action = p.action();
-        run.status = outcome.failed() ? ModuleRun.FAILED : ModuleRun.OK;
         run.createdBy = auditName(p.caller());
-        run.started = started;
-        store.startRun(run);
-        store.endRun(runId, run.status, Instant.now(), outcome.report() == null ? null : SealedInputs.json(outcome.report()));
+        run.started = Instant.now();
+        // recorded as running before the agent hears of it: a labd that dies now leaves a row its next start ends
+        store.startRun(endings.starting(run));
+        try {
+            return ranOn(p, target, runId, whyCut(call(target, p.action(), runId)));
+        } finally {
+            endings.ended(runId);
+        }
+    }
+
+    /** Records how a run ended: its row, and the server's state unless it was a plan. */
+    private Outcome ranOn(Prepared p, Prepared.Target target, String runId, Outcome outcome) {
+        if (outcome.offline()) {
+            store.dropUnstarted(runId);
+            if (p.revision() > 0 && "apply".equals(p.action())) { // the labd that holds it converges it
+                store.setState(p.module(), target.server(), p.revision(), target.entry().version(),
+                        ServerModuleStatus.PENDING, outcome.message());
+            }
+            return outcome;
+        }
+        store.endRun(runId, outcome.failed() ? ModuleRun.FAILED : ModuleRun.OK, Instant.now(),
+                outcome.report() == null ? null : SealedInputs.json(outcome.report()));
         if (!"plan".equals(p.action())) {
             boolean removal = "remove".equals(p.action());
             String state = outcome.failed() ? ServerModuleStatus.FAILED : removal ? REMOVED : ServerModuleStatus.CONVERGED;
@@ -418,6 +444,25 @@ public class ModuleService {
             store.ran(p.module(), target.server(), state, detail(outcome), runId, Instant.now());
         }
         return outcome;
+    }
+
+    /**
+     * A run cut because its server was deleted, or its agent's certificate revoked, says so: labd cut the connection,
+     * the agent did not just go away.
+     */
+    private Outcome whyCut(Outcome o) {
+        if (o.report() != null || o.message() == null || !o.message().startsWith(AgentRuns.DISCONNECTED)) {
+            return o;
+        }
+        if (registry.find(o.server()).isEmpty()) {
+            return Outcome.error(o.server(), o.runId(), "the server was deleted during the run, which cut its agent's"
+                    + " connection (" + o.message() + ")");
+        }
+        if (o.message().contains("certificate revoked")) {
+            return Outcome.error(o.server(), o.runId(), "the agent's certificate was revoked during the run, which cut"
+                    + " its connection (" + o.message() + ")");
+        }
+        return o;
     }
 
     /** Calls the agent; a failure to open the inputs or to check them is the server's failure, not a crash. */

@@ -92,6 +92,23 @@ class ModuleStore {
         sessions.mapper(ModuleMapper.class, m -> m.endRun(id, status, ended, reportJson));
     }
 
+    /** Forgets a run that never reached an agent (the server was not connected here). */
+    void dropUnstarted(String id) {
+        sessions.mapper(ModuleMapper.class, m -> m.deleteRunning(id));
+    }
+
+    List<RunRow> runningOn(String labd) {
+        return sessions.mapper(ModuleMapper.class, m -> m.runningOn(labd));
+    }
+
+    void interrupted(String module, String server, String runId, String detail, Instant at) {
+        sessions.mapper(ModuleMapper.class, m -> m.interrupted(module, server, runId, detail, at));
+    }
+
+    void notStarted(String module, int revision, String waiting, String detail) {
+        sessions.mapper(ModuleMapper.class, m -> m.notStarted(module, revision, waiting, detail));
+    }
+
     Optional<RunRow> run(String id) {
         return Optional.ofNullable(sessions.mapper(ModuleMapper.class, m -> m.run(id)));
     }

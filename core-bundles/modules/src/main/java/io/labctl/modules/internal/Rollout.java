@@ -6,17 +6,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Runs a module on its targets: batch after batch, at most {@code parallelism} servers at once, and no server
- * started once more than {@code maxFailures} have failed (those are reported as not run). Each server's outcome is an
+ * started once more than {@code maxFailures} have failed (those are reported as not run). A gate is asked before
+ * each server starts; once it names a reason to stop (the caller's access was withdrawn), no further server or batch
+ * starts: those are reported as denied with that reason, and runs already started finish. Each server's outcome is an
  * event as soon as it is known. The per-server work never throws: it returns an {@link Outcome}.
  */
 final class Rollout {
     /** What a rollout did, counted by server. */
-    record Tally(int changed, int unchanged, int failed, int notRun, int unreachable) {}
+    record Tally(int changed, int unchanged, int failed, int notRun, int unreachable, String stopped) {
+        Tally(int changed, int unchanged, int failed, int notRun, int unreachable) {
+            this(changed, unchanged, failed, notRun, unreachable, null);
+        }
+    }
+
+    /** Asked before each server starts: null to go on, else why the whole rollout stops there. */
+    interface Gate {
+        Gate OPEN = server -> null;
+
+        String stopBefore(String server);
+    }
 
     private final int parallelism;
 
@@ -31,6 +45,12 @@ final class Rollout {
     /** notRun hears of each server that was not started because too many had failed. */
     Tally run(List<String> servers, int batchSize, int maxFailures, Function<String, Outcome> work,
               Consumer<String> notRunHere, Events events) {
+        return run(servers, batchSize, maxFailures, work, notRunHere, Gate.OPEN, events);
+    }
+
+    Tally run(List<String> servers, int batchSize, int maxFailures, Function<String, Outcome> work,
+              Consumer<String> notRunHere, Gate gate, Events events) {
+        AtomicReference<String> stopped = new AtomicReference<>();
         AtomicInteger failures = new AtomicInteger();
         AtomicInteger changed = new AtomicInteger();
         AtomicInteger unchanged = new AtomicInteger();
@@ -46,6 +66,18 @@ final class Rollout {
             for (int from = 0; from < servers.size(); from += batchSize) {
                 List<String> batch = servers.subList(from, Math.min(servers.size(), from + batchSize));
                 List<Future<?>> running = batch.stream().<Future<?>>map(server -> pool.submit(() -> {
+                    if (stopped.get() == null) {
+                        String why = gate.stopBefore(server);
+                        if (why != null) {
+                            stopped.compareAndSet(null, why);
+                        }
+                    }
+                    if (stopped.get() != null) {
+                        notRun.incrementAndGet();
+                        notRunHere.accept(server);
+                        events.done(ApplyEvent.DENIED, server, null, "not run: " + stopped.get());
+                        return;
+                    }
                     if (failures.get() > maxFailures) {
                         notRun.incrementAndGet();
                         notRunHere.accept(server);
@@ -73,7 +105,7 @@ final class Rollout {
         } finally {
             pool.shutdownNow();
         }
-        return new Tally(changed.get(), unchanged.get(), failures.get(), notRun.get(), unreachable.get());
+        return new Tally(changed.get(), unchanged.get(), failures.get(), notRun.get(), unreachable.get(), stopped.get());
     }
 
     /** The events of one rollout, in the order they happen, with done/total counted here. */

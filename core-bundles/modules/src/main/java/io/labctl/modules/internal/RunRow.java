@@ -15,4 +15,6 @@ public class RunRow {
     public Instant started;
     public Instant ended;
     public String report;
+    /** The labd installation that runs it (see RunEndings). */
+    public String labd;
 }

@@ -459,4 +459,139 @@ class ModuleServiceTest {
         run(service.prepareRemove(ADMIN, "web", new ApplyRequest(null, "name=s1", null, false, null, null, false)));
         assertTrue(usage.usedBy("web", "1.0.0").isEmpty(), "its assignment ended");
     }
+
+    // ---------------------------------------------------------------- how runs end (access withdrawn, cut, killed)
+
+    @Test
+    void aRolloutStopsBeforeItsNextServerOnceTheCallersAccessIsWithdrawn() throws Exception {
+        // bob's role is unbound while s1 runs: s1 finishes, s2 (the next batch) never starts
+        agents.behaviour.put("s1", params -> {
+            service.decisions = new FakeAccessControl().allow("admin", "*:*:*:*").serversOf(registry);
+            return Fakes.Agents.changedOnApply(params);
+        });
+        List<ApplyEvent> events = run(service.prepareApply(BOB, "web",
+                new ApplyRequest(null, "env=lab,role=server", Map.of(), false, "1", null, false)));
+
+        assertEquals(List.of("s1"), servers(events, ApplyEvent.RESULT), "the run already on s1 finished");
+        assertTrue(agents.callsTo("s2").isEmpty(), "nothing started after the withdrawal");
+        ApplyEvent s2 = events.stream().filter(e -> e.type().equals(ApplyEvent.DENIED)).findFirst().orElseThrow();
+        assertEquals("s2", s2.server());
+        assertTrue(s2.message().startsWith("not run: access withdrawn during the rollout: user/bob may not apply on lab:lab:s2"),
+                s2.message());
+        String summary = events.get(events.size() - 1).message();
+        assertTrue(summary.contains("1 changed") && summary.contains("1 not run") && summary.contains("stopped: access"
+                + " withdrawn"), summary);
+        assertEquals(ServerModuleStatus.PENDING, status("web", "s2").state());
+        List<RecordingAuditTrail.Row> refusals = audit.rows.stream().filter(r -> r.result().equals(AuditEntry.DENIED)).toList();
+        assertEquals(1, refusals.size(), audit.rows.toString());
+        assertEquals("/v1/servers/s2", refusals.get(0).event().resource());
+        List<RecordingAuditTrail.Row> runRow = audit.of("module.apply").stream()
+                .filter(r -> r.event().resource().equals("/v1/modules/web")).toList();
+        assertEquals(1, runRow.size(), audit.rows.toString());
+        assertEquals(AuditEntry.FAILED, runRow.get(0).result());
+        assertTrue(runRow.get(0).detail().contains("stopped: access withdrawn"), runRow.get(0).detail());
+    }
+
+    @Test
+    void runsAreRecordedAsRunningWhileTheAgentRunsThem() throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        agents.behaviour.put("s1", params -> {
+            try {
+                seen.addAll(column("SELECT status FROM module_runs"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return Fakes.Agents.changedOnApply(params);
+        });
+        run(service.prepareApply(ADMIN, "web", apply(null, "name=s1", Map.of())));
+        assertEquals(List.of(ModuleRun.RUNNING), seen);
+        assertEquals(List.of(ModuleRun.OK), column("SELECT status FROM module_runs"));
+    }
+
+    @Test
+    void aRunWhoseAgentDisconnectsEndsFailedWithTheReasonAndADeletedServerIsNamed() throws Exception {
+        agents.errors.put("s1", ApiException.unavailable("agent-disconnected", "the connection to s1 ended before module"
+                + " finished (1006 )"));
+        agents.behaviour.put("s2", params -> {
+            registry.servers.remove("s2"); // labctl delete server: the registry forgets it, the gateway cuts it
+            throw ApiException.unavailable("agent-disconnected", "the connection to s2 ended before module finished");
+        });
+        run(service.prepareApply(ADMIN, "web", apply(null, "env=lab,role=server", Map.of())));
+
+        assertEquals(List.of(ModuleRun.FAILED, ModuleRun.FAILED), column("SELECT status FROM module_runs"));
+        assertTrue(column("SELECT ended FROM module_runs WHERE ended IS NULL").isEmpty(), "every run ended");
+        String s1 = column("SELECT detail FROM module_servers WHERE server = 's1'").get(0);
+        assertTrue(s1.startsWith("agent disconnected during the run: the connection to s1 ended"), s1);
+        assertEquals(List.of(ServerModuleStatus.FAILED), column("SELECT state FROM module_servers WHERE server = 's1'"));
+        String s2 = column("SELECT detail FROM module_servers WHERE server = 's2'").get(0);
+        assertTrue(s2.startsWith("the server was deleted during the run"), s2);
+    }
+
+    @Test
+    void runsLeftRunningByAKilledLabdAreInterruptedAtItsNextStartAndReplannedAtTheNextCheck() throws Exception {
+        Prepared p = service.prepareApply(ADMIN, "web", new ApplyRequest(null, "env=lab,role=server", Map.of(), false,
+                "1", null, false));
+        // what runOne writes before it asks the agent: then labd was killed (s2 waits for its batch)
+        RunRow left = new RunRow();
+        left.id = java.util.UUID.randomUUID().toString();
+        left.server = "s1";
+        left.module = "web";
+        left.version = "1.1.0";
+        left.revision = p.revision();
+        left.action = "apply";
+        left.createdBy = "admin";
+        left.started = Instant.now();
+        left.status = ModuleRun.RUNNING;
+        left.labd = RunEndings.thisInstallation();
+        service.store().startRun(left);
+        RunRow elsewhere = new RunRow();
+        elsewhere.id = java.util.UUID.randomUUID().toString();
+        elsewhere.server = "p1";
+        elsewhere.module = "web";
+        elsewhere.version = "1.1.0";
+        elsewhere.revision = p.revision();
+        elsewhere.action = "apply";
+        elsewhere.createdBy = "admin";
+        elsewhere.started = Instant.now();
+        elsewhere.status = ModuleRun.RUNNING;
+        elsewhere.labd = "other-host:/opt/labd";
+        service.store().startRun(elsewhere);
+
+        ModuleService restarted = new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry,
+                agents, new Fakes.XorSealer(), audit, Fakes.config(8));
+        restarted.decisions = service.decisions;
+
+        assertEquals(List.of(RunEndings.INTERRUPTED), column("SELECT status FROM module_runs WHERE server = 's1'"));
+        assertEquals(List.of(ModuleRun.RUNNING), column("SELECT status FROM module_runs WHERE server = 'p1'"),
+                "another labd instance's run is its own");
+        ServerModuleStatus s1 = restarted.status(ADMIN, "web", "s1", false).get(0);
+        assertEquals(ServerModuleStatus.FAILED, s1.state());
+        assertTrue(s1.detail().startsWith("interrupted: labd stopped during run " + left.id), s1.detail());
+        assertEquals(left.id, s1.lastRunId());
+        ServerModuleStatus s2 = restarted.status(ADMIN, "web", "s2", false).get(0);
+        assertEquals(ServerModuleStatus.PENDING, s2.state());
+        assertTrue(s2.detail().startsWith("not run: labd stopped during this rollout"), s2.detail());
+        assertEquals(1, audit.of("module.interrupted").size());
+
+        Reconciler.Round round = new Reconciler(restarted, Fakes.config(8)).reconcile(Instant.now());
+        assertEquals(List.of("s1"), round.checked().stream().map(m -> m.server().name()).toList(),
+                "the interrupted server is re-planned at the next round");
+        assertEquals(ServerModuleStatus.CONVERGED, restarted.status(ADMIN, "web", "s1", false).get(0).state());
+    }
+
+    @Test
+    void aRunStillUnderWayWhenTheComponentRestartsIsNotTakenForLeftOver() throws Exception {
+        List<ModuleService> restarted = new ArrayList<>();
+        agents.behaviour.put("s1", params -> {
+            // a configuration change restarts the component while this run is on the agent
+            restarted.add(new ModuleService(db, TestDatabases.schema(db, "modules"), repository, registry, agents,
+                    new Fakes.XorSealer(), audit, Fakes.config(8)));
+            return Fakes.Agents.changedOnApply(params);
+        });
+        run(service.prepareApply(ADMIN, "web", apply(null, "name=s1", Map.of())));
+        assertEquals(1, restarted.size());
+        assertEquals(List.of(ModuleRun.OK), column("SELECT status FROM module_runs"));
+        assertEquals(ServerModuleStatus.CONVERGED, status("web", "s1").state());
+        assertTrue(audit.of("module.interrupted").isEmpty());
+    }
 }

@@ -92,6 +92,28 @@ class RolloutTest {
     }
 
     @Test
+    void aGateThatStopsEndsTheRolloutBeforeAnyFurtherServerOrBatch() {
+        AtomicInteger asked = new AtomicInteger();
+        // access withdrawn while s3 runs: s3's batch-mate s4 has started and finishes; nothing after them starts
+        Rollout.Gate gate = server -> {
+            asked.incrementAndGet();
+            return order.contains("start s3") ? "access withdrawn: alice may no longer apply" : null;
+        };
+        List<String> notRunHere = Collections.synchronizedList(new ArrayList<>());
+        Rollout.Tally t = new Rollout(1).run(SIX, 2, 0, work(Set.of()), notRunHere::add, gate,
+                new Rollout.Events(events::add, SIX.size()));
+        assertEquals(3, t.changed(), order.toString());
+        assertEquals(List.of("start s1", "end s1", "start s2", "end s2", "start s3", "end s3"), order);
+        assertEquals(3, t.notRun());
+        assertEquals("access withdrawn: alice may no longer apply", t.stopped());
+        assertEquals(List.of("s4", "s5", "s6"), notRunHere);
+        List<ApplyEvent> denied = events.stream().filter(e -> e.type().equals(ApplyEvent.DENIED)).toList();
+        assertEquals(List.of("s4", "s5", "s6"), denied.stream().map(ApplyEvent::server).toList());
+        assertEquals("not run: access withdrawn: alice may no longer apply", denied.get(0).message());
+        assertEquals(4, asked.get(), "asked before each of s1..s4; once stopped, not asked again");
+    }
+
+    @Test
     void batchSizesAndTheirErrors() {
         assertEquals(10, Batches.size(null, 10));
         assertEquals(3, Batches.size("3", 10));

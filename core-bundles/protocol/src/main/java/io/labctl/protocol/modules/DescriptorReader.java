@@ -1,13 +1,11 @@
 package io.labctl.protocol.modules;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.labctl.protocol.Json;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.modules.ModuleDescriptor.Dependency;
 import io.labctl.protocol.modules.ModuleDescriptor.InputSpec;
 import io.labctl.protocol.modules.ModuleDescriptor.Targets;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,13 +45,7 @@ final class DescriptorReader {
             problems.add("module.yaml is larger than " + MAX_BYTES / 1024 + " KiB");
         }
         problems.throwIfAny("invalid-module", "module.yaml is not valid");
-        JsonNode root;
-        try {
-            root = Json.yaml().readTree(yaml);
-        } catch (IOException ex) {
-            throw new io.labctl.protocol.InvalidInput("invalid-module", null,
-                    "module.yaml is not valid YAML: " + firstLine(ex.getMessage()));
-        }
+        JsonNode root = GuardedYaml.read(yaml, "module.yaml");
         if (root == null || !root.isObject()) {
             throw new io.labctl.protocol.InvalidInput("invalid-module", null,
                     "module.yaml is not valid: it must be a mapping with name, version and optionally description,"
@@ -259,13 +251,5 @@ final class DescriptorReader {
 
     private static boolean absent(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -101,6 +101,64 @@ class ModuleDescriptorTest {
         assertTrue(message.contains("version is missing"), message);
     }
 
+    // ---- hostile descriptors: each refused with what is wrong, never parsed into something else
+
+    @Test
+    void aDuplicateKeyIsRefusedNotSilentlyOverwritten() {
+        String message = refusal("name: motd\nversion: 1.0.0\nname: other\n");
+        assertTrue(message.contains("duplicate") && message.contains("'name'"), message);
+        String nested = refusal("name: motd\nversion: 1.0.0\ninputs:\n  a: { type: string, secret: true, secret: false }\n");
+        assertTrue(nested.contains("duplicate") && nested.contains("'secret'"), nested);
+    }
+
+    @Test
+    void anchorsAndAliasesAreRefused() {
+        StringBuilder bomb = new StringBuilder("name: motd\nversion: 1.0.0\ndescription: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            bomb.append("d").append(i).append(": &a").append(i).append(" [*a").append(i - 1);
+            bomb.append((", *a" + (i - 1)).repeat(9)).append("]\n");
+        }
+        String message = refusal(bomb.toString());
+        assertTrue(message.contains("anchors and aliases"), message);
+        String one = refusal("name: &n motd\nversion: 1.0.0\ndescription: *n\n");
+        assertTrue(one.contains("anchors and aliases"), one);
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutBlowingTheStack() {
+        String deep = "name: motd\nversion: 1.0.0\ndescription: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n";
+        String message = refusal(deep);
+        assertTrue(message.contains("nested"), message);
+        String deepMaps = "name: motd\nversion: 1.0.0\ntargets: " + "{a: ".repeat(5_000) + "1" + "}".repeat(5_000) + "\n";
+        assertTrue(refusal(deepMaps).contains("nested"));
+    }
+
+    @Test
+    void aHugeDescriptorIsRefusedBeforeItIsRead() {
+        String huge = "name: motd\nversion: 1.0.0\ndescription: " + "x".repeat(300 * 1024) + "\n";
+        assertTrue(refusal(huge).contains("larger than 256 KiB"));
+    }
+
+    @Test
+    void namesThatCouldBePathsOrAreNotLowerCaseAreRefused() {
+        for (String name : List.of("../etc", "a/b", "with space", "Upper", "..", "")) {
+            String message = refusal("name: \"" + name + "\"\nversion: 1.0.0\n");
+            assertTrue(message.contains("name") && message.contains("not valid") || message.contains("name is empty"),
+                    name + ": " + message);
+        }
+        String input = refusal("name: motd\nversion: 1.0.0\ninputs:\n  \"../x\": { type: string }\n");
+        assertTrue(input.contains("inputs.../x: the name is not valid"), input);
+        String dep = refusal("name: motd\nversion: 1.0.0\nrequires:\n  - { name: \"a/../b\" }\n");
+        assertTrue(dep.contains("requires[0].name 'a/../b' is not a valid module name"), dep);
+    }
+
+    @Test
+    void anUnknownInputTypeAndAVersionThatIsNotOneAreRefused() {
+        String message = refusal("name: motd\nversion: one.two\ninputs:\n  a: { type: object }\n");
+        assertTrue(message.contains("version 'one.two' is not valid"), message);
+        assertTrue(message.contains("inputs.a.type 'object' is not one of"), message);
+    }
+
     @Test
     void notYamlOrNotAMappingIsRefused() {
         assertTrue(refusal("name: [unclosed\n").contains("not valid YAML"));

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -30,6 +31,7 @@ final class ModuleJar {
     private ModuleJar() {}
 
     static Classified check(String fileName, JarFile jar, String name, String version) throws IOException {
+        JarBounds.check(fileName, jar);
         List<String> problems = new ArrayList<>();
         ModuleDescriptor descriptor = descriptor(jar, problems);
         Manifest manifest = jar.getManifest();
@@ -41,6 +43,12 @@ final class ModuleJar {
                 problems.add("its manifest has no Bundle-SymbolicName: it is not an OSGi bundle");
             }
             checkVersion(main.getValue("Bundle-Version"), descriptor, problems);
+            Set<String> registered = ComponentNames.of(jar, main.getValue("Service-Component"), problems);
+            if (descriptor != null && !registered.isEmpty() && !registered.contains(descriptor.name())) {
+                problems.add("its components register the module as " + String.join(", ", registered) + " ("
+                        + ComponentNames.PROPERTY + ") but module.yaml names it " + descriptor.name() + ": the agent"
+                        + " looks for the name in module.yaml; make them the same");
+            }
             if (!imports(main.getValue("Import-Package"), MODULE_API)) {
                 problems.add("it does not import the package " + MODULE_API + ": a module uses the agent's module API"
                         + " and must not embed it (depend on labctl-module-api with scope provided)");

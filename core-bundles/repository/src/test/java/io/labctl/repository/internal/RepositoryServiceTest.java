@@ -154,6 +154,66 @@ class RepositoryServiceTest {
     }
 
     @Test
+    void aZipBombIsRefusedWithoutBeingUnpackedWhole() {
+        byte[] zeros = new byte[300 << 20]; // 300 MiB of zeros pack into about 300 KiB
+        byte[] bomb = TestJars.moduleWith("motd", "1.0.0", Map.of("data.bin", zeros));
+        assertTrue(bomb.length < LIMIT, "the bomb itself is small: " + bomb.length);
+        ApiException e = assertThrows(ApiException.class, () -> push(bomb, "bomb.jar", null, null));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains("bomb.jar unpacks to more than 256 MiB"), e.getMessage());
+        assertTrue(repository.list().isEmpty());
+    }
+
+    @Test
+    void aJarWithTooManyEntriesIsRefused() {
+        Map<String, byte[]> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < JarBounds.MAX_ENTRIES; i++) {
+            many.put("e" + i, new byte[0]);
+        }
+        ApiException e = assertThrows(ApiException.class,
+                () -> push(TestJars.moduleWith("motd", "1.0.0", many), "many.jar", null, null));
+        assertTrue(e.getMessage().contains("a module jar may have at most 10000"), e.getMessage());
+        assertTrue(repository.list().isEmpty());
+    }
+
+    @Test
+    void aHugeManifestIsRefused() {
+        Map<String, String> headers = new java.util.LinkedHashMap<>(Map.of("Bundle-SymbolicName", "m",
+                "Bundle-Version", "1.0.0", "Import-Package", "io.labctl.module"));
+        headers.put("X-Padding", "p".repeat(2 << 20));
+        ApiException e = assertThrows(ApiException.class,
+                () -> push(TestJars.jar(headers, TestJars.descriptor("motd", "1.0.0"), "x"), "fat.jar", null, null));
+        assertTrue(e.getMessage().contains("its manifest is larger than 1024 KiB"), e.getMessage());
+        assertTrue(repository.list().isEmpty());
+    }
+
+    @Test
+    void aComponentThatRegistersAnotherNameThanModuleYamlIsRefused() {
+        String component = "<?xml version=\"1.0\"?>\n<scr:component xmlns:scr=\"http://www.osgi.org/xmlns/scr/v1.3.0\""
+                + " name=\"x\">\n  <property name=\"labctl.module.name\" type=\"String\" value=\"%s\"/>\n</scr:component>\n";
+        Map<String, String> headers = Map.of("Bundle-SymbolicName", "m", "Bundle-Version", "1.0.0",
+                "Import-Package", "io.labctl.module", "Service-Component", "OSGI-INF/*.xml");
+        byte[] other = TestJars.jarWith(headers, TestJars.descriptor("motd", "1.0.0"),
+                Map.of("OSGI-INF/x.xml", String.format(component, "greeter").getBytes(UTF_8)));
+        ApiException e = assertThrows(ApiException.class, () -> push(other, "other.jar", null, null));
+        assertTrue(e.getMessage().contains("its components register the module as greeter (labctl.module.name) but"
+                + " module.yaml names it motd"), e.getMessage());
+        assertTrue(repository.list().isEmpty());
+        byte[] same = TestJars.jarWith(headers, TestJars.descriptor("motd", "1.0.0"),
+                Map.of("OSGI-INF/x.xml", String.format(component, "motd").getBytes(UTF_8)));
+        assertEquals("motd", push(same, "same.jar", null, null).entry().name());
+    }
+
+    @Test
+    void aDescriptorWithADuplicateKeyOrAnAliasIsRefused() {
+        String duplicate = TestJars.descriptor("motd", "1.0.0") + "version: 9.9.9\n";
+        ApiException e = assertThrows(ApiException.class, () -> push(TestJars.jar(Map.of("Bundle-SymbolicName", "m",
+                "Bundle-Version", "1.0.0", "Import-Package", "io.labctl.module"), duplicate, "x"), "dup.jar", null, null));
+        assertTrue(e.getMessage().contains("duplicate key 'version'"), e.getMessage());
+        assertTrue(repository.list().isEmpty());
+    }
+
+    @Test
     void aSnapshotBuildOfTheDescriptorsVersionIsThatVersion() {
         byte[] jar = TestJars.jar(Map.of("Bundle-SymbolicName", "m", "Bundle-Version", "1.0.0.SNAPSHOT",
                 "Import-Package", "io.labctl.module"), TestJars.descriptor("motd", "1.0.0"), "x");

@@ -25,6 +25,26 @@ final class TestJars {
                 descriptor(name, version), extra);
     }
 
+    /** A jar with these manifest headers, this module.yaml and these more entries. */
+    static byte[] jarWith(Map<String, String> headers, String moduleYaml, Map<String, byte[]> more) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(jar(headers, moduleYaml, "x")));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                in.transferTo(out);
+            }
+            for (Map.Entry<String, byte[]> e : more.entrySet()) {
+                out.putNextEntry(new ZipEntry(e.getKey()));
+                out.write(e.getValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** A jar with these manifest headers (none: no manifest at all) and, when not null, this module.yaml. */
     static byte[] jar(Map<String, String> headers, String moduleYaml, String extra) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -50,5 +70,12 @@ final class TestJars {
             throw new IllegalStateException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** A well-formed module bundle with these more entries (name to content) after its own. */
+    static byte[] moduleWith(String name, String version, Map<String, byte[]> more) {
+        return jarWith(Map.of("Bundle-SymbolicName", "io.labctl.modules." + name.replace('-', '.'),
+                "Bundle-Version", version, "Import-Package", "io.labctl.module;version=\"[1.0,2)\",org.osgi.framework"),
+                descriptor(name, version), more);
     }
 }
