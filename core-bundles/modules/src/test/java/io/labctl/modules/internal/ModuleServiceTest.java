@@ -516,7 +516,9 @@ class ModuleServiceTest {
             registry.servers.remove("s2"); // labctl delete server: the registry forgets it, the gateway cuts it
             throw ApiException.unavailable("agent-disconnected", "the connection to s2 ended before module finished");
         });
-        run(service.prepareApply(ADMIN, "web", apply(null, "env=lab,role=server", Map.of())));
+        // both servers run whichever fails first: up to two failures are allowed
+        run(service.prepareApply(ADMIN, "web", new ApplyRequest(null, "env=lab,role=server", Map.of(), false, null, 2,
+                false)));
 
         assertEquals(List.of(ModuleRun.FAILED, ModuleRun.FAILED), column("SELECT status FROM module_runs"));
         assertTrue(column("SELECT ended FROM module_runs WHERE ended IS NULL").isEmpty(), "every run ended");
@@ -564,11 +566,11 @@ class ModuleServiceTest {
         assertEquals(List.of(RunEndings.INTERRUPTED), column("SELECT status FROM module_runs WHERE server = 's1'"));
         assertEquals(List.of(ModuleRun.RUNNING), column("SELECT status FROM module_runs WHERE server = 'p1'"),
                 "another labd instance's run is its own");
-        ServerModuleStatus s1 = restarted.status(ADMIN, "web", "s1", false).get(0);
+        ServerModuleStatus s1 = restarted.status(ADMIN, "web", "s1", null, false).get(0);
         assertEquals(ServerModuleStatus.FAILED, s1.state());
         assertTrue(s1.detail().startsWith("interrupted: labd stopped during run " + left.id), s1.detail());
         assertEquals(left.id, s1.lastRunId());
-        ServerModuleStatus s2 = restarted.status(ADMIN, "web", "s2", false).get(0);
+        ServerModuleStatus s2 = restarted.status(ADMIN, "web", "s2", null, false).get(0);
         assertEquals(ServerModuleStatus.PENDING, s2.state());
         assertTrue(s2.detail().startsWith("not run: labd stopped during this rollout"), s2.detail());
         assertEquals(1, audit.of("module.interrupted").size());
@@ -576,7 +578,7 @@ class ModuleServiceTest {
         Reconciler.Round round = new Reconciler(restarted, Fakes.config(8)).reconcile(Instant.now());
         assertEquals(List.of("s1"), round.checked().stream().map(m -> m.server().name()).toList(),
                 "the interrupted server is re-planned at the next round");
-        assertEquals(ServerModuleStatus.CONVERGED, restarted.status(ADMIN, "web", "s1", false).get(0).state());
+        assertEquals(ServerModuleStatus.CONVERGED, restarted.status(ADMIN, "web", "s1", null, false).get(0).state());
     }
 
     @Test
