@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * converges the tree first, and where the tree fails the leaf waits for it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModuleDependenciesIT {
+class ModuleDependenciesE2E {
     static final String TREE = "example-tree";
     static final String LEAF = "example-leaf";
     static final String SELECTOR = "tier=dep";

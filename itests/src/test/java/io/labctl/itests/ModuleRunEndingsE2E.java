@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-run, labd killed mid-run. The module "slow" waits before it writes its file, so that a run is open long enough.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ModuleRunEndingsIT {
+class ModuleRunEndingsE2E {
     /** The apply goes on for the run already on an agent, then ends; 5x of a run plus labd's answer. */
     static final Duration STREAM_END = Duration.ofSeconds(90);
 
