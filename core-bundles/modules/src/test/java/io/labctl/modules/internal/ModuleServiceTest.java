@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
-import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
@@ -23,27 +22,17 @@ import io.labctl.protocol.modules.ServerModuleStatus;
 import io.labctl.shell.FakeAccessControl;
 import io.labctl.shell.InMemoryServerRegistry;
 import io.labctl.shell.RecordingAuditTrail;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Assignments, runs, state and labd's own convergence against a real PostgreSQL and test doubles of the rest. */
-class ModuleServiceTest {
-    @TempDir
-    static Path dir;
-    static Database db;
+class ModuleServiceTest extends ModulesDatabase {
     static final Identity ADMIN = new Identity(Identity.Kind.USER, "admin");
     static final Identity BOB = new Identity(Identity.Kind.USER, "bob");
     static final Identity READER = new Identity(Identity.Kind.USER, "reader");
@@ -57,20 +46,9 @@ class ModuleServiceTest {
     ModuleService service;
     Reconciler reconciler;
 
-    @BeforeAll
-    static void start() throws Exception {
-        db = TestDatabases.start(dir.resolve("pg"));
-        TestDatabases.schema(db, "modules");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestDatabases.stop(db);
-    }
-
     @BeforeEach
     void fresh() throws Exception {
-        sql("TRUNCATE module_revisions, module_servers, module_runs");
+        empty();
         repository = new Fakes.Repository();
         repository.entries.add(Fakes.module("web", "1.0.0"));
         repository.entries.add(Fakes.module("web", "1.1.0"));
@@ -91,22 +69,6 @@ class ModuleServiceTest {
         reconciler = new Reconciler(service, Fakes.config(8)) {
         };
         reconciler.deactivate(); // rounds are run by the tests, not by its timer
-    }
-
-    private static void sql(String statement) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
-    }
-
-    private static List<String> column(String query) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
-            while (r.next()) {
-                out.add(r.getString(1));
-            }
-        }
-        return out;
     }
 
     private static ApplyRequest apply(String version, String selector, Map<String, String> inputs) {

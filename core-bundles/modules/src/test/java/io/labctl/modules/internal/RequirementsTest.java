@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
-import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.modules.ApplyRequest;
@@ -18,28 +17,19 @@ import io.labctl.protocol.modules.ServerModuleStatus;
 import io.labctl.shell.FakeAccessControl;
 import io.labctl.shell.InMemoryServerRegistry;
 import io.labctl.shell.RecordingAuditTrail;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Module dependencies ({@code requires} in module.yaml) against a real PostgreSQL: an apply, dry run or rollback
  * refused while a required module is not assigned, a removal refused while an assigned module requires it, and
  * labd's own convergence in dependency order, waiting where a required module has not converged.
  */
-class RequirementsTest {
-    @TempDir
-    static Path dir;
-    static Database db;
+class RequirementsTest extends ModulesDatabase {
     static final Identity ADMIN = new Identity(Identity.Kind.USER, "admin");
     static final String LAB = "role=server,env=lab";
     static final String MISSING = "module-requirements-missing";
@@ -49,22 +39,9 @@ class RequirementsTest {
     ModuleService service;
     Reconciler reconciler;
 
-    @BeforeAll
-    static void start() throws Exception {
-        db = TestDatabases.start(dir.resolve("pg"));
-        TestDatabases.schema(db, "modules");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        TestDatabases.stop(db);
-    }
-
     @BeforeEach
     void fresh() throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE module_revisions, module_servers, module_runs");
-        }
+        empty();
         Fakes.Repository repository = new Fakes.Repository();
         // "app" sorts before "base": labd's own order would run app first unless it follows the requirement
         repository.entries.add(Fakes.module("base", "1.0.0"));
