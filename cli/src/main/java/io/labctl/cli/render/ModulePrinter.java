@@ -24,13 +24,25 @@ public final class ModulePrinter {
 
     private ModulePrinter() {}
 
+    /** Longest description a list row shows; 'labctl describe module/NAME' and -o json|yaml show it whole. */
+    static final int DESCRIPTION_WIDTH = 60;
+
     public static String list(List<ModuleSummary> modules) {
         Table t = new Table("NAME", "NEWEST", "VERSIONS", "ASSIGNMENTS", "DESCRIPTION");
         for (ModuleSummary m : modules) {
             t.row(m.name(), m.newestVersion(), m.versions() == null ? null : String.join(",", m.versions()),
-                    Integer.toString(m.assignments()), m.description());
+                    Integer.toString(m.assignments()), shortened(m.description()));
         }
         return t.render();
+    }
+
+    /** A description cut at a word before the column's width, so that one module's prose does not fill the screen. */
+    static String shortened(String description) {
+        if (description == null || description.length() <= DESCRIPTION_WIDTH) {
+            return description;
+        }
+        int cut = description.lastIndexOf(' ', DESCRIPTION_WIDTH - 3);
+        return description.substring(0, cut > 0 ? cut : DESCRIPTION_WIDTH - 3).stripTrailing() + "...";
     }
 
     public static String describe(ModuleDetail detail, Instant now) {

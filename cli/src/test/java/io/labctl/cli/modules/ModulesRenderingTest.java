@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.labctl.cli.CliException;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.render.ModulePrinter;
+import io.labctl.protocol.modules.ModuleSummary;
 import io.labctl.protocol.modules.ServerModuleStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -188,4 +189,18 @@ class ModulesRenderingTest {
                 new ServerModuleStatus("web-2", "b", "1.0.0", 1, "failed", "r5", t, t, "boom"));
         assertEquals(Map.of("web-1", "3 ok, 1 drifted", "web-2", "1 failed, 1 pending"), ModulePrinter.perServer(s));
     }
+    @Test
+    void aLongDescriptionIsCutAtAWordInTheListAndAShortOneIsShownWhole() {
+        String prose = "lab-agent's configuration file (etc/io.labctl.agent.cfg under installDir) and its systemd unit"
+                + " lab-agent.service, enabled and running";
+        String table = ModulePrinter.list(List.of(new ModuleSummary("lab-agent", "1.0.0", List.of("1.0.0"), prose, 0),
+                new ModuleSummary("web", "1.0.0", List.of("1.0.0"), "a web server", 1)));
+        String row = table.lines().filter(l -> l.startsWith("lab-agent")).findFirst().orElseThrow();
+        String shown = row.substring(row.indexOf("lab-agent's"));
+        assertTrue(shown.endsWith("...") && shown.length() <= 60, shown);
+        assertTrue(prose.startsWith(shown.substring(0, shown.length() - 3)), "cut, not changed: " + shown);
+        assertFalse(shown.contains("(etc/io.labctl.agent.cfg under installDir) and"), "cut before the width: " + shown);
+        assertTrue(table.contains("a web server\n"), table);
+    }
 }
+
