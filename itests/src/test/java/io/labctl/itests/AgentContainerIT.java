@@ -172,16 +172,9 @@ public class AgentContainerIT {
         String again = run(handler, "apply", "1.0.0", sha, managed);
         assertEquals(0, Json.json().readValue(again.substring("exit 0: ".length()), ModuleReport.class).changed());
 
-        // a drift check (a plan of an installed module from the cache) against its goal of 100 ms, 5x for shared CI
-        long fastest = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long start = System.nanoTime();
-            String plan = run(handler, "plan", "1.0.0", sha, managed);
-            fastest = Math.min(fastest, (System.nanoTime() - start) / 1_000_000);
-            assertTrue(plan, plan.startsWith("exit 0: ") && plan.contains("\"changed\":0"));
-        }
-        System.out.println("module drift check on the agent (plan, cached and installed): " + fastest + " ms");
-        assertTrue("a drift check took " + fastest + " ms", fastest <= 500);
+        // a drift check: a plan of the installed module from the cache changes nothing (its time is bench/'s)
+        String plan = run(handler, "plan", "1.0.0", sha, managed);
+        assertTrue(plan, plan.startsWith("exit 0: ") && plan.contains("\"changed\":0"));
 
         String removed = run(handler, "remove", "1.0.0", sha, managed);
         assertTrue(removed, removed.startsWith("exit 0: "));

@@ -63,18 +63,67 @@ class CommandProvidersTest {
     void aMissingPackageIsInstalledWithAptAndAnInstalledOneLeftAlone() throws Exception {
         Files.createDirectories(root.resolve("usr/bin"));
         Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
-        ScriptedHost missing = new ScriptedHost(root).answer("dpkg-query", 1, "");
+        // dpkg lists curl only as removed with its configuration kept ("rc"): not installed
+        ScriptedHost missing = new ScriptedHost(root).answer("dpkg-query", 0, "curl\tcurl\trc \t7.88.1-10\n");
         ResourceResult installed = Scratch.only(new Engine(missing).apply(Scratch.state(new PackageResource("curl"))));
         assertEquals("install package curl", installed.diff());
         assertEquals(1, missing.changes().size());
         assertTrue(missing.changes().get(0).contains("apt-get -y -q"), missing.changes().get(0));
         assertTrue(missing.changes().get(0).endsWith("install curl"), missing.changes().get(0));
 
-        ScriptedHost present = new ScriptedHost(root).answer("dpkg-query", 0, "ii 7.88.1-10");
+        ScriptedHost present = new ScriptedHost(root).answer("dpkg-query", 0,
+                "bash\tbash\tii \t5.2.15-2+b7\ncurl\tcurl\tii \t7.88.1-10\n");
         assertEquals(ResourceResult.UNCHANGED, Scratch.only(new Engine(present).apply(
                 Scratch.state(new PackageResource("curl")))).status());
         assertEquals("package curl 7.88.1-10 -> 8.0-1", Scratch.only(new Engine(present).plan(
                 Scratch.state(new PackageResource("curl").version("8.0-1")))).diff());
+    }
+
+    @Test
+    void dpkgIsAskedOnceUntilItsDatabaseChanges() throws Exception {
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
+        Path status = root.resolve("var/lib/dpkg/status");
+        Files.createDirectories(root.resolve("var/lib/dpkg/updates"));
+        Files.writeString(status, "Package: curl\n");
+        ScriptedHost host = new ScriptedHost(root).answer("dpkg-query", 0,
+                "libc6:amd64\tlibc6\tii \t2.36-9\ncurl\tcurl\tii \t7.88.1-10\n");
+        DesiredState state = Scratch.state(new PackageResource("curl"), new PackageResource("libc6"),
+                new PackageResource("libc6:amd64"));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, new Engine(host).plan(state).changed());
+        }
+        assertEquals(1, queries(host), "three plans of three packages: one listing");
+
+        // dpkg at work: a journal file appears
+        Files.writeString(root.resolve("var/lib/dpkg/updates/0001"), "Package: vim\n");
+        new Engine(host).plan(state);
+        assertEquals(2, queries(host));
+
+        // dpkg done: a new status file renamed over the old one, the journal emptied; now curl is gone
+        Path next = root.resolve("var/lib/dpkg/status-new");
+        Files.writeString(next, "Package: libc6\n");
+        Files.move(next, status, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.delete(root.resolve("var/lib/dpkg/updates/0001"));
+        host.answer("dpkg-query", 0, "libc6:amd64\tlibc6\tii \t2.36-9\n");
+        assertEquals("install package curl", Scratch.only(new Engine(host).plan(
+                Scratch.state(new PackageResource("curl")))).diff());
+        assertEquals(3, queries(host));
+    }
+
+    @Test
+    void aPackageDatabaseThatCannotBeListedFailsTheResourceWithDpkgsReason() throws Exception {
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
+        ScriptedHost host = new ScriptedHost(root).answer("dpkg-query", 2, "");
+        ResourceResult r = Scratch.only(new Engine(host).plan(Scratch.state(new PackageResource("curl"))));
+        assertEquals(ResourceResult.FAILED, r.status());
+        assertTrue(r.reason().contains("dpkg-query") && r.reason().contains("exited with 2"), r.reason());
+    }
+
+    private static long queries(ScriptedHost host) {
+        return host.ran.stream().filter(c -> c.startsWith("dpkg-query")).count();
     }
 
     @Test

@@ -51,18 +51,12 @@ final class PackageProvider implements Provider<PackageResource> {
 
         /** The installed version, or null when the package is not installed. */
         String installedVersion(String name, RunContext run) throws IOException {
-            CommandResult result = this == APT
-                    ? run.run(QUERY, List.of("dpkg-query", "-W", "-f=${db:Status-Abbrev}${Version}", name))
-                    : run.run(QUERY, List.of("rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}", name));
-            if (result.exitCode() != 0) {
-                return null; // unknown to the package database: not installed
-            }
-            String out = result.stdout().strip();
             if (this == APT) {
-                // "ii 1.2-3": installed; "un", "rc" and the like: not
-                return out.startsWith("ii") ? out.substring(2).strip() : null;
+                return DpkgDatabase.installedVersion(name, run, QUERY);
             }
-            return out;
+            // rpm's database changes in place (SQLite): asked each time (unverified here: no rpm machine)
+            CommandResult result = run.run(QUERY, List.of("rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}", name));
+            return result.exitCode() != 0 ? null : result.stdout().strip(); // not 0: unknown to rpm, not installed
         }
 
         void install(String name, String version, RunContext run) throws IOException {
