@@ -14,11 +14,11 @@ public interface AuditMapper {
     String COLUMNS = "instance, seq, at, username, session_id, source, action, resource, result, duration_ms, error,"
             + " detail, detail_sha256, prev_hash, hash";
 
-    /** One statement for a whole batch: the writer's rows reach the server in one round trip. */
     /** This transaction's commit does not wait for the disk flush (PostgreSQL; ends with the transaction). */
     @Update("SET LOCAL synchronous_commit TO OFF")
     void commitWithoutWaitingForFlush();
 
+    /** One statement for a whole batch: the writer's rows reach the server in one round trip. */
     @Insert("<script>INSERT INTO audit_log (" + COLUMNS + ") VALUES <foreach collection='rows' item='r' separator=','>"
             + "(#{r.instance}, #{r.seq}, #{r.at}, #{r.username,jdbcType=VARCHAR}, #{r.sessionId,jdbcType=VARCHAR},"
             + " #{r.source,jdbcType=VARCHAR}, #{r.action}, #{r.resource,jdbcType=VARCHAR}, #{r.result},"

@@ -48,6 +48,10 @@ public interface ModuleMapper {
     int ran(@Param("module") String module, @Param("server") String server, @Param("state") String state,
             @Param("detail") String detail, @Param("runId") String runId, @Param("at") Instant at);
 
+    /** This transaction's commit does not wait for the disk flush (PostgreSQL; ends with the transaction). */
+    @Update("SET LOCAL synchronous_commit TO OFF")
+    void commitWithoutWaitingForFlush();
+
     @Update("UPDATE module_servers SET state = #{state}, detail = #{detail}, last_check = #{at}"
             + " WHERE module = #{module} AND server = #{server}")
     int checked(@Param("module") String module, @Param("server") String server, @Param("state") String state,

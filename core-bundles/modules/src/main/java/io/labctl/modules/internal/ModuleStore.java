@@ -65,8 +65,16 @@ class ModuleStore {
         sessions.mapper(ModuleMapper.class, m -> m.ran(module, server, state, detail, runId, at));
     }
 
+    /**
+     * A drift check's finding. Its commit does not wait for the disk: the row only says what the agent answered last,
+     * and a crash that loses it leaves the previous finding until the next check; the check's audit row is written
+     * the same way, as reads are. Runs, revisions and assignments are flushed.
+     */
     void checked(String module, String server, String state, String detail, Instant at) {
-        sessions.mapper(ModuleMapper.class, m -> m.checked(module, server, state, detail, at));
+        sessions.mapper(ModuleMapper.class, m -> {
+            m.commitWithoutWaitingForFlush();
+            return m.checked(module, server, state, detail, at);
+        });
     }
 
     List<StateRow> states() {
