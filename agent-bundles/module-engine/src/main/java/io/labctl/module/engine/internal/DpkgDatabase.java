@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * Kept per {@link Host} (the engine is made per run, the host lives as long as the agent's module handler).
  */
 final class DpkgDatabase {
-    private static final String STATUS = "/var/lib/dpkg/status";
-    private static final String UPDATES = "/var/lib/dpkg/updates";
+    private static final String STATUS = "var/lib/dpkg/status";
+    private static final String UPDATES = "var/lib/dpkg/updates";
     private static final List<String> LISTING = List.of("dpkg-query", "-W",
             "-f=${binary:Package}\\t${Package}\\t${db:Status-Abbrev}\\t${Version}\\n");
     private static final Map<Host, Listing> LISTINGS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -40,7 +40,7 @@ final class DpkgDatabase {
 
     /** The installed version of the package, or null when dpkg does not have it installed. */
     static String installedVersion(String name, RunContext run, Duration timeout) throws IOException {
-        List<Object> state = databaseState(run.files());
+        List<Object> state = databaseState(run.host());
         Listing listing = LISTINGS.get(run.host());
         if (state == null || listing == null || !listing.databaseState().equals(state)) {
             // the state is read before the listing: a change in between makes the next call list again
@@ -53,17 +53,20 @@ final class DpkgDatabase {
     }
 
     /** Identity, size and time of dpkg's status file and the names in its journal; null when it has no status file. */
-    private static List<Object> databaseState(MachineFiles files) throws IOException {
+    private static List<Object> databaseState(Host host) throws IOException {
+        // the database dpkg-query reads where it runs: this machine's for a local host (whose root only places the
+        // module's files), the host's root for one whose commands run inside it (a machine, a container)
+        Path base = host instanceof LocalHost ? Path.of("/") : host.root();
         List<Object> state = new ArrayList<>();
         try {
-            BasicFileAttributes a = Files.readAttributes(files.resolve(STATUS), BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(base.resolve(STATUS), BasicFileAttributes.class);
             state.add(List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime()));
         } catch (NoSuchFileException e) {
             return null; // no dpkg database to watch: ask every time, and let the listing say what is wrong
         }
         // the journal's file names, not the folder's time: two changes within one tick of the file system's clock
         // would leave that time as it was (the folder is empty but while dpkg works)
-        Path updates = files.resolve(UPDATES);
+        Path updates = base.resolve(UPDATES);
         if (Files.isDirectory(updates)) {
             try (Stream<Path> entries = Files.list(updates)) {
                 entries.map(e -> e.getFileName().toString()).sorted().forEach(state::add);
