@@ -41,7 +41,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
@@ -59,7 +58,8 @@ import org.slf4j.LoggerFactory;
 /**
  * labd's HTTPS front end: embedded Jetty 12 with mutual TLS, Jersey for the REST whiteboard under {@code /api}
  * and Jetty's native WebSocket for the socket whiteboard under {@code /ws}. Resource services are added and
- * removed live by reloading the Jersey application; open WebSockets survive that.
+ * removed live by swapping in a new Jersey application; requests in flight end on the one they started on, and open
+ * WebSockets survive it.
  */
 @Component(name = WebServer.PID, configurationPid = WebServer.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true, service = LabdAddress.class)
@@ -116,7 +116,7 @@ public final class WebServer implements LabdAddress {
     private final ServerTls tls;
     private final Server server;
     private final ServerConnector connector;
-    private final ServletContainer jersey;
+    private final SwappableJersey jersey;
     private final String advertiseUrl;
     private volatile boolean stopped;
 
@@ -169,7 +169,7 @@ public final class WebServer implements LabdAddress {
 
         ServletContextHandler api = new ServletContextHandler("/api", ServletContextHandler.NO_SESSIONS);
         api.setClassLoader(JERSEY_LOADER); // Jetty makes it the TCCL while it initialises and serves the servlet
-        this.jersey = new ServletContainer(jerseyApplication());
+        this.jersey = new SwappableJersey(jerseyApplication());
         ServletHolder holder = new ServletHolder("jersey", jersey);
         holder.setInitOrder(0);
         api.addServlet(holder, "/*");
@@ -404,7 +404,7 @@ public final class WebServer implements LabdAddress {
         long started = System.nanoTime();
         try {
             withJerseyLoader(() -> {
-                jersey.reload(jerseyApplication());
+                jersey.swap(jerseyApplication());
                 return null;
             });
             LOG.info("REST routes reloaded with {} contributed resources in {} ms", resources.size(),

@@ -95,6 +95,22 @@ public class TestRoutes {
         }
     }
 
+    /** A route that answers only once released: a request in flight while routes are swapped. */
+    @Path("v1/slow")
+    public static class SlowRoute {
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+
+        @GET
+        @Produces(MediaType.APPLICATION_JSON)
+        @Requires(value = Action.READ, verb = "test.slow")
+        public Map<String, Boolean> slow() throws InterruptedException {
+            entered.countDown();
+            release.await();
+            return Map.of("slow", true);
+        }
+    }
+
     /** A resource that forgot to declare one route: it must not be served at all. */
     @Path("v1/forgetful")
     public static class Forgetful {

@@ -38,6 +38,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -703,6 +704,65 @@ class WebServerTest {
         server.awaitReloads();
         assertError(get(adminClient, "/api/v1/hot"), 404, "not_found");
         assertEquals(200, get(adminClient, "/api/v1/test/whoami").statusCode(), "other routes stay");
+    }
+
+    @Test
+    void aRequestInFlightWhenTheRoutesChangeEndsOnTheApplicationItStartedOn() throws Exception {
+        TestRoutes.SlowRoute slow = new TestRoutes.SlowRoute();
+        server.addResource(slow);
+        server.awaitReloads();
+        var pending = adminClient.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/v1/slow")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(slow.entered.await(10, TimeUnit.SECONDS), "premise: the request is being served");
+
+        Object hot = new TestRoutes.HotRoute();
+        server.addResource(hot); // a capability deployed meanwhile
+        server.awaitReloads();
+        assertEquals(200, get(adminClient, "/api/v1/hot").statusCode(), "new requests see the new routes");
+        slow.release.countDown();
+        HttpResponse<String> answered = pending.get(10, TimeUnit.SECONDS);
+        assertEquals(200, answered.statusCode(), answered.body());
+        assertEquals("{\"slow\":true}", answered.body());
+        assertEquals(200, get(adminClient, "/api/v1/slow").statusCode());
+        server.removeResource(hot);
+        server.removeResource(slow);
+        server.awaitReloads();
+    }
+
+    @Test
+    void requestsArrivingWhileTheRoutesChangeAreAllServed() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean swapping = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        Thread caller = new Thread(() -> {
+            while (swapping.get()) {
+                try {
+                    HttpResponse<String> r = get(adminClient, "/api/v1/test/whoami");
+                    if (r.statusCode() == 200) {
+                        served.incrementAndGet();
+                    } else {
+                        failures.add(r.statusCode() + " " + r.body());
+                    }
+                } catch (Exception e) {
+                    failures.add(e.toString());
+                }
+            }
+        });
+        caller.start();
+        try {
+            for (int i = 0; i < 6; i++) { // a capability deployed and removed, three times
+                Object hot = new TestRoutes.HotRoute();
+                server.addResource(hot);
+                server.awaitReloads();
+                server.removeResource(hot);
+                server.awaitReloads();
+            }
+        } finally {
+            swapping.set(false);
+            caller.join(10_000);
+        }
+        assertTrue(served.get() > 0, "premise: requests ran during the swaps");
+        assertEquals(List.of(), failures, "every request served (" + served.get() + " were)");
     }
 
     // ---- WebSocket
