@@ -42,7 +42,8 @@ setup_cli() {
   cp "$root/cli/target/labctl.jar" "$work/labctl.jar"
   jvm=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData -Xlog:cds=off -Xlog:cds+dynamic=off
     "$@")
-  LABCTL_CDS_TRAINING=1 "${jvm[@]}" -XX:ArchiveClassesAtExit="$work/labctl.jsa" -jar "$work/labctl.jar" version >/dev/null
+  LABCTL_CDS_TRAINING=1 "${jvm[@]}" -XX:ArchiveClassesAtExit="$work/labctl.jsa" -cp "$work/labctl.jar" io.labctl.cli.session.SessionClient \
+    version >/dev/null
   lc=("${jvm[@]}" -XX:SharedArchiveFile="$work/labctl.jsa" -cp "$work/labctl.jar" io.labctl.cli.session.SessionClient)
   export LABCTL_CONFIG="$work/config.yaml"
   # the launcher's labctl session, private to this run (stopped with the rest: its process is found by this dir)

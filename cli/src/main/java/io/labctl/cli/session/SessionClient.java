@@ -66,8 +66,11 @@ public final class SessionClient {
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        // the launcher's archive-training run must load the whole CLI, so it always runs here
-        if (!"off".equals(env.get("LABCTL_SESSION")) && env.get("LABCTL_CDS_TRAINING") == null) {
+        // the launcher's archive-training run must load the whole CLI, so it always runs here, after a stand-in
+        // session has trained the path every later command takes
+        if (env.get("LABCTL_CDS_TRAINING") != null) {
+            ClientTraining.run(env);
+        } else if (!"off".equals(env.get("LABCTL_SESSION"))) {
             Integer code = new SessionClient(env).tryRun(args);
             if (code != null) {
                 System.exit(code);
