@@ -3,6 +3,7 @@ package io.labctl.module.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,8 +62,7 @@ class CommandProvidersTest {
 
     @Test
     void aMissingPackageIsInstalledWithAptAndAnInstalledOneLeftAlone() throws Exception {
-        Files.createDirectories(root.resolve("usr/bin"));
-        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
+        givenDpkg();
         // dpkg lists curl only as removed with its configuration kept ("rc"): not installed
         ScriptedHost missing = new ScriptedHost(root).answer("dpkg-query", 0, "curl\tcurl\trc \t7.88.1-10\n");
         ResourceResult installed = Scratch.only(new Engine(missing).apply(Scratch.state(new PackageResource("curl"))));
@@ -81,8 +81,7 @@ class CommandProvidersTest {
 
     @Test
     void dpkgIsAskedOnceUntilItsDatabaseChanges() throws Exception {
-        Files.createDirectories(root.resolve("usr/bin"));
-        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
+        givenDpkg();
         Path status = root.resolve("var/lib/dpkg/status");
         Files.createDirectories(root.resolve("var/lib/dpkg/updates"));
         Files.writeString(status, "Package: curl\n");
@@ -114,12 +113,17 @@ class CommandProvidersTest {
 
     @Test
     void aPackageDatabaseThatCannotBeListedFailsTheResourceWithDpkgsReason() throws Exception {
-        Files.createDirectories(root.resolve("usr/bin"));
-        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
+        givenDpkg();
         ScriptedHost host = new ScriptedHost(root).answer("dpkg-query", 2, "");
         ResourceResult r = Scratch.only(new Engine(host).plan(Scratch.state(new PackageResource("curl"))));
         assertEquals(ResourceResult.FAILED, r.status());
         assertTrue(r.reason().contains("dpkg-query") && r.reason().contains("exited with 2"), r.reason());
+    }
+
+    /** The root looks like a Debian machine's: the package resources use dpkg and apt. */
+    private void givenDpkg() throws IOException {
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.writeString(root.resolve("usr/bin/dpkg-query"), "");
     }
 
     private static long queries(ScriptedHost host) {
