@@ -121,6 +121,28 @@ public class LabdContainerIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Until labd's health is 200 (two minutes at most): the check a client makes before it starts. */
+    private void awaitHealthy() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (Instant.now().isBefore(deadline) && !Files.exists(adminBundle())) {
+            Thread.sleep(200);
+        }
+        HttpClient client = Tls.client(CredentialBundle.read(adminBundle()));
+        HttpResponse<String> health = null;
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                health = get(client, "/api/v1/health");
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("labd's health is not 200: " + (health == null ? "no answer" : health.body()));
+    }
+
     private void awaitStatus(HttpClient client, String path, int expected) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         int last = -1;
@@ -213,12 +235,9 @@ public class LabdContainerIT {
      */
     @Test
     public void labShellCommandsMapTheLoginToALabctlUserAndAreAudited() throws Exception {
-        Instant until = Instant.now().plus(Duration.ofSeconds(120));
-        String ca = "";
-        while (Instant.now().isBefore(until) && !ca.contains("labctl")) { // the capabilities may still be starting
-            ca = runAs("admin", "lab:ca");
-            Thread.sleep(200);
-        }
+        // labd counts as started (health 200) only once Karaf has installed every capability: then all are active
+        awaitHealthy();
+        String ca = runAs("admin", "lab:ca");
         assertTrue(ca, ca.contains("labctl"));
         String servers = runAs("admin", "lab:servers");
         assertTrue(servers, servers.contains("No servers"));
@@ -227,6 +246,7 @@ public class LabdContainerIT {
         assertTrue(features, features.lines().anyMatch(l -> l.startsWith("labd-tokens ") && l.contains(" active ")
                 && l.contains("tokens v1")));
         assertTrue(features, features.lines().anyMatch(l -> l.startsWith("labd-system ") && l.contains(" active")));
+        assertTrue(features, features.lines().filter(l -> l.startsWith("labd-")).allMatch(l -> l.contains(" active ")));
 
         String refused = runAs("mallory", "lab:servers");
         assertTrue(refused, refused.contains("admin:*:*:*"));

@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/health}: answers without a certificate; 200 while labd can serve requests, 503 while a part it
- * needs is missing or down. Parts: the CA (the web server cannot run without it), access control and the audit
+ * needs is missing or down. Parts: the CA (the web server cannot run without it), the capabilities (still being
+ * installed while labd starts), access control and the audit
  * trail (requests are refused without them), and every registered {@link HealthCheck} (the database).
  */
 @Path("v1/health")
@@ -31,10 +33,13 @@ public final class HealthResource {
     private final String version;
     private final Guards guards;
     private final List<HealthCheck> checks = new CopyOnWriteArrayList<>();
+    private final Supplier<String> starting;
 
-    HealthResource(String version, Guards guards) {
+    /** @param starting null once labd has started, else why it has not */
+    HealthResource(String version, Guards guards, Supplier<String> starting) {
         this.version = version;
         this.guards = guards;
+        this.starting = starting;
     }
 
     void add(HealthCheck check) {
@@ -56,6 +61,8 @@ public final class HealthResource {
     Health report() {
         Map<String, Part> parts = new LinkedHashMap<>();
         parts.put("ca", new Part(OK, null));
+        String notYet = starting.get();
+        parts.put("capabilities", notYet == null ? new Part(OK, null) : new Part(UNAVAILABLE, notYet));
         parts.put("access control", guards.access() != null ? new Part(OK, null)
                 : new Part(UNAVAILABLE, "labd's access control is not running; every request is refused"));
         parts.put("audit", guards.audit() != null ? new Part(OK, null)

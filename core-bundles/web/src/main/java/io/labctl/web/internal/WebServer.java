@@ -42,6 +42,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -119,21 +120,30 @@ public final class WebServer implements LabdAddress {
     private final SwappableJersey jersey;
     private final String advertiseUrl;
     private volatile boolean stopped;
+    private final KarafBoot boot;
 
     @Activate
-    public WebServer(@Reference CertificateAuthority ca, WebConfig config) throws Exception {
-        this(ca, config, karafEtc(), bundleVersion());
+    public WebServer(@Reference CertificateAuthority ca, WebConfig config, BundleContext context) throws Exception {
+        this(ca, config, karafEtc(), bundleVersion(), context);
     }
 
     /** Outside OSGi (tests): etcDirectory may be null, then no admin credential bundle is written. */
     WebServer(CertificateAuthority ca, WebConfig config, Path etcDirectory, String version) throws Exception {
+        this(ca, config, etcDirectory, version, null);
+    }
+
+    /** context: null outside OSGi, where labd counts as started at once (see {@link KarafBoot}). */
+    private WebServer(CertificateAuthority ca, WebConfig config, Path etcDirectory, String version,
+                      BundleContext context) throws Exception {
         JaxRsRuntime.install();
+        // the maintenance thread runs route swaps in order: boot counts as done after those scheduled before it
+        this.boot = context == null ? KarafBoot.STARTED : new KarafBoot(context, maintenance::execute);
         this.ca = ca;
         this.verifier = new PeerVerifier(ca);
         this.openStreams = new OpenUserStreams(ca, guards::access);
         this.unidentified = new Unidentified(verifier, guards::audit);
         this.socketRoutes = new SocketRoutes(verifier, guards, unidentified, openStreams);
-        this.health = new HealthResource(version, guards);
+        this.health = new HealthResource(version, guards, boot::starting);
 
         String host = config.host() == null ? "" : config.host().trim();
         String publicHost = isAnyAddress(host) ? canonicalHostName() : host;
@@ -222,6 +232,7 @@ public final class WebServer implements LabdAddress {
     @Deactivate
     void stop() throws Exception {
         stopped = true;
+        boot.close();
         maintenance.shutdownNow();
         streamChecks.shutdownNow();
         server.stop();
