@@ -3,6 +3,7 @@ package io.labctl.agent.core.internal;
 import io.labctl.agent.api.HostInfo;
 import io.labctl.agent.api.LabdRequests;
 import io.labctl.agent.api.StreamHandler;
+import io.labctl.protocol.AgentCapability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public class AgentComponent {
     public AgentComponent(AgentConfig config, BundleContext context) {
         this.context = context;
         HostFactsCollector facts = new HostFactsCollector(Path.of("/"), context.getBundle().getVersion().toString(),
-                this::agentFeatures);
+                this::agentFeatures, this::capabilities);
         AgentSettings settings;
         try {
             settings = AgentSettings.resolve(config, System::getenv, facts::defaultName);
@@ -158,6 +159,18 @@ public class AgentComponent {
             }
         }
         return names;
+    }
+
+    /** The capability bundles running now, with their features and versions ({@link AgentCapabilities}). */
+    private List<AgentCapability> capabilities() {
+        FeatureNames fromKaraf = featureNames;
+        Map<String, String> features = fromKaraf == null ? Map.of() : fromKaraf.featureOfBundle();
+        List<AgentCapabilities.BundleView> bundles = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            bundles.add(new AgentCapabilities.BundleView(bundle.getSymbolicName(), bundle.getVersion().toString(),
+                    bundle.getState()));
+        }
+        return AgentCapabilities.of(bundles, features);
     }
 
     private static ThreadFactory daemon(String prefix) {
