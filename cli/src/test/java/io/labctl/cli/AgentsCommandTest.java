@@ -1,0 +1,82 @@
+package io.labctl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.cli.render.AgentPrinter.FleetVersions;
+import io.labctl.cli.testsupport.TestCli;
+import io.labctl.cli.testsupport.TestLabd;
+import io.labctl.cli.testsupport.TestPki;
+import io.labctl.protocol.AgentCapability;
+import io.labctl.protocol.HostFacts;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.ServerInfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** labctl agents versions and get agents -o wide against a stand-in labd over mutual TLS. */
+class AgentsCommandTest {
+    @TempDir
+    Path home;
+    TestLabd labd;
+    TestCli cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        labd = new TestLabd(TestPki.get());
+        cli = new TestCli(home).withContext(TestPki.get(), labd.url());
+        labd.on("GET", "/api/v1/servers", 200, List.of(server("web-1", "0.2.0"), server("web-2", "0.1.0"),
+                Samples.db1()));
+    }
+
+    @AfterEach
+    void stop() {
+        labd.close();
+    }
+
+    static ServerInfo server(String name, String logs) {
+        HostFacts f = new HostFacts(name, "Debian", "6.1", "amd64", 2, 1L, List.of(), "0.1.0", List.of(), "debian", "12",
+                List.of(new AgentCapability("lab-agent-core", "io.labctl.agent.core", "0.1.0", "active"),
+                        new AgentCapability("lab-agent-logs", "io.labctl.agent.logs", logs, "active")));
+        return new ServerInfo(name, name, null, "lab", null, Map.of(), ServerInfo.ONLINE, null, null, f, null, null);
+    }
+
+    @Test
+    void versionsSummarisesTheFleetAsATableOrJson() throws Exception {
+        TestCli.Result r = cli.run("agents", "versions", "-l", "env=lab");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(List.of(
+                "FEATURE          BUNDLE                 VERSION   AGENTS   SERVERS",
+                "lab-agent-core   io.labctl.agent.core   0.1.0     2        web-1,web-2",
+                "lab-agent-logs   io.labctl.agent.logs   0.1.0     1        web-2",
+                "lab-agent-logs   io.labctl.agent.logs   0.2.0     1        web-1"),
+                r.out().lines().map(String::stripTrailing).toList());
+        assertTrue(r.err().contains("1 server(s) without a report") && r.err().contains("db-1"), r.err());
+        assertEquals("selector=env%3Dlab", labd.requests.get(labd.requests.size() - 1).query());
+
+        r = cli.run("agents", "versions", "--feature", "logs", "-o", "json");
+        assertEquals(0, r.code(), r.toString());
+        FleetVersions fleet = Json.json().readValue(r.out(), FleetVersions.class);
+        assertEquals(2, fleet.versions().size());
+        assertEquals(List.of("db-1"), fleet.unreported());
+
+        r = cli.run("get", "agents", "-o", "wide");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().split("\n")[1].matches("web-1 .* 0\\.1\\.0 +core,logs@0\\.2\\.0 .*"), r.out());
+    }
+
+    @Test
+    void badInputIsAUsageError() {
+        assertEquals(2, cli.run("agents", "versions", "-l", "env=lab,,role=x").code());
+        assertEquals(2, cli.run("agents", "versions", "-o", "wide").code());
+        assertEquals(2, cli.run("agents").code());
+        TestCli.Result r = cli.run("agents", "versions", "--feature", "nothing-here");
+        assertEquals(0, r.code());
+        assertTrue(r.err().contains("No agent reports the feature 'nothing-here'"), r.err());
+    }
+}
