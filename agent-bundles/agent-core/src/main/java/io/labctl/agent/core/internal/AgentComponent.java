@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -99,8 +100,9 @@ public class AgentComponent {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addStreamHandler(StreamHandler handler, Map<String, Object> properties) {
-        List<String> kinds = handlers.add(handler, properties);
+    void addStreamHandler(ServiceReference<StreamHandler> reference, StreamHandler handler, Map<String, Object> properties) {
+        List<String> kinds = handlers.add(handler, properties, reference.getBundle() == null ? null
+                : reference.getBundle().getVersion());
         if (kinds.isEmpty()) {
             LOG.warn("ignoring a stream handler without the {} service property: {}", StreamHandler.KIND, handler);
         } else {
