@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
 import io.labctl.protocol.AgentCapability;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real agent reports its capabilities (each bundle with its feature, running version and state) to a real labd, and
- * the CLI shows them: get agents -o wide, describe server, agents versions (table and json).
+ * the CLI shows them: get agents -o wide, describe server, agents versions (table and json). Then a live upgrade:
+ * agent-ping 0.2.0 (the built bundle with another version in its manifest) pushed to labd's repository and upgraded in
+ * place; a 0.3.0 that cannot resolve is rolled back by the agent itself; bad requests are refused.
  */
 class AgentVersionsIT {
     @TempDir
@@ -61,7 +64,80 @@ class AgentVersionsIT {
                 Map<String, Object> json = Json.json().readValue(cli.ok("agents", "versions", "-o", "json"), Map.class);
                 assertEquals(List.of(), json.get("unreported"));
                 assertTrue(((List<?>) json.get("versions")).size() >= 5, json.toString());
+
+                upgradeInPlaceAndRollBack(cli, agent, version);
             }
         }
+    }
+
+    static final String PING = "io.labctl.agent.ping";
+
+    void upgradeInPlaceAndRollBack(Cli cli, Agent agent, String version) throws Exception {
+        Path built = agent.home.resolve("system/io/labctl/" + PING + "/" + version.replace(".SNAPSHOT", "-SNAPSHOT") + "/"
+                + PING + "-" + version.replace(".SNAPSHOT", "-SNAPSHOT") + ".jar");
+        Path v2 = withManifest(built, dir.resolve("ping-0.2.0.jar"), "0.2.0", null);
+        Path v3 = withManifest(built, dir.resolve("ping-0.3.0.jar"), "0.3.0", "com.example.nowhere");
+        cli.ok("repo", "push", v2.toString(), "--name", PING, "--version", "0.2.0");
+        cli.ok("repo", "push", v3.toString(), "--name", PING, "--version", "0.3.0");
+
+        long start = System.nanoTime();
+        Processes.Result up = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "name=cap-1");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, up.exitCode(), up.toString());
+        assertTrue(up.stdout().matches("(?s).*cap-1 +upgraded +" + version.replace(".", "\\.") + " +0\\.2\\.0 .*"), up.stdout());
+        System.out.println("agents upgrade of one agent, CLI to answer: " + millis + " ms");
+        Processes.await("labd to see ping 0.2.0 on cap-1", Duration.ofSeconds(30), () -> {
+            ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
+            return s.facts().capabilities().contains(new AgentCapability("lab-agent-ping", PING, "0.2.0", "active"))
+                    && s.facts().capabilities().stream().noneMatch(c -> c.bundle().equals(PING) && !c.version().equals("0.2.0"));
+        });
+        assertEquals(0, cli.run("ping", "server/cap-1").exitCode(), "the upgraded capability serves");
+        assertTrue(cli.ok("agents", "versions", "--feature", "ping").contains("0.2.0"));
+
+        Processes.Result again = cli.run("agents", "upgrade", "--feature", "lab-agent-ping", "--to", "0.2.0", "-l", "name=cap-1");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.stdout().contains("unchanged"), again.stdout());
+
+        Processes.Result broken = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.3.0", "-l", "name=cap-1");
+        assertEquals(1, broken.exitCode(), broken.toString());
+        assertTrue(broken.stdout().matches("(?s).*cap-1 +rolled-back .*0\\.2\\.0 runs on.*"), broken.stdout());
+        assertEquals(0, cli.run("ping", "server/cap-1").exitCode(), "the old version serves on after the rollback");
+        ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
+        assertTrue(s.facts().capabilities().stream().noneMatch(c -> c.version().equals("0.3.0")), s.facts().toString());
+
+        Processes.Result missing = cli.run("agents", "upgrade", "--feature", "ping", "--to", "9.9.9", "-l", "name=cap-1");
+        assertEquals(1, missing.exitCode());
+        assertTrue(missing.stderr().contains("not in labd's repository"), missing.stderr());
+        Processes.Result several = cli.run("agents", "upgrade", "--feature", "modules", "--to", "0.2.0", "-l", "name=cap-1");
+        assertEquals(1, several.exitCode());
+        assertTrue(several.stderr().contains("live upgrades replace one bundle"), several.stderr());
+        assertEquals(2, cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0").exitCode(), "no selector");
+        String audit = cli.ok("logs", "audit", "--since", "1h");
+        assertTrue(audit.contains("agent.upgrade"), audit);
+    }
+
+    /** A copy of the jar with another Bundle-Version and, when given, an import nothing exports (it cannot resolve). */
+    static Path withManifest(Path jar, Path target, String version, String missingImport) throws Exception {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            if (missingImport != null) {
+                String imports = manifest.getMainAttributes().getValue("Import-Package");
+                manifest.getMainAttributes().putValue("Import-Package", (imports == null ? "" : imports + ",") + missingImport);
+            }
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(target), manifest)) {
+                for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
+                    if (e.getName().equals("META-INF/MANIFEST.MF")) {
+                        continue;
+                    }
+                    out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    try (var content = in.getInputStream(e)) {
+                        content.transferTo(out);
+                    }
+                    out.closeEntry();
+                }
+            }
+        }
+        return target;
     }
 }

@@ -5,6 +5,7 @@ import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.render.AgentPrinter;
 import io.labctl.cli.render.Formats;
+import io.labctl.protocol.AgentUpgrade;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
@@ -25,15 +26,16 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  labctl agents versions",
                 "  labctl agents versions --feature lab-agent-logs -l env=lab",
-                "  labctl agents versions -o json"},
-        subcommands = {AgentsCommand.Versions.class})
+                "  labctl agents versions -o json",
+                "  labctl agents upgrade --feature lab-agent-logs --to 0.2.0 -l role=web --batch 25% --max-failures 1"},
+        subcommands = {AgentsCommand.Versions.class, AgentsCommand.Upgrade.class})
 public final class AgentsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing subcommand: versions");
+        throw new ParameterException(spec.commandLine(), "missing subcommand: versions or upgrade");
     }
 
     @Command(name = "versions", mixinStandardHelpOptions = true, sortOptions = false,
@@ -102,6 +104,81 @@ public final class AgentsCommand implements Callable<Integer> {
                 }
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "upgrade", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Upgrade one agent capability in place on the selected servers, with no restart.",
+                    "",
+                    "The new version comes from labd's repository: push the capability's bundle",
+                    "first under its symbolic name (labctl repo push io.labctl.agent.logs-0.2.0.jar",
+                    "--name io.labctl.agent.logs --version 0.2.0). Each agent fetches it with its own",
+                    "identity, checks its SHA-256, starts it beside the running version, checks its",
+                    "health (active, and serving every stream kind the old one served), then sends",
+                    "new streams to it and removes the old version. A new version that does not",
+                    "start or is not healthy is removed again on that agent by itself: the old one",
+                    "runs on (result rolled-back). Servers go batch after batch; once more than",
+                    "--max-failures have failed, the rest are not started (not-run).",
+                    "Needs admin everywhere; every agent's upgrade is audited with the digest.",
+                    "Not yet: a stream open on the old version ends when it is removed (exec, logs -f);",
+                    "the agent core and the module runner cannot be upgraded live.", "",
+                    "Exit codes: 0 every selected agent runs VERSION; 1 otherwise (or labd refused).", "",
+                    "Examples:",
+                    "  labctl agents upgrade --feature lab-agent-logs --to 0.2.0 -l name=web-1",
+                    "  labctl agents upgrade --feature ping --to 0.2.0 -l env=lab --batch 5 --max-failures 1",
+                    "  labctl agents upgrade --feature logs --to 0.2.0 -l role=web -o json"})
+    static final class Upgrade extends LabdCommand {
+        @Option(names = "--feature", required = true, paramLabel = "NAME",
+                description = "The feature to upgrade: lab-agent-logs, or its short name logs.")
+        String feature;
+
+        @Option(names = "--to", required = true, paramLabel = "VERSION", description = "The version to run, e.g. 0.2.0.")
+        String version;
+
+        @Option(names = {"-l", "--selector"}, required = true, paramLabel = "SELECTOR",
+                description = "The servers, e.g. env=lab,role=web (name=web-1 for one).")
+        String selector;
+
+        @Option(names = "--batch", paramLabel = "N|P%", description = "Servers at a time: a number or a percentage.")
+        String batch;
+
+        @Option(names = "--max-failures", paramLabel = "N",
+                description = "Failures tolerated before the rest are not started (default 0).")
+        Integer maxFailures;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml (default: a table).")
+        String output;
+
+        Upgrade(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("json", "yaml"));
+            String sel;
+            try {
+                sel = Selector.parse(selector).toString();
+            } catch (IllegalArgumentException e) {
+                throw usage("invalid selector: " + e.getMessage());
+            }
+            if (feature.isBlank() || version.isBlank()) {
+                throw usage("--feature and --to need values, e.g. --feature lab-agent-logs --to 0.2.0");
+            }
+            if (maxFailures != null && maxFailures < 0) {
+                throw usage("--max-failures " + maxFailures + " is negative; give 0 or more");
+            }
+            AgentUpgrade.Result result = client().post(Api.AGENTS_UPGRADE,
+                    new AgentUpgrade.Request(feature, version, sel, batch, maxFailures), AgentUpgrade.Result.class,
+                    java.time.Duration.ofMinutes(30));
+            if ("json".equals(format)) {
+                print(Formats.json(result));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(result));
+            } else {
+                print(AgentPrinter.upgrade(result));
+            }
+            return result.complete() ? ExitCodes.OK : ExitCodes.REFUSED;
         }
     }
 }

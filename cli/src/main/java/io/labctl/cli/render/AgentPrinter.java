@@ -1,6 +1,7 @@
 package io.labctl.cli.render;
 
 import io.labctl.protocol.AgentCapability;
+import io.labctl.protocol.AgentUpgrade;
 import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.ServerInfo;
 import java.util.ArrayList;
@@ -129,5 +130,16 @@ public final class AgentPrinter {
             t.row(v.feature() == null ? "-" : v.feature(), v.bundle(), v.version(), Integer.toString(v.agents()), shown);
         }
         return t.render();
+    }
+
+    /** {@code agents upgrade}'s table, a row per server as they finished, and the counts. */
+    public static String upgrade(AgentUpgrade.Result result) {
+        Table t = new Table("SERVER", "RESULT", "FROM", "TO", "TIME", "MESSAGE");
+        for (AgentUpgrade.ServerResult r : result.servers()) {
+            t.row(r.server(), r.result(), r.from(), r.to(), r.millis() > 0 ? r.millis() + "ms" : null, r.message());
+        }
+        return t.render() + result.bundle() + " " + result.version() + ": " + result.upgraded() + " upgraded, "
+                + result.unchanged() + " unchanged, " + result.failed() + " failed, " + result.notRun() + " not run, "
+                + result.offline() + " offline\n";
     }
 }

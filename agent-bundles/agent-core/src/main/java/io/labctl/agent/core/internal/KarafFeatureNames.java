@@ -29,18 +29,26 @@ public class KarafFeatureNames implements FeatureNames {
 
     /**
      * By location: a feature's bundle is installed under the location the feature names ({@code mvn:...}); a bundle a
-     * feature lists directly belongs to it (the umbrella feature {@code lab-agent} lists none itself).
+     * feature lists directly belongs to it (the umbrella feature {@code lab-agent} lists none itself). A bundle under
+     * another location (a version upgraded in place) belongs to the feature whose {@code mvn:} artifact id is its
+     * symbolic name, as labctl's own bundles are named.
      */
     @Override
     public Map<String, String> featureOfBundle() {
         Map<String, String> byLocation = new HashMap<>();
+        Map<String, String> byArtifact = new HashMap<>();
         try {
             for (Feature feature : features.listInstalledFeatures()) {
                 if (!feature.getName().startsWith(PREFIX)) {
                     continue;
                 }
                 for (BundleInfo info : feature.getBundles()) {
-                    byLocation.putIfAbsent(info.getLocation().strip(), feature.getName());
+                    String location = info.getLocation().strip();
+                    byLocation.putIfAbsent(location, feature.getName());
+                    String[] coordinates = location.startsWith("mvn:") ? location.substring(4).split("/") : new String[0];
+                    if (coordinates.length >= 2) {
+                        byArtifact.putIfAbsent(coordinates[1], feature.getName());
+                    }
                 }
             }
         } catch (Exception e) {
@@ -49,6 +57,9 @@ public class KarafFeatureNames implements FeatureNames {
         Map<String, String> out = new HashMap<>();
         for (Bundle bundle : context.getBundles()) {
             String feature = byLocation.get(bundle.getLocation());
+            if (feature == null && bundle.getSymbolicName() != null) {
+                feature = byArtifact.get(bundle.getSymbolicName());
+            }
             if (feature != null && bundle.getSymbolicName() != null) {
                 out.putIfAbsent(bundle.getSymbolicName(), feature);
             }
