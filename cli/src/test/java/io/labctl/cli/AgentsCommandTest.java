@@ -100,7 +100,7 @@ class AgentsCommandTest {
         assertEquals("io.labctl.agent.ping 0.2.0: 1 upgraded, 0 unchanged, 1 failed, 1 not run, 0 offline", lines.get(4));
         AgentUpgrade.Request sent = Json.json().readValue(labd.requests.get(labd.requests.size() - 1).body(),
                 AgentUpgrade.Request.class);
-        assertEquals(new AgentUpgrade.Request("ping", "0.2.0", "role=web", "1", null), sent);
+        assertEquals(new AgentUpgrade.Request("ping", "0.2.0", "role=web", "1", null, null), sent);
 
         labd.on("POST", "/api/v1/agents/upgrade", 200, new AgentUpgrade.Result("ping", "io.labctl.agent.ping", "0.2.0",
                 List.of(new AgentUpgrade.ServerResult("web-1", AgentUpgrade.UNCHANGED, "0.2.0", "0.2.0", 3, "already runs 0.2.0")),

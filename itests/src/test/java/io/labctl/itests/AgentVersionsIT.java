@@ -77,8 +77,8 @@ class AgentVersionsIT {
                 + PING + "-" + version.replace(".SNAPSHOT", "-SNAPSHOT") + ".jar");
         Path v2 = withManifest(built, dir.resolve("ping-0.2.0.jar"), "0.2.0", null);
         Path v3 = withManifest(built, dir.resolve("ping-0.3.0.jar"), "0.3.0", "com.example.nowhere");
-        cli.ok("repo", "push", v2.toString(), "--name", PING, "--version", "0.2.0");
-        cli.ok("repo", "push", v3.toString(), "--name", PING, "--version", "0.3.0");
+        cli.ok("repo", "push", v2.toString(), "--name", "lab-agent-ping", "--version", "0.2.0");
+        cli.ok("repo", "push", v3.toString(), "--name", "lab-agent-ping", "--version", "0.3.0");
 
         long start = System.nanoTime();
         Processes.Result up = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "name=cap-1");
@@ -114,6 +114,32 @@ class AgentVersionsIT {
         assertEquals(2, cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0").exitCode(), "no selector");
         String audit = cli.ok("logs", "audit", "--since", "1h");
         assertTrue(audit.contains("agent.upgrade"), audit);
+
+        // exec upgraded while an exec runs: the running one drains on the old version and ends normally
+        String mvnVersion = version.replace(".SNAPSHOT", "-SNAPSHOT");
+        Path exec = agent.home.resolve("system/io/labctl/io.labctl.agent.exec/" + mvnVersion + "/io.labctl.agent.exec-"
+                + mvnVersion + ".jar");
+        cli.ok("repo", "push", withManifest(exec, dir.resolve("exec-0.2.0.jar"), "0.2.0", null).toString(),
+                "--name", "lab-agent-exec", "--version", "0.2.0");
+        Path marker = dir.resolve("exec-started");
+        java.util.concurrent.CompletableFuture<Processes.Result> running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli.run("exec", "server/cap-1", "--", "sh", "-c", "echo started; touch " + marker
+                        + "; sleep 6; echo finished");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Processes.await("the exec running on the old version", Duration.ofSeconds(30), () -> Files.exists(marker));
+        Processes.Result execUp = cli.run("agents", "upgrade", "--feature", "exec", "--to", "0.2.0", "-l", "name=cap-1");
+        assertEquals(0, execUp.exitCode(), execUp.toString());
+        assertTrue(execUp.stdout().contains("1 stream(s) on the old version ran to their end"), execUp.stdout());
+        Processes.Result ran = running.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, ran.exitCode(), ran.toString());
+        assertEquals("started\nfinished\n", ran.stdout(), "the exec's output is whole");
+        Processes.Result after = cli.run("exec", "server/cap-1", "--", "echo", "new");
+        assertEquals(0, after.exitCode(), "a new exec runs on the new version: " + after);
+        assertEquals("new\n", after.stdout());
     }
 
     /** A copy of the jar with another Bundle-Version and, when given, an import nothing exports (it cannot resolve). */

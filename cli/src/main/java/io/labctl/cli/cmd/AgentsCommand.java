@@ -111,21 +111,24 @@ public final class AgentsCommand implements Callable<Integer> {
             description = {"Upgrade one agent capability in place on the selected servers, with no restart.",
                     "",
                     "The new version comes from labd's repository: push the capability's bundle",
-                    "first under its symbolic name (labctl repo push io.labctl.agent.logs-0.2.0.jar",
-                    "--name io.labctl.agent.logs --version 0.2.0). Each agent fetches it with its own",
+                    "first under the feature's name (labctl repo push io.labctl.agent.logs-0.2.0.jar",
+                    "--name lab-agent-logs --version 0.2.0). Each agent fetches it with its own",
                     "identity, checks its SHA-256, starts it beside the running version, checks its",
                     "health (active, and serving every stream kind the old one served), then sends",
-                    "new streams to it and removes the old version. A new version that does not",
-                    "start or is not healthy is removed again on that agent by itself: the old one",
+                    "new streams to it; streams open on the old version (an exec, a logs -f) run",
+                    "on until they end or --drain passes, then the old version is removed.",
+                    "A new version that does not start or is not healthy is removed again on that",
+                    "agent by itself: the old one",
                     "runs on (result rolled-back). Servers go batch after batch; once more than",
                     "--max-failures have failed, the rest are not started (not-run).",
                     "Needs admin everywhere; every agent's upgrade is audited with the digest.",
-                    "Not yet: a stream open on the old version ends when it is removed (exec, logs -f);",
+                    "Not yet: a logs -f is not handed over to the new version (it ends at --drain);",
                     "the agent core and the module runner cannot be upgraded live.", "",
                     "Exit codes: 0 every selected agent runs VERSION; 1 otherwise (or labd refused).", "",
                     "Examples:",
                     "  labctl agents upgrade --feature lab-agent-logs --to 0.2.0 -l name=web-1",
                     "  labctl agents upgrade --feature ping --to 0.2.0 -l env=lab --batch 5 --max-failures 1",
+                    "  labctl agents upgrade --feature exec --to 0.2.0 -l name=web-1 --drain 600",
                     "  labctl agents upgrade --feature logs --to 0.2.0 -l role=web -o json"})
     static final class Upgrade extends LabdCommand {
         @Option(names = "--feature", required = true, paramLabel = "NAME",
@@ -146,6 +149,10 @@ public final class AgentsCommand implements Callable<Integer> {
                 description = "Failures tolerated before the rest are not started (default 0).")
         Integer maxFailures;
 
+        @Option(names = "--drain", paramLabel = "SECONDS", description = "How long each agent lets streams open on the"
+                + " old version run to their end before removing it (default 60, at most 3600).")
+        Integer drain;
+
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml (default: a table).")
         String output;
 
@@ -165,11 +172,14 @@ public final class AgentsCommand implements Callable<Integer> {
             if (feature.isBlank() || version.isBlank()) {
                 throw usage("--feature and --to need values, e.g. --feature lab-agent-logs --to 0.2.0");
             }
+            if (drain != null && (drain < 0 || drain > 3600)) {
+                throw usage("--drain " + drain + " is not between 0 and 3600 seconds");
+            }
             if (maxFailures != null && maxFailures < 0) {
                 throw usage("--max-failures " + maxFailures + " is negative; give 0 or more");
             }
             AgentUpgrade.Result result = client().post(Api.AGENTS_UPGRADE,
-                    new AgentUpgrade.Request(feature, version, sel, batch, maxFailures), AgentUpgrade.Result.class,
+                    new AgentUpgrade.Request(feature, version, sel, batch, maxFailures, drain), AgentUpgrade.Result.class,
                     java.time.Duration.ofMinutes(30));
             if ("json".equals(format)) {
                 print(Formats.json(result));

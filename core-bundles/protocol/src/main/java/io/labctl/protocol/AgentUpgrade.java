@@ -24,8 +24,12 @@ public final class AgentUpgrade {
 
     private AgentUpgrade() {}
 
-    /** {@code POST /api/v1/agents/upgrade}. batch: N or P% (all at once when null); maxFailures: 0 when null. */
-    public record Request(String feature, String version, String selector, String batch, Integer maxFailures) {}
+    /**
+     * {@code POST /api/v1/agents/upgrade}. batch: N or P% (all at once when null); maxFailures: 0 when null;
+     * drainSeconds: how long an agent waits for the old version's open streams to end before removing it (60 when null).
+     */
+    public record Request(String feature, String version, String selector, String batch, Integer maxFailures,
+                          Integer drainSeconds) {}
 
     /**
      * One agent's report.

@@ -33,14 +33,14 @@ import org.osgi.service.component.annotations.Reference;
 /**
  * {@code labctl agents upgrade}: one capability bundle to a version from labd's repository on the agents a selector
  * names, batch after batch ({@link Rollout}, {@link Batches}), each agent over its {@value AgentUpgrade#KIND} stream.
- * The bundle is the one the agents report under the feature; the repository entry is NAME = that bundle's symbolic
- * name, VERSION = the version asked for, and the agents check its SHA-256. One audit row per agent with the digest.
+ * The bundle is the one the agents report under the feature; the repository entry is NAME = the feature's full name
+ * ({@code lab-agent-logs}), VERSION = the version asked for, and the agents check its SHA-256. One audit row per agent with the digest.
  */
 @Component(service = AgentUpgrades.class)
 public class AgentUpgrades {
     static final String VERB = "agent.upgrade";
     static final int PARALLELISM = 8;
-    static final Duration TIMEOUT = Duration.ofMinutes(3);
+    static final Duration TIMEOUT = Duration.ofMinutes(3);  // fetch, start and health; the drain comes on top
 
     private final ServerRegistry registry;
     private final BundleRepository repository;
@@ -72,16 +72,21 @@ public class AgentUpgrades {
             throw ApiException.notFound("no-servers", "no server matches '" + selector + "'; see labctl get servers -l '"
                     + selector + "'");
         }
-        String bundle = bundleOf(request.feature(), servers);
-        RepoEntry entry = repository.find(bundle, request.version()).orElseThrow(() -> ApiException.notFound(
-                "version-not-in-repository", bundle + " " + request.version() + " is not in labd's repository; push it"
-                        + " first: labctl repo push " + bundle + "-" + request.version() + ".jar --name " + bundle
-                        + " --version " + request.version()));
+        Target target = targetOf(request.feature(), servers);
+        String bundle = target.bundle();
+        RepoEntry entry = repository.find(target.feature(), request.version()).orElseThrow(() -> ApiException.notFound(
+                "version-not-in-repository", target.feature() + " " + request.version() + " is not in labd's repository;"
+                        + " push the bundle " + bundle + " at that version first: labctl repo push " + bundle + "-"
+                        + request.version() + ".jar --name " + target.feature() + " --version " + request.version()));
         int batch;
         int maxFailures;
         try {
             batch = Batches.size(request.batch(), servers.size());
             maxFailures = Batches.maxFailures(request.maxFailures());
+            if (request.drainSeconds() != null && (request.drainSeconds() < 0 || request.drainSeconds() > 3600)) {
+                throw new InvalidInput("invalid-drain", "drain", "drain " + request.drainSeconds() + " s is not between"
+                        + " 0 and 3600");
+            }
         } catch (InvalidInput e) {
             throw ApiException.badRequest(e.code(), e.getMessage());
         }
@@ -90,7 +95,7 @@ public class AgentUpgrades {
         List<AgentUpgrade.ServerResult> order = Collections.synchronizedList(new ArrayList<>());
         List<String> names = servers.stream().map(ServerInfo::name).toList();
         new Rollout(PARALLELISM).run(names, batch, maxFailures, server -> {
-            AgentUpgrade.ServerResult r = one(caller, server, entry);
+            AgentUpgrade.ServerResult r = one(caller, server, bundle, entry, request.drainSeconds());
             results.put(server, r);
             boolean failed = AgentUpgrade.FAILED.equals(r.result()) || AgentUpgrade.ROLLED_BACK.equals(r.result());
             return new Outcome(server, null, null, r.message(), failed, AgentUpgrade.OFFLINE.equals(r.result()));
@@ -108,20 +113,25 @@ public class AgentUpgrades {
         for (AgentUpgrade.ServerResult r : order) {
             counts[kinds.indexOf(r.result())]++;
         }
-        return new AgentUpgrade.Result(request.feature(), bundle, request.version(), List.copyOf(order), counts[0],
+        return new AgentUpgrade.Result(target.feature(), bundle, request.version(), List.copyOf(order), counts[0],
                 counts[1], counts[2] + counts[5], counts[3], counts[4]);
     }
 
-    /** The one bundle the servers report under the feature (its full name or short name). */
-    static String bundleOf(String feature, List<ServerInfo> servers) {
+    /** A feature's full name and its one bundle's symbolic name. */
+    record Target(String feature, String bundle) {}
+
+    /** The feature (asked by its full or short name) and the one bundle the servers report under it. */
+    static Target targetOf(String feature, List<ServerInfo> servers) {
         Set<String> bundles = new TreeSet<>();
+        String full = null;
         for (ServerInfo s : servers) {
             if (s.facts() == null || s.facts().capabilities() == null) {
                 continue;
             }
             for (AgentCapability c : s.facts().capabilities()) {
-                if (feature.equals(c.feature()) || feature.equals(c.shortName())) {
+                if (c.feature() != null && (feature.equals(c.feature()) || feature.equals(c.shortName()))) {
                     bundles.add(c.bundle());
+                    full = c.feature();
                 }
             }
         }
@@ -134,18 +144,24 @@ public class AgentUpgrades {
                     + String.join(", ", bundles) + "; live upgrades replace one bundle: upgrade a one-bundle feature"
                     + " or update the lab-agent distribution");
         }
-        return bundles.iterator().next();
+        return new Target(full, bundles.iterator().next());
     }
 
-    private AgentUpgrade.ServerResult one(Identity caller, String server, RepoEntry entry) {
+    private AgentUpgrade.ServerResult one(Identity caller, String server, String bundle, RepoEntry entry,
+                                          Integer drainSeconds) {
         long start = System.nanoTime();
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("bundle", entry.name());
+        params.put("name", entry.name());
+        params.put("bundle", bundle);
         params.put("version", entry.version());
         params.put("sha256", entry.sha256());
+        if (drainSeconds != null) {
+            params.put("drainSeconds", drainSeconds);
+        }
         AgentUpgrade.ServerResult result;
         try {
-            AgentChannels.Reply reply = channels.call(server, AgentUpgrade.KIND, params, 64 * 1024, TIMEOUT).get();
+            AgentChannels.Reply reply = channels.call(server, AgentUpgrade.KIND, params, 64 * 1024,
+                    TIMEOUT.plusSeconds(drainSeconds == null ? 60 : drainSeconds)).get();
             AgentUpgrade.Report report = Json.json().readValue(reply.output(), AgentUpgrade.Report.class);
             result = new AgentUpgrade.ServerResult(server, report.result(), report.from(), report.to(), report.millis(),
                     report.message());
@@ -170,7 +186,7 @@ public class AgentUpgrades {
         audit.record(new AuditWriter.Event(ModuleService.auditName(caller), null, ModuleService.SOURCE, VERB,
                         "/v1/servers/" + server), ok ? AuditEntry.OK : AuditEntry.FAILED,
                 (System.nanoTime() - start) / 1_000_000, ok ? null : result.message(),
-                entry.name() + " " + result.from() + " -> " + entry.version() + " sha256:" + entry.sha256() + ": "
+                bundle + " " + result.from() + " -> " + entry.version() + " sha256:" + entry.sha256() + ": "
                         + result.result());
         return result;
     }

@@ -26,17 +26,18 @@ class AgentUpgradesTest {
     @Test
     void theFeatureNamesOneBundleByItsFullOrShortName() {
         List<ServerInfo> servers = List.of(server("a", CAPS), server("old", null));
-        assertEquals("io.labctl.agent.logs", AgentUpgrades.bundleOf("lab-agent-logs", servers));
-        assertEquals("io.labctl.agent.logs", AgentUpgrades.bundleOf("logs", servers));
+        AgentUpgrades.Target logs = new AgentUpgrades.Target("lab-agent-logs", "io.labctl.agent.logs");
+        assertEquals(logs, AgentUpgrades.targetOf("lab-agent-logs", servers));
+        assertEquals(logs, AgentUpgrades.targetOf("logs", servers));
     }
 
     @Test
     void aFeatureNobodyReportsOrOfSeveralBundlesIsRefusedWithTheFix() {
         List<ServerInfo> servers = List.of(server("a", CAPS));
-        ApiException none = assertThrows(ApiException.class, () -> AgentUpgrades.bundleOf("exec", servers));
+        ApiException none = assertThrows(ApiException.class, () -> AgentUpgrades.targetOf("exec", servers));
         assertEquals(404, none.status());
         assertTrue(none.getMessage().contains("labctl agents versions"), none.getMessage());
-        ApiException several = assertThrows(ApiException.class, () -> AgentUpgrades.bundleOf("modules", servers));
+        ApiException several = assertThrows(ApiException.class, () -> AgentUpgrades.targetOf("modules", servers));
         assertEquals(400, several.status());
         assertTrue(several.getMessage().contains("io.labctl.agent.modules, labctl-module-api"), several.getMessage());
     }

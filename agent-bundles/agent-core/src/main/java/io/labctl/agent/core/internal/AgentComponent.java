@@ -2,6 +2,7 @@ package io.labctl.agent.core.internal;
 
 import io.labctl.agent.api.HostInfo;
 import io.labctl.agent.api.LabdRequests;
+import io.labctl.agent.api.OpenStreams;
 import io.labctl.agent.api.StreamHandler;
 import io.labctl.protocol.AgentCapability;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public class AgentComponent {
     private final Thread runnerThread;
     private final ServiceRegistration<LabdRequests> requests;
     private final ServiceRegistration<HostInfo> hostInfo;
+    private final ServiceRegistration<OpenStreams> openStreams;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile FeatureNames featureNames;
@@ -71,6 +73,7 @@ public class AgentComponent {
             runnerThread = null;
             requests = null;
             hostInfo = null;
+            openStreams = null;
             return;
         }
         ioThreads = Executors.newCachedThreadPool(daemon("labctl-agent-io"));
@@ -97,12 +100,15 @@ public class AgentComponent {
             }
         }, null);
         hostInfo = context.registerService(HostInfo.class, facts::collect, null);
+        openStreams = context.registerService(OpenStreams.class,
+                bundleId -> handlers.of(bundleId).stream().mapToInt(r::openStreams).sum(), null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addStreamHandler(ServiceReference<StreamHandler> reference, StreamHandler handler, Map<String, Object> properties) {
-        List<String> kinds = handlers.add(handler, properties, reference.getBundle() == null ? null
-                : reference.getBundle().getVersion());
+        Bundle from = reference.getBundle();
+        List<String> kinds = handlers.add(handler, properties, from == null ? null : from.getVersion(),
+                from == null ? -1 : from.getBundleId());
         if (kinds.isEmpty()) {
             LOG.warn("ignoring a stream handler without the {} service property: {}", StreamHandler.KIND, handler);
         } else {
@@ -128,6 +134,7 @@ public class AgentComponent {
         }
         requests.unregister();
         hostInfo.unregister();
+        openStreams.unregister();
         runner.stop();
         try {
             runnerThread.join(5000);

@@ -15,7 +15,8 @@ import org.osgi.framework.Version;
  * the new version while the old one is still there), then the older service.
  */
 final class HandlerRegistry {
-    record Entry(StreamHandler handler, List<String> kinds, int ranking, long serviceId, Version bundleVersion) {}
+    record Entry(StreamHandler handler, List<String> kinds, int ranking, long serviceId, Version bundleVersion,
+                 long bundleId) {}
 
     private static final Comparator<Entry> PREFERRED = Comparator.comparingInt(Entry::ranking).reversed()
             .thenComparing(Entry::bundleVersion, Comparator.reverseOrder())
@@ -25,16 +26,16 @@ final class HandlerRegistry {
 
     /** Adds a handler; returns the kinds it serves (empty if its service lacks the kind property). */
     List<String> add(StreamHandler handler, Map<String, ?> properties) {
-        return add(handler, properties, Version.emptyVersion);
+        return add(handler, properties, Version.emptyVersion, -1);
     }
 
-    /** @param bundleVersion the version of the bundle that registered the handler */
-    List<String> add(StreamHandler handler, Map<String, ?> properties, Version bundleVersion) {
+    /** @param bundleVersion and bundleId: of the bundle that registered the handler */
+    List<String> add(StreamHandler handler, Map<String, ?> properties, Version bundleVersion, long bundleId) {
         List<String> kinds = kindsOf(properties.get(StreamHandler.KIND));
         if (!kinds.isEmpty()) {
             entries.add(new Entry(handler, kinds, number(properties.get("service.ranking")).intValue(),
                     number(properties.get("service.id")).longValue(),
-                    bundleVersion == null ? Version.emptyVersion : bundleVersion));
+                    bundleVersion == null ? Version.emptyVersion : bundleVersion, bundleId));
         }
         return kinds;
     }
@@ -48,6 +49,11 @@ final class HandlerRegistry {
             }
         }
         return kinds;
+    }
+
+    /** The handlers a bundle registered. */
+    List<StreamHandler> of(long bundleId) {
+        return entries.stream().filter(e -> e.bundleId() == bundleId).map(Entry::handler).toList();
     }
 
     StreamHandler find(String kind) {

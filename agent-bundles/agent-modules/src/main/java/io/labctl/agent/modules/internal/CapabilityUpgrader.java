@@ -1,5 +1,6 @@
 package io.labctl.agent.modules.internal;
 
+import io.labctl.agent.api.OpenStreams;
 import io.labctl.agent.api.StreamHandler;
 import io.labctl.protocol.AgentUpgrade;
 import java.io.IOException;
@@ -37,13 +38,16 @@ final class CapabilityUpgrader {
     /** Bundles that cannot replace themselves while they run the upgrade (or hold the connection it reports on). */
     static final Set<String> NOT_LIVE = Set.of("io.labctl.agent.core", "io.labctl.agent.modules");
 
-    record Request(String bundle, String version, String sha256, Duration health) {
+    /** name: the repository entry (the feature's name); bundle: the symbolic name it replaces. */
+    record Request(String name, String bundle, String version, String sha256, Duration health, Duration drain) {
         static Request fromParams(java.util.Map<String, Object> params) throws ModuleRunException {
+            String name = text(params, "name");
             String bundle = text(params, "bundle");
             String version = text(params, "version");
             String sha256 = text(params, "sha256");
-            if (!SYMBOLIC_NAME.matcher(bundle).matches() || !sha256.matches("[0-9a-f]{64}")) {
-                throw new ModuleRunException(ModuleRunException.INVALID_REQUEST, "bundle must be a symbolic name and "
+            if (!SYMBOLIC_NAME.matcher(bundle).matches() || !SYMBOLIC_NAME.matcher(name).matches()
+                    || !sha256.matches("[0-9a-f]{64}")) {
+                throw new ModuleRunException(ModuleRunException.INVALID_REQUEST, "name and bundle must be names and "
                         + "sha256 64 lower-case hex digits");
             }
             try {
@@ -52,9 +56,12 @@ final class CapabilityUpgrader {
                 throw new ModuleRunException(ModuleRunException.INVALID_REQUEST, "version '" + version + "' is not an"
                         + " OSGi version: " + e.getMessage());
             }
-            Object seconds = params.get("healthSeconds");
-            long health = seconds instanceof Number n ? Math.max(1, Math.min(600, n.longValue())) : 30;
-            return new Request(bundle, version, sha256, Duration.ofSeconds(health));
+            return new Request(name, bundle, version, sha256, seconds(params.get("healthSeconds"), 1, 30),
+                    seconds(params.get("drainSeconds"), 0, 60));
+        }
+
+        private static Duration seconds(Object value, long least, long otherwise) {
+            return Duration.ofSeconds(value instanceof Number n ? Math.max(least, Math.min(3600, n.longValue())) : otherwise);
         }
 
         private static String text(java.util.Map<String, Object> params, String key) throws ModuleRunException {
@@ -68,10 +75,12 @@ final class CapabilityUpgrader {
 
     private final BundleContext context;
     private final ModuleCache cache;
+    private final OpenStreams openStreams;
 
-    CapabilityUpgrader(BundleContext context, ModuleCache cache) {
+    CapabilityUpgrader(BundleContext context, ModuleCache cache, OpenStreams openStreams) {
         this.context = context;
         this.cache = cache;
+        this.openStreams = openStreams;
     }
 
     AgentUpgrade.Report upgrade(Request request) throws ModuleRunException, InterruptedException {
@@ -91,7 +100,7 @@ final class CapabilityUpgrader {
         if (current.getVersion().equals(wanted) && old.size() == 1) {
             return report(request, from, AgentUpgrade.UNCHANGED, "already runs " + wanted, start);
         }
-        Path jar = cache.jar(request.bundle(), request.version(), request.sha256());
+        Path jar = cache.jar(request.name(), request.version(), request.sha256());
         checkManifest(jar, request.bundle(), wanted);
         Set<String> kinds = kindsOf(current);
 
@@ -117,14 +126,43 @@ final class CapabilityUpgrader {
             return report(request, from, AgentUpgrade.ROLLED_BACK, "version " + wanted + " is not healthy ("
                     + unhealthy + "); removed again, " + from + " runs on", start);
         }
+        // new streams now reach the new version (the dispatcher prefers the newest); the old one's streams end first
+        String drained = drain(old, fresh, request.drain());
         for (Bundle b : old) {
             if (b.getBundleId() != fresh.getBundleId()) {
                 uninstall(b);
             }
         }
-        LOG.info("capability {} upgraded from {} to {} (stream kinds {})", request.bundle(), from, wanted, kinds);
+        LOG.info("capability {} upgraded from {} to {} (stream kinds {}; {})", request.bundle(), from, wanted, kinds,
+                drained);
         return report(request, from, AgentUpgrade.UPGRADED, "upgraded from " + from + " to " + wanted
-                + (kinds.isEmpty() ? "" : "; serves " + String.join(", ", kinds)), start);
+                + (kinds.isEmpty() ? "" : "; serves " + String.join(", ", kinds)) + "; " + drained, start);
+    }
+
+    /** Waits until the old versions' streams have ended, up to the drain limit; says how that went. */
+    private String drain(List<Bundle> old, Bundle fresh, Duration limit) throws InterruptedException {
+        long begin = System.nanoTime();
+        long deadline = begin + limit.toNanos();
+        int first = -1;
+        while (true) {
+            int open = 0;
+            for (Bundle b : old) {
+                if (b.getBundleId() != fresh.getBundleId()) {
+                    open += openStreams.of(b.getBundleId());
+                }
+            }
+            first = first < 0 ? open : first;
+            if (open == 0) {
+                return first == 0 ? "no open stream on the old version"
+                        : first + " stream(s) on the old version ran to their end (" + (System.nanoTime() - begin) / 1_000_000
+                        + " ms)";
+            }
+            if (System.nanoTime() > deadline) {
+                return open + " stream(s) on the old version still open after the drain limit of " + limit.toSeconds()
+                        + " s: ended with it";
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static AgentUpgrade.Report report(Request request, String from, String result, String message, long start) {

@@ -1,6 +1,7 @@
 package io.labctl.agent.modules.internal;
 
 import io.labctl.agent.api.LabdRequests;
+import io.labctl.agent.api.OpenStreams;
 import io.labctl.agent.api.StreamChannel;
 import io.labctl.agent.api.StreamHandler;
 import io.labctl.agent.api.StreamReceiver;
@@ -38,12 +39,14 @@ public class UpgradeHandler implements StreamHandler {
     });
 
     @Activate
-    public UpgradeHandler(ModulesConfig config, BundleContext context, @Reference(name = "labd") LabdRequests labd) {
+    public UpgradeHandler(ModulesConfig config, BundleContext context, @Reference(name = "labd") LabdRequests labd,
+                          @Reference(name = "openStreams") OpenStreams openStreams) {
         String data = context.getProperty("karaf.data");
         Path dir = config.cacheDirectory().isBlank()
                 ? (data != null ? Path.of(data, "labctl", "capabilities") : context.getDataFile("capabilities").toPath())
                 : Path.of(config.cacheDirectory(), "capabilities");
-        this.upgrader = new CapabilityUpgrader(context, new ModuleCache(dir, labd::download, config.moduleMaxBytes()));
+        this.upgrader = new CapabilityUpgrader(context, new ModuleCache(dir, labd::download, config.moduleMaxBytes()),
+                openStreams);
     }
 
     @Override

@@ -46,14 +46,16 @@ class CapabilityUpgraderTest {
     @Test
     void requestsAreCheckedBeforeAnythingIsFetched() throws Exception {
         String sha = "a".repeat(64);
-        CapabilityUpgrader.Request ok = CapabilityUpgrader.Request.fromParams(Map.of("bundle", "io.labctl.agent.logs",
-                "version", "0.2.0", "sha256", sha, "healthSeconds", 5));
+        CapabilityUpgrader.Request ok = CapabilityUpgrader.Request.fromParams(Map.of("name", "lab-agent-logs",
+                "bundle", "io.labctl.agent.logs", "version", "0.2.0", "sha256", sha, "healthSeconds", 5));
         assertEquals(5, ok.health().toSeconds());
+        assertEquals(60, ok.drain().toSeconds());
         for (Map<String, Object> bad : java.util.List.<Map<String, Object>>of(
-                Map.of("bundle", "io.labctl.agent.logs", "version", "0.2.0"),
-                Map.of("bundle", "../etc", "version", "0.2.0", "sha256", sha),
-                Map.of("bundle", "io.labctl.agent.logs", "version", "not a version", "sha256", sha),
-                Map.of("bundle", "io.labctl.agent.logs", "version", "0.2.0", "sha256", "ABC"))) {
+                Map.of("name", "lab-agent-logs", "bundle", "io.labctl.agent.logs", "version", "0.2.0"),
+                Map.of("name", "lab-agent-logs", "bundle", "../etc", "version", "0.2.0", "sha256", sha),
+                Map.of("name", "../x", "bundle", "io.labctl.agent.logs", "version", "0.2.0", "sha256", sha),
+                Map.of("name", "lab-agent-logs", "bundle", "io.labctl.agent.logs", "version", "not a version", "sha256", sha),
+                Map.of("name", "lab-agent-logs", "bundle", "io.labctl.agent.logs", "version", "0.2.0", "sha256", "ABC"))) {
             ModuleRunException e = assertThrows(ModuleRunException.class, () -> CapabilityUpgrader.Request.fromParams(bad));
             assertEquals(ModuleRunException.INVALID_REQUEST, e.code(), bad.toString());
         }
