@@ -112,6 +112,55 @@ class AgentUpgradeE2E {
         Processes.Result after = cli.run("exec", "server/cap-1", "--", "echo", "new");
         assertEquals(0, after.exitCode(), "a new exec runs on the new version: " + after);
         assertEquals("new\n", after.stdout());
+
+        killedMidUpgradeRestartsWithOneVersionWhole(cli, agent, exec);
+    }
+
+    /**
+     * kill -9 while the upgrade waits for an old exec to end (the new version healthy, both installed): at its restart
+     * the agent finishes the upgrade (only the new version), and labd knows it from the agent's report.
+     */
+    void killedMidUpgradeRestartsWithOneVersionWhole(Cli cli, Agent agent, Path exec) throws Exception {
+        String execBundle = "io.labctl.agent.exec";
+        cli.ok("repo", "push", withManifest(exec, dir.resolve("exec-0.3.0.jar"), "0.3.0", null).toString(),
+                "--name", "lab-agent-exec", "--version", "0.3.0");
+        Path marker = dir.resolve("long-exec-started");
+        java.util.concurrent.CompletableFuture<Processes.Result> longExec = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli.run("exec", "server/cap-1", "--", "sh", "-c", "touch " + marker + "; sleep 120");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Processes.await("the long exec running on 0.2.0", Duration.ofSeconds(30), () -> Files.exists(marker));
+        java.util.concurrent.CompletableFuture<Processes.Result> upgrading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli.run("agents", "upgrade", "--feature", "exec", "--to", "0.3.0", "-l", "name=cap-1", "--drain", "300");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Processes.await("0.3.0 healthy beside 0.2.0, draining", Duration.ofSeconds(60), () -> {
+            ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
+            return s.facts().capabilities().contains(new AgentCapability("lab-agent-exec", execBundle, "0.3.0", "active"))
+                    && s.facts().capabilities().contains(new AgentCapability("lab-agent-exec", execBundle, "0.2.0", "active"));
+        });
+        agent.kill();
+        Processes.Result cut = upgrading.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(1, cut.exitCode(), "an agent that died mid-upgrade is a failure of the rollout: " + cut);
+        longExec.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        agent.start();
+        agent.awaitOnline(cli, Duration.ofSeconds(120));
+        Processes.await("labd to see exec 0.3.0 alone on cap-1", Duration.ofSeconds(60), () -> {
+            ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
+            return s.facts().capabilities().stream().filter(c -> c.bundle().equals(execBundle)).toList()
+                    .equals(java.util.List.of(new AgentCapability("lab-agent-exec", execBundle, "0.3.0", "active")));
+        });
+        Processes.Result after = cli.run("exec", "server/cap-1", "--", "echo", "whole");
+        assertEquals(0, after.exitCode(), after.toString());
+        assertEquals("whole\n", after.stdout());
+        assertTrue(agent.logText().contains("finished the upgrade of " + execBundle + " to 0.3.0"), "the agent's log says");
     }
 
     /** A copy of the jar with another Bundle-Version and, when given, an import nothing exports (it cannot resolve). */

@@ -76,11 +76,81 @@ final class CapabilityUpgrader {
     private final BundleContext context;
     private final ModuleCache cache;
     private final OpenStreams openStreams;
+    private final Path journal;
 
-    CapabilityUpgrader(BundleContext context, ModuleCache cache, OpenStreams openStreams) {
+    /**
+     * @param journal where an upgrade in progress is written down (its bundle, the new version's location and its
+     *                phase), so that an agent killed in the middle finishes or undoes it at its next start
+     */
+    CapabilityUpgrader(BundleContext context, ModuleCache cache, OpenStreams openStreams, Path journal) {
         this.context = context;
         this.cache = cache;
         this.openStreams = openStreams;
+        this.journal = journal;
+    }
+
+    /**
+     * After a crash in the middle of an upgrade: a new version that had passed its health check becomes the only one
+     * (the old ones are removed, as the upgrade would have done); one that had not is removed (the old one runs on).
+     * Either way one version, whole. Returns what was done, null when nothing was in progress.
+     */
+    String recover() {
+        java.util.Properties entry = new java.util.Properties();
+        try (InputStream in = Files.newInputStream(journal)) {
+            entry.load(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.warn("cannot read the upgrade journal {}: {}", journal, e.getMessage());
+            return null;
+        }
+        String bundle = entry.getProperty("bundle", "");
+        String location = entry.getProperty("location", "");
+        Bundle fresh = location.isEmpty() ? null : context.getBundle(location);
+        String done;
+        if ("healthy".equals(entry.getProperty("phase")) && fresh != null) {
+            for (Bundle b : running(bundle)) {
+                if (b.getBundleId() != fresh.getBundleId()) {
+                    uninstall(b);
+                }
+            }
+            try {
+                fresh.start();
+            } catch (BundleException e) {
+                LOG.warn("cannot start {} {} after finishing its upgrade: {}", bundle, fresh.getVersion(), e.getMessage());
+            }
+            done = "finished the upgrade of " + bundle + " to " + fresh.getVersion() + " that a stop interrupted";
+        } else {
+            if (fresh != null) {
+                uninstall(fresh);
+            }
+            done = "undid the upgrade of " + bundle + " that a stop interrupted before its health check passed";
+        }
+        clearJournal();
+        LOG.info("{}", done);
+        return done;
+    }
+
+    private void writeJournal(String bundle, String location, String phase) throws IOException {
+        java.util.Properties entry = new java.util.Properties();
+        entry.setProperty("bundle", bundle);
+        entry.setProperty("location", location);
+        entry.setProperty("phase", phase);
+        Files.createDirectories(journal.getParent());
+        Path temp = journal.resolveSibling(journal.getFileName() + ".tmp");
+        try (var out = Files.newOutputStream(temp)) {
+            entry.store(out, "capability upgrade in progress");
+        }
+        Files.move(temp, journal, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void clearJournal() {
+        try {
+            Files.deleteIfExists(journal);
+        } catch (IOException e) {
+            LOG.warn("cannot remove the upgrade journal {}: {}", journal, e.getMessage());
+        }
     }
 
     AgentUpgrade.Report upgrade(Request request) throws ModuleRunException, InterruptedException {
@@ -106,6 +176,23 @@ final class CapabilityUpgrader {
 
         Bundle fresh;
         String location = LOCATION_PREFIX + request.bundle() + "/" + wanted + "/" + request.sha256();
+        try {
+            writeJournal(request.bundle(), location, "installing");
+        } catch (IOException e) {
+            throw new ModuleRunException(ModuleRunException.UNAVAILABLE, "cannot write the upgrade journal " + journal
+                    + ": " + e.getMessage(), e);
+        }
+        try {
+            return install(request, jar, location, current, old, kinds, from, wanted, start);
+        } finally {
+            clearJournal();
+        }
+    }
+
+    private AgentUpgrade.Report install(Request request, Path jar, String location, Bundle current, List<Bundle> old,
+                                        Set<String> kinds, String from, Version wanted, long start)
+            throws InterruptedException {
+        Bundle fresh;
         try (InputStream in = Files.newInputStream(jar)) {
             Bundle existing = context.getBundle(location);
             fresh = existing != null ? existing : context.installBundle(location, in);
@@ -125,6 +212,13 @@ final class CapabilityUpgrader {
             uninstall(fresh);
             return report(request, from, AgentUpgrade.ROLLED_BACK, "version " + wanted + " is not healthy ("
                     + unhealthy + "); removed again, " + from + " runs on", start);
+        }
+        try {
+            writeJournal(request.bundle(), location, "healthy");
+        } catch (IOException e) {
+            uninstall(fresh);
+            return report(request, from, AgentUpgrade.ROLLED_BACK, "cannot write the upgrade journal " + journal + " ("
+                    + e.getMessage() + "); version " + wanted + " removed again, " + from + " runs on", start);
         }
         // new streams now reach the new version (the dispatcher prefers the newest); the old one's streams end first
         String drained = drain(old, fresh, request.drain());

@@ -46,7 +46,8 @@ public class UpgradeHandler implements StreamHandler {
                 ? (data != null ? Path.of(data, "labctl", "capabilities") : context.getDataFile("capabilities").toPath())
                 : Path.of(config.cacheDirectory(), "capabilities");
         this.upgrader = new CapabilityUpgrader(context, new ModuleCache(dir, labd::download, config.moduleMaxBytes()),
-                openStreams);
+                openStreams, dir.resolve("upgrade-in-progress.properties"));
+        upgrader.recover();  // an upgrade that a stop (kill -9, power loss) interrupted: finished or undone, never half
     }
 
     @Override
