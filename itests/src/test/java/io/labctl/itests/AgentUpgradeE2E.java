@@ -57,7 +57,7 @@ class AgentUpgradeE2E {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(0, up.exitCode(), up.toString());
         assertTrue(up.stdout().matches("(?s).*cap-1 +upgraded +" + version.replace(".", "\\.") + " +0\\.2\\.0 .*"), up.stdout());
-        System.out.println("agents upgrade of one agent, CLI to answer: " + millis + " ms");
+        System.out.println("agents upgrade of one agent, CLI to answer: " + millis + " ms\n" + up.stdout());
         Processes.await("labd to see ping 0.2.0 on cap-1", Duration.ofSeconds(30), () -> {
             ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
             return s.facts().capabilities().contains(new AgentCapability("lab-agent-ping", PING, "0.2.0", "active"))
