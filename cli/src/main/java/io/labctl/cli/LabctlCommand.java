@@ -1,5 +1,6 @@
 package io.labctl.cli;
 
+import io.labctl.cli.cmd.AgentsCommand;
 import io.labctl.cli.cmd.AuthCommand;
 import io.labctl.cli.cmd.BindCommand;
 import io.labctl.cli.cmd.CompletionCommand;
@@ -68,7 +69,7 @@ public final class LabctlCommand implements Callable<Integer> {
     public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
             DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
             PingCommand.class, ExecCommand.class, ProvisionCommand.class, RepoCommand.class, InitCommand.class, ConfigCommand.class,
-            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, CompletionCommand.class,
+            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, AgentsCommand.class, CompletionCommand.class,
             VersionCommand.class);
 
     private final Cli cli;

@@ -235,7 +235,7 @@ class ModulesCommandTest {
         labd.on("GET", "/api/v1/servers/web-1", 200, Samples.web1());
         TestCli.Result r = cli.run("get", "servers", "-o", "wide");  // the stand-in answers 404 for the status path
         assertEquals(0, r.code(), r.toString());
-        assertTrue(r.out().split("\n")[1].matches("web-1 .*0\\.1\\.0 +- +rack=r1,zone=a"), r.out());
+        assertTrue(r.out().split("\n")[1].matches("web-1 .*0\\.1\\.0 +- +- +rack=r1,zone=a"), r.out());
         r = cli.run("describe", "server/web-1");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().endsWith("Modules:\n  <modules capability not installed in labd>\n"), r.out());

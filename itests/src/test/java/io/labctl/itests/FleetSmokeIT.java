@@ -9,6 +9,7 @@ import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
+import io.labctl.protocol.AgentCapability;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.Pem;
 import io.labctl.protocol.ServerInfo;
@@ -170,6 +171,34 @@ class FleetSmokeIT {
         assertTrue(out.matches("(?s).*\nModules:\n  <(none|modules capability not installed in labd)>\n"), out);
         String wide = cli.ok("get", "servers", "-o", "wide");
         assertTrue(wide.lines().anyMatch(l -> l.startsWith("web1 ") && l.matches(".* (-|<none>) +rack=r1")), wide);
+    }
+
+    @Test
+    @Order(4)
+    void eachAgentReportsItsCapabilitiesWithTheirVersions() throws Exception {
+        ServerInfo web1 = server("web1");
+        String version = web1.facts().agentVersion();
+        List<AgentCapability> caps = web1.facts().capabilities();
+        assertNotNull(caps, "labd keeps the agent's capability report");
+        for (String[] expected : new String[][] {{"lab-agent-core", "io.labctl.agent.core"},
+                {"lab-agent-logs", "io.labctl.agent.logs"}, {"lab-agent-exec", "io.labctl.agent.exec"},
+                {"lab-agent-ping", "io.labctl.agent.ping"}, {"lab-agent-modules", "io.labctl.agent.modules"}}) {
+            assertTrue(caps.contains(new AgentCapability(expected[0], expected[1], version, "active")),
+                    expected[1] + " active at " + version + " under " + expected[0] + ": " + caps);
+        }
+        String wide = cli.ok("get", "agents", "-o", "wide");
+        assertTrue(wide.lines().anyMatch(l -> l.startsWith("web1 ") && l.contains(" core,exec,logs,modules,ping ")), wide);
+        String describe = cli.ok("describe", "server/web1");
+        assertTrue(describe.matches("(?s).*\nCapabilities:\n.*  lab-agent-logs +io\\.labctl\\.agent\\.logs +"
+                + version.replace(".", "\\.") + " +active\n.*"), describe);
+        List<String> table = cli.ok("agents", "versions", "--feature", "logs").lines().map(String::strip).toList();
+        assertEquals(2, table.size(), table.toString());
+        assertTrue(table.get(1).matches("lab-agent-logs +io\\.labctl\\.agent\\.logs +" + version.replace(".", "\\.")
+                + " +2 +web1,web2"), table.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = Json.json().readValue(cli.ok("agents", "versions", "-o", "json"), Map.class);
+        assertEquals(List.of(), json.get("unreported"));
+        assertTrue(((List<?>) json.get("versions")).size() >= 5, json.toString());
     }
 
     @Test

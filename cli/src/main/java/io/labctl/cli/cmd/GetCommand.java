@@ -66,7 +66,7 @@ public final class GetCommand implements Callable<Integer> {
         return s;
     }
 
-    @Command(name = "servers", aliases = {"server"}, mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(name = "servers", aliases = {"server", "agents", "agent"}, mixinStandardHelpOptions = true, sortOptions = false,
             description = {"List servers, optionally filtered by a selector.", "",
                     "A selector is comma-separated requirements that must all hold:",
                     "key=value, key!=value, key (present), !key (absent) or a whole-number",
@@ -79,6 +79,7 @@ public final class GetCommand implements Callable<Integer> {
                     "  labctl get servers -l 'os=debian,os.version=12,cpus>=4,memory>=8'",
                     "  labctl get servers --env lab --cloud baremetal",
                     "  labctl get servers -l 'role=worker,!draining' -o wide",
+                    "  labctl get agents -o wide        # the same list; wide shows each agent's CAPABILITIES",
                     "  labctl get servers --label rack=r1 --label zone=a -o yaml"})
     static final class Servers extends LabdCommand {
         @Option(names = {"-l", "--selector"}, paramLabel = "SELECTOR", description = "Selector, e.g. env=lab,role!=infra,gpu")

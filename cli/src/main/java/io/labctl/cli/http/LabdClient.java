@@ -158,13 +158,18 @@ public final class LabdClient {
     }
 
     public <T> T post(String path, Object body, Class<T> type) {
+        return post(path, body, type, REQUEST_TIMEOUT);
+    }
+
+    /** {@link #post(String, Object, Class)} for a request that takes longer than most (a rollout answered at its end). */
+    public <T> T post(String path, Object body, Class<T> type, Duration timeout) {
         byte[] json;
         try {
             json = Json.json().writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return send(request(path).header("Content-Type", "application/json")
+        return send(request(path).timeout(timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)), Json.json().constructType(type));
     }
 

@@ -26,7 +26,7 @@ public final class ServerPrinter {
     public static String table(List<ServerInfo> servers, boolean wide, Map<String, String> modules, Instant now) {
         List<String> header = new ArrayList<>(List.of("NAME", "STATUS", "ENV", "CLOUD", "ROLE", "LAST-SEEN", "AGE"));
         if (wide) {
-            header.addAll(List.of("OS", "KERNEL", "ARCH", "IP", "AGENT-VERSION", "MODULES", "LABELS"));
+            header.addAll(List.of("OS", "KERNEL", "ARCH", "IP", "AGENT-VERSION", "CAPABILITIES", "MODULES", "LABELS"));
         }
         Table t = new Table(header);
         for (ServerInfo s : servers) {
@@ -40,6 +40,7 @@ public final class ServerPrinter {
                 row.add(f == null ? null : f.arch());
                 row.add(f == null || f.ips() == null || f.ips().isEmpty() ? null : f.ips().get(0));
                 row.add(f == null ? null : f.agentVersion());
+                row.add(AgentPrinter.cell(f));
                 row.add(modules == null ? "-" : modules.get(s.name()));
                 row.add(Formats.labels(s.labels()));
             }
@@ -89,6 +90,7 @@ public final class ServerPrinter {
             b.put("  Agent Version", f.agentVersion());
             b.put("  Features", f.features() == null || f.features().isEmpty() ? null : String.join(", ", f.features()));
         }
+        AgentPrinter.section(b, f);
         if (withModules) {
             ModulePrinter.serverSection(b, modules, now);
         }

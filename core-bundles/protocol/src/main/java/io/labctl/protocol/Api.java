@@ -7,6 +7,8 @@ public final class Api {
     public static final String ENROL = ROOT + "/enrol";
     public static final String RENEW = ROOT + "/agent/renew";
     public static final String SERVERS = ROOT + "/servers";
+    /** Live upgrade of an agent capability (POST {@link AgentUpgrade.Request}). */
+    public static final String AGENTS_UPGRADE = ROOT + "/agents/upgrade";
     public static final String TOKENS = ROOT + "/tokens";
     public static final String USERS = ROOT + "/users";
     public static final String ROLES = ROOT + "/roles";

@@ -2,7 +2,9 @@ package io.labctl.agent.core.internal;
 
 import io.labctl.agent.api.HostInfo;
 import io.labctl.agent.api.LabdRequests;
+import io.labctl.agent.api.OpenStreams;
 import io.labctl.agent.api.StreamHandler;
+import io.labctl.protocol.AgentCapability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -48,6 +51,7 @@ public class AgentComponent {
     private final Thread runnerThread;
     private final ServiceRegistration<LabdRequests> requests;
     private final ServiceRegistration<HostInfo> hostInfo;
+    private final ServiceRegistration<OpenStreams> openStreams;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile FeatureNames featureNames;
@@ -56,7 +60,7 @@ public class AgentComponent {
     public AgentComponent(AgentConfig config, BundleContext context) {
         this.context = context;
         HostFactsCollector facts = new HostFactsCollector(Path.of("/"), context.getBundle().getVersion().toString(),
-                this::agentFeatures);
+                this::agentFeatures, this::capabilities);
         AgentSettings settings;
         try {
             settings = AgentSettings.resolve(config, System::getenv, facts::defaultName);
@@ -69,6 +73,7 @@ public class AgentComponent {
             runnerThread = null;
             requests = null;
             hostInfo = null;
+            openStreams = null;
             return;
         }
         ioThreads = Executors.newCachedThreadPool(daemon("labctl-agent-io"));
@@ -95,11 +100,15 @@ public class AgentComponent {
             }
         }, null);
         hostInfo = context.registerService(HostInfo.class, facts::collect, null);
+        openStreams = context.registerService(OpenStreams.class,
+                bundleId -> handlers.of(bundleId).stream().mapToInt(r::openStreams).sum(), null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addStreamHandler(StreamHandler handler, Map<String, Object> properties) {
-        List<String> kinds = handlers.add(handler, properties);
+    void addStreamHandler(ServiceReference<StreamHandler> reference, StreamHandler handler, Map<String, Object> properties) {
+        Bundle from = reference.getBundle();
+        List<String> kinds = handlers.add(handler, properties, from == null ? null : from.getVersion(),
+                from == null ? -1 : from.getBundleId());
         if (kinds.isEmpty()) {
             LOG.warn("ignoring a stream handler without the {} service property: {}", StreamHandler.KIND, handler);
         } else {
@@ -125,6 +134,7 @@ public class AgentComponent {
         }
         requests.unregister();
         hostInfo.unregister();
+        openStreams.unregister();
         runner.stop();
         try {
             runnerThread.join(5000);
@@ -158,6 +168,18 @@ public class AgentComponent {
             }
         }
         return names;
+    }
+
+    /** The capability bundles running now, with their features and versions ({@link AgentCapabilities}). */
+    private List<AgentCapability> capabilities() {
+        FeatureNames fromKaraf = featureNames;
+        Map<String, String> features = fromKaraf == null ? Map.of() : fromKaraf.featureOfBundle();
+        List<AgentCapabilities.BundleView> bundles = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            bundles.add(new AgentCapabilities.BundleView(bundle.getSymbolicName(), bundle.getVersion().toString(),
+                    bundle.getState()));
+        }
+        return AgentCapabilities.of(bundles, features);
     }
 
     private static ThreadFactory daemon(String prefix) {

@@ -371,6 +371,12 @@ final class AgentRunner implements Runnable {
     }
 
     /** A handler left: fail only its streams; the connection stays up. */
+    /** The streams open on that handler on the live connection (0 when there is none). */
+    int openStreams(StreamHandler handler) {
+        AgentSession live = session;
+        return live == null ? 0 : live.dispatcher().openStreams(handler);
+    }
+
     void handlerRemoved(StreamHandler handler) {
         AgentSession live = session;
         if (live != null) {

@@ -1,6 +1,7 @@
 package io.labctl.agent.core.internal;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The names of the lab-agent features installed here. A service of its own so that the agent component does not
@@ -8,4 +9,7 @@ import java.util.List;
  */
 public interface FeatureNames {
     List<String> installedAgentFeatures();
+
+    /** The bundles of the installed lab-agent features: symbolic name to the feature's name. */
+    Map<String, String> featureOfBundle();
 }

@@ -7,25 +7,35 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.osgi.framework.Version;
 
 /**
  * The stream handler services present right now, by kind. With two handlers for one kind the higher
- * service.ranking wins, then the older service.
+ * service.ranking wins, then the one from the newer bundle version (a capability upgraded in place: new streams go to
+ * the new version while the old one is still there), then the older service.
  */
 final class HandlerRegistry {
-    record Entry(StreamHandler handler, List<String> kinds, int ranking, long serviceId) {}
+    record Entry(StreamHandler handler, List<String> kinds, int ranking, long serviceId, Version bundleVersion,
+                 long bundleId) {}
 
     private static final Comparator<Entry> PREFERRED = Comparator.comparingInt(Entry::ranking).reversed()
+            .thenComparing(Entry::bundleVersion, Comparator.reverseOrder())
             .thenComparingLong(Entry::serviceId);
 
     private final CopyOnWriteArrayList<Entry> entries = new CopyOnWriteArrayList<>();
 
     /** Adds a handler; returns the kinds it serves (empty if its service lacks the kind property). */
     List<String> add(StreamHandler handler, Map<String, ?> properties) {
+        return add(handler, properties, Version.emptyVersion, -1);
+    }
+
+    /** @param bundleVersion and bundleId: of the bundle that registered the handler */
+    List<String> add(StreamHandler handler, Map<String, ?> properties, Version bundleVersion, long bundleId) {
         List<String> kinds = kindsOf(properties.get(StreamHandler.KIND));
         if (!kinds.isEmpty()) {
             entries.add(new Entry(handler, kinds, number(properties.get("service.ranking")).intValue(),
-                    number(properties.get("service.id")).longValue()));
+                    number(properties.get("service.id")).longValue(),
+                    bundleVersion == null ? Version.emptyVersion : bundleVersion, bundleId));
         }
         return kinds;
     }
@@ -39,6 +49,11 @@ final class HandlerRegistry {
             }
         }
         return kinds;
+    }
+
+    /** The handlers a bundle registered. */
+    List<StreamHandler> of(long bundleId) {
+        return entries.stream().filter(e -> e.bundleId() == bundleId).map(Entry::handler).toList();
     }
 
     StreamHandler find(String kind) {

@@ -1,5 +1,6 @@
 package io.labctl.agent.core.internal;
 
+import io.labctl.protocol.AgentCapability;
 import io.labctl.protocol.HostFacts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,22 +22,30 @@ final class HostFactsCollector {
     private final Path root;
     private final String agentVersion;
     private final Supplier<List<String>> features;
+    private final Supplier<List<AgentCapability>> capabilities;
 
     /**
      * @param root     file system root to read /etc and /proc under ("/" in production; a test may point elsewhere)
      * @param features names of the agent features present on this host
      */
     HostFactsCollector(Path root, String agentVersion, Supplier<List<String>> features) {
+        this(root, agentVersion, features, List::of);
+    }
+
+    /** @param capabilities the capability bundles running here, with versions ({@link AgentCapabilities}) */
+    HostFactsCollector(Path root, String agentVersion, Supplier<List<String>> features,
+                       Supplier<List<AgentCapability>> capabilities) {
         this.root = root;
         this.agentVersion = agentVersion;
         this.features = features;
+        this.capabilities = capabilities;
     }
 
     HostFacts collect() {
         Map<String, String> osRelease = osRelease();
         return new HostFacts(hostname(), os(osRelease), System.getProperty("os.version"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), memoryBytes(), ipAddresses(), agentVersion,
-                sortedFeatures(), osRelease.get("ID"), osRelease.get("VERSION_ID"));
+                sortedFeatures(), osRelease.get("ID"), osRelease.get("VERSION_ID"), capabilities());
     }
 
     /** The kernel's host name; DNS is not asked (it may be slow or down exactly when it matters). */
@@ -133,6 +142,14 @@ final class HostFactsCollector {
             return List.copyOf(names);
         } catch (RuntimeException e) {
             return List.of();
+        }
+    }
+
+    private List<AgentCapability> capabilities() {
+        try {
+            return List.copyOf(capabilities.get());
+        } catch (RuntimeException e) {
+            return List.of();  // the framework is mid-change: the next heartbeat tells
         }
     }
 

@@ -117,4 +117,9 @@ final class StreamDispatcher {
     int openStreams() {
         return streams.size();
     }
+
+    /** The streams open on that handler. */
+    int openStreams(StreamHandler handler) {
+        return (int) streams.values().stream().filter(s -> s.handler() == handler).count();
+    }
 }
