@@ -310,6 +310,7 @@ public final class BuildService {
             if (end.state.equals(BuildInfo.FAILED)) {
                 log.labd("failed at " + end.step + ": " + end.detail);
             }
+            deleteTree(work);   // before the build shows as ended: nothing of it is left by then
             log.close();
             sessions.mapper(SourcesMapper.class, m -> m.endBuild(end));
             String commitText = commit;
@@ -350,7 +351,7 @@ public final class BuildService {
         BuildRow r = sessions.mapper(SourcesMapper.class, m -> m.build(id));
         if (r != null && r.log != null) {
             for (String line : r.log.split("\n")) {
-                if (line.startsWith("[ERROR]") && line.length() > 8) {
+                if (line.startsWith("[ERROR]") && line.length() > 8 && !line.contains("COMPILATION ERROR")) {
                     String text = line.substring(7).strip();
                     return ": " + (text.length() > 300 ? text.substring(0, 300) + "..." : text)
                             + " (see labctl logs build/" + id.substring(0, 8) + ")";

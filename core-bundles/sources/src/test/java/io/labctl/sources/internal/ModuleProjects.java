@@ -65,6 +65,7 @@ final class ModuleProjects {
                       <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.13.0</version></plugin>
                       <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
                       <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.5.2</version></plugin>
+                      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-install-plugin</artifactId><version>3.1.3</version></plugin>
                     </plugins></pluginManagement>
                     <plugins>
                       <plugin>
@@ -94,14 +95,14 @@ final class ModuleProjects {
                 import io.labctl.module.ModuleContext;
                 import org.osgi.service.component.annotations.Component;
 
-                @Component(service = ConfigurationModule.class, property = ConfigurationModule.NAME + "=NAME")
+                @Component(service = ConfigurationModule.class, property = ConfigurationModule.NAME + "=@@NAME@@")
                 public class Module implements ConfigurationModule {
                     @Override
                     public DesiredState desiredState(ModuleContext context) {
-                        return new DesiredState().add(new FileResource("/etc/NAME.conf").content("version VERSION\\n").mode(0644));
+                        return new DesiredState().add(new FileResource("/etc/@@NAME@@.conf").content("version @@VERSION@@\\n").mode(0644));
                     }
                 }
-                """.replace("PKG", pkg).replace("NAME", name).replace("VERSION", version));
+                """.replace("PKG", pkg).replace("@@NAME@@", name).replace("@@VERSION@@", version));
         Path tests = dir.resolve("src/test/java/" + pkg.replace('.', '/') + "/internal");
         if (testBody == null) {
             if (Files.isDirectory(dir.resolve("src/test"))) {
