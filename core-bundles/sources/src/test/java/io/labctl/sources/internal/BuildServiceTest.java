@@ -23,6 +23,7 @@ import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,7 +131,9 @@ class BuildServiceTest extends SourcesDatabase {
         assertNotNull(s.updatedAt());
     }
 
+    /** A whole Maven build: in the modules-e2e profile (the default run builds one module, above). */
     @Test
+    @Tag("module-builds")
     void aModuleWithoutTestsIsRefusedAndNothingIsPublished() throws Exception {
         Path src = tmp.resolve("untested");
         ModuleProjects.create(src, "untested", "1.0.0", null).close();
@@ -143,7 +146,9 @@ class BuildServiceTest extends SourcesDatabase {
         assertEquals(AuditEntry.FAILED, audit.rows.get(audit.rows.size() - 1).result());
     }
 
+    /** A whole Maven build: in the modules-e2e profile. */
     @Test
+    @Tag("module-builds")
     void aBuildCannotReadLabdsMasterKey() throws Exception {
         // where labd keeps its master key: readable by labd's user only, outside the sandbox's view
         Path keys = Files.createDirectories(tmp.resolve("labd/etc/keys"));
