@@ -268,6 +268,10 @@ public final class BuildService {
                     throw new StepFailure("check", jar.getFileName() + " declares the module '" + declared + "' in"
                             + " module.yaml, not '" + row.module + "': add it under its own name or change module.yaml");
                 }
+                String range = ApiRange.problem(jar, ApiRange.shipped(work.resolve("m2")));
+                if (range != null) {
+                    throw new StepFailure("check", jar.getFileName() + " is not published: " + range);
+                }
                 RepoEntry entry;
                 try (InputStream in = Files.newInputStream(jar)) {
                     entry = repository.push(caller, jar.getFileName().toString(), in, null, null);
