@@ -21,6 +21,7 @@ final class BuildLog implements Consumer<String> {
     private long written;
     private long cut;
     private long lastFlush = System.nanoTime();
+    private final long started = System.nanoTime();
 
     BuildLog(Sessions sessions, String id, int maxBytes) {
         this.sessions = sessions;
@@ -47,7 +48,7 @@ final class BuildLog implements Consumer<String> {
 
     /** A line from labd itself (not the build's output), marked so. */
     void labd(String text) {
-        accept("[labd] " + text);
+        accept("[labd] (+" + String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9) + " s) " + text);
     }
 
     synchronized void flush() {

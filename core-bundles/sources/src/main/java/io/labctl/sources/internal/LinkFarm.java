@@ -43,7 +43,10 @@ final class LinkFarm {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    if (!attrs.isRegularFile()) {
+                    String n = file.getFileName().toString();
+                    // where an artifact came from is the cache's own business: to the build, every file is local
+                    if (!attrs.isRegularFile() || n.equals("_remote.repositories") || n.endsWith(".lastUpdated")
+                            || n.equals("resolver-status.properties")) {
                         return FileVisitResult.CONTINUE;
                     }
                     Path link = target.resolve(repository.relativize(file).toString());

@@ -37,13 +37,33 @@ class BuildServiceTest extends SourcesDatabase {
     @TempDir
     Path tmp;
     static Path work;
+    static Path api;
     CredentialService credentials;
     Fakes.Repository repository;
     Fakes.Audit audit;
     BuildService builds;
 
+    /**
+     * labd's API artifacts as this build made them (target/api-repo: labctl-module-api, the test kit and what they
+     * need, with their poms) and their parent poms from the source tree: what a labd distribution ships for its
+     * module builds. Listed after the cache, so they win over anything of the same coordinates there.
+     */
+    static Path apiRepository() throws Exception {
+        Path repo = Path.of(System.getProperty("api.repo"));
+        Path root = Path.of(System.getProperty("labctl.root"));
+        String version = ModuleProjects.LABCTL_VERSION;
+        for (String[] parent : new String[][] {{"labctl-parent", "pom.xml"}, {"agent-bundles", "agent-bundles/pom.xml"},
+                {"core-bundles", "core-bundles/pom.xml"}}) {
+            Path dir = Files.createDirectories(repo.resolve("io/labctl/" + parent[0] + "/" + version));
+            Files.copy(root.resolve(parent[1]), dir.resolve(parent[0] + "-" + version + ".pom"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return repo;
+    }
+
     @BeforeAll
     static void workFolder() throws Exception {
+        api = apiRepository();
         // builds run as another user: their folder must be reachable by it (a JUnit temporary folder is not)
         work = Files.createTempDirectory(Path.of("/var/tmp"), "labctl-builds-test-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
@@ -55,7 +75,7 @@ class BuildServiceTest extends SourcesDatabase {
     }
 
     static BuildSettings settings(Duration timeout) {
-        return new BuildSettings(work, List.of(Path.of(System.getProperty("maven.local"))), 65534, 65534, List.of(),
+        return new BuildSettings(work, List.of(Path.of(System.getProperty("maven.local")), api), 65534, 65534, List.of(),
                 timeout, 2048L << 20, Duration.ofSeconds(20), BuildSettings.mavenHome(""),
                 Path.of(System.getProperty("java.home")), "bwrap", 512 * 1024);
     }
