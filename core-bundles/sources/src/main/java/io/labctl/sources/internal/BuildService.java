@@ -183,6 +183,9 @@ public final class BuildService {
         row.ref = ref;
         row.credential = credential;
         row.startedBy = auditName(caller);
+        // a build no labd can still be running (past every limit) was cut by a stop: it must not block this one
+        long longest = settings.timeout().toSeconds() + settings.cloneTimeout().toSeconds() + 600;
+        sessions.mapper(SourcesMapper.class, m -> m.expireRunning(longest));
         if (sessions.mapper(SourcesMapper.class, m -> m.insertBuild(row)) == 0) {
             BuildRow running = sessions.mapper(SourcesMapper.class, m -> m.lastBuild(name));
             throw ApiException.conflict("build-running", "module " + name + " is being built already (build "

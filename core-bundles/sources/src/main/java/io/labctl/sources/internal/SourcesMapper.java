@@ -60,6 +60,12 @@ public interface SourcesMapper {
             + " sha256 = #{sha256}, ended_at = now() WHERE id = CAST(#{id} AS UUID) AND state = 'running'")
     int endBuild(BuildRow row);
 
+    /** Builds still 'running' long past any time limit: their labd stopped during them. */
+    @Update("UPDATE sources_builds SET state = 'failed', step = 'build', detail = 'labd stopped during the build;"
+            + " nothing was published', ended_at = now() WHERE state = 'running'"
+            + " AND started_at < now() - CAST(#{seconds} || ' seconds' AS INTERVAL)")
+    int expireRunning(@Param("seconds") long seconds);
+
     @Select("SELECT " + BUILD + ", log FROM sources_builds WHERE CAST(id AS TEXT) = #{id}")
     BuildRow build(@Param("id") String id);
 
