@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code labctl modules add|update|sources}: custom modules built by labd from git. */
 final class SourcesCommands {
-    private static final long POLL_MILLIS = 1000;
+    private static final long POLL_MILLIS = 2000;   // each poll is an audited read: every 2 s is enough for a build of tens of seconds
 
     private SourcesCommands() {}
 
