@@ -218,7 +218,7 @@ class BuildServiceTest extends SourcesDatabase {
         assertEquals(List.of(BuildInfo.FAILED, "clone"), List.of(unknownRef.state(), unknownRef.step()));
         assertTrue(unknownRef.detail().contains("'release-9' is not a branch, tag or commit")
                 && unknownRef.detail().contains("its branches: main"), unknownRef.detail());
-        assertTrue(builds.build(Fakes.VIEWER, unknownRef.id().substring(0, 8)).log().contains("[labd] failed at clone"));
+        assertTrue(builds.build(Fakes.VIEWER, unknownRef.id().substring(0, 8)).log().contains("failed at clone: ref"));
 
         assertEquals(400, assertThrows(ApiException.class, () -> builds.add(Fakes.ADMIN, new SourceSpec("greet", "ftp://x/y", null, null))).status());
         assertTrue(assertThrows(ApiException.class, () -> builds.add(Fakes.ADMIN,
