@@ -220,6 +220,31 @@ class BuildServiceTest extends SourcesDatabase {
                 && unknownRef.detail().contains("its branches: main"), unknownRef.detail());
         assertTrue(builds.build(Fakes.VIEWER, unknownRef.id().substring(0, 8)).log().contains("failed at clone: ref"));
 
+        // over the git protocol on loopback (git daemon): cloned, then the ref is looked up in what came
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process daemon = new ProcessBuilder("git", "daemon", "--export-all", "--reuseaddr", "--listen=127.0.0.1",
+                "--port=" + port, "--base-path=" + tmp, tmp.toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("daemon.log").toFile()).start();
+        try {
+            String gitUrl = "git://127.0.0.1:" + port + "/greet";
+            BuildInfo overGit = null;
+            for (int i = 0; i < 20; i++) {   // the daemon listens a moment after it starts
+                overGit = waitFor(builds, builds.add(Fakes.ADMIN, new SourceSpec("greet", gitUrl, "v7", null)));
+                if (overGit.detail().contains("its branches")) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(overGit.detail().contains("'v7' is not a branch, tag or commit of " + gitUrl)
+                    && overGit.detail().contains("its branches: main"), overGit.detail());
+        } finally {
+            daemon.destroy();
+            daemon.waitFor();
+        }
+
         assertEquals(400, assertThrows(ApiException.class, () -> builds.add(Fakes.ADMIN, new SourceSpec("greet", "ftp://x/y", null, null))).status());
         assertTrue(assertThrows(ApiException.class, () -> builds.add(Fakes.ADMIN,
                 new SourceSpec("greet", "https://me:pw@host/r.git", null, null))).getMessage().contains("--credential"));
