@@ -45,7 +45,7 @@ public final class SourcePrinter {
                 ? " in " + Math.max(0, Duration.between(b.startedAt(), b.endedAt()).toSeconds()) + " s" : "";
         if (BuildInfo.SUCCEEDED.equals(b.state())) {
             return "published " + b.module() + "/" + b.version() + " from commit " + shortCommit(b.commit())
-                    + " (build " + b.id() + took + ", sha256 " + b.sha256() + ")\n";
+                    + " (build " + b.id() + (took.isEmpty() ? "" : "," + took) + ", sha256 " + b.sha256() + ")\n";
         }
         return "build " + b.id() + " of " + b.module() + " failed at " + b.step() + took + ": " + b.detail()
                 + "\nits log: labctl logs build/" + b.id() + "\n";
