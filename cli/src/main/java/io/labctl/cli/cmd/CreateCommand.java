@@ -47,15 +47,17 @@ import picocli.CommandLine.Spec;
                 "Examples:",
                 "  TOKEN=$(labctl create token --env lab --cloud baremetal --role worker --ttl 2h)",
                 "  labctl create role lab-operator --allow 'exec:baremetal:lab:*' --deny 'destroy:*:*:*'",
-                "  labctl create user alice --out alice.labctl.yaml"},
-        subcommands = {CreateCommand.Token.class, CreateCommand.Role.class, CreateCommand.User.class})
+                "  labctl create user alice --out alice.labctl.yaml",
+                "  labctl create credential gitea --token-file ~/.config/gitea-token"},
+        subcommands = {CreateCommand.Token.class, CreateCommand.Role.class, CreateCommand.User.class,
+                CreateCommand.Credential.class})
 public final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of token, role, user");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of token, role, user, credential");
     }
 
     /** Where 'create user NAME' writes the credential bundle without --out: ./NAME.labctl.yaml. */
@@ -347,6 +349,98 @@ public final class CreateCommand implements Callable<Integer> {
                 throw usage("cannot write to directory " + dir + " (" + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); choose another file with --out");
             }
+        }
+    }
+
+    @Command(name = "credential", aliases = {"credentials"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Store a credential labd clones private git repositories with (labctl modules add",
+                    "--credential NAME): an access token (HTTPS; a file with the token alone, or USER:TOKEN where",
+                    "the host needs a user name) or an SSH private key. labd seals it with its master key before",
+                    "it reaches the database and never shows it again; 'labctl get credentials' lists names only.",
+                    "The secret is read from the file (or stdin with '-'), never from the command line.",
+                    "Needs admin everywhere (admin:*:*:*).", "",
+                    "Examples:",
+                    "  labctl create credential gitea --token-file ~/.config/gitea-token",
+                    "  pass show gitea/labd | labctl create credential gitea --token-file -",
+                    "  labctl create credential deploy-key --ssh-key ~/.ssh/labd_deploy"})
+    static final class Credential extends LabdCommand {
+        private static final int MAX_BYTES = 16 * 1024;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "1 to 63 lower-case letters, digits and '-'.")
+        String name;
+
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Secret secret;
+
+        static final class Secret {
+            @Option(names = "--token-file", paramLabel = "FILE", required = true,
+                    description = "A file holding the access token ('-': stdin).")
+            String tokenFile;
+
+            @Option(names = "--ssh-key", paramLabel = "FILE", required = true,
+                    description = "An SSH private key file (OpenSSH or PEM).")
+            String sshKey;
+        }
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: what labd stored (no secret).")
+        String output;
+
+        Credential(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("json", "yaml"));
+            try {
+                io.labctl.protocol.sources.CredentialInfo.requireName(name);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+            boolean token = secret.tokenFile != null;
+            String file = token ? secret.tokenFile : secret.sshKey;
+            String text = read(file, token ? "--token-file" : "--ssh-key");
+            io.labctl.protocol.sources.CredentialInfo made = client().post(io.labctl.protocol.sources.CredentialInfo.PATH,
+                    new io.labctl.protocol.sources.CredentialSpec(name, token ? io.labctl.protocol.sources.CredentialInfo.TOKEN
+                            : io.labctl.protocol.sources.CredentialInfo.SSH_KEY, text),
+                    io.labctl.protocol.sources.CredentialInfo.class);
+            if ("json".equals(format)) {
+                print(Formats.json(made));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(made));
+            } else {
+                print("credential/" + made.name() + " created (" + made.kind() + ", sealed by labd; it is never shown"
+                        + " again)\n");
+            }
+            return ExitCodes.OK;
+        }
+
+        private String read(String file, String flag) {
+            byte[] bytes;
+            try {
+                if ("-".equals(file)) {
+                    bytes = cli.stdio().in().readNBytes(MAX_BYTES + 1);
+                } else {
+                    Path path = cli.resolve(file);
+                    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                        throw usage(flag + ": cannot read " + file + ": it is not a readable file");
+                    }
+                    if (Files.size(path) > MAX_BYTES) {
+                        throw usage(flag + ": " + file + " is larger than " + (MAX_BYTES / 1024) + " KiB: is it the right file?");
+                    }
+                    bytes = Files.readAllBytes(path);
+                }
+            } catch (IOException e) {
+                throw usage(flag + ": cannot read " + file + ": " + e.getMessage());
+            }
+            if (bytes.length > MAX_BYTES) {
+                throw usage(flag + ": more than " + (MAX_BYTES / 1024) + " KiB on stdin: is it the right input?");
+            }
+            String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                throw usage(flag + ": " + ("-".equals(file) ? "stdin" : file) + " is empty");
+            }
+            return text;
         }
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Revoke a join token, or delete a server, a user or a role.", "",
+        description = {"Revoke a join token, or delete a server, a user, a role or a git credential.", "",
                 "Deleting a server makes labd revoke its agent certificate and cut its connection.",
                 "Deleting a user revokes its certificates and removes its role bindings.",
                 "Deleting a role removes it from every user bound to it; builtin roles cannot be deleted.",
@@ -22,10 +22,11 @@ import picocli.CommandLine.Parameters;
                 "  labctl delete server/web-1",
                 "  labctl delete server web-1 web-2",
                 "  labctl delete user/alice",
-                "  labctl delete role/lab-operator"})
+                "  labctl delete role/lab-operator",
+                "  labctl delete credential/gitea          # refused while a module source uses it"})
 public final class DeleteCommand extends LabdCommand {
     @Parameters(paramLabel = "RESOURCE", arity = "1..*",
-            description = "token/ID, server/NAME, user/NAME, role/NAME, or: TYPE NAME...")
+            description = "token/ID, server/NAME, user/NAME, role/NAME, credential/NAME, or: TYPE NAME...")
     List<String> args = new ArrayList<>();
 
     DeleteCommand(Cli cli) {
@@ -36,12 +37,13 @@ public final class DeleteCommand extends LabdCommand {
     public Integer call() {
         List<ResourceRef> refs;
         try {
-            refs = ResourceRef.parse(args, "token, server, user, role");
+            refs = ResourceRef.parse(args, "token, server, user, role, credential");
             for (ResourceRef r : refs) {
                 switch (r.type()) {
                     case "server" -> Names.require("server name", r.name());
                     case "user" -> Names.require("user name", r.name());
                     case "role" -> Names.require("role name", r.name());
+                    case "credential" -> io.labctl.protocol.sources.CredentialInfo.requireName(r.name());
                     default -> TokenInfo.idPrefix(r.name()); // the rule labd applies
                 }
             }
@@ -62,6 +64,10 @@ public final class DeleteCommand extends LabdCommand {
                 case "role" -> {
                     client.delete(Api.ROLES + "/" + r.name(), null);
                     cli.out().println("role/" + r.name() + " deleted");
+                }
+                case "credential" -> {
+                    client.delete(io.labctl.protocol.sources.CredentialInfo.PATH + "/" + r.name(), null);
+                    cli.out().println("credential/" + r.name() + " deleted");
                 }
                 default -> {
                     TokenInfo t = client.delete(Api.TOKENS + "/" + r.name(), TokenInfo.class);

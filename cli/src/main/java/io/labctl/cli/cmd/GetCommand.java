@@ -37,16 +37,17 @@ import picocli.CommandLine.Spec;
                 "  labctl get users",
                 "  labctl get roles -o wide",
                 "  labctl get permissions -o yaml",
-                "  labctl get recordings"},
+                "  labctl get recordings",
+                "  labctl get credentials"},
         subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class, GetCommand.Users.class, GetCommand.Roles.class,
-                GetCommand.Permissions.class, GetCommand.Recordings.class})
+                GetCommand.Permissions.class, GetCommand.Recordings.class, GetCommand.Credentials.class})
 public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials");
     }
 
     /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
@@ -287,6 +288,41 @@ public final class GetCommand implements Callable<Integer> {
         public Integer call() {
             list(this, output, Api.RECORDINGS, io.labctl.protocol.exec.RecordingInfo.class, "recordings",
                     (items, wide) -> io.labctl.cli.render.RecordingPrinter.table(items, cli.now()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "credentials", aliases = {"credential"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List the credentials labd clones private git repositories with: name, kind (token or",
+                    "ssh-key), the module sources that use it, who created it and when. Never a secret.",
+                    "Needs admin everywhere (admin:*:*:*).", "",
+                    "Examples:",
+                    "  labctl get credentials",
+                    "  labctl get credentials -o yaml"})
+    static final class Credentials extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml (default: a table).")
+        String output;
+
+        Credentials(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("json", "yaml"));
+            JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class,
+                    io.labctl.protocol.sources.CredentialInfo.class);
+            List<io.labctl.protocol.sources.CredentialInfo> list = client().get(io.labctl.protocol.sources.CredentialInfo.PATH, type);
+            if (list == null) {
+                list = List.of();
+            }
+            if ("json".equals(format)) {
+                print(Formats.json(list));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(list));
+            } else {
+                print(io.labctl.cli.render.SourcePrinter.credentials(list, cli.now()));
+            }
             return ExitCodes.OK;
         }
     }

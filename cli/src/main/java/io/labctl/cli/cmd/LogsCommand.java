@@ -54,7 +54,8 @@ import picocli.CommandLine.Parameters;
                 "       labctl logs server/NAME --file PATH [-f] [-n N] [--since TIME]",
                 "       labctl logs agent/NAME [-f] [-n N]",
                 "       labctl logs recording/ID",
-                "       labctl logs module/RUN-ID [-o FORMAT]"},
+                "       labctl logs module/RUN-ID [-o FORMAT]",
+                "       labctl logs build/ID [-o FORMAT]"},
         description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
                 "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
                 "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
@@ -69,6 +70,8 @@ import picocli.CommandLine.Parameters;
                 "module/RUN-ID: one configuration-module run (RUN of 'labctl modules status -o wide'): who ran it,",
                 "when, its outcome and every resource (changed ~, failed !, skipped -, unchanged =) with its diff",
                 "or reason; secret values are masked by the agent before they leave the server.", "",
+                "build/ID: one build of a custom module from git ('labctl modules add|update'): the clone, Maven's",
+                "output inside the sandbox, the checks and the outcome (needs read).", "",
                 "Examples:",
                 "  labctl logs audit",
                 "  labctl logs audit --user alice --since 1h",
@@ -83,7 +86,8 @@ import picocli.CommandLine.Parameters;
                 "  labctl logs server/web-1 --file /var/log/nginx/error.log -f | grep -i timeout",
                 "  labctl logs agent/web-1 -n 50",
                 "  labctl logs recording/20261126-070000-web-1-0123abcd > s.cast && asciinema play s.cast",
-                "  labctl logs module/RUN-ID -o yaml"},
+                "  labctl logs module/RUN-ID -o yaml",
+                "  labctl logs build/3f9a2c71"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok; server/agent: the log was read to its end (or followed until labd ended it)",
@@ -103,7 +107,9 @@ public final class LogsCommand extends LabdCommand {
             Map.entry("recording", "recording"),
             Map.entry("recordings", "recording"),
             Map.entry("module", "module"),
-            Map.entry("modules", "module"));
+            Map.entry("modules", "module"),
+            Map.entry("build", "build"),
+            Map.entry("builds", "build"));
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
@@ -169,7 +175,7 @@ public final class LogsCommand extends LabdCommand {
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit", "server", "agent", "recording", "module").iterator();
+            return List.of("audit", "server", "agent", "recording", "module", "build").iterator();
         }
     }
 
@@ -194,6 +200,10 @@ public final class LogsCommand extends LabdCommand {
                 rejectStreamFlags();
                 yield moduleRun(ref[1]);
             }
+            case "build" -> {
+                rejectStreamFlags();
+                yield build(ref[1]);
+            }
             default -> throw new IllegalStateException(ref[0]);
         };
     }
@@ -215,7 +225,7 @@ public final class LogsCommand extends LabdCommand {
         }
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
-            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID");
+            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID, build/ID");
         }
         return new String[] {canonical, name};
     }
@@ -227,6 +237,28 @@ public final class LogsCommand extends LabdCommand {
         }
         io.labctl.protocol.exec.Recording r = client().get(Api.RECORDINGS + "/" + id, io.labctl.protocol.exec.Recording.class);
         print(r.cast());
+        return ExitCodes.OK;
+    }
+
+    /** A custom module's build from git: its log (clone, Maven's output, checks), or the build as json|yaml. */
+    private int build(String id) {
+        String format = output(output, Set.of("json", "yaml"));
+        if (id == null || !id.matches("[0-9a-fA-F-]{6,36}")) {
+            throw usage("give a build id (or its first 6 or more characters) from 'labctl modules add' or the LAST-BUILD"
+                    + " column of 'labctl modules sources', e.g. build/3f9a2c71");
+        }
+        io.labctl.protocol.sources.BuildInfo b = client().get(io.labctl.protocol.sources.BuildInfo.PATH + "/" + id,
+                io.labctl.protocol.sources.BuildInfo.class);
+        if ("json".equals(format)) {
+            print(Formats.json(b));
+        } else if ("yaml".equals(format)) {
+            print(Formats.yaml(b));
+        } else {
+            print(b.log() == null ? "" : b.log());
+            if (!io.labctl.protocol.sources.BuildInfo.RUNNING.equals(b.state())) {
+                print(io.labctl.cli.render.SourcePrinter.outcome(b));
+            }
+        }
         return ExitCodes.OK;
     }
 

@@ -45,9 +45,12 @@ import picocli.CommandLine.Parameters;
                 "  labctl modules status --refresh",
                 "  labctl modules history k3s-server",
                 "  labctl modules rollback k3s-server 1",
-                "  labctl modules remove k3s-agent -l rack=r9"},
+                "  labctl modules remove k3s-agent -l rack=r9",
+                "  labctl modules add motd --git https://git.example.com/ops/motd-module.git --ref main",
+                "  labctl modules update motd && labctl modules sources"},
         subcommands = {ModulesCommand.ListModules.class, ModulesCommand.Apply.class, ModulesCommand.Status.class,
-                ModulesCommand.History.class, ModulesCommand.Rollback.class, ModulesCommand.Remove.class})
+                ModulesCommand.History.class, ModulesCommand.Rollback.class, ModulesCommand.Remove.class,
+                SourcesCommands.Add.class, SourcesCommands.Update.class, SourcesCommands.Sources.class})
 public final class ModulesCommand implements Runnable {
     static final String MODULES = Api.ROOT + "/modules";
     static final String STATUS = MODULES + "/status";
@@ -59,7 +62,7 @@ public final class ModulesCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "missing subcommand: one of list, apply, status, history, rollback, remove");
+                "missing subcommand: one of list, apply, status, history, rollback, remove, add, update, sources");
     }
 
     /** A module name, checked by the rules labd applies; the message says what a name looks like. */

@@ -17,6 +17,8 @@ record ResourceRef(String type, String name) {
             Map.entry("users", "user"),
             Map.entry("role", "role"),
             Map.entry("roles", "role"),
+            Map.entry("credential", "credential"),
+            Map.entry("credentials", "credential"),
             Map.entry("module", "module"),
             Map.entry("modules", "module"));
 

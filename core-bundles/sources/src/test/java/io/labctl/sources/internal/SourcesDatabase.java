@@ -1,0 +1,51 @@
+package io.labctl.sources.internal;
+
+import io.labctl.persistence.Database;
+import io.labctl.persistence.internal.TestDatabases;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real PostgreSQL with the sources schema, one per test class that extends this, emptied by {@link #empty}. */
+abstract class SourcesDatabase {
+    @TempDir
+    static Path dir;
+    static Database db;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        db = TestDatabases.start(dir.resolve("pg"));
+        TestDatabases.schema(db, "sources");
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        TestDatabases.stop(db);
+    }
+
+    static void empty() throws Exception {
+        sql("TRUNCATE sources_builds, sources_modules, sources_credentials");
+    }
+
+    static void sql(String statement) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    static List<String> column(String query) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+}
