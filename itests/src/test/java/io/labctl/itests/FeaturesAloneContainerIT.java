@@ -60,8 +60,9 @@ public class FeaturesAloneContainerIT {
         Path repo = Files.createTempDirectory("labctl-repo");
         Processes.untar(Path.of(System.getProperty("labd.dist")), repo.resolve("labd"));
         Processes.untar(Path.of(System.getProperty("agent.dist")), repo.resolve("agent"));
-        String repos = repo.resolve("labd/system").toUri() + "@id=labd@snapshots, " + repo.resolve("agent/system").toUri()
-                + "@id=agent@snapshots, https://repo1.maven.org/maven2@id=central";
+        // searched before the local repository, whose copies of our snapshots may be older than this build's
+        String ours = repo.resolve("labd/system").toUri() + "@id=labd@snapshots, " + repo.resolve("agent/system").toUri()
+                + "@id=agent@snapshots";
         String featureXml = repo.resolve("labd/system/io/labctl/labctl-features/" + System.getProperty("labctl.version")
                 + "/labctl-features-" + System.getProperty("labctl.version") + "-features.xml").toUri().toString();
         return new Option[] {
@@ -75,7 +76,9 @@ public class FeaturesAloneContainerIT {
             systemProperty("labctl.features").value(featureXml),
             editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
                 System.getProperty("user.home") + "/.m2/repository"),
-            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories", repos),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.defaultRepositories", ours),
+            editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.repositories",
+                "https://repo1.maven.org/maven2@id=central"),
             editConfigurationFilePut("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(Ports.free())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(Ports.free())),
             editConfigurationFilePut("etc/org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(Ports.free())),
