@@ -34,6 +34,16 @@ final class SourcesCommands {
             super(cli);
         }
 
+        /** The output format and the module's name, checked before labd is asked. */
+        void checkBeforeAsking(String name) {
+            output(output, Set.of("json", "yaml"));
+            try {
+                ModulesCommand.moduleName(name);
+            } catch (InvalidInput e) {
+                throw usage(e.getMessage());
+            }
+        }
+
         int follow(BuildInfo started) {
             String format = output(output, Set.of("json", "yaml"));
             if (noWait) {
@@ -125,12 +135,7 @@ final class SourcesCommands {
 
         @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
-            try {
-                ModulesCommand.moduleName(name);
-            } catch (InvalidInput e) {
-                throw usage(e.getMessage());
-            }
+            checkBeforeAsking(name);
             if (url.isBlank() || url.chars().anyMatch(Character::isWhitespace)) {
                 throw usage("--git: give the repository's URL, e.g. https://git.example.com/ops/motd-module.git");
             }
@@ -166,12 +171,7 @@ final class SourcesCommands {
 
         @Override
         public Integer call() {
-            output(output, Set.of("json", "yaml"));
-            try {
-                ModulesCommand.moduleName(name);
-            } catch (InvalidInput e) {
-                throw usage(e.getMessage());
-            }
+            checkBeforeAsking(name);
             return follow(client().post(SourceInfo.PATH + "/" + name + "/update", null, BuildInfo.class));
         }
     }

@@ -3,10 +3,6 @@ package io.labctl.modules.internal;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,19 +31,11 @@ abstract class ModulesDatabase {
     }
 
     static void sql(String statement) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(statement);
-        }
+        TestDatabases.sql(db, statement);
     }
 
     /** The first column of every row the query answers, as text. */
     static List<String> column(String query) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
-            while (r.next()) {
-                out.add(r.getString(1));
-            }
-        }
-        return out;
+        return TestDatabases.column(db, query);
     }
 }

@@ -75,6 +75,25 @@ public final class TestDatabases {
         return new MigrationScripts(header.folder(), found);
     }
 
+    /** Runs one SQL statement on its own connection (test setup: truncating, planting rows). */
+    public static void sql(Database db, String statement) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    /** The first column of every row the query answers, as text. */
+    public static java.util.List<String> column(Database db, String query) throws java.sql.SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery(query)) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+
     public static void stop(Database db) throws IOException {
         if (db instanceof DatabaseService s) {
             s.deactivate();
