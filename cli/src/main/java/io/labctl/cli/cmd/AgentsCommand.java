@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "  labctl agents versions",
                 "  labctl agents versions --feature lab-agent-logs -l env=lab",
                 "  labctl agents versions -o json",
-                "  labctl agents upgrade --feature lab-agent-logs --to 0.2.0 -l role=web --batch 25% --max-failures 1"},
+                "  labctl agents upgrade --feature lab-agent-logs --to 0.2.0 -l role=web --batch 25%% --max-failures 1"},
         subcommands = {AgentsCommand.Versions.class, AgentsCommand.Upgrade.class})
 public final class AgentsCommand implements Callable<Integer> {
     @Spec
