@@ -75,6 +75,19 @@ class SourcesCommandsTest {
     }
 
     @Test
+    void aSourceIsDeletedAndItsNameCheckedFirst() {
+        labd.on("DELETE", SourceInfo.PATH + "/motd", 200, null);
+        TestCli.Result r = cli.run("delete", "source/motd");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("source/motd deleted (its published versions stay)\n", r.out());
+        int sent = labd.requests.size();
+        assertEquals(2, cli.run("delete", "source/Not_Valid").code(), "a bad name is refused");
+        assertEquals(sent, labd.requests.size(), "before anything is sent");
+        TestCli.Result unknown = cli.run("delete", "sources", "tree");   // no canned answer: labd's 404
+        assertEquals(1, unknown.code(), unknown.toString());
+    }
+
+    @Test
     void addFollowsTheBuildToItsEnd() {
         labd.on("POST", SourceInfo.PATH, 202, build(BuildInfo.RUNNING, null, null, ""));
         labd.on("GET", BuildInfo.PATH + "/" + ID, 200, build(BuildInfo.SUCCEEDED, null, "published motd/1.1.0",

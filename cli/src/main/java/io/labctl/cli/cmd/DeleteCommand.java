@@ -12,10 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Revoke a join token, or delete a server, a user, a role or a git credential.", "",
+        description = {"Revoke a join token, or delete a server, a user, a role, a git credential or a module's git",
+                "source.", "",
                 "Deleting a server makes labd revoke its agent certificate and cut its connection.",
                 "Deleting a user revokes its certificates and removes its role bindings.",
                 "Deleting a role removes it from every user bound to it; builtin roles cannot be deleted.",
+                "Deleting a module's source makes labd forget where it comes from ('modules update' no longer",
+                "works); the versions it published stay in the repository and on the servers.",
                 "Asks for no confirmation.", "",
                 "Examples:",
                 "  labctl delete token/3f9a2c71d0e4        # a unique id prefix of 6+ characters is enough",
@@ -23,10 +26,11 @@ import picocli.CommandLine.Parameters;
                 "  labctl delete server web-1 web-2",
                 "  labctl delete user/alice",
                 "  labctl delete role/lab-operator",
-                "  labctl delete credential/gitea          # refused while a module source uses it"})
+                "  labctl delete credential/gitea          # refused while a module source uses it",
+                "  labctl delete source/greeter            # refused while a build of it runs"})
 public final class DeleteCommand extends LabdCommand {
     @Parameters(paramLabel = "RESOURCE", arity = "1..*",
-            description = "token/ID, server/NAME, user/NAME, role/NAME, credential/NAME, or: TYPE NAME...")
+            description = "token/ID, server/NAME, user/NAME, role/NAME, credential/NAME, source/NAME, or: TYPE NAME...")
     List<String> args = new ArrayList<>();
 
     DeleteCommand(Cli cli) {
@@ -37,13 +41,14 @@ public final class DeleteCommand extends LabdCommand {
     public Integer call() {
         List<ResourceRef> refs;
         try {
-            refs = ResourceRef.parse(args, "token, server, user, role, credential");
+            refs = ResourceRef.parse(args, "token, server, user, role, credential, source");
             for (ResourceRef r : refs) {
                 switch (r.type()) {
                     case "server" -> Names.require("server name", r.name());
                     case "user" -> Names.require("user name", r.name());
                     case "role" -> Names.require("role name", r.name());
                     case "credential" -> io.labctl.protocol.sources.CredentialInfo.requireName(r.name());
+                    case "source" -> ModulesCommand.moduleName(r.name());
                     default -> TokenInfo.idPrefix(r.name()); // the rule labd applies
                 }
             }
@@ -68,6 +73,10 @@ public final class DeleteCommand extends LabdCommand {
                 case "credential" -> {
                     client.delete(io.labctl.protocol.sources.CredentialInfo.PATH + "/" + r.name(), null);
                     cli.out().println("credential/" + r.name() + " deleted");
+                }
+                case "source" -> {
+                    client.delete(io.labctl.protocol.sources.SourceInfo.PATH + "/" + r.name(), null);
+                    cli.out().println("source/" + r.name() + " deleted (its published versions stay)");
                 }
                 default -> {
                     TokenInfo t = client.delete(Api.TOKENS + "/" + r.name(), TokenInfo.class);

@@ -19,6 +19,8 @@ record ResourceRef(String type, String name) {
             Map.entry("roles", "role"),
             Map.entry("credential", "credential"),
             Map.entry("credentials", "credential"),
+            Map.entry("source", "source"),
+            Map.entry("sources", "source"),
             Map.entry("module", "module"),
             Map.entry("modules", "module"));
 

@@ -179,7 +179,8 @@ final class SourcesCommands {
     @Command(name = "sources", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"The modules built from git: name, URL, ref, the commit the published version was built",
                     "from, that version, who added it and when, and the last build (its id for",
-                    "'labctl logs build/ID' and its state). Needs read everywhere.", "",
+                    "'labctl logs build/ID' and its state). Needs read everywhere. 'labctl delete",
+                    "source/NAME' makes labd forget one.", "",
                     "Examples:",
                     "  labctl modules sources",
                     "  labctl modules sources -o yaml"})

@@ -144,6 +144,31 @@ public final class BuildService {
         return start(caller, name, s.url, s.ref, s.credential, false);
     }
 
+    /**
+     * {@code delete source/NAME}: labd forgets where the module comes from (no more {@code modules update}); the
+     * versions it published stay in the repository and on the servers they were applied to, and its builds' logs
+     * stay readable. Refused while a build of it runs, which would record the source again when it publishes.
+     */
+    public SourceInfo remove(Identity caller, String module) {
+        access().require(caller, ADMIN);
+        String name = moduleName(module);
+        return sessions.mapper(SourcesMapper.class, m -> {
+            SourceRow s = m.source(name);
+            if (s == null) {
+                throw ApiException.notFound("source-not-found", "module " + name + " was not added from git; see"
+                        + " 'labctl modules sources'");
+            }
+            BuildRow last = m.lastBuild(name);
+            if (m.deleteSource(name) == 0) {
+                throw ApiException.conflict("build-running", "module " + name + " is being built (build "
+                        + (last == null ? "?" : last.id) + "): wait for it ('labctl logs build/"
+                        + (last == null ? "ID" : last.id) + "'), then remove the source");
+            }
+            return new SourceInfo(s.name, s.url, s.ref, s.credential, s.commitId, s.version, s.addedBy, s.addedAt,
+                    s.updatedBy, s.updatedAt, last == null ? null : last.id, last == null ? null : last.state);
+        });
+    }
+
     public List<SourceInfo> sources(Identity caller) {
         access().require(caller, READ);
         return sessions.mapper(SourcesMapper.class, m -> m.sources().stream().map(s -> {
@@ -236,9 +261,13 @@ public final class BuildService {
                 String c = commit;
                 sessions.mapper(SourcesMapper.class, m -> m.setCommit(row.id, c));
                 giveTree(work.resolve("src"));
-                long linked = LinkFarm.make(settings.repositories(), work.resolve("m2"), this::give);
-                log.labd("the build's Maven repository: " + linked + " files from " + settings.repositories()
+                LinkFarm.Made farm = LinkFarm.make(settings.repositories(), work.resolve("m2"), this::give);
+                List<Path> used = settings.repositories().stream().filter(r -> !farm.missing().contains(r)).toList();
+                log.labd("the build's Maven repository: " + farm.files() + " files from " + used
                         + " (read-only to the build; Maven runs offline)");
+                if (!farm.missing().isEmpty()) {
+                    log.labd("not there, left out: " + farm.missing() + " (etc/io.labctl.sources.cfg, repositories)");
+                }
                 Files.writeString(work.resolve("settings.xml"), "<settings><localRepository>" + Sandbox.BUILD
                         + "/m2</localRepository><offline>true</offline></settings>\n");
                 give(work.resolve("settings.xml"));

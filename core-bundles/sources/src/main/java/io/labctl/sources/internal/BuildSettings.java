@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@link SourcesConfig} resolved: paths with ${karaf.home}/${karaf.data} expanded, Maven and Java found. */
+/** {@link SourcesConfig} resolved: paths with ${karaf.home}, ${karaf.data} and ${user.home} expanded, Maven and Java found. */
 record BuildSettings(Path workDirectory, List<Path> repositories, int uid, int gid, List<Integer> groups,
         Duration timeout, long memoryBytes, Duration cloneTimeout, Path mavenHome, Path javaHome, String bwrap,
         int maxLogBytes) {
@@ -30,6 +30,7 @@ record BuildSettings(Path workDirectory, List<Path> repositories, int uid, int g
 
     static String expand(String text) {
         return text.replace("${karaf.home}", System.getProperty("karaf.home", "."))
+                .replace("${user.home}", System.getProperty("user.home"))
                 .replace("${karaf.data}", System.getProperty("karaf.data", "data"));
     }
 

@@ -109,8 +109,7 @@ public final class CredentialService {
             List<String> users = m.sourcesUsing(name);
             if (!users.isEmpty()) {
                 throw ApiException.conflict("credential-in-use", "credential " + name + " is used by the module sources "
-                        + String.join(", ", users) + " and stays; give them another with 'labctl modules add NAME --git URL"
-                        + " --credential OTHER' first");
+                        + String.join(", ", users) + " and stays; remove those sources first ('labctl delete source/NAME')");
             }
             m.deleteCredential(name);
             return info(row, List.of());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,15 +21,22 @@ import java.util.List;
 final class LinkFarm {
     private LinkFarm() {}
 
-    /** Returns how many files were linked (copied ones included). */
-    static long make(List<Path> repositories, Path target, Owner owner) throws IOException {
+    /** How many files were linked (copied ones included), and the configured repositories that are not there. */
+    record Made(long files, List<Path> missing) {}
+
+    /**
+     * Makes the farm from the repositories that exist: a configured one that is missing (a cache not warmed on this
+     * machine, say) is left out and reported, so the build log can say why a dependency could not be found offline.
+     */
+    static Made make(List<Path> repositories, Path target, Owner owner) throws IOException {
         long[] files = {0};
+        List<Path> missing = new ArrayList<>();
         Files.createDirectories(target);
         owner.give(target);
         for (Path repository : repositories) {
             if (!Files.isDirectory(repository)) {
-                throw new IOException("the build repository " + repository + " is not a folder: configure"
-                        + " 'repositories' in etc/io.labctl.sources.cfg (a warm Maven cache, then labd's API artifacts)");
+                missing.add(repository);
+                continue;
             }
             Files.walkFileTree(repository, new SimpleFileVisitor<>() {
                 @Override
@@ -63,7 +71,7 @@ final class LinkFarm {
                 }
             });
         }
-        return files[0];
+        return new Made(files[0], List.copyOf(missing));
     }
 
     /** Gives a made folder to the build user (when labd runs as root), or leaves it as it is. */

@@ -14,8 +14,11 @@ public @interface SourcesConfig {
     @AttributeDefinition(description = "Maven repositories (local-repository layout) the build reads, comma-separated, "
             + "later ones winning: first a warm cache with the plugins and libraries module builds use, then labd's own"
             + " API artifacts (labctl-module-api, labctl-module-testkit and their parents), so a module compiles against"
-            + " exactly this labd. Readable by the build user. ${karaf.home} is resolved.")
-    String repositories() default "${karaf.home}/build-cache,${karaf.home}/build-api";
+            + " exactly this labd (the distribution's build-api). Readable by the build user. ${karaf.home} and"
+            + " ${user.home} are resolved; one that is not there is left out and named in the build's log. By default:"
+            + " a cache warmed for labd, else the Maven cache of labd's user (on a machine that built labctl it holds"
+            + " every plugin a module build uses), then the distribution's build-api.")
+    String repositories() default "${karaf.home}/build-cache,${user.home}/.m2/repository,${karaf.home}/build-api";
 
     @AttributeDefinition(description = "Numeric user id the build runs as when labd runs as root (nobody by default)")
     int buildUid() default 65534;

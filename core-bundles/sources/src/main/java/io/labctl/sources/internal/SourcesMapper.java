@@ -40,6 +40,11 @@ public interface SourcesMapper {
             + " VALUES (#{name}, #{url}, #{ref}, #{credential}, #{commitId}, #{version}, #{sha256}, #{addedBy})")
     int insertSource(SourceRow row);
 
+    /** 1 when removed, 0 when there is no such source or a build of it is running (it would record it again). */
+    @Delete("DELETE FROM sources_modules WHERE name = #{name} AND NOT EXISTS (SELECT 1 FROM sources_builds"
+            + " WHERE module = #{name} AND state = 'running')")
+    int deleteSource(@Param("name") String name);
+
     @Update("UPDATE sources_modules SET commit_id = #{commitId}, version = #{version}, sha256 = #{sha256},"
             + " updated_by = #{updatedBy}, updated_at = now() WHERE name = #{name}")
     int updateSource(SourceRow row);

@@ -8,6 +8,7 @@ import io.labctl.protocol.sources.BuildInfo;
 import io.labctl.protocol.sources.SourceInfo;
 import io.labctl.protocol.sources.SourceSpec;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -24,7 +25,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * /api/v1/sources: custom modules from git. Adding and updating (admin everywhere) start a build and answer 202 with
- * it; the CLI follows it at builds/ID (read everywhere), which carries its log. Listing the sources needs read.
+ * it; the CLI follows it at builds/ID (read everywhere), which carries its log. Listing the sources needs
+ * read; removing one (labd forgets it, what it published stays) admin.
  */
 @Component(service = Object.class, property = RestResource.PROPERTY + "=true")
 @Path("v1/sources")
@@ -49,6 +51,13 @@ public class SourcesResource {
     @Requires(value = Action.ADMIN, verb = "module.source.update")
     public Response update(@PathParam("name") String name, @Context SecurityContext security) {
         return Response.accepted(builds.update(Caller.of(security.getUserPrincipal()).identity(), name)).build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Requires(value = Action.ADMIN, verb = "module.source.delete")
+    public SourceInfo remove(@PathParam("name") String name, @Context SecurityContext security) {
+        return builds.remove(Caller.of(security.getUserPrincipal()).identity(), name);
     }
 
     @GET

@@ -149,6 +149,26 @@ class BuildServiceTest extends SourcesDatabase {
         s = builds.sources(Fakes.ADMIN).get(0);
         assertEquals(List.of(second, "1.1.0", "admin"), List.of(s.commit(), s.version(), s.updatedBy()));
         assertNotNull(s.updatedAt());
+
+        // removing the source: refused while a build of it runs (it would record the source again), then labd forgets
+        // it; what it published stays, and so do its builds' logs
+        try (Git git = Git.open(src.toFile())) {
+            Files.writeString(src.resolve("pom.xml"), "<project>not a pom");   // this build fails fast
+            ModuleProjects.commit(git, "broken pom");
+        }
+        BuildInfo third = builds.update(Fakes.ADMIN, "greet");
+        ApiException running = assertThrows(ApiException.class, () -> builds.remove(Fakes.ADMIN, "greet"));
+        assertEquals(409, running.status());
+        assertTrue(running.getMessage().contains(third.id()), running.getMessage());
+        assertEquals(BuildInfo.FAILED, waitFor(builds, third).state());
+        assertEquals(403, assertThrows(ApiException.class, () -> builds.remove(Fakes.VIEWER, "greet")).status());
+        SourceInfo removed = builds.remove(Fakes.ADMIN, "greet");
+        assertEquals(List.of("greet", second, "1.1.0"), List.of(removed.name(), removed.commit(), removed.version()));
+        assertTrue(builds.sources(Fakes.ADMIN).isEmpty());
+        assertEquals(404, assertThrows(ApiException.class, () -> builds.update(Fakes.ADMIN, "greet")).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> builds.remove(Fakes.ADMIN, "greet")).status());
+        assertEquals(2, repository.pushed.size(), "what it published stays");
+        assertTrue(builds.build(Fakes.VIEWER, updated.id()).log().contains("Tests run: 1"));
     }
 
     /** A whole Maven build: in the modules-e2e profile (the default run builds one module, above). */
