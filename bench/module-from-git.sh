@@ -20,7 +20,7 @@ source "$here/lib-agents.sh"
 for c in jq bc git bwrap mvn; do command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }; done
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-version=$(cd "$root" && mvn -B -q -o help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null)
+version=$(basename "$labd_tar" .tar.gz); version=${version#labd-}   # the build these distributions came from
 
 setup_cli
 install_labd
@@ -58,7 +58,7 @@ report() {   # label, wall seconds of add/update, build id, wall seconds of appl
 build_id() { "${lc[@]}" modules sources -o json | jq -r '.[] | select(.name == "greeter") | .lastBuild'; }
 apply() {   # version: applied to role=web, checked on every web root and absent from the db ones
   local t0 n; t0=$(now)
-  "${lc[@]}" modules apply "greeter@$1" -l role=web > /dev/null
+  "${lc[@]}" modules apply "greeter@$1" -l role=web > /dev/null 2>&1
   apply_s=$(since "$t0")
   n=$(grep -l "greeting = hello" "$work"/roots/g*/etc/greeter/greeter.conf 2>/dev/null | wc -l)
   [ "$n" = "$agents" ] || { echo "greeter $1 runs on $n agents, not $agents" >&2; exit 1; }
