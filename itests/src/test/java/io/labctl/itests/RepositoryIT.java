@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Csrs;
+import io.labctl.itests.support.GitSshServer;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.itests.support.RawHttps;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -409,5 +412,59 @@ class RepositoryIT {
         Processes.Result again = admin.run("repo", "remove", "motd/1.0.0");
         assertEquals(1, again.exitCode());
         assertTrue(again.stderr().contains("no motd/1.0.0 in the repository"), again.stderr());
+    }
+    /**
+     * labd clones over ssh:// with an ssh-key credential from a real OpenSSH server on loopback, inside the running
+     * labd (so the OSGi wiring of JGit's ssh transport is part of it). Each clone asks for a ref the repository lacks,
+     * so the build ends at the clone step without a Maven build: the repository's branches in the answer prove the
+     * clone went through. And the refusals: an unknown host key, a key the server refuses, a key with a passphrase.
+     */
+    @Test
+    @Order(10)
+    void moduleSourcesAreClonedOverSshWithACredentialsKeyFromKnownHostsOnly() throws Exception {
+        Assumptions.assumeTrue(GitSshServer.available(), "needs root and openssh-server (sshd)");
+        // labd's builds run as nobody, which must reach labd's data folder under this test's folder
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path repo = dir.resolve("ssh-module");
+        for (List<String> git : List.of(List.of("git", "init", "-q", "-b", "main", repo.toString()),
+                List.of("git", "-C", repo.toString(), "-c", "user.name=t", "-c", "user.email=t@labctl.invalid",
+                        "commit", "-q", "--allow-empty", "-m", "one"))) {
+            assertEquals(0, Processes.run(dir, git, Duration.ofSeconds(30)).exitCode(), git.toString());
+        }
+        try (GitSshServer sshd = GitSshServer.start(dir.resolve("sshd"))) {
+            String url = sshd.url(repo);
+            for (String key : List.of("deploy", "other", "locked")) {
+                admin.ok("create", "credential", "ssh-" + key, "--ssh-key", sshd.dir.resolve(key).toString());
+            }
+            Path knownHosts = labd.home.resolve("etc/git_known_hosts");
+
+            Processes.Result unknownHost = addOverSsh(url, "ssh-deploy");
+            assertTrue(unknownHost.stderr().contains("ssh-keyscan") && unknownHost.stderr().contains(knownHosts.toString()),
+                    unknownHost.stderr());
+
+            Files.writeString(knownHosts, sshd.knownHostsLine());
+            Processes.Result cloned = addOverSsh(url, "ssh-deploy");
+            assertTrue(cloned.stderr().contains("'v9' is not a branch, tag or commit") && cloned.stderr().contains(
+                    "its branches: main"), cloned.stderr());
+
+            Processes.Result refusedKey = addOverSsh(url, "ssh-other");
+            assertFalse(refusedKey.stderr().contains("its branches") || refusedKey.stderr().contains("ssh-keyscan"),
+                    refusedKey.stderr());
+            Processes.Result locked = addOverSsh(url, "ssh-locked");
+            assertTrue(locked.stderr().contains("unencrypted private key"), locked.stderr());
+            admin.ok("create", "credential", "a-token", "--token-file", Files.writeString(dir.resolve("token"), "t0k3n\n")
+                    .toString());
+            Processes.Result token = addOverSsh(url, "a-token");
+            assertTrue(token.stderr().contains("needs an ssh-key credential"), token.stderr());
+        }
+        assertFalse(admin.ok("modules", "sources", "-o", "json").contains("over-ssh"), "no source was recorded");
+    }
+
+    /** {@code modules add over-ssh --git URL --ref v9 --credential C}: a build that ends at the clone step. */
+    static Processes.Result addOverSsh(String url, String credential) throws Exception {
+        Processes.Result r = admin.run("modules", "add", "over-ssh", "--git", url, "--ref", "v9", "--credential", credential);
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("failed at clone"), r.stderr());
+        return r;
     }
 }

@@ -252,7 +252,13 @@ public final class BuildService {
                 CredentialService.Opened secret = row.credential == null ? null : credentials.open(row.credential);
                 GitFetch.Checkout checkout;
                 try {
-                    checkout = GitFetch.fetch(row.url, row.ref, GitFetch.credentials(secret), work.resolve("src"),
+                    GitFetch.Access access;
+                    try {
+                        access = GitFetch.access(row.url, secret, settings.knownHosts());
+                    } catch (IllegalArgumentException e) {
+                        throw new StepFailure("clone", e.getMessage());
+                    }
+                    checkout = GitFetch.fetch(row.url, row.ref, access, work.resolve("src"),
                             settings.cloneTimeout(), log::labd);
                 } catch (GitFetch.FetchException e) {
                     throw new StepFailure("clone", e.getMessage());

@@ -10,7 +10,7 @@ import java.util.List;
 /** {@link SourcesConfig} resolved: paths with ${karaf.home}, ${karaf.data} and ${user.home} expanded, Maven and Java found. */
 record BuildSettings(Path workDirectory, List<Path> repositories, int uid, int gid, List<Integer> groups,
         Duration timeout, long memoryBytes, Duration cloneTimeout, Path mavenHome, Path javaHome, String bwrap,
-        int maxLogBytes) {
+        int maxLogBytes, Path knownHosts) {
 
     static BuildSettings of(SourcesConfig c) {
         List<Path> repositories = new ArrayList<>();
@@ -25,13 +25,14 @@ record BuildSettings(Path workDirectory, List<Path> repositories, int uid, int g
         return new BuildSettings(Path.of(expand(c.workDirectory())), List.copyOf(repositories), c.buildUid(),
                 c.buildGid(), groups, Duration.ofSeconds(c.buildTimeoutSeconds()), (long) c.memoryMiB() << 20,
                 Duration.ofSeconds(c.cloneTimeoutSeconds()), mavenHome(c.mavenHome()), java, c.bwrap(),
-                c.maxLogKiB() * 1024);
+                c.maxLogKiB() * 1024, Path.of(expand(c.knownHostsFile())));
     }
 
     static String expand(String text) {
         return text.replace("${karaf.home}", System.getProperty("karaf.home", "."))
                 .replace("${user.home}", System.getProperty("user.home"))
-                .replace("${karaf.data}", System.getProperty("karaf.data", "data"));
+                .replace("${karaf.data}", System.getProperty("karaf.data", "data"))
+                .replace("${karaf.etc}", System.getProperty("karaf.etc", "etc"));
     }
 
     /** The configured Maven home, or the one {@code mvn} on the PATH belongs to (its real path: bin/mvn's parent). */

@@ -17,7 +17,10 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
@@ -68,6 +71,35 @@ final class GitFetch {
         return u;
     }
 
+    /**
+     * How a clone proves who it is: a token (https, http) as a credentials provider, or an ssh key (ssh://) as the
+     * ssh transport's only identity. The key stays in memory; the ssh client reads no file of labd's user (no
+     * ~/.ssh, no agent) and accepts only servers whose host key is in {@code knownHosts}.
+     */
+    record Access(CredentialsProvider token, String sshKey, Path knownHosts) {
+        static final Access NONE = new Access(null, null, null);
+
+        @Override
+        public String toString() {
+            return "Access[" + (token != null ? "token" : sshKey != null ? "ssh key" : "none") + "]";
+        }
+    }
+
+    /** The access a credential gives to a URL, or IllegalArgumentException when the two do not go together. */
+    static Access access(String url, CredentialService.Opened credential, Path knownHosts) {
+        boolean ssh = url.toLowerCase(Locale.ROOT).startsWith("ssh://");
+        if (credential == null) {
+            return ssh ? new Access(null, null, knownHosts) : Access.NONE;
+        }
+        boolean key = io.labctl.protocol.sources.CredentialInfo.SSH_KEY.equals(credential.kind());
+        if (ssh != key) {
+            throw new IllegalArgumentException(ssh ? "an ssh:// URL needs an ssh-key credential (labctl create credential"
+                    + " NAME --ssh-key FILE), not a token" : "an ssh-key credential is for ssh:// URLs; for " + url
+                    + " give a token credential (labctl create credential NAME --token-file FILE)");
+        }
+        return key ? new Access(null, credential.secret(), knownHosts) : new Access(credentials(credential), null, null);
+    }
+
     static CredentialsProvider credentials(CredentialService.Opened credential) {
         if (credential == null) {
             return null;
@@ -79,11 +111,44 @@ final class GitFetch {
                 : new UsernamePasswordCredentialsProvider("labctl", secret);
     }
 
-    static Checkout fetch(String url, String ref, CredentialsProvider credentials, Path into, Duration timeout,
+    static Checkout fetch(String url, String ref, Access access, Path into, Duration timeout,
             Consumer<String> log) throws FetchException {
         log.accept("clone " + url + (ref == null ? " (default branch)" : " at " + ref));
-        try (Git git = Git.cloneRepository().setURI(url).setDirectory(into.toFile()).setCredentialsProvider(credentials)
-                .setCloneAllBranches(true).setNoCheckout(true).setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
+        SshdSessionFactory ssh = null;
+        Path sshHome = into.resolveSibling("ssh-home");
+        try {
+            if (access.knownHosts() != null) {
+                ssh = SshClients.factory(access.sshKey(), access.knownHosts(), sshHome);
+            }
+            return fetch(url, ref, access, ssh, into, timeout, log);
+        } catch (SshClients.KeyException e) {
+            throw new FetchException("cannot clone " + url + ": " + e.getMessage(), null);
+        } finally {
+            if (ssh != null) {
+                ssh.close();
+                deleteQuietly(sshHome);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // the build's folder goes as a whole afterwards
+        }
+    }
+
+    private static Checkout fetch(String url, String ref, Access access, SshdSessionFactory ssh, Path into,
+            Duration timeout, Consumer<String> log) throws FetchException {
+        TransportConfigCallback transport = t -> {
+            if (t instanceof SshTransport st && ssh != null) {
+                st.setSshSessionFactory(ssh);
+            }
+        };
+        try (Git git = Git.cloneRepository().setURI(url).setDirectory(into.toFile()).setCredentialsProvider(access.token())
+                .setTransportConfigCallback(transport).setCloneAllBranches(true).setNoCheckout(true)
+                .setTimeout((int) Math.max(1, timeout.toSeconds())).call()) {
             Repository repo = git.getRepository();
             ObjectId commit = resolve(repo, ref);
             if (commit == null) {
@@ -94,7 +159,8 @@ final class GitFetch {
             log.accept("checked out " + commit.name());
             return new Checkout(commit.name(), ref == null ? "default branch" : ref);
         } catch (GitAPIException | org.eclipse.jgit.errors.RevisionSyntaxException e) {
-            throw new FetchException("cannot clone " + url + ": " + rootMessage(e), e);
+            throw new FetchException("cannot clone " + url + ": " + rootMessage(e) + (ssh == null ? ""
+                    : SshClients.hint(rootMessage(e), access.knownHosts())), e);
         } catch (IOException e) {
             throw new FetchException("cannot read the clone of " + url + ": " + rootMessage(e), e);
         } catch (org.eclipse.jgit.api.errors.JGitInternalException e) {

@@ -47,6 +47,11 @@ public @interface SourcesConfig {
     @AttributeDefinition(description = "The JDK builds run on; empty: labd's own (java.home)")
     String javaHome() default "";
 
+    @AttributeDefinition(description = "The git servers labd clones from over ssh://, in OpenSSH known_hosts format:"
+            + " a server whose host key is not in it is refused (add one with ssh-keyscan after checking its"
+            + " fingerprint). ${karaf.etc} is resolved.")
+    String knownHostsFile() default "${karaf.etc}/git_known_hosts";
+
     @AttributeDefinition(description = "The bubblewrap executable")
     String bwrap() default "bwrap";
 

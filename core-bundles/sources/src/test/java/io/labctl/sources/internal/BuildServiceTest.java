@@ -77,7 +77,7 @@ class BuildServiceTest extends SourcesDatabase {
     static BuildSettings settings(Duration timeout) {
         return new BuildSettings(work, List.of(Path.of(System.getProperty("maven.local")), api), 65534, 65534, List.of(),
                 timeout, 2048L << 20, Duration.ofSeconds(20), BuildSettings.mavenHome(""),
-                Path.of(System.getProperty("java.home")), "bwrap", 512 * 1024);
+                Path.of(System.getProperty("java.home")), "bwrap", 512 * 1024, work.resolve("known_hosts"));
     }
 
     @BeforeEach
