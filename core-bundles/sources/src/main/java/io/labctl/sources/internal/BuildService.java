@@ -310,6 +310,13 @@ public final class BuildService {
                 if (range != null) {
                     throw new StepFailure("check", jar.getFileName() + " is not published: " + range);
                 }
+                try {
+                    // a build is its starter's work: if their admin access ended while it ran, it publishes nothing
+                    access().require(caller, ADMIN);
+                } catch (ApiException e) {
+                    throw new StepFailure("publish", row.startedBy + " no longer has admin access (it ended during the"
+                            + " build): nothing was published");
+                }
                 RepoEntry entry;
                 try (InputStream in = Files.newInputStream(jar)) {
                     entry = repository.push(caller, jar.getFileName().toString(), in, null, null);

@@ -99,7 +99,7 @@ class BuildServiceTest extends SourcesDatabase {
     BuildInfo waitFor(BuildService service, BuildInfo started) throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < end) {
-            BuildInfo b = service.build(Fakes.ADMIN, started.id());
+            BuildInfo b = service.build(Fakes.VIEWER, started.id());   // a reader follows it, as the CLI of anyone may
             if (!BuildInfo.RUNNING.equals(b.state())) {
                 return b;
             }
@@ -184,6 +184,26 @@ class BuildServiceTest extends SourcesDatabase {
         assertTrue(repository.pushed.isEmpty());
         assertTrue(builds.sources(Fakes.ADMIN).isEmpty(), "a failed add records no source");
         assertEquals(AuditEntry.FAILED, audit.rows.get(audit.rows.size() - 1).result());
+    }
+
+    /** A whole Maven build: in the modules-e2e profile. */
+    @Test
+    @Tag("module-builds")
+    void aBuildWhoseStartersAccessEndsWhileItRunsPublishesNothing() throws Exception {
+        Path src = tmp.resolve("revoked");
+        ModuleProjects.create(src, "revoked", "1.0.0", ModuleProjects.GOOD_TEST).close();
+        Fakes.Access access = new Fakes.Access();
+        builds.decisions = access;
+        BuildInfo started = builds.add(Fakes.ADMIN, new SourceSpec("revoked", src.toUri().toString(), null, null));
+        access.revoked.add(Fakes.ADMIN);   // the admin is deleted while the module builds
+        BuildInfo b = waitFor(builds, started);
+        access.revoked.clear();
+        assertEquals(List.of(BuildInfo.FAILED, "publish"), List.of(b.state(), b.step()), b.log());
+        assertTrue(b.detail().contains("no longer has admin access"), b.detail());
+        assertTrue(repository.pushed.isEmpty());
+        assertTrue(builds.sources(Fakes.ADMIN).isEmpty());
+        Fakes.Audit.Row row = audit.rows.get(audit.rows.size() - 1);
+        assertEquals(AuditEntry.FAILED, row.result());
     }
 
     /** A whole Maven build: in the modules-e2e profile. */

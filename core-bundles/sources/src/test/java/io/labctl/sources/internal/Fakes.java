@@ -40,8 +40,14 @@ final class Fakes {
 
     /** admin holds everything, viewer only read, anyone else nothing. */
     static final class Access implements AccessDecisions {
+        /** Identities whose access has ended (a user deleted or unbound): denied everything. */
+        final java.util.Set<Identity> revoked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
         @Override
         public Decision decide(Identity subject, Permission request) {
+            if (revoked.contains(subject)) {
+                return Decision.deny(subject.name() + "'s access has ended");
+            }
             if (ADMIN.equals(subject)) {
                 return Decision.allow("admin");
             }
