@@ -398,6 +398,8 @@ public final class Quickstart {
     /** What an unpacked distribution holds of its own state; everything else comes from the distribution. */
     static final List<String> LABD_STATE = List.of("data/postgresql", "etc/labd-master.key", "etc/admin.labctl.yaml",
             "etc/io.labctl.bastion.cfg");
+    /** Where a quickstart labd run by root builds modules from git (root-owned parents: nobody may walk in). */
+    static final String ROOT_BUILDS = "/var/lib/labctl-quickstart/builds";
     static final List<String> AGENT_STATE = List.of("identity", "etc/io.labctl.agent.cfg");
 
     /**
@@ -509,6 +511,10 @@ public final class Quickstart {
         PropertiesFile.set(web, "port", Integer.toString(port), true);
         PropertiesFile.set(web, "advertiseUrl", "https://127.0.0.1:" + port, true);
         PropertiesFile.set(etc.resolve("io.labctl.persistence.cfg"), "embeddedPort", Integer.toString(port + 1000), true);
+        if ("root".equals(System.getProperty("user.name"))) {
+            // labd builds modules from git as nobody, who cannot enter root's home: their folders go where it can
+            PropertiesFile.set(etc.resolve("io.labctl.sources.cfg"), "workDirectory", ROOT_BUILDS, true);
+        }
         freeKarafPorts(labdHome(), state, "labd");
     }
 
