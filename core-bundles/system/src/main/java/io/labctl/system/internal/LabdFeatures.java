@@ -54,12 +54,34 @@ public class LabdFeatures {
         Schemas known = schemas;
         Function<String, Optional<SchemaState>> schemaStates = known == null ? null : known::state;
         List<CapabilityInfo> out = new ArrayList<>();
-        for (Feature f : capabilities()) {
+        List<Feature> all = capabilities();
+        java.util.Set<String> installedNames = new java.util.HashSet<>();
+        for (Feature f : all) {
+            if (features.isInstalled(f)) {
+                installedNames.add(f.getName());
+            }
+        }
+        for (Feature f : all) {
             boolean installed = features.isInstalled(f);
+            if (!installed && installedNames.contains(f.getName())) {
+                continue;  // an upgrade runs another version of it: that one is listed
+            }
             List<BundleFacts> bundles = installed ? bundlesOf(f) : List.of();
             out.add(CapabilityStates.of(f.getName(), f.getVersion(), installed, bundles, schemaStates));
         }
         return out;
+    }
+
+    /** One feature's state now (not-installed when Karaf knows no such feature or it is not installed). */
+    public CapabilityInfo state(String name, String version) throws Exception {
+        Feature f = features.getFeature(name, version);
+        if (f == null) {
+            return new CapabilityInfo(name, version, CapabilityInfo.NOT_INSTALLED, null, null, null);
+        }
+        Schemas known = schemas;
+        boolean installed = features.isInstalled(f);
+        return CapabilityStates.of(f.getName(), f.getVersion(), installed, installed ? bundlesOf(f) : List.of(),
+                known == null ? null : known::state);
     }
 
     /**
