@@ -34,7 +34,8 @@ class SystemUpgradeE2E {
     static final String EXEC = "io.labctl.exec";
     static final String CONNECTED = "connected to labd at";
 
-    @TempDir
+    /** Kept when the test fails: labd's log (labd/data/log/karaf.log) says what Karaf did. */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test

@@ -53,7 +53,12 @@ import org.slf4j.LoggerFactory;
 public class LabdChanges {
     private static final Logger LOG = LoggerFactory.getLogger(LabdChanges.class);
     static final String SOURCE = "labd";
-    static final Duration HEALTH = Duration.ofSeconds(30);
+    /**
+     * How long a new version has to become healthy, and the old one when it is put back: the answer must come within
+     * the front end's idle timeout (30 s by default), as nothing is sent before it.
+     */
+    static final Duration HEALTH = Duration.ofSeconds(20);
+    static final Duration HEALTH_AGAIN = Duration.ofSeconds(5);
     static final String UPGRADE = "system.upgrade";
     static final String INSTALL = "system.install";
     static final String UNINSTALL = "system.uninstall";
@@ -128,7 +133,7 @@ public class LabdChanges {
                 throw ApiException.conflict("feature-not-installable", feature + " " + prepared.version()
                         + " cannot be installed: " + firstLine(e) + "; nothing was changed");
             }
-            String unhealthy = awaitHealthy(feature, prepared.version());
+            String unhealthy = awaitHealthy(feature, prepared.version(), HEALTH);
             String message = unhealthy == null ? "installed; active" : "installed, but not healthy: " + unhealthy
                     + " (labctl system features; labctl system uninstall " + feature + " to remove it)";
             return result(feature, null, prepared.version(), SystemChange.INSTALLED, prepared.bundle(), prepared.sha256(),
@@ -264,7 +269,7 @@ public class LabdChanges {
             throw ApiException.conflict("feature-not-installable", feature + " " + to.version() + " cannot be installed: "
                     + firstLine(e) + "; " + back);
         }
-        String unhealthy = awaitHealthy(feature, to.version());
+        String unhealthy = awaitHealthy(feature, to.version(), HEALTH);
         if (unhealthy == null) {
             LOG.info("labd capability {} upgraded from {} to {} ({})", feature, from, to.version(), to.source());
             return result(feature, from, to.version(), SystemChange.UPGRADED, to.bundle(), to.sha256(), to.source(),
@@ -274,8 +279,9 @@ public class LabdChanges {
         String back;
         try {
             features.installFeature(feature, from, EnumSet.of(Option.Upgrade));
-            String stillBad = awaitHealthy(feature, from);
-            back = stillBad == null ? from + " runs again" : from + " is back but not healthy either: " + stillBad;
+            String stillBad = awaitHealthy(feature, from, HEALTH_AGAIN);
+            back = stillBad == null ? from + " runs again" : from + " is back but not yet healthy: " + stillBad
+                    + " (labctl system features)";
         } catch (Exception e) {
             back = "putting " + from + " back failed too: " + firstLine(e) + " (labctl system features)";
         }
@@ -299,8 +305,8 @@ public class LabdChanges {
     }
 
     /** null once active; otherwise, when the time is up, why not. A failed state may be passing: it is awaited too. */
-    private String awaitHealthy(String feature, String version) {
-        long deadline = System.nanoTime() + HEALTH.toNanos();
+    private String awaitHealthy(String feature, String version, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             CapabilityInfo state;
             try {

@@ -115,9 +115,37 @@ public class LabdFeatures {
                 continue;
             }
             Bundle b = context.getBundle(info.getLocation());
+            if (b == null) {
+                b = updatedInPlace(info.getLocation());
+            }
             out.add(b == null ? new BundleFacts(null, false, "not installed", null, List.of()) : facts(b));
         }
         return out;
+    }
+
+    /**
+     * Karaf upgrades a bundle by updating the installed one of the same symbolic name, which keeps its first location:
+     * a version made from labd's repository (a file: jar, see {@link LabdChanges}) is found by its manifest instead.
+     */
+    private Bundle updatedInPlace(String location) {
+        if (!location.startsWith("file:")) {
+            return null;
+        }
+        SystemDecisions.Manifested m;
+        try {
+            m = SystemDecisions.manifest(java.nio.file.Path.of(java.net.URI.create(location)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (m == null) {
+            return null;
+        }
+        for (Bundle b : context.getBundles()) {
+            if (m.symbolicName().equals(b.getSymbolicName()) && m.version().equals(b.getVersion())) {
+                return b;
+            }
+        }
+        return null;
     }
 
     private BundleFacts facts(Bundle b) {

@@ -59,13 +59,13 @@ final class SystemDecisions {
 
     /** Karaf writes versions the OSGi way: 0.1.0-SNAPSHOT is 0.1.0.SNAPSHOT. */
     static String osgi(String version) {
-        try {
-            return Version.parseVersion(version).toString();
-        } catch (IllegalArgumentException e) {
-            String cleaned = version.replaceFirst("^(\\d+(?:\\.\\d+){0,2})-", "$1.");
-            return Version.parseVersion(cleaned.matches("\\d+") ? cleaned + ".0.0"
-                    : cleaned.matches("\\d+\\.\\d+") ? cleaned + ".0" : cleaned).toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?(?:[.-]([A-Za-z0-9_-]+))?")
+                .matcher(version == null ? "" : version.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + version + "' is not a version");
         }
+        return new Version(Integer.parseInt(m.group(1)), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)),
+                m.group(3) == null ? 0 : Integer.parseInt(m.group(3)), m.group(4)).toString();
     }
 
     /** Who needs the feature: the installed features that name it as a dependency. */
