@@ -33,6 +33,7 @@ import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.features.FeaturesService.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -62,6 +63,15 @@ public class LabdChanges {
     static final String UPGRADE = "system.upgrade";
     static final String INSTALL = "system.install";
     static final String UNINSTALL = "system.uninstall";
+
+    /**
+     * Karaf's own refresh would restart bundles far from the change (the whole of labd, database included) only to
+     * wire an optional import that can now be satisfied (PostgreSQL's JNA import); labd refreshes just the bundles
+     * the change left removal-pending, and what is wired to them ({@link #refreshRemovalPending}).
+     */
+    static final EnumSet<Option> OPTIONS = EnumSet.of(Option.NoAutoRefreshBundles);
+    static final EnumSet<Option> UPGRADE_OPTIONS = EnumSet.of(Option.Upgrade, Option.NoAutoRefreshBundles);
+    static final Duration REFRESH = Duration.ofSeconds(10);
 
     private final FeaturesService features;
     private final BundleRepository repository;
@@ -127,7 +137,8 @@ public class LabdChanges {
             long start = System.nanoTime();
             Prepared prepared = prepare(feature, request.version(), null);
             try {
-                features.installFeature(feature, prepared.version(), EnumSet.noneOf(Option.class));
+                features.installFeature(feature, prepared.version(), OPTIONS);
+                refreshRemovalPending();
             } catch (Exception e) {
                 forget(prepared);
                 throw ApiException.conflict("feature-not-installable", feature + " " + prepared.version()
@@ -167,7 +178,8 @@ public class LabdChanges {
             }
             long start = System.nanoTime();
             try {
-                features.uninstallFeature(feature, current.getVersion(), EnumSet.noneOf(Option.class));
+                features.uninstallFeature(feature, current.getVersion(), OPTIONS);
+                refreshRemovalPending();
             } catch (Exception e) {
                 throw ApiException.conflict("feature-not-uninstallable", feature + " cannot be uninstalled: " + firstLine(e));
             }
@@ -262,7 +274,8 @@ public class LabdChanges {
     /** Karaf replaces the running version with the new one; unhealthy in time: the old one is put back. */
     private SystemChange.Result replace(String feature, String from, Prepared to, long start) {
         try {
-            features.installFeature(feature, to.version(), EnumSet.of(Option.Upgrade));
+            features.installFeature(feature, to.version(), UPGRADE_OPTIONS);
+            refreshRemovalPending();
         } catch (Exception e) {
             String back = ensureInstalled(feature, from);
             forget(to);
@@ -278,7 +291,8 @@ public class LabdChanges {
         LOG.warn("labd capability {} {} is not healthy ({}): putting {} back", feature, to.version(), unhealthy, from);
         String back;
         try {
-            features.installFeature(feature, from, EnumSet.of(Option.Upgrade));
+            features.installFeature(feature, from, UPGRADE_OPTIONS);
+            refreshRemovalPending();
             String stillBad = awaitHealthy(feature, from, HEALTH_AGAIN);
             back = stillBad == null ? from + " runs again" : from + " is back but not yet healthy: " + stillBad
                     + " (labctl system features)";
@@ -297,10 +311,29 @@ public class LabdChanges {
             if (f != null && features.isInstalled(f)) {
                 return "nothing was changed, " + version + " runs on";
             }
-            features.installFeature(feature, version, EnumSet.of(Option.Upgrade));
+            features.installFeature(feature, version, UPGRADE_OPTIONS);
+            refreshRemovalPending();
             return version + " was put back";
         } catch (Exception e) {
             return "putting " + version + " back failed too: " + firstLine(e);
+        }
+    }
+
+    /**
+     * Refreshes the bundles a change left removal-pending (an old version that others still import from) with what
+     * is wired to them, and nothing else; waits for the framework to finish (bounded).
+     */
+    private void refreshRemovalPending() throws InterruptedException {
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        java.util.Collection<Bundle> pending = wiring.getRemovalPendingBundles();
+        if (pending.isEmpty()) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        LOG.info("refreshing {} and the bundles wired to them", pending);
+        wiring.refreshBundles(pending, event -> done.countDown());
+        if (!done.await(REFRESH.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+            LOG.warn("the refresh of {} did not end within {} s", pending, REFRESH.toSeconds());
         }
     }
 
@@ -435,7 +468,8 @@ public class LabdChanges {
             return r;
         } catch (ApiException e) {
             audit.record(event, AuditEntry.FAILED, millis(start), e.getMessage(), verb + " " + feature
-                    + (request.version() == null ? "" : " " + request.version()) + ": refused (" + e.code() + ")");
+                    + (request == null || request.version() == null ? "" : " " + request.version()) + ": refused (" + e.code()
+                    + ")");
             throw e;
         } catch (Exception e) {
             LOG.error("{} of {} failed", verb, feature, e);
