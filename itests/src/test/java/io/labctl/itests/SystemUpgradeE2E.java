@@ -49,6 +49,7 @@ class SystemUpgradeE2E {
                 agent.awaitOnline(cli, Duration.ofSeconds(120), labd.log());
                 assertExecWorks(cli, "before");
                 long connections = connections(agent);
+                long restartsAtBoot = restarts(labd);
 
                 String version = versionOf(cli, "labd-exec");
                 String mvn = version.replace(".SNAPSHOT", "-SNAPSHOT");
@@ -75,7 +76,10 @@ class SystemUpgradeE2E {
                 assertTrue(cli.run("system", "upgrade", "exec", "--to", "0.2.0").stdout().contains("unchanged"));
 
                 // a version whose component never becomes satisfied: rolled back to 0.2.0
+                start = System.nanoTime();
                 Processes.Result broken = cli.run("system", "upgrade", "labd-exec", "--to", "0.2.1", "-o", "json");
+                System.out.println("system upgrade to a broken version, CLI to answer (rolled back): "
+                        + (System.nanoTime() - start) / 1_000_000 + " ms");
                 assertEquals(1, broken.exitCode(), broken.toString());
                 SystemChange.Result back = Json.json().readValue(broken.stdout(), SystemChange.Result.class);
                 assertEquals(SystemChange.ROLLED_BACK, back.result());
@@ -83,6 +87,17 @@ class SystemUpgradeE2E {
                         back.message());
                 assertEquals("0.2.0", versionOf(cli, "labd-exec"));
                 assertExecWorks(cli, "after the rollback");
+
+                // a version Karaf cannot resolve (an import nothing exports): refused before anything changes
+                cli.ok("repo", "push", withImport(rewritten(jar, dir.resolve("exec-0.4.0.jar"), "0.4.0", false),
+                        "com.example.nowhere").toString(), "--name", "labd-exec", "--version", "0.4.0");
+                Processes.Result unresolvable = cli.run("system", "upgrade", "labd-exec", "--to", "0.4.0");
+                assertEquals(1, unresolvable.exitCode(), unresolvable.toString());
+                assertTrue(unresolvable.stderr().contains("cannot be installed")
+                        && unresolvable.stderr().contains("nothing was changed, 0.2.0 runs on"), unresolvable.stderr());
+                assertExecWorks(cli, "after the refused version");
+                // the changes restarted nothing but the capability: no refresh by Karaf, the database pool untouched
+                assertEquals(restartsAtBoot, restarts(labd), "labd restarted other bundles: see " + labd.log());
 
                 refusals(cli, labd);
                 assertEquals(connections, connections(agent), "the agent stayed connected through upgrade and rollback");
@@ -181,8 +196,34 @@ class SystemUpgradeE2E {
         return null;
     }
 
+    /** Karaf's refreshes and restarts of the database pool so far, in labd's log. */
+    static long restarts(Labd labd) throws Exception {
+        return Files.readAllLines(labd.log()).stream()
+                .filter(l -> l.contains("Refreshing bundles") || l.contains("Shutdown initiated")).count();
+    }
+
     static long connections(Agent agent) throws Exception {
         return agent.logText().lines().filter(l -> l.contains(CONNECTED)).count();
+    }
+
+    /** The jar with one more import, which nothing exports: it cannot resolve. */
+    static Path withImport(Path jar, String missing) throws Exception {
+        Path target = jar.resolveSibling("unresolvable-" + jar.getFileName());
+        try (JarFile in = new JarFile(jar.toFile())) {
+            Manifest manifest = new Manifest(in.getManifest());
+            manifest.getMainAttributes().putValue("Import-Package",
+                    manifest.getMainAttributes().getValue("Import-Package") + "," + missing);
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
+                for (JarEntry e : java.util.Collections.list(in.entries())) {
+                    if (!e.getName().equals("META-INF/MANIFEST.MF")) {
+                        out.putNextEntry(new JarEntry(e.getName()));
+                        in.getInputStream(e).transferTo(out);
+                        out.closeEntry();
+                    }
+                }
+            }
+        }
+        return target;
     }
 
     /** A copy of the jar at another Bundle-Version; broken: its first DS component also waits for a service nobody offers. */
