@@ -10,18 +10,12 @@ import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.modules.RepoEntry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -364,25 +358,14 @@ public class LabdChanges {
 
     /** Copies the entry into the file, its SHA-256 checked against the one the repository recorded at push. */
     private void fetch(RepoEntry entry, Path jar) throws IOException {
-        Path temp = jar.resolveSibling(jar.getFileName() + ".part");
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+        try (InputStream in = repository.open(entry.name(), entry.version())) {
+            String mismatch = SystemDecisions.copyChecked(in, jar, entry.sha256());
+            if (mismatch != null) {
+                throw ApiException.conflict("digest-mismatch", "the repository's " + entry.name() + " " + entry.version()
+                        + " reads with SHA-256 " + mismatch + ", not the " + entry.sha256() + " recorded when it was"
+                        + " pushed: its content changed; nothing was installed (remove and push it again)");
+            }
         }
-        try (InputStream in = repository.open(entry.name(), entry.version());
-             OutputStream out = new DigestOutputStream(Files.newOutputStream(temp), sha)) {
-            in.transferTo(out);
-        }
-        String digest = HexFormat.of().formatHex(sha.digest());
-        if (!digest.equals(entry.sha256())) {
-            Files.deleteIfExists(temp);
-            throw ApiException.conflict("digest-mismatch", "the repository's " + entry.name() + " " + entry.version()
-                    + " reads with SHA-256 " + digest + ", not the " + entry.sha256() + " recorded when it was pushed:"
-                    + " its content changed; nothing was installed (remove and push it again)");
-        }
-        Files.move(temp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Takes a prepared version that will not run out of Karaf's repositories and off the disk. */

@@ -111,6 +111,34 @@ final class SystemDecisions {
         return null;
     }
 
+    /**
+     * Copies the content to the file (through a temporary beside it, moved into place only when whole and right):
+     * null when its SHA-256 is the expected one, else the digest it has (and no file is left).
+     */
+    static String copyChecked(java.io.InputStream content, Path file, String expectedSha256) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".part");
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (java.io.OutputStream out = new java.security.DigestOutputStream(java.nio.file.Files.newOutputStream(temp), sha)) {
+            content.transferTo(out);
+        } catch (IOException e) {
+            java.nio.file.Files.deleteIfExists(temp);
+            throw e;
+        }
+        String digest = java.util.HexFormat.of().formatHex(sha.digest());
+        if (!digest.equals(expectedSha256)) {
+            java.nio.file.Files.deleteIfExists(temp);
+            return digest;
+        }
+        java.nio.file.Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return null;
+    }
+
     /** A feature dependency as the new feature states it: a name, and a version when the old one gave one. */
     record Dependency(String name, String version, boolean prerequisite, boolean dependency) {}
 

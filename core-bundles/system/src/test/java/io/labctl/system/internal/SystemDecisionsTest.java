@@ -121,6 +121,22 @@ class SystemDecisionsTest {
         assertEquals("http://karaf.apache.org/xmlns/features/v1.6.0", d.getDocumentElement().getNamespaceURI());
     }
 
+    @Test
+    void aJarWhoseDigestIsNotTheRecordedOneIsRefusedAndLeavesNoFile() throws Exception {
+        byte[] content = "bundle bytes".getBytes(StandardCharsets.UTF_8);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        Path ok = dir.resolve("ok.jar");
+        assertNull(SystemDecisions.copyChecked(new ByteArrayInputStream(content), ok, sha));
+        assertEquals("bundle bytes", Files.readString(ok));
+
+        Path tampered = dir.resolve("tampered.jar");
+        String got = SystemDecisions.copyChecked(new ByteArrayInputStream("other bytes".getBytes(StandardCharsets.UTF_8)),
+                tampered, sha);
+        assertNotNull(got);
+        assertTrue(!got.equals(sha) && got.matches("[0-9a-f]{64}"), got);
+        assertTrue(!Files.exists(tampered) && !Files.exists(dir.resolve("tampered.jar.part")), "nothing left behind");
+    }
+
     private Path jar(String name, String symbolicName, String version, boolean commands) throws Exception {
         Manifest m = new Manifest();
         m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
