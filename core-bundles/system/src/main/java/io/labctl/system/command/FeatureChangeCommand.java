@@ -13,7 +13,7 @@ import java.io.PrintStream;
  * through the same {@link LabdChanges}, which writes its own audit row with versions and digest.
  */
 abstract class FeatureChangeCommand extends LabCommand {
-    static final Capability CHANGES = new Capability("changes to labd's capabilities (needs labd-repository)", "labd-repository");
+    static final Capability CHANGES = new Capability("changes to labd's capabilities", "labd-system");
 
     FeatureChangeCommand(String verb) {
         // not one transaction with the audit row: Karaf's work and the health check take seconds

@@ -31,6 +31,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,19 +70,20 @@ public class LabdChanges {
     static final Duration REFRESH = Duration.ofSeconds(10);
 
     private final FeaturesService features;
-    private final BundleRepository repository;
-    private final AuditWriter audit;
     private final LabdFeatures states;
+    // optional, so that labd-system runs (and lists labd's capabilities) without labd-repository or labd-audit:
+    // a change then is refused, saying which is missing
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile BundleRepository repository;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AuditWriter audit;
     private final BundleContext context;
     private final Path folder;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
     @Activate
-    public LabdChanges(@Reference FeaturesService features, @Reference BundleRepository repository,
-                       @Reference AuditWriter audit, @Reference LabdFeatures states, BundleContext context) {
+    public LabdChanges(@Reference FeaturesService features, @Reference LabdFeatures states, BundleContext context) {
         this.features = features;
-        this.repository = repository;
-        this.audit = audit;
         this.states = states;
         this.context = context;
         String data = context.getProperty("karaf.data");
@@ -192,6 +195,12 @@ public class LabdChanges {
             return new Prepared(known.getVersion(), ours ? SystemChange.FROM_REPOSITORY : SystemChange.FROM_DISTRIBUTION,
                     ownBundle(known), null, null, List.of());
         }
+        BundleRepository repository = this.repository;
+        if (repository == null) {
+            throw ApiException.unavailable("capability-not-installed", feature + (version == null ? "" : " " + version)
+                    + " is not a feature this labd knows, and labd's repository is not running to take it from:"
+                    + " install labd-repository (labctl system install labd-repository)");
+        }
         RepoEntry entry = repository.find(feature, version).orElse(null);
         String bundle = current == null ? null : ownBundle(current);
         if (entry == null) {
@@ -209,7 +218,7 @@ public class LabdChanges {
         Files.createDirectories(folder);
         String stem = feature + "-" + to + "-" + entry.sha256().substring(0, 12);
         Path jar = folder.resolve(stem + ".jar");
-        fetch(entry, jar);
+        fetch(repository, entry, jar);
         SystemDecisions.Manifested manifest = SystemDecisions.manifest(jar);
         String wrong = SystemDecisions.wrongJar(manifest, bundle, entry.version(), feature);
         if (wrong != null) {
@@ -357,7 +366,7 @@ public class LabdChanges {
     }
 
     /** Copies the entry into the file, its SHA-256 checked against the one the repository recorded at push. */
-    private void fetch(RepoEntry entry, Path jar) throws IOException {
+    private void fetch(BundleRepository repository, RepoEntry entry, Path jar) throws IOException {
         try (InputStream in = repository.open(entry.name(), entry.version())) {
             String mismatch = SystemDecisions.copyChecked(in, jar, entry.sha256());
             if (mismatch != null) {
@@ -432,6 +441,11 @@ public class LabdChanges {
 
     /** One change at a time; its own audit row (what was asked, what ran before and after, the digest), refusals too. */
     private SystemChange.Result audited(Identity caller, String verb, SystemChange.Request request, Work work) {
+        AuditWriter audit = this.audit;
+        if (audit == null) {
+            throw ApiException.unavailable("audit-unavailable", "the audit trail is not running, so labd changes none of"
+                    + " its capabilities (none could be recorded): install labd-audit");
+        }
         long start = System.nanoTime();
         String feature = request == null || request.feature() == null ? "?" : SystemDecisions.fullName(request.feature());
         AuditWriter.Event event = new AuditWriter.Event(caller.kind() == Identity.Kind.USER ? caller.name()

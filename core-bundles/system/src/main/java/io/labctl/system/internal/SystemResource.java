@@ -31,7 +31,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Produces(MediaType.APPLICATION_JSON)
 public class SystemResource {
     private final LabdFeatures features;
-    /** Changes need labd's repository: without it the listing still answers and changes say what is missing. */
+    /** Optional: without it (labd-system's change component not yet up) the listing still answers. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile LabdChanges changes;
 
@@ -75,8 +75,8 @@ public class SystemResource {
     private LabdChanges changes() {
         LabdChanges c = changes;
         if (c == null) {
-            throw ApiException.unavailable("capability-not-installed", "changing labd's capabilities needs labd's"
-                    + " repository and audit trail: install labd-repository (labctl system features shows what runs)");
+            throw ApiException.unavailable("capability-not-installed", "changing labd's capabilities is not available"
+                    + " yet: labd-system is starting (labctl system features shows what runs)");
         }
         return c;
     }
