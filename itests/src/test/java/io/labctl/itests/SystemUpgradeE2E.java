@@ -104,7 +104,7 @@ class SystemUpgradeE2E {
 
                 // the upgrade outlives a restart of labd
                 labd.stop();
-                labd.start();
+                labd.start(Duration.ofSeconds(180));
                 agent.awaitOnline(cli, Duration.ofSeconds(120), labd.log());
                 assertEquals("0.2.0", versionOf(cli, "labd-exec"), "the upgraded version after a restart");
                 assertEquals("active", stateOf(cli, "labd-exec"));

@@ -27,6 +27,7 @@ import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.features.FeaturesService.Option;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -71,12 +72,15 @@ public class LabdChanges {
 
     private final FeaturesService features;
     private final LabdFeatures states;
-    // optional, so that labd-system runs (and lists labd's capabilities) without labd-repository or labd-audit:
-    // a change then is refused, saying which is missing
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile BundleRepository repository;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile AuditWriter audit;
+    // optional, so that labd-system runs (and lists labd's capabilities) without labd-repository or labd-audit: a
+    // change then is refused, saying which is missing. Held as references and taken only for a change: taking the
+    // services when this component activates would draw their own references into labd's start (the repository's
+    // access decisions, the registry, ...), where a cycle can leave another component unbound.
+    @Reference(service = BundleRepository.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceReference<BundleRepository> repository;
+    @Reference(service = AuditWriter.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceReference<AuditWriter> audit;
     private final BundleContext context;
     private final Path folder;
     private final ReentrantLock oneAtATime = new ReentrantLock();
@@ -92,7 +96,7 @@ public class LabdChanges {
     }
 
     public SystemChange.Result upgrade(Identity caller, SystemChange.Request request) {
-        return audited(caller, UPGRADE, request, () -> {
+        return audited(caller, UPGRADE, request, repository -> {
             String feature = checkedName(request);
             String refusal = SystemDecisions.protectedReason(feature, "upgraded");
             if (refusal != null) {
@@ -113,13 +117,13 @@ public class LabdChanges {
                         "already runs " + to);
             }
             long start = System.nanoTime();
-            Prepared prepared = prepare(feature, request.version(), current);
+            Prepared prepared = prepare(repository, feature, request.version(), current);
             return replace(feature, current.getVersion(), prepared, start);
         });
     }
 
     public SystemChange.Result install(Identity caller, SystemChange.Request request) {
-        return audited(caller, INSTALL, request, () -> {
+        return audited(caller, INSTALL, request, repository -> {
             String feature = checkedName(request);
             Feature current = installed(feature);
             if (current != null) {
@@ -132,7 +136,7 @@ public class LabdChanges {
                         + request.version());
             }
             long start = System.nanoTime();
-            Prepared prepared = prepare(feature, request.version(), null);
+            Prepared prepared = prepare(repository, feature, request.version(), null);
             try {
                 features.installFeature(feature, prepared.version(), OPTIONS);
                 refreshRemovalPending();
@@ -150,7 +154,7 @@ public class LabdChanges {
     }
 
     public SystemChange.Result uninstall(Identity caller, SystemChange.Request request) {
-        return audited(caller, UNINSTALL, request, () -> {
+        return audited(caller, UNINSTALL, request, repository -> {
             String feature = checkedName(request);
             String refusal = SystemDecisions.protectedReason(feature, "uninstalled");
             if (refusal != null) {
@@ -188,14 +192,14 @@ public class LabdChanges {
     /** The version to install: a feature Karaf knows, or one made from the repository's jar. */
     record Prepared(String version, String source, String bundle, String sha256, URI repositoryUri, List<Path> files) {}
 
-    private Prepared prepare(String feature, String version, Feature current) throws Exception {
+    private Prepared prepare(BundleRepository repository, String feature, String version, Feature current)
+            throws Exception {
         Feature known = version == null ? newestKnown(feature) : features.getFeature(feature, osgi(version));
         if (known != null && (version == null || known.getVersion().equals(osgi(version)))) {
             boolean ours = known.getRepositoryUrl() != null && known.getRepositoryUrl().startsWith(folder.toUri().toString());
             return new Prepared(known.getVersion(), ours ? SystemChange.FROM_REPOSITORY : SystemChange.FROM_DISTRIBUTION,
                     ownBundle(known), null, null, List.of());
         }
-        BundleRepository repository = this.repository;
         if (repository == null) {
             throw ApiException.unavailable("capability-not-installed", feature + (version == null ? "" : " " + version)
                     + " is not a feature this labd knows, and labd's repository is not running to take it from:"
@@ -436,16 +440,32 @@ public class LabdChanges {
     }
 
     interface Work {
-        SystemChange.Result run() throws Exception;
+        /** repository: labd's bundle repository, null when it is not running. */
+        SystemChange.Result run(BundleRepository repository) throws Exception;
     }
 
     /** One change at a time; its own audit row (what was asked, what ran before and after, the digest), refusals too. */
     private SystemChange.Result audited(Identity caller, String verb, SystemChange.Request request, Work work) {
-        AuditWriter audit = this.audit;
+        ServiceReference<AuditWriter> auditRef = this.audit;
+        AuditWriter audit = auditRef == null ? null : context.getService(auditRef);
         if (audit == null) {
             throw ApiException.unavailable("audit-unavailable", "the audit trail is not running, so labd changes none of"
                     + " its capabilities (none could be recorded): install labd-audit");
         }
+        ServiceReference<BundleRepository> repositoryRef = this.repository;
+        BundleRepository repository = repositoryRef == null ? null : context.getService(repositoryRef);
+        try {
+            return audited(audit, repository, caller, verb, request, work);
+        } finally {
+            if (repository != null) {
+                context.ungetService(repositoryRef);
+            }
+            context.ungetService(auditRef);
+        }
+    }
+
+    private SystemChange.Result audited(AuditWriter audit, BundleRepository repository, Identity caller, String verb,
+                                        SystemChange.Request request, Work work) {
         long start = System.nanoTime();
         String feature = request == null || request.feature() == null ? "?" : SystemDecisions.fullName(request.feature());
         AuditWriter.Event event = new AuditWriter.Event(caller.kind() == Identity.Kind.USER ? caller.name()
@@ -457,7 +477,7 @@ public class LabdChanges {
             throw busy;
         }
         try {
-            SystemChange.Result r = work.run();
+            SystemChange.Result r = work.run(repository);
             boolean ok = r.done();
             audit.record(event, ok ? AuditEntry.OK : AuditEntry.FAILED, millis(start), ok ? null : r.message(),
                     feature + " " + r.from() + " -> " + r.to() + (r.sha256() == null ? "" : " sha256:" + r.sha256())
