@@ -107,7 +107,7 @@ public final class SystemCommand implements Callable<Integer> {
                     "repository: push the capability's bundle under the feature's name first",
                     "(labctl repo push io.labctl.exec-0.2.0.jar --name labd-exec --version 0.2.0).",
                     "labd checks its SHA-256 and that its manifest is the feature's bundle at VERSION,",
-                    "has Karaf swap it in, then waits (30 s) for it to be healthy: bundle active, DS",
+                    "has Karaf swap it in, then waits (20 s) for it to be healthy: bundle active, DS",
                     "components satisfied, schema migrated. If it is not, the previous version is put",
                     "back (result rolled-back, exit 1). The upgraded version stays across restarts.",
                     "Refused for what labd cannot lose while it runs: labd-api, -persistence, -ca,",
