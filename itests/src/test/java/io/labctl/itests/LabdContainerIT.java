@@ -248,12 +248,19 @@ public class LabdContainerIT {
         assertTrue(features, features.lines().anyMatch(l -> l.startsWith("labd-system ") && l.contains(" active")));
         assertTrue(features, features.lines().filter(l -> l.startsWith("labd-")).allMatch(l -> l.contains(" active ")));
 
+        // changes to labd's capabilities from the shell: refused for what labd cannot lose, and for what others need
+        String web = runAs("admin", "lab:features-upgrade labd-web 0.2.0");
+        assertTrue(web, web.contains("labd-web cannot be upgraded on a running labd"));
+        String needed = runAs("admin", "lab:features-uninstall labd-provisioning");
+        assertTrue(needed, needed.contains("labd-provisioning is needed by labd-bastion"));
+
         String refused = runAs("mallory", "lab:servers");
         assertTrue(refused, refused.contains("admin:*:*:*"));
 
         String audit = runAs("admin", "lab:audit --action shell --limit 100");
         assertTrue(audit, audit.contains("shell.server.list"));
         assertTrue(audit, audit.contains("shell.system.features"));
+        assertTrue(audit, audit.contains("shell.system.upgrade"));
         assertTrue(audit, audit.contains("mallory"));
         assertTrue(audit, audit.contains("denied"));
     }
@@ -399,7 +406,8 @@ public class LabdContainerIT {
     private static final String[] AUDIT_COMMANDS = {"audit", "audit-verify"};
     private static final Set<String> ALL_LAB_COMMANDS = Set.of("servers", "server-delete", "tokens", "token-create",
             "token-revoke", "users", "user-delete", "roles", "role-create", "role-delete", "bind", "unbind", "can-i",
-            "audit", "audit-verify", "ca", "features", "repo", "modules");
+            "audit", "audit-verify", "ca", "features", "repo", "modules",
+            "features-upgrade", "features-install", "features-uninstall");
 
     private static Set<String> without(Set<String> commands, String... removed) {
         Set<String> rest = new TreeSet<>(commands);

@@ -25,6 +25,10 @@ public final class Api {
     public static final String MACHINES = ROOT + "/provision/machines";
     /** labd's capabilities with their state and schema versions (labctl system features). */
     public static final String SYSTEM_FEATURES = ROOT + "/system/features";
+    /** Changes to labd's own capabilities, admin only (POST {@link SystemChange.Request}). */
+    public static final String SYSTEM_UPGRADE = ROOT + "/system/upgrade";
+    public static final String SYSTEM_INSTALL = ROOT + "/system/install";
+    public static final String SYSTEM_UNINSTALL = ROOT + "/system/uninstall";
     /** Header the CLI sends with one id per invocation: the audit log groups a session's rows by it. */
     public static final String SESSION_HEADER = "X-Labctl-Session";
     public static final String AGENT_SOCKET = "/ws/agent";

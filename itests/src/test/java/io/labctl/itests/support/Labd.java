@@ -55,10 +55,18 @@ public final class Labd implements AutoCloseable {
     }
 
     public Labd start() throws Exception {
+        return start(Duration.ofSeconds(60));
+    }
+
+    /**
+     * {@link #start()} with another bound for the health check: a restart finds its admin bundle at once, and then
+     * waits for every capability (and its database) to come back.
+     */
+    public Labd start(Duration health) throws Exception {
         launch();
         Processes.await("labd to write its admin bundle (see " + log() + ")", Duration.ofSeconds(120), () -> Files.exists(adminBundle()));
         HttpClient anonymous = Tls.anonymous(admin());
-        Processes.await("labd's health check (see " + log() + ")", Duration.ofSeconds(60), () -> {
+        Processes.await("labd's health check (see " + log() + ")", health, () -> {
             try {
                 return anonymous.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/health")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode() == 200;

@@ -54,12 +54,34 @@ public class LabdFeatures {
         Schemas known = schemas;
         Function<String, Optional<SchemaState>> schemaStates = known == null ? null : known::state;
         List<CapabilityInfo> out = new ArrayList<>();
-        for (Feature f : capabilities()) {
+        List<Feature> all = capabilities();
+        java.util.Set<String> installedNames = new java.util.HashSet<>();
+        for (Feature f : all) {
+            if (features.isInstalled(f)) {
+                installedNames.add(f.getName());
+            }
+        }
+        for (Feature f : all) {
             boolean installed = features.isInstalled(f);
+            if (!installed && installedNames.contains(f.getName())) {
+                continue;  // an upgrade runs another version of it: that one is listed
+            }
             List<BundleFacts> bundles = installed ? bundlesOf(f) : List.of();
             out.add(CapabilityStates.of(f.getName(), f.getVersion(), installed, bundles, schemaStates));
         }
         return out;
+    }
+
+    /** One feature's state now (not-installed when Karaf knows no such feature or it is not installed). */
+    public CapabilityInfo state(String name, String version) throws Exception {
+        Feature f = features.getFeature(name, version);
+        if (f == null) {
+            return new CapabilityInfo(name, version, CapabilityInfo.NOT_INSTALLED, null, null, null);
+        }
+        Schemas known = schemas;
+        boolean installed = features.isInstalled(f);
+        return CapabilityStates.of(f.getName(), f.getVersion(), installed, installed ? bundlesOf(f) : List.of(),
+                known == null ? null : known::state);
     }
 
     /**
@@ -93,9 +115,37 @@ public class LabdFeatures {
                 continue;
             }
             Bundle b = context.getBundle(info.getLocation());
+            if (b == null) {
+                b = updatedInPlace(info.getLocation());
+            }
             out.add(b == null ? new BundleFacts(null, false, "not installed", null, List.of()) : facts(b));
         }
         return out;
+    }
+
+    /**
+     * Karaf upgrades a bundle by updating the installed one of the same symbolic name, which keeps its first location:
+     * a version made from labd's repository (a file: jar, see {@link LabdChanges}) is found by its manifest instead.
+     */
+    private Bundle updatedInPlace(String location) {
+        if (!location.startsWith("file:")) {
+            return null;
+        }
+        SystemDecisions.Manifested m;
+        try {
+            m = SystemDecisions.manifest(java.nio.file.Path.of(java.net.URI.create(location)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (m == null) {
+            return null;
+        }
+        for (Bundle b : context.getBundles()) {
+            if (m.symbolicName().equals(b.getSymbolicName()) && m.version().equals(b.getVersion())) {
+                return b;
+            }
+        }
+        return null;
     }
 
     private BundleFacts facts(Bundle b) {

@@ -1,24 +1,39 @@
 package io.labctl.system.internal;
 
+import io.labctl.api.ApiException;
+import io.labctl.api.web.Caller;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.Requires;
 import io.labctl.protocol.CapabilityInfo;
+import io.labctl.protocol.SystemChange;
 import io.labctl.protocol.access.Action;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
-/** /api/v1/system: what labd is made of. Reading it needs read everywhere ({@code read:*:*:*}). */
+/**
+ * /api/v1/system: what labd is made of. Reading it needs read everywhere ({@code read:*:*:*}); changing it
+ * (upgrade, install, uninstall a capability) admin everywhere.
+ */
 @Component(service = Object.class, property = RestResource.PROPERTY + "=true")
 @Path("v1/system")
 @Produces(MediaType.APPLICATION_JSON)
 public class SystemResource {
     private final LabdFeatures features;
+    /** Optional: without it (labd-system's change component not yet up) the listing still answers. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile LabdChanges changes;
 
     @Activate
     public SystemResource(@Reference LabdFeatures features) {
@@ -31,5 +46,38 @@ public class SystemResource {
     @Requires(value = Action.READ, verb = "system.features")
     public List<CapabilityInfo> features() throws Exception {
         return features.list();
+    }
+
+    @POST
+    @Path("upgrade")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Action.ADMIN, verb = LabdChanges.UPGRADE)
+    public SystemChange.Result upgrade(SystemChange.Request request, @Context SecurityContext security) {
+        return changes().upgrade(Caller.of(security.getUserPrincipal()).identity(), request);
+    }
+
+    @POST
+    @Path("install")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Action.ADMIN, verb = LabdChanges.INSTALL)
+    public SystemChange.Result install(SystemChange.Request request, @Context SecurityContext security) {
+        return changes().install(Caller.of(security.getUserPrincipal()).identity(), request);
+    }
+
+    @POST
+    @Path("uninstall")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Action.ADMIN, verb = LabdChanges.UNINSTALL)
+    public SystemChange.Result uninstall(SystemChange.Request request, @Context SecurityContext security) {
+        return changes().uninstall(Caller.of(security.getUserPrincipal()).identity(), request);
+    }
+
+    private LabdChanges changes() {
+        LabdChanges c = changes;
+        if (c == null) {
+            throw ApiException.unavailable("capability-not-installed", "changing labd's capabilities is not available"
+                    + " yet: labd-system is starting (labctl system features shows what runs)");
+        }
+        return c;
     }
 }
