@@ -100,8 +100,17 @@ public class AgentComponent {
             }
         }, null);
         hostInfo = context.registerService(HostInfo.class, facts::collect, null);
-        openStreams = context.registerService(OpenStreams.class,
-                bundleId -> handlers.of(bundleId).stream().mapToInt(r::openStreams).sum(), null);
+        openStreams = context.registerService(OpenStreams.class, new OpenStreams() {
+            @Override
+            public int of(long bundleId) {
+                return handlers.of(bundleId).stream().mapToInt(r::openStreams).sum();
+            }
+
+            @Override
+            public int handOver(long bundleId) {
+                return handlers.of(bundleId).stream().mapToInt(r::handOver).sum();
+            }
+        }, null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

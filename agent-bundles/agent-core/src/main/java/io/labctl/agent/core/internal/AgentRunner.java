@@ -377,6 +377,12 @@ final class AgentRunner implements Runnable {
         return live == null ? 0 : live.dispatcher().openStreams(handler);
     }
 
+    /** Asks that handler's open streams to hand themselves over; how many will. */
+    int handOver(StreamHandler handler) {
+        AgentSession live = session;
+        return live == null ? 0 : live.dispatcher().handOver(handler);
+    }
+
     void handlerRemoved(StreamHandler handler) {
         AgentSession live = session;
         if (live != null) {

@@ -32,8 +32,8 @@ final class AgentStream implements StreamChannel {
     private boolean open = true;
     private String endReason;
     private int consumedSinceGrant;
-    // written and read only on the serial executor
-    private StreamReceiver receiver;
+    // written only on the serial executor; read there and by handOver
+    private volatile StreamReceiver receiver;
 
     AgentStream(int id, String kind, StreamHandler handler, int initialCredit, FrameSink out, Executor serial,
                 Consumer<AgentStream> onEnd) {
@@ -160,6 +160,19 @@ final class AgentStream implements StreamChannel {
                 receiver.onInputClosed();
             }
         });
+    }
+
+    /** Asks the receiver to hand the stream over; false when it cannot (or has not started, or has ended). */
+    boolean handOver() {
+        StreamReceiver r = receiver;
+        if (r == null || !isOpen()) {
+            return false;
+        }
+        try {
+            return r.handOver();
+        } catch (RuntimeException e) {
+            return false;  // a receiver that fails here simply runs on
+        }
     }
 
     /** Ends the stream from outside (labd's ERROR, connection lost, handler gone); the receiver learns why. */

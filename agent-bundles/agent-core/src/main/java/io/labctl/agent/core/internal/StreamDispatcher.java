@@ -107,6 +107,17 @@ final class StreamDispatcher {
         }
     }
 
+    /** Asks the streams open on that handler to hand themselves over (a newer version serves their kind now). */
+    int handOver(StreamHandler handler) {
+        int count = 0;
+        for (AgentStream stream : List.copyOf(streams.values())) {
+            if (stream.handler() == handler && stream.handOver()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The connection is gone: every stream ends. */
     void abortAll(String reason) {
         for (AgentStream stream : List.copyOf(streams.values())) {

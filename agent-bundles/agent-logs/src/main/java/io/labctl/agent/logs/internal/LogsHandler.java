@@ -60,6 +60,7 @@ public class LogsHandler implements StreamHandler {
             throw new IllegalStateException("the logs handler is stopping");
         }
         int lines = request.lines() == null ? DEFAULT_LINES : request.lines();
+        LogCursor resume = resumeOf(open, request);
         LogSession session;
         switch (request.source()) {
             case LogsRequest.JOURNAL -> {
@@ -70,7 +71,7 @@ public class LogsHandler implements StreamHandler {
             case LogsRequest.FILE -> {
                 Path path = Path.of(request.path());
                 session = new FileTail(channel, request.deflate(), path, new PathPolicy(request.allow()), lines,
-                        request.follow(), describe(request, path), sessions::remove);
+                        request.follow(), resume, FileTail.POLL, describe(request, path, resume), sessions::remove);
             }
             default -> {
                 Path path = agentLog();
@@ -81,8 +82,8 @@ public class LogsHandler implements StreamHandler {
                     return StreamReceiver.IGNORE;
                 }
                 // the agent's own log: no allow-list, the stream itself is the permission
-                session = new FileTail(channel, request.deflate(), path, null, lines, request.follow(),
-                        describe(request, path), sessions::remove);
+                session = new FileTail(channel, request.deflate(), path, null, lines, request.follow(), resume,
+                        FileTail.POLL, describe(request, path, resume), sessions::remove);
             }
         }
         sessions.add(session);
@@ -92,6 +93,22 @@ public class LogsHandler implements StreamHandler {
             session.stopForRemoval();
         }
         return session;
+    }
+
+    /**
+     * The cursor of a stream handed over by an older version ({@link StreamOpen#RESUME}, set by labd): checked as
+     * untrusted input; only a followed file or agent log has one (the journal is not handed over, it drains).
+     */
+    static LogCursor resumeOf(StreamOpen open, LogsRequest request) {
+        Object value = open.params() == null ? null : open.params().get(StreamOpen.RESUME);
+        if (value == null) {
+            return null;
+        }
+        if (!request.follow() || LogsRequest.JOURNAL.equals(request.source())) {
+            throw new IllegalArgumentException("only a followed file or agent log can be resumed, not this "
+                    + request.source() + " read");
+        }
+        return LogCursor.parse(value);
     }
 
     /** Stops every stream (they fail with capability-removed) and waits a while for their threads to end. */
@@ -123,6 +140,10 @@ public class LogsHandler implements StreamHandler {
             return Path.of(dataDir, "log", "karaf.log");
         }
         return null;
+    }
+
+    static String describe(LogsRequest r, Path path, LogCursor resume) {
+        return resume == null ? describe(r, path) : describe(r, path) + ", resumed at " + resume.text();
     }
 
     /** What the stream reads, for the log. */

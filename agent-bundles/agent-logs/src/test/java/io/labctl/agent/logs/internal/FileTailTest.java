@@ -230,7 +230,7 @@ class FileTailTest {
         RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         // a poll so long that only the directory's change notices can bring the new lines within WAIT
         FileTail tail = new FileTail(channel, false, log, new PathPolicy(List.of(allowed + "/**")), 1, true,
-                java.time.Duration.ofHours(1), "test", s -> { });
+                null, java.time.Duration.ofHours(1), "test", s -> { });
         tail.start();
         try {
             assertTrue(channel.awaitOutput(lines(3, 3), WAIT), channel.text());
