@@ -14,6 +14,7 @@ import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -24,11 +25,19 @@ import org.slf4j.LoggerFactory;
  * unchanged, so the two ends' credit bounds what labd holds (one frame in flight each way); the database is not in
  * the path. The first frame must be OPEN; the session ends with the agent's CLOSE (exit code) or ERROR, the CLI's
  * ERROR (cancel, timeout), or either connection going away (the agent then stops the work).
+ *
+ * <p>An agent whose capability is upgraded live may hand a stream over (ERROR {@value StreamError#HANDOVER} with a
+ * cursor, after the stream's last data): the bridge then opens the same request again on the agent with
+ * {@link StreamOpen#RESUME} set to that cursor (new streams reach the newest version of the handler), granting it the
+ * credit the CLI gave and the old stream did not use, so the CLI sees one unbroken stream.
  */
 final class StreamBridge implements SocketListener, AgentStream.Listener {
     static final int CLIENT_STREAM = 1;
     /** The code a stream is failed with when its user went away (the CLI sends the same one on Ctrl-C). */
     static final String CANCELLED = "cancelled";
+    /** Handovers in a row with no data between them, past which the stream fails (an agent that only hands over). */
+    static final int MAX_IDLE_HANDOVERS = 3;
+    static final String HANDOVER_FAILED = "handover-failed";
     private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
 
     private final StreamSession session;
@@ -38,6 +47,12 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     private final Function<Map<String, Object>, AgentChannels.Checked> check;
     private volatile AgentStream agent;
     private volatile boolean ended;
+    /** The checked request, to open it again on a handover. */
+    private Map<String, Object> params;
+    /** Bytes the CLI has granted that the agent's stream has not sent yet; guarded by this. */
+    private long unusedCredit;
+    private int handovers;
+    private int idleHandovers;
 
     StreamBridge(StreamSession session, SocketConnection client, AgentChannels channels, String kind,
                  Function<Map<String, Object>, AgentChannels.Checked> check) {
@@ -75,7 +90,16 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
         }
         switch (frame.type()) {
             case DATA -> stream.send(frame.payload());
-            case CREDIT -> stream.credit(frame.creditBytes());
+            case CREDIT -> {
+                int bytes = frame.creditBytes();
+                AgentStream to;
+                synchronized (this) {
+                    // counted and sent to the stream current now: a handover between the two grants it on open
+                    unusedCredit += Math.max(0, bytes);
+                    to = agent;
+                }
+                to.credit(bytes);
+            }
             case CLOSE -> stream.closeInput();
             case ERROR -> {
                 StreamError why = frame.body(StreamError.class);
@@ -94,7 +118,11 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
         try {
             // recorded whole before anything reaches the agent: a command that runs is always in the audit log
             session.open("server/" + session.server() + ": " + checked.description(), checked.detail());
-            agent = channels.open(session.server(), kind, checked.params(), Math.max(0, open.credit()), this);
+            synchronized (this) {
+                params = checked.params();
+                unusedCredit = Math.max(0, open.credit());
+                agent = channels.open(session.server(), kind, params, Math.max(0, open.credit()), this);
+            }
         } catch (ApiException e) {
             end(AuditEntry.FAILED, e.code(), new StreamError(e.code(), e.getMessage()));
         }
@@ -102,25 +130,36 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
 
     @Override
     public void onClose(int code, String reason) {
-        AgentStream stream = agent;
-        if (!ended && stream != null) {
-            // the user's labctl went away mid-stream: the agent stops the work (for exec, the whole process tree)
-            stream.fail(CANCELLED, "the user's connection to labd closed");
+        AgentStream stream;
+        synchronized (this) {
+            stream = agent;
+            if (ended || stream == null) {
+                return;
+            }
             ended = true;
-            session.outcome(AuditEntry.FAILED, "client disconnected (" + code + ")");
         }
+        // the user's labctl went away mid-stream: the agent stops the work (for exec, the whole process tree)
+        stream.fail(CANCELLED, "the user's connection to labd closed");
+        session.outcome(AuditEntry.FAILED, "client disconnected (" + code + ")");
     }
 
     // ---- from the agent
 
     @Override
     public void onData(byte[] payload) {
+        used(payload.length);
         client.send(new Frame(FrameType.DATA, CLIENT_STREAM, payload).encode());
     }
 
     @Override
     public void onDeflated(byte[] payload) {
+        used(payload.length);
         client.send(new Frame(FrameType.DEFLATED, CLIENT_STREAM, payload).encode());
+    }
+
+    private synchronized void used(int bytes) {
+        unusedCredit -= bytes;
+        idleHandovers = 0;
     }
 
     @Override
@@ -136,7 +175,43 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
 
     @Override
     public void onError(String code, String message) {
+        if (StreamError.HANDOVER.equals(code)) {
+            resume(message);
+            return;
+        }
         end(AuditEntry.FAILED, code + ": " + message, new StreamError(code, message));
+    }
+
+    /** The agent handed the stream over: the same request again, from the cursor, with the credit left over. */
+    private void resume(String cursor) {
+        String refused = null;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (cursor == null || cursor.isEmpty() || cursor.length() > StreamError.MAX_CURSOR) {
+                refused = "the agent handed the " + kind + " stream over without a usable cursor";
+            } else if (++idleHandovers > MAX_IDLE_HANDOVERS) {
+                refused = "the agent handed the " + kind + " stream over " + MAX_IDLE_HANDOVERS
+                        + " times in a row without sending anything";
+            } else {
+                Map<String, Object> again = new LinkedHashMap<>(params);
+                again.put(StreamOpen.RESUME, cursor);
+                int credit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, unusedCredit));
+                try {
+                    agent = channels.open(session.server(), kind, again, credit, this);
+                    handovers++;
+                } catch (ApiException e) {
+                    refused = "the " + kind + " stream was handed over but cannot go on: " + e.getMessage();
+                }
+            }
+        }
+        if (refused != null) {
+            end(AuditEntry.FAILED, HANDOVER_FAILED + ": " + refused, new StreamError(HANDOVER_FAILED, refused));
+        } else {
+            LOG.info("{} on {} handed over to a newer version of its capability (handover {}), resumed at {}", kind,
+                    session.server(), handovers, cursor);
+        }
     }
 
     /** Tells the CLI how it ended (a CLOSE or ERROR frame, unless null), records the outcome, closes the socket. */
@@ -145,7 +220,7 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
             return;
         }
         ended = true;
-        session.outcome(result, detail);
+        session.outcome(result, handovers == 0 ? detail : detail + " (after " + handovers + " handover(s))");
         if (last != null) {
             FrameType type = last instanceof StreamClose ? FrameType.CLOSE : FrameType.ERROR;
             client.send(Frame.json(type, CLIENT_STREAM, last).encode());

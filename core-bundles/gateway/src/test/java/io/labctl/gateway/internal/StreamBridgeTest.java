@@ -221,4 +221,58 @@ class StreamBridgeTest {
                 new StreamOpen("exec", Map.of("command", List.of()), 1)).encode());
         assertTrue(other.sent.get(0).body(StreamError.class).message().contains("command"));
     }
+
+    // ---- handover (a capability upgraded live hands its stream to the new version)
+
+    @Test
+    void aHandoverReopensTheRequestFromTheCursorWithTheCreditLeftAndTheClientSeesNoBreak() throws Exception {
+        open();
+        AgentStream.Listener old = channels.listener;
+        old.onData(new byte[1000]);
+        fromClient(new Frame(FrameType.CREDIT, 1, ByteBuffer.allocate(4).putInt(500).array()));
+        old.onDeflated(new byte[200]);
+        old.onError(StreamError.HANDOVER, "file:1234:(dev=1,ino=2)");
+        assertEquals("file:1234:(dev=1,ino=2)", channels.params.get(StreamOpen.RESUME));
+        assertEquals(List.of("sh", "-c", "exit 3"), channels.params.get("command"), "the same checked request");
+        assertEquals(65536 - 1000 + 500 - 200, channels.credit, "granted by the CLI and not used by the old stream");
+        assertNull(client.closeCode, "the CLI's stream goes on");
+        assertTrue(client.sent.stream().noneMatch(f -> f.type() == FrameType.ERROR), "no error reaches the CLI");
+        fromClient(new Frame(FrameType.CREDIT, 1, ByteBuffer.allocate(4).putInt(64).array()));
+        assertEquals("credit:64", channels.toAgent.get(channels.toAgent.size() - 1), "credit goes to the new stream");
+        channels.listener.onData(new byte[] {1, 2});
+        channels.listener.onClose(0);
+        assertEquals(FrameType.CLOSE, client.sent.get(client.sent.size() - 1).type());
+        assertEquals("ok", session.result);
+        assertEquals("exit 0 (after 1 handover(s))", session.detail, "the audit row says it was handed over");
+    }
+
+    @Test
+    void aHandoverWithoutACursorOrOneThatNeverSendsAnythingFailsTheStream() throws Exception {
+        open();
+        channels.listener.onError(StreamError.HANDOVER, "x".repeat(StreamError.MAX_CURSOR + 1));
+        assertEquals(StreamBridge.HANDOVER_FAILED, client.sent.get(0).body(StreamError.class).code());
+        assertEquals(1000, client.closeCode);
+
+        RecordingClient other = new RecordingClient();
+        StreamBridge looping = new StreamBridge(session, other, channels, ExecRequest.KIND, StreamBridgeTest::checkExec);
+        looping.onBinary(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                new ExecRequest(List.of("true"), false, 80, 24).toParams(), 100)).encode());
+        for (int i = 0; i <= StreamBridge.MAX_IDLE_HANDOVERS; i++) {
+            channels.listener.onError(StreamError.HANDOVER, "file:0:-");
+        }
+        StreamError error = other.sent.get(0).body(StreamError.class);
+        assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
+        assertTrue(error.message().contains("in a row without sending anything"), error.message());
+    }
+
+    @Test
+    void aHandoverToAnAgentThatIsGoneEndsTheStreamWithTheReason() throws Exception {
+        open();
+        channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+        channels.listener.onError(StreamError.HANDOVER, "file:0:-");
+        StreamError error = client.sent.get(0).body(StreamError.class);
+        assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
+        assertTrue(error.message().contains("no agent connected"), error.message());
+        assertEquals("failed", session.result);
+    }
 }

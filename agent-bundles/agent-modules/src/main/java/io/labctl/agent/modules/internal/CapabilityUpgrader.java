@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Upgrades one capability bundle in place, with no JVM restart: the new version, fetched from labd's repository with
  * the agent's identity and its SHA-256 checked ({@link ModuleCache}), is installed and started beside the old one;
  * it is healthy once it is active and registers a stream handler for every kind the old version serves. The agent's
- * dispatcher sends new streams to the newest handler of a kind. Then the old version is stopped and uninstalled. A
+ * dispatcher sends new streams to the newest handler of a kind; open streams that can go on from a cursor (logs
+ * follows) are handed over to it, the others run to their end (up to the drain limit). Then the old version is
+ * stopped and uninstalled. A
  * new version that does not start or is not healthy in time is uninstalled again: the old one was never touched.
  */
 final class CapabilityUpgrader {
@@ -220,8 +222,16 @@ final class CapabilityUpgrader {
             return report(request, from, AgentUpgrade.ROLLED_BACK, "cannot write the upgrade journal " + journal + " ("
                     + e.getMessage() + "); version " + wanted + " removed again, " + from + " runs on", start);
         }
-        // new streams now reach the new version (the dispatcher prefers the newest); the old one's streams end first
-        String drained = drain(old, fresh, request.drain());
+        // new streams now reach the new version (the dispatcher prefers the newest); open ones that can be continued
+        // from a cursor (a logs follow) are handed over to it, the others end first
+        int handedOver = 0;
+        for (Bundle b : old) {
+            if (b.getBundleId() != fresh.getBundleId()) {
+                handedOver += openStreams.handOver(b.getBundleId());
+            }
+        }
+        String drained = (handedOver > 0 ? handedOver + " stream(s) handed over to " + wanted + "; " : "")
+                + drain(old, fresh, request.drain());
         for (Bundle b : old) {
             if (b.getBundleId() != fresh.getBundleId()) {
                 uninstall(b);
