@@ -140,7 +140,7 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
         }
         // the user's labctl went away mid-stream: the agent stops the work (for exec, the whole process tree)
         stream.fail(CANCELLED, "the user's connection to labd closed");
-        session.outcome(AuditEntry.FAILED, "client disconnected (" + code + ")");
+        session.outcome(AuditEntry.FAILED, withHandovers("client disconnected (" + code + ")"));
     }
 
     // ---- from the agent
@@ -214,13 +214,18 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
         }
     }
 
+    /** The audit detail, saying when the stream went through handovers (live upgrades of its capability). */
+    private synchronized String withHandovers(String detail) {
+        return handovers == 0 ? detail : detail + " (after " + handovers + " handover(s))";
+    }
+
     /** Tells the CLI how it ended (a CLOSE or ERROR frame, unless null), records the outcome, closes the socket. */
     private synchronized void end(String result, String detail, Object last) {
         if (ended) {
             return;
         }
         ended = true;
-        session.outcome(result, handovers == 0 ? detail : detail + " (after " + handovers + " handover(s))");
+        session.outcome(result, withHandovers(detail));
         if (last != null) {
             FrameType type = last instanceof StreamClose ? FrameType.CLOSE : FrameType.ERROR;
             client.send(Frame.json(type, CLIENT_STREAM, last).encode());

@@ -1,0 +1,171 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.itests.support.Agent;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.protocol.AgentCapability;
+import io.labctl.protocol.ServerInfo;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code labctl logs -f} of a file written at 1,000 numbered lines a second, through the real CLI, labd and agent,
+ * while the agent's logs capability is upgraded in place (0.2.0: the built bundle re-versioned, as AgentUpgradeE2E
+ * does for ping and exec). The follow is handed over to the new version with a cursor: every number arrives exactly
+ * once, in order, compressed (the CLI's default) and plain, and the CLI never sees the stream end.
+ */
+class AgentLogsHandoverE2E {
+    static final String LOGS = "io.labctl.agent.logs";
+    static final int LINES_PER_SECOND = 1_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFollowGoesOnThroughALogsUpgradeWithEveryLineOnceInOrder() throws Exception {
+        Path logs = Files.createDirectories(dir.resolve("var-log"));
+        Labd labd = Labd.install(dir.resolve("labd"), null);
+        // what roles without log paths of their own may read (instead of /var/log/**, which a test may not write)
+        Files.writeString(labd.home.resolve("etc/io.labctl.rbac.cfg"), "defaultLogPaths = " + logs + "/**\n");
+        try (labd) {
+            labd.start();
+            Files.createDirectories(dir.resolve("cli"));
+            Cli cli = new Cli(dir.resolve("cli/config.yaml"));
+            cli.ok("config", "import", labd.adminBundle().toString());
+            String token = cli.ok("create", "token", "--server", "logs-1").strip();
+            try (Agent agent = Agent.install(dir.resolve("logs-1"), "logs-1", labd.url(), token).start()) {
+                agent.awaitOnline(cli, Duration.ofSeconds(120), labd.log());
+                String version = server(cli).facts().agentVersion();
+                followThroughAnUpgrade(cli, agent, logs.resolve("app.log"), version, labd.log());
+            }
+        }
+    }
+
+    void followThroughAnUpgrade(Cli cli, Agent agent, Path file, String version, Path labdLog) throws Exception {
+        String mvn = version.replace(".SNAPSHOT", "-SNAPSHOT");
+        Path built = agent.home.resolve("system/io/labctl/" + LOGS + "/" + mvn + "/" + LOGS + "-" + mvn + ".jar");
+        cli.ok("repo", "push", AgentUpgradeE2E.withManifest(built, dir.resolve("logs-0.2.0.jar"), "0.2.0", null).toString(),
+                "--name", "lab-agent-logs", "--version", "0.2.0");
+
+        Files.writeString(file, "");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = new Thread(() -> write(file, writing, written), "numbered-lines");
+        writer.start();
+        Path compressed = dir.resolve("follow-compressed.out");
+        Path plain = dir.resolve("follow-plain.out");
+        List<Process> follows = new ArrayList<>();
+        try {
+            follows.add(new ProcessBuilder(cli.command("logs", "server/logs-1", "--file", file.toString(), "-f", "-n", "0"))
+                    .redirectOutput(compressed.toFile()).redirectError(dir.resolve("follow-compressed.err").toFile()).start());
+            follows.add(new ProcessBuilder(cli.command("logs", "server/logs-1", "--file", file.toString(), "-f", "-n", "0",
+                    "--no-compress")).redirectOutput(plain.toFile()).redirectError(dir.resolve("follow-plain.err").toFile())
+                    .start());
+            Processes.await("both follows streaming", Duration.ofSeconds(60),
+                    () -> lineCount(compressed) > 1_000 && lineCount(plain) > 1_000);
+
+            int before = written.get();
+            long start = System.nanoTime();
+            Processes.Result up = cli.run("agents", "upgrade", "--feature", "logs", "--to", "0.2.0", "-l", "name=logs-1");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(0, up.exitCode(), up.toString());
+            assertTrue(up.stdout().contains("2 stream(s) handed over to 0.2.0"), up.stdout());
+            System.out.println("logs upgraded under two follows (" + (written.get() - before) + " lines written meanwhile), "
+                    + millis + " ms through the CLI\n" + up.stdout());
+            Processes.await("labd to see logs 0.2.0 alone on logs-1", Duration.ofSeconds(30), () ->
+                    server(cli).facts().capabilities().stream().filter(c -> c.bundle().equals(LOGS)).toList()
+                            .equals(List.of(new AgentCapability("lab-agent-logs", LOGS, "0.2.0", "active"))));
+
+            // more lines through the new version, then the last one
+            int target = written.get() + 2 * LINES_PER_SECOND;
+            Processes.await("two more seconds of lines", Duration.ofSeconds(60), () -> written.get() >= target);
+            writing.set(false);
+            writer.join();
+            int last = written.get();
+            for (Path out : List.of(compressed, plain)) {
+                Processes.await(out.getFileName() + " to reach line " + last, Duration.ofSeconds(60),
+                        () -> text(out).endsWith("line " + last + "\n"));
+            }
+            for (Process p : follows) {
+                assertTrue(p.isAlive(), "the follow never ended: the CLI saw one unbroken stream");
+            }
+            for (Path out : List.of(compressed, plain)) {
+                List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+                int first = Integer.parseInt(lines.get(0).substring("line ".length()));
+                for (int i = 0; i < lines.size(); i++) {
+                    assertEquals("line " + (first + i), lines.get(i), out.getFileName() + ": line " + i
+                            + " (every number once, in order)");
+                }
+                assertEquals(last, first + lines.size() - 1, out.getFileName() + " ends with the last line written");
+                System.out.println(out.getFileName() + ": lines " + first + " to " + last + ", each once, in order ("
+                        + lines.size() + " lines, " + (before - first + 1) + " before the upgrade)");
+            }
+            String labdText = Files.readString(labdLog);
+            assertTrue(labdText.contains("handed over to a newer version of its capability"), "labd's log says");
+        } finally {
+            writing.set(false);
+            for (Process p : follows) {
+                p.destroy();
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        Processes.Result audit = cli.run("logs", "audit", "--since", "1h");
+        assertTrue(audit.stdout().contains("handover"), "the follows' audit rows say they were handed over");
+    }
+
+    /** Numbered lines at about {@link #LINES_PER_SECOND}, ten at a time. */
+    static void write(Path file, AtomicBoolean writing, AtomicInteger written) {
+        try (Writer w = Files.newBufferedWriter(file, StandardOpenOption.APPEND)) {
+            long next = System.nanoTime();
+            while (writing.get()) {
+                for (int i = 0; i < 10; i++) {
+                    w.write("line " + (written.get() + 1) + "\n");
+                    written.incrementAndGet();
+                }
+                w.flush();
+                next += TimeUnit.MILLISECONDS.toNanos(10_000 / LINES_PER_SECOND);
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long lineCount(Path file) {
+        try (var lines = Files.lines(file)) {
+            return lines.count();
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
+    static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    static ServerInfo server(Cli cli) {
+        return cli.servers().stream().filter(s -> s.name().equals("logs-1")).findFirst().orElseThrow();
+    }
+}
