@@ -14,8 +14,12 @@ import io.labctl.protocol.channel.StreamClose;
 import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <p>An agent whose capability is upgraded live may hand a stream over (ERROR {@value StreamError#HANDOVER} with a
  * cursor, after the stream's last data): the bridge then opens the same request again on the agent with
  * {@link StreamOpen#RESUME} set to that cursor (new streams reach the newest version of the handler), granting it the
- * credit the CLI gave and the old stream did not use, so the CLI sees one unbroken stream.
+ * credit the CLI gave and the old stream did not use, so the CLI sees one unbroken stream. When the agent cannot take
+ * it at once (it is restarting: the capability is gone for a moment, or the agent is not connected), the bridge tries
+ * again every {@value #RETRY_MILLIS} ms for up to the gateway's resume wait, until the agent accepts the stream.
  */
 final class StreamBridge implements SocketListener, AgentStream.Listener {
     static final int CLIENT_STREAM = 1;
@@ -38,6 +44,9 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     /** Handovers in a row with no data between them, past which the stream fails (an agent that only hands over). */
     static final int MAX_IDLE_HANDOVERS = 3;
     static final String HANDOVER_FAILED = "handover-failed";
+    static final long RETRY_MILLIS = 250;
+    /** Answers to a resume that mean "not now": the agent is restarting or reconnecting. */
+    static final Set<String> NOT_NOW = Set.of("server-offline", StreamError.NOT_INSTALLED, "agent-disconnected");
     private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
 
     private final StreamSession session;
@@ -45,6 +54,8 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     private final AgentChannels channels;
     private final String kind;
     private final Function<Map<String, Object>, AgentChannels.Checked> check;
+    private final Duration resumeWait;
+    private final ScheduledExecutorService retries;
     private volatile AgentStream agent;
     private volatile boolean ended;
     /** The checked request, to open it again on a handover. */
@@ -53,14 +64,29 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     private long unusedCredit;
     private int handovers;
     private int idleHandovers;
+    /** The cursor being resumed from until the agent accepts the new stream (its first CREDIT); guarded by this. */
+    private String resuming;
+    private long resumeUntil;
 
     StreamBridge(StreamSession session, SocketConnection client, AgentChannels channels, String kind,
                  Function<Map<String, Object>, AgentChannels.Checked> check) {
+        this(session, client, channels, kind, check, Duration.ZERO, null);
+    }
+
+    /**
+     * @param resumeWait how long a handed-over stream waits for the agent to take it again (a restart, a reconnect)
+     * @param retries    runs the tries meanwhile; null: no waiting
+     */
+    StreamBridge(StreamSession session, SocketConnection client, AgentChannels channels, String kind,
+                 Function<Map<String, Object>, AgentChannels.Checked> check, Duration resumeWait,
+                 ScheduledExecutorService retries) {
         this.session = session;
         this.client = client;
         this.channels = channels;
         this.kind = kind;
         this.check = check;
+        this.resumeWait = resumeWait;
+        this.retries = retries;
     }
 
     // ---- from the CLI
@@ -164,6 +190,9 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
 
     @Override
     public void onCredit(int bytes) {
+        synchronized (this) {
+            resuming = null;  // the agent's handler took the stream (its first grant): resumed
+        }
         client.send(Frame.credit(CLIENT_STREAM, bytes).encode());
     }
 
@@ -177,6 +206,12 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     public void onError(String code, String message) {
         if (StreamError.HANDOVER.equals(code)) {
             resume(message);
+            return;
+        }
+        if (NOT_NOW.contains(code) && resumingNow()) {
+            if (!retryLater()) {
+                gaveUp(code + ": " + message);
+            }
             return;
         }
         end(AuditEntry.FAILED, code + ": " + message, new StreamError(code, message));
@@ -195,23 +230,62 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
                 refused = "the agent handed the " + kind + " stream over " + MAX_IDLE_HANDOVERS
                         + " times in a row without sending anything";
             } else {
-                Map<String, Object> again = new LinkedHashMap<>(params);
-                again.put(StreamOpen.RESUME, cursor);
-                int credit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, unusedCredit));
-                try {
-                    agent = channels.open(session.server(), kind, again, credit, this);
-                    handovers++;
-                } catch (ApiException e) {
-                    refused = "the " + kind + " stream was handed over but cannot go on: " + e.getMessage();
-                }
+                resuming = cursor;
+                resumeUntil = System.nanoTime() + resumeWait.toNanos();
+                handovers++;
             }
         }
         if (refused != null) {
             end(AuditEntry.FAILED, HANDOVER_FAILED + ": " + refused, new StreamError(HANDOVER_FAILED, refused));
-        } else {
-            LOG.info("{} on {} handed over to a newer version of its capability (handover {}), resumed at {}", kind,
-                    session.server(), handovers, cursor);
+            return;
         }
+        LOG.info("{} on {} handed over by the agent (handover {}), resuming at {}", kind, session.server(), handovers,
+                cursor);
+        attempt();
+    }
+
+    /** Opens the handed-over request on the agent; "not now" answers are tried again until the resume wait ends. */
+    private void attempt() {
+        String refused = null;
+        synchronized (this) {
+            if (ended || resuming == null) {
+                return;
+            }
+            Map<String, Object> again = new LinkedHashMap<>(params);
+            again.put(StreamOpen.RESUME, resuming);
+            int credit = (int) Math.max(0, Math.min(Integer.MAX_VALUE, unusedCredit));
+            try {
+                agent = channels.open(session.server(), kind, again, credit, this);
+            } catch (ApiException e) {
+                if (!NOT_NOW.contains(e.code())) {
+                    refused = "the " + kind + " stream was handed over but cannot go on: " + e.getMessage();
+                } else if (!retryLater()) {
+                    refused = e.code() + ": " + e.getMessage();
+                }
+            }
+        }
+        if (refused != null) {
+            gaveUp(refused);
+        }
+    }
+
+    private synchronized boolean resumingNow() {
+        return resuming != null;
+    }
+
+    private void gaveUp(String why) {
+        String message = "the " + kind + " stream was handed over by the agent (a live upgrade or a restart) and not"
+                + " taken back within " + resumeWait.toSeconds() + " s: " + why;
+        end(AuditEntry.FAILED, HANDOVER_FAILED + ": " + message, new StreamError(HANDOVER_FAILED, message));
+    }
+
+    /** While a resume waits for the agent: tries again shortly and returns true; false once the wait is over. */
+    private synchronized boolean retryLater() {
+        if (resuming == null || retries == null || ended || System.nanoTime() - resumeUntil > 0) {
+            return false;
+        }
+        retries.schedule(this::attempt, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     /** The audit detail, saying when the stream went through handovers (live upgrades of its capability). */

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class StreamBridgeTest {
     /** Test double of the CLI's socket: keeps what labd sent and how it closed. */
     static final class RecordingClient implements SocketConnection {
-        final List<Frame> sent = new ArrayList<>();
-        Integer closeCode;
+        final List<Frame> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile Integer closeCode;
 
         @Override
         public CompletableFuture<Void> send(ByteBuffer message) {
@@ -62,10 +62,10 @@ class StreamBridgeTest {
     /** Test double of the gateway: records the stream it opened and what labd sent to the agent. */
     static final class RecordingChannels implements AgentChannels, AgentStream {
         final List<String> toAgent = new ArrayList<>();
-        Map<String, Object> params;
-        int credit;
-        AgentStream.Listener listener;
-        ApiException refuse;
+        volatile Map<String, Object> params;
+        volatile int credit;
+        volatile AgentStream.Listener listener;
+        volatile ApiException refuse;
 
         @Override
         public CompletableFuture<Reply> call(String s, String k, Map<String, Object> p, int m, Duration t) {
@@ -274,5 +274,71 @@ class StreamBridgeTest {
         assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
         assertTrue(error.message().contains("no agent connected"), error.message());
         assertEquals("failed", session.result);
+    }
+
+    @Test
+    void aHandedOverStreamWaitsForARestartingAgentAndGoesOnOnceItTakesTheStream() throws Exception {
+        java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            StreamBridge waiting = new StreamBridge(session, client, channels, ExecRequest.KIND, StreamBridgeTest::checkExec,
+                    Duration.ofSeconds(60), retries);
+            waiting.onBinary(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                    new ExecRequest(List.of("true"), false, 80, 24).toParams(), 4096)).encode());
+            AgentStream.Listener old = channels.listener;
+            // the agent is gone for a moment (it restarts): the first tries find it offline
+            synchronized (channels) {
+                channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+            }
+            old.onError(StreamError.HANDOVER, "file:10:-");
+            Thread.sleep(3 * StreamBridge.RETRY_MILLIS);
+            assertNull(client.closeCode, "still waiting for the agent");
+            synchronized (channels) {
+                channels.refuse = null;
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (channels.listener == old && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals("file:10:-", channels.params.get(StreamOpen.RESUME));
+            // connected again, but its logs capability is not registered yet: that is "not now" as well
+            AgentStream.Listener early = channels.listener;
+            early.onError(StreamError.NOT_INSTALLED, "capability 'exec' is not installed on this agent");
+            while (channels.listener == early && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            channels.listener.onCredit(256 * 1024);  // the handler took it
+            channels.listener.onData(new byte[] {1});
+            assertNull(client.closeCode, "one unbroken stream");
+            assertTrue(client.sent.stream().noneMatch(f -> f.type() == FrameType.ERROR));
+            // taken back: a later loss of the agent ends the stream as before (no cursor to go on from)
+            channels.listener.onError("agent-disconnected", "the connection to web-1 ended");
+            assertEquals("agent-disconnected", client.sent.get(client.sent.size() - 1).body(StreamError.class).code());
+        } finally {
+            retries.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHandedOverStreamThatIsNotTakenBackInTimeFailsSayingSo() throws Exception {
+        java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            StreamBridge waiting = new StreamBridge(session, client, channels, ExecRequest.KIND, StreamBridgeTest::checkExec,
+                    Duration.ofSeconds(1), retries);
+            waiting.onBinary(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                    new ExecRequest(List.of("true"), false, 80, 24).toParams(), 4096)).encode());
+            synchronized (channels) {
+                channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+            }
+            channels.listener.onError(StreamError.HANDOVER, "file:10:-");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (client.closeCode == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            StreamError error = client.sent.get(0).body(StreamError.class);
+            assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
+            assertTrue(error.message().contains("not taken back within 1 s"), error.message());
+        } finally {
+            retries.shutdownNow();
+        }
     }
 }

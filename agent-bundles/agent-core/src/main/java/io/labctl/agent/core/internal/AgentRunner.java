@@ -394,6 +394,11 @@ final class AgentRunner implements Runnable {
         stopping.countDown();
         AgentSession live = session;
         if (live != null) {
+            try {
+                live.dispatcher().handOverAll();  // a logs follow goes on when the agent is back
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             live.close(AgentSession.NORMAL, "agent stopping");
         }
     }

@@ -8,8 +8,10 @@ import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
+    /** How long a stream that agreed to hand itself over gets to do so before it is ended anyway. */
+    static final long HANDOVER_GRACE_MILLIS = 2_000;
 
     private final HandlerRegistry handlers;
     private final FrameSink out;
@@ -97,13 +101,39 @@ final class StreamDispatcher {
         stream.start(request);
     }
 
-    /** A handler went away: its streams fail with a message for labd, the others carry on. */
+    /**
+     * A handler went away (its bundle stops: an uninstall, an update, the agent stopping): streams that can be handed
+     * over are (labd takes them to the handler's next version, or waits for the agent to come back); the others, and
+     * those not handed over within the grace, fail with a message for labd. Streams of other handlers carry on.
+     */
     void handlerRemoved(StreamHandler handler) {
         for (AgentStream stream : List.copyOf(streams.values())) {
             if (stream.handler() == handler) {
-                stream.abortWithError(StreamErrors.CAPABILITY_REMOVED,
-                        "capability '" + stream.kind() + "' was removed from this agent while the stream was open");
+                String why = "capability '" + stream.kind() + "' was removed from this agent while the stream was open";
+                if (stream.handOver()) {
+                    CompletableFuture.delayedExecutor(HANDOVER_GRACE_MILLIS, TimeUnit.MILLISECONDS, streamThreads)
+                            .execute(() -> stream.abortWithError(StreamErrors.CAPABILITY_REMOVED, why));
+                } else {
+                    stream.abortWithError(StreamErrors.CAPABILITY_REMOVED, why);
+                }
             }
+        }
+    }
+
+    /**
+     * The connection is about to be closed on purpose (the agent stops, or its core is replaced): streams that can be
+     * handed over are asked to, and given up to the grace to do it, so that labd resumes them when the agent is back.
+     */
+    void handOverAll() throws InterruptedException {
+        List<AgentStream> handing = List.copyOf(streams.values()).stream().filter(AgentStream::handOver).toList();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDOVER_GRACE_MILLIS);
+        for (AgentStream stream : handing) {
+            while (stream.isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        if (!handing.isEmpty()) {
+            LOG.info("{} stream(s) handed over before the connection closes", handing.size());
         }
     }
 

@@ -171,6 +171,40 @@ class StreamDispatcherTest {
     }
 
     @Test
+    void removingAHandlerHandsOverTheStreamsThatCanBeAndEndsTheOthersAfterTheGrace() throws Exception {
+        StreamHandler going = (request, ch) -> new StreamReceiver() {
+            @Override
+            public boolean handOver() {
+                if ("hands-off".equals(request.params().get("mode"))) {
+                    ch.fail(StreamError.HANDOVER, "file:7:-");  // at once (it has sent its last data)
+                }
+                return true;  // the other one says yes but never does it
+            }
+        };
+        registry.add(going, Map.of(StreamHandler.KIND, "logs"));
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 1, new StreamOpen("logs", Map.of("mode", "hands-off"), 0)));
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 2, new StreamOpen("logs", Map.of("mode", "stalls"), 0)));
+        for (int i = 0; i < 500 && sink.of(FrameType.CREDIT).size() < 2; i++) {
+            Thread.sleep(10);  // both opened once each granted labd credit
+        }
+        assertEquals(2, dispatcher.openStreams());
+        registry.remove(going);
+        dispatcher.handlerRemoved(going);
+        Frame handedOver = sink.of(FrameType.ERROR).get(0);
+        assertEquals(1, handedOver.stream());
+        assertEquals(StreamError.HANDOVER, handedOver.body(StreamError.class).code());
+        assertEquals("file:7:-", handedOver.body(StreamError.class).message());
+        assertEquals(1, sink.of(FrameType.ERROR).size(), "the one that agreed gets its grace");
+        for (int i = 0; i < 500 && sink.of(FrameType.ERROR).size() < 2; i++) {
+            Thread.sleep(10);
+        }
+        Frame removed = sink.of(FrameType.ERROR).get(1);
+        assertEquals(2, removed.stream());
+        assertEquals(StreamErrors.CAPABILITY_REMOVED, removed.body(StreamError.class).code());
+        assertEquals(0, dispatcher.openStreams());
+    }
+
+    @Test
     void protocolViolationsAreReported() throws Exception {
         assertThrows(ProtocolException.class, () -> dispatcher.onFrame(open(0, "exec", 0)));
         assertThrows(ProtocolException.class, () -> dispatcher.onFrame(new Frame(FrameType.OPEN, 4, "nope".getBytes())));

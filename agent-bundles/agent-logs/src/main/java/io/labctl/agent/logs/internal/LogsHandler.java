@@ -34,6 +34,8 @@ public class LogsHandler implements StreamHandler {
     static final String AGENT_LOG_UNKNOWN = "agent-log-unknown";
     /** How long deactivation waits for the streams' threads (and journalctl processes) to end. */
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** How long deactivation gives follows to hand themselves over (a follow does within its poll interval). */
+    static final long HANDOVER_WAIT_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(LogsHandler.class);
 
     private final Set<LogSession> sessions = ConcurrentHashMap.newKeySet();
@@ -111,11 +113,21 @@ public class LogsHandler implements StreamHandler {
         return LogCursor.parse(value);
     }
 
-    /** Stops every stream (they fail with capability-removed) and waits a while for their threads to end. */
+    /**
+     * Hands over the follows that can be (labd resumes them on the next version, or once the agent is back), giving
+     * them up to {@link #HANDOVER_WAIT_MILLIS}; stops every other stream (they fail with capability-removed); waits a
+     * while for their threads to end.
+     */
     @Deactivate
     void deactivate() throws InterruptedException {
         stopping = true;
         List<LogSession> open = List.copyOf(sessions);
+        long handoverDeadline = System.currentTimeMillis() + HANDOVER_WAIT_MILLIS;
+        for (LogSession session : open) {
+            if (session.handoverAsked() || session.handOver()) {
+                session.awaitEnd(Math.max(1, handoverDeadline - System.currentTimeMillis()));
+            }
+        }
         open.forEach(LogSession::stopForRemoval);
         long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
         for (LogSession session : open) {
