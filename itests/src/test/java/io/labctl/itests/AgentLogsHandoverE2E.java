@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A {@code labctl logs -f} of a file written at 1,000 numbered lines a second, through the real CLI, labd and agent,
  * while the agent's logs capability is upgraded in place (0.2.0: the built bundle re-versioned, as AgentUpgradeE2E
  * does for ping and exec). The follow is handed over to the new version with a cursor: every number arrives exactly
- * once, in order, compressed (the CLI's default) and plain, and the CLI never sees the stream end.
+ * once, in order, compressed (the CLI's default) and plain, and the CLI never sees the stream end. Then the agent is
+ * restarted (stopped, started again): the follows are handed over as the agent stops, labd waits for it to come back
+ * and resumes them, again with every line once.
  */
 class AgentLogsHandoverE2E {
     static final String LOGS = "io.labctl.agent.logs";
@@ -42,6 +44,8 @@ class AgentLogsHandoverE2E {
         Labd labd = Labd.install(dir.resolve("labd"), null);
         // what roles without log paths of their own may read (instead of /var/log/**, which a test may not write)
         Files.writeString(labd.home.resolve("etc/io.labctl.rbac.cfg"), "defaultLogPaths = " + logs + "/**\n");
+        // an agent restart on this loaded machine may take longer than the default 30 s
+        Files.writeString(labd.home.resolve("etc/io.labctl.gateway.cfg"), "resumeWaitSeconds = 180\n");
         try (labd) {
             labd.start();
             Files.createDirectories(dir.resolve("cli"));
@@ -91,9 +95,24 @@ class AgentLogsHandoverE2E {
                     server(cli).facts().capabilities().stream().filter(c -> c.bundle().equals(LOGS)).toList()
                             .equals(List.of(new AgentCapability("lab-agent-logs", LOGS, "0.2.0", "active"))));
 
-            // more lines through the new version, then the last one
+            // more lines through the new version
             int target = written.get() + 2 * LINES_PER_SECOND;
             Processes.await("two more seconds of lines", Duration.ofSeconds(60), () -> written.get() >= target);
+
+            // the agent restarts: the follows are handed over as it stops and resumed once it is back
+            long stopAt = System.nanoTime();
+            agent.stop();
+            long stopped = (System.nanoTime() - stopAt) / 1_000_000;
+            int whileDown = written.get();
+            agent.start();
+            long compressedBefore = lineCount(compressed);
+            Processes.await("the follows to go on after the restart", Duration.ofSeconds(180),
+                    () -> lineCount(compressed) > compressedBefore + LINES_PER_SECOND
+                            && text(plain).contains("line " + (whileDown + LINES_PER_SECOND) + "\n"));
+            System.out.println("agent restarted under two follows: stopped in " + stopped + " ms, lines flowing again "
+                    + (System.nanoTime() - stopAt) / 1_000_000 + " ms after the stop began");
+            int more = written.get() + LINES_PER_SECOND;
+            Processes.await("one more second of lines", Duration.ofSeconds(60), () -> written.get() >= more);
             writing.set(false);
             writer.join();
             int last = written.get();
@@ -116,7 +135,7 @@ class AgentLogsHandoverE2E {
                         + lines.size() + " lines, " + (before - first + 1) + " before the upgrade)");
             }
             String labdText = Files.readString(labdLog);
-            assertTrue(labdText.contains("handed over to a newer version of its capability"), "labd's log says");
+            assertTrue(labdText.contains("handed over by the agent"), "labd's log says");
         } finally {
             writing.set(false);
             for (Process p : follows) {
