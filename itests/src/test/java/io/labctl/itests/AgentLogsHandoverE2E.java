@@ -113,6 +113,8 @@ class AgentLogsHandoverE2E {
                     + (System.nanoTime() - stopAt) / 1_000_000 + " ms after the stop began");
             int more = written.get() + LINES_PER_SECOND;
             Processes.await("one more second of lines", Duration.ofSeconds(60), () -> written.get() >= more);
+
+            replaceTheCoreUnderTheFollows(cli, agent, mvn, written, compressed, plain);
             writing.set(false);
             writer.join();
             int last = written.get();
@@ -145,6 +147,35 @@ class AgentLogsHandoverE2E {
         }
         Processes.Result audit = cli.run("logs", "audit", "--since", "1h");
         assertTrue(audit.stdout().contains("handover"), "the follows' audit rows say they were handed over");
+    }
+
+    /**
+     * The agent core (the bundle that holds the connection) replaced by 0.2.0 in the running JVM: the agent connects
+     * again with the same identity, labd reports it upgraded once it is back with the new version, the follows go on by
+     * themselves, and the capabilities (not restarted) still serve.
+     */
+    void replaceTheCoreUnderTheFollows(Cli cli, Agent agent, String mvn, AtomicInteger written, Path compressed,
+                                       Path plain) throws Exception {
+        String core = "io.labctl.agent.core";
+        Path built = agent.home.resolve("system/io/labctl/" + core + "/" + mvn + "/" + core + "-" + mvn + ".jar");
+        cli.ok("repo", "push", AgentUpgradeE2E.withManifest(built, dir.resolve("core-0.2.0.jar"), "0.2.0", null).toString(),
+                "--name", "lab-agent-core", "--version", "0.2.0");
+        long start = System.nanoTime();
+        Processes.Result up = cli.run("agents", "upgrade", "--feature", "core", "--to", "0.2.0", "-l", "name=logs-1");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(0, up.exitCode(), up.toString());
+        assertTrue(up.stdout().contains("agent core replaced"), up.stdout());
+        String log = agent.logText();
+        java.util.regex.Matcher reconnect = java.util.regex.Pattern.compile("connected to labd again (\\d+) ms").matcher(log);
+        assertTrue(reconnect.find(), "the agent's log says when the new core connected");
+        System.out.println("agent core replaced under two follows: " + millis + " ms through the CLI; reconnected "
+                + reconnect.group(1) + " ms after the old core began to stop (the agent's own measure)\n" + up.stdout());
+        assertEquals("0.2.0", server(cli).facts().agentVersion());
+        int next = written.get() + LINES_PER_SECOND;
+        Processes.await("the follows to go on after the core was replaced", Duration.ofSeconds(60),
+                () -> text(plain).contains("line " + next + "\n") && text(compressed).contains("line " + next + "\n"));
+        Processes.Result exec = cli.run("exec", "server/logs-1", "--", "echo", "served by the same exec bundle");
+        assertEquals(0, exec.exitCode(), "the capabilities serve the new core: " + exec);
     }
 
     /** Numbered lines at about {@link #LINES_PER_SECOND}, ten at a time. */

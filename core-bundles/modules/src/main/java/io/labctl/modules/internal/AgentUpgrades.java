@@ -41,6 +41,8 @@ public class AgentUpgrades {
     static final String VERB = "agent.upgrade";
     static final int PARALLELISM = 8;
     static final Duration TIMEOUT = Duration.ofMinutes(3);  // fetch, start and health; the drain comes on top
+    /** How long labd waits for an agent whose core is replaced to connect again and report the new version. */
+    static final Duration CORE_RECONNECT = Duration.ofSeconds(60);
 
     private final ServerRegistry registry;
     private final BundleRepository repository;
@@ -163,7 +165,8 @@ public class AgentUpgrades {
             AgentChannels.Reply reply = channels.call(server, AgentUpgrade.KIND, params, 64 * 1024,
                     TIMEOUT.plusSeconds(drainSeconds == null ? 60 : drainSeconds)).get();
             AgentUpgrade.Report report = Json.json().readValue(reply.output(), AgentUpgrade.Report.class);
-            result = new AgentUpgrade.ServerResult(server, report.result(), report.from(), report.to(), report.millis(),
+            result = AgentUpgrade.REPLACING.equals(report.result()) ? reconnected(server, report)
+                    : new AgentUpgrade.ServerResult(server, report.result(), report.from(), report.to(), report.millis(),
                     report.message());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ApiException api) {
@@ -189,6 +192,29 @@ public class AgentUpgrades {
                 bundle + " " + result.from() + " -> " + entry.version() + " sha256:" + entry.sha256() + ": "
                         + result.result());
         return result;
+    }
+
+    /**
+     * The agent is replacing its core: upgraded once it is connected again and reports the new version (its hello
+     * carries it), failed when it does not within {@link #CORE_RECONNECT} (the agent puts the old core back itself).
+     */
+    private AgentUpgrade.ServerResult reconnected(String server, AgentUpgrade.Report report) throws InterruptedException {
+        long replyAt = System.nanoTime();
+        long deadline = replyAt + CORE_RECONNECT.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            ServerInfo s = registry.find(server).orElse(null);
+            if (s != null && ServerInfo.ONLINE.equals(s.status()) && s.facts() != null
+                    && report.to().equals(s.facts().agentVersion())) {
+                long ms = (System.nanoTime() - replyAt) / 1_000_000;
+                return new AgentUpgrade.ServerResult(server, AgentUpgrade.UPGRADED, report.from(), report.to(),
+                        report.millis() + ms, "agent core replaced " + report.from() + " -> " + report.to()
+                        + "; connected again and reported " + report.to() + " " + ms + " ms after it answered");
+            }
+            Thread.sleep(50);
+        }
+        return new AgentUpgrade.ServerResult(server, AgentUpgrade.FAILED, report.from(), report.to(), report.millis(),
+                "the agent did not connect again with core " + report.to() + " within " + CORE_RECONNECT.toSeconds()
+                        + " s (it puts " + report.from() + " back by itself when the new core does not connect)");
     }
 
     private static boolean blank(String s) {

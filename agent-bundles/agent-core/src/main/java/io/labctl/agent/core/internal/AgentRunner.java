@@ -377,6 +377,11 @@ final class AgentRunner implements Runnable {
         return live == null ? 0 : live.dispatcher().openStreams(handler);
     }
 
+    /** Whether the connection to labd is up. */
+    boolean connected() {
+        return session != null;
+    }
+
     /** Asks that handler's open streams to hand themselves over; how many will. */
     int handOver(StreamHandler handler) {
         AgentSession live = session;

@@ -37,8 +37,8 @@ final class CapabilityUpgrader {
     private static final Logger LOG = LoggerFactory.getLogger(CapabilityUpgrader.class);
     static final String LOCATION_PREFIX = "labctl-capability:";
     static final Pattern SYMBOLIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    /** Bundles that cannot replace themselves while they run the upgrade (or hold the connection it reports on). */
-    static final Set<String> NOT_LIVE = Set.of("io.labctl.agent.core", "io.labctl.agent.modules");
+    /** The bundle that runs the upgrade cannot replace itself (the core is replaced its own way: {@link CoreReplacer}). */
+    static final Set<String> NOT_LIVE = Set.of("io.labctl.agent.modules");
 
     /** name: the repository entry (the feature's name); bundle: the symbolic name it replaces. */
     record Request(String name, String bundle, String version, String sha256, Duration health, Duration drain) {
@@ -79,6 +79,7 @@ final class CapabilityUpgrader {
     private final ModuleCache cache;
     private final OpenStreams openStreams;
     private final Path journal;
+    private final CoreReplacer core;
 
     /**
      * @param journal where an upgrade in progress is written down (its bundle, the new version's location and its
@@ -89,6 +90,12 @@ final class CapabilityUpgrader {
         this.cache = cache;
         this.openStreams = openStreams;
         this.journal = journal;
+        this.core = new CoreReplacer(context, journal.getParent());
+    }
+
+    /** A core replacement that a stop interrupted: settled (see {@link CoreReplacer#recover}). */
+    String recoverCore() {
+        return core.recover();
     }
 
     /**
@@ -159,7 +166,7 @@ final class CapabilityUpgrader {
         long start = System.nanoTime();
         if (NOT_LIVE.contains(request.bundle())) {
             throw new ModuleRunException(ModuleRunException.INVALID_REQUEST, request.bundle() + " cannot be upgraded"
-                    + " live yet (it runs the upgrade or holds the connection): update the lab-agent distribution");
+                    + " live (it runs the upgrade): update the lab-agent distribution");
         }
         List<Bundle> old = running(request.bundle());
         if (old.isEmpty()) {
@@ -174,6 +181,9 @@ final class CapabilityUpgrader {
         }
         Path jar = cache.jar(request.name(), request.version(), request.sha256());
         checkManifest(jar, request.bundle(), wanted);
+        if (CoreReplacer.CORE.equals(request.bundle())) {
+            return core.replace(request, jar, current, wanted, start);
+        }
         Set<String> kinds = kindsOf(current);
 
         Bundle fresh;
@@ -269,7 +279,7 @@ final class CapabilityUpgrader {
         }
     }
 
-    private static AgentUpgrade.Report report(Request request, String from, String result, String message, long start) {
+    static AgentUpgrade.Report report(Request request, String from, String result, String message, long start) {
         return new AgentUpgrade.Report(request.bundle(), from, request.version(), result, message,
                 (System.nanoTime() - start) / 1_000_000);
     }
