@@ -176,6 +176,46 @@ class AgentLogsHandoverE2E {
                 () -> text(plain).contains("line " + next + "\n") && text(compressed).contains("line " + next + "\n"));
         Processes.Result exec = cli.run("exec", "server/logs-1", "--", "echo", "served by the same exec bundle");
         assertEquals(0, exec.exitCode(), "the capabilities serve the new core: " + exec);
+
+        // a core that cannot resolve (an import nothing exports): refused before the running core is touched
+        cli.ok("repo", "push", AgentUpgradeE2E.withManifest(built, dir.resolve("core-0.3.0.jar"), "0.3.0",
+                "com.example.nowhere").toString(), "--name", "lab-agent-core", "--version", "0.3.0");
+        Processes.Result unresolvable = cli.run("agents", "upgrade", "--feature", "core", "--to", "0.3.0", "-l", "name=logs-1");
+        assertEquals(1, unresolvable.exitCode(), unresolvable.toString());
+        assertTrue(unresolvable.stdout().matches("(?s).*logs-1 +rolled-back .*does not resolve.*0\\.2\\.0 was not touched.*"),
+                unresolvable.stdout());
+
+        // a core that starts but never connects (its components left out): the agent puts 0.2.0 back by itself
+        Path silent = withoutComponents(AgentUpgradeE2E.withManifest(built, dir.resolve("core-0.4.0-full.jar"), "0.4.0", null),
+                dir.resolve("core-0.4.0.jar"));
+        cli.ok("repo", "push", silent.toString(), "--name", "lab-agent-core", "--version", "0.4.0");
+        Processes.Result broken = cli.run("agents", "upgrade", "--feature", "core", "--to", "0.4.0", "-l", "name=logs-1");
+        assertEquals(1, broken.exitCode(), broken.toString());
+        assertTrue(broken.stdout().matches("(?s).*logs-1 +rolled-back .*put 0\\.2\\.0 back.*"), broken.stdout());
+        System.out.println("a core that never connects, rolled back by the agent:\n" + broken.stdout());
+        assertTrue(agent.logText().contains("agent core 0.2.0 put back"), "the agent's log says");
+        assertEquals("0.2.0", server(cli).facts().agentVersion());
+        int after = written.get() + LINES_PER_SECOND;
+        Processes.await("the follows to go on after the rollback", Duration.ofSeconds(60),
+                () -> text(plain).contains("line " + after + "\n") && text(compressed).contains("line " + after + "\n"));
+    }
+
+    /** A copy of the jar without its DS component descriptions: it starts, but runs nothing. */
+    static Path withoutComponents(Path jar, Path target) throws Exception {
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile());
+             java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(target))) {
+            for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
+                if (e.getName().startsWith("OSGI-INF/")) {
+                    continue;
+                }
+                out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                try (var content = in.getInputStream(e)) {
+                    content.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        return target;
     }
 
     /** Numbered lines at about {@link #LINES_PER_SECOND}, ten at a time. */

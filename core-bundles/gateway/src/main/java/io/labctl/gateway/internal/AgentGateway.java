@@ -124,6 +124,12 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
     }
 
     @Override
+    public java.time.Instant connectedAt(String server) {
+        AgentSession session = sessions.get(server);
+        return session == null || !session.greeted() ? null : session.openedAt();
+    }
+
+    @Override
     public SocketListener bridge(StreamSession session, SocketConnection client, String kind,
                                  Function<Map<String, Object>, Checked> check) {
         return new StreamBridge(session, client, this, kind, check, resumeWait, watchdog);

@@ -46,7 +46,8 @@ final class StreamBridge implements SocketListener, AgentStream.Listener {
     static final String HANDOVER_FAILED = "handover-failed";
     static final long RETRY_MILLIS = 250;
     /** Answers to a resume that mean "not now": the agent is restarting or reconnecting. */
-    static final Set<String> NOT_NOW = Set.of("server-offline", StreamError.NOT_INSTALLED, "agent-disconnected");
+    static final Set<String> NOT_NOW = Set.of("server-offline", StreamError.NOT_INSTALLED, "agent-disconnected",
+            StreamError.AGENT_STOPPING);
     private static final Logger LOG = LoggerFactory.getLogger(StreamBridge.class);
 
     private final StreamSession session;

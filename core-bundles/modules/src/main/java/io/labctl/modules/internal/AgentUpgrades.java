@@ -161,11 +161,12 @@ public class AgentUpgrades {
             params.put("drainSeconds", drainSeconds);
         }
         AgentUpgrade.ServerResult result;
+        java.time.Instant connection = channels.connectedAt(server);
         try {
             AgentChannels.Reply reply = channels.call(server, AgentUpgrade.KIND, params, 64 * 1024,
                     TIMEOUT.plusSeconds(drainSeconds == null ? 60 : drainSeconds)).get();
             AgentUpgrade.Report report = Json.json().readValue(reply.output(), AgentUpgrade.Report.class);
-            result = AgentUpgrade.REPLACING.equals(report.result()) ? reconnected(server, report)
+            result = AgentUpgrade.REPLACING.equals(report.result()) ? reconnected(server, report, connection)
                     : new AgentUpgrade.ServerResult(server, report.result(), report.from(), report.to(), report.millis(),
                     report.message());
         } catch (ExecutionException e) {
@@ -196,19 +197,34 @@ public class AgentUpgrades {
 
     /**
      * The agent is replacing its core: upgraded once it is connected again and reports the new version (its hello
-     * carries it), failed when it does not within {@link #CORE_RECONNECT} (the agent puts the old core back itself).
+     * carries it); rolled back when it comes back on this labd with the old version (the new core did not start or
+     * connect, and the agent put the old one back); failed when neither within {@link #CORE_RECONNECT}.
      */
-    private AgentUpgrade.ServerResult reconnected(String server, AgentUpgrade.Report report) throws InterruptedException {
+    private AgentUpgrade.ServerResult reconnected(String server, AgentUpgrade.Report report, java.time.Instant before)
+            throws InterruptedException {
         long replyAt = System.nanoTime();
         long deadline = replyAt + CORE_RECONNECT.toNanos();
+        long backOld = 0;  // when a new connection with the old version was first seen
         while (System.nanoTime() - deadline < 0) {
             ServerInfo s = registry.find(server).orElse(null);
-            if (s != null && ServerInfo.ONLINE.equals(s.status()) && s.facts() != null
-                    && report.to().equals(s.facts().agentVersion())) {
+            String version = s == null || s.facts() == null ? null : s.facts().agentVersion();
+            java.time.Instant now = channels.connectedAt(server);
+            boolean again = now != null && !now.equals(before);
+            if (s != null && ServerInfo.ONLINE.equals(s.status()) && report.to().equals(version)) {
                 long ms = (System.nanoTime() - replyAt) / 1_000_000;
                 return new AgentUpgrade.ServerResult(server, AgentUpgrade.UPGRADED, report.from(), report.to(),
                         report.millis() + ms, "agent core replaced " + report.from() + " -> " + report.to()
                         + "; connected again and reported " + report.to() + " " + ms + " ms after it answered");
+            }
+            if (again && report.from().equals(version)) {
+                backOld = backOld == 0 ? System.nanoTime() : backOld;
+                // its hello's facts are written just after the connection: give them a moment to say the new version
+                if (System.nanoTime() - backOld > 2_000_000_000L) {
+                    return new AgentUpgrade.ServerResult(server, AgentUpgrade.ROLLED_BACK, report.from(), report.to(),
+                            report.millis() + (System.nanoTime() - replyAt) / 1_000_000, "the new agent core "
+                            + report.to() + " did not start or connect; the agent put " + report.from()
+                            + " back and connected again (see the agent's log)");
+                }
             }
             Thread.sleep(50);
         }

@@ -10,6 +10,11 @@ public record StreamError(String code, String message) {
      * {@link StreamOpen#RESUME} set to it, and the stream's user sees one unbroken stream.
      */
     public static final String HANDOVER = "handover";
+    /**
+     * The agent is closing its connection on purpose (it stops, or its core is replaced) and takes no new stream: try
+     * again once it is back.
+     */
+    public static final String AGENT_STOPPING = "agent-stopping";
     /** The longest cursor a handover may carry. */
     public static final int MAX_CURSOR = 1024;
 }

@@ -125,6 +125,9 @@ final class AgentStream implements StreamChannel {
                 if (isOpen()) {
                     grant(RECEIVE_WINDOW);
                 }
+                if (handoverAsked && isOpen()) {
+                    receiver.handOver();
+                }
             } catch (Exception | LinkageError e) {
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 fail(StreamErrors.OPEN_FAILED, "cannot open " + kind + " stream: " + why);
@@ -162,11 +165,24 @@ final class AgentStream implements StreamChannel {
         });
     }
 
-    /** Asks the receiver to hand the stream over; false when it cannot (or has not started, or has ended). */
+    /** Asked to hand over before the handler's open returned: done as soon as it has. */
+    private volatile boolean handoverAsked;
+
+    /**
+     * Asks the receiver to hand the stream over; false when it cannot or has ended. A stream whose handler is still
+     * opening it says yes and is asked once it is open (if it then cannot, it is ended with the connection).
+     */
     boolean handOver() {
         StreamReceiver r = receiver;
-        if (r == null || !isOpen()) {
+        if (!isOpen()) {
             return false;
+        }
+        if (r == null) {
+            handoverAsked = true;
+            r = receiver;
+            if (r == null) {
+                return true;
+            }
         }
         try {
             return r.handOver();

@@ -29,6 +29,8 @@ final class StreamDispatcher {
     private final FrameSink out;
     private final Executor streamThreads;
     private final Map<Integer, AgentStream> streams = new ConcurrentHashMap<>();
+    /** Set once the connection is being closed on purpose: new streams are refused, labd tries them again later. */
+    private boolean closing;
 
     StreamDispatcher(HandlerRegistry handlers, FrameSink out, Executor streamThreads) {
         this.handlers = handlers;
@@ -87,6 +89,18 @@ final class StreamDispatcher {
         if (streams.containsKey(id)) {
             throw new ProtocolException("OPEN for stream " + id + ", which is already open");
         }
+        synchronized (this) {
+            if (closing) {
+                // a stream labd resumes right as this connection closes would be cut without a cursor: not now
+                out.send(Frame.json(FrameType.ERROR, id, new StreamError(StreamError.AGENT_STOPPING,
+                        "this agent is closing its connection to labd (stopping, or its core is being replaced)")));
+                return;
+            }
+            openOn(id, request);
+        }
+    }
+
+    private void openOn(int id, StreamOpen request) {
         StreamHandler handler = handlers.find(request.kind());
         if (handler == null) {
             // how labd learns that a feature is absent on this agent
@@ -125,7 +139,12 @@ final class StreamDispatcher {
      * handed over are asked to, and given up to the grace to do it, so that labd resumes them when the agent is back.
      */
     void handOverAll() throws InterruptedException {
-        List<AgentStream> handing = List.copyOf(streams.values()).stream().filter(AgentStream::handOver).toList();
+        List<AgentStream> open;
+        synchronized (this) {
+            closing = true;
+            open = List.copyOf(streams.values());
+        }
+        List<AgentStream> handing = open.stream().filter(AgentStream::handOver).toList();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDOVER_GRACE_MILLIS);
         for (AgentStream stream : handing) {
             while (stream.isOpen() && System.nanoTime() < deadline) {

@@ -205,6 +205,27 @@ class StreamDispatcherTest {
     }
 
     @Test
+    void aConnectionClosingOnPurposeHandsItsStreamsOverAndTakesNoNewOne() throws Exception {
+        StreamHandler logs = (request, ch) -> new StreamReceiver() {
+            @Override
+            public boolean handOver() {
+                ch.fail(StreamError.HANDOVER, "file:1:-");
+                return true;
+            }
+        };
+        registry.add(logs, Map.of(StreamHandler.KIND, "logs"));
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 1, new StreamOpen("logs", Map.of(), 0)));
+        dispatcher.handOverAll();  // whether or not its handler has returned yet, the stream is handed over
+        assertEquals(StreamError.HANDOVER, sink.of(FrameType.ERROR).get(0).body(StreamError.class).code());
+        assertEquals(0, dispatcher.openStreams());
+        // labd resuming it on this closing connection would see it cut without a cursor: refused, tried again later
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 3, new StreamOpen("logs", Map.of(), 0)));
+        Frame refused = sink.of(FrameType.ERROR).get(1);
+        assertEquals(3, refused.stream());
+        assertEquals(StreamError.AGENT_STOPPING, refused.body(StreamError.class).code());
+    }
+
+    @Test
     void protocolViolationsAreReported() throws Exception {
         assertThrows(ProtocolException.class, () -> dispatcher.onFrame(open(0, "exec", 0)));
         assertThrows(ProtocolException.class, () -> dispatcher.onFrame(new Frame(FrameType.OPEN, 4, "nope".getBytes())));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.framework.Bundle;
@@ -17,6 +18,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +45,14 @@ final class CoreReplacer {
     private final BundleContext context;
     private final Path journal;
     private final Path previous;
+    /** The jar of a core this class put in (its location still names the distribution's jar). */
+    private final Path current;
 
     CoreReplacer(BundleContext context, Path directory) {
         this.context = context;
         this.journal = directory.resolve("core-upgrade.properties");
         this.previous = directory.resolve("core-previous.jar");
+        this.current = directory.resolve("core-current.jar");
     }
 
     /** Starts replacing the core with the checked jar; the report says so (the rest is the agent's, see above). */
@@ -58,12 +63,26 @@ final class CoreReplacer {
                     + " the agent to reconnect, then try again");
         }
         String from = core.getVersion().toString();
+        String unresolved = resolvesBeside(jar);
+        if (unresolved != null) {
+            RUNNING.set(false);
+            return CapabilityUpgrader.report(request, from, AgentUpgrade.ROLLED_BACK, "version " + wanted + " "
+                    + unresolved + "; the running core " + from + " was not touched", start);
+        }
         try {
             Files.createDirectories(previous.getParent());
-            try (InputStream in = new URL(core.getLocation()).openStream()) {
-                Files.copy(in, previous, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.exists(current) && runs(current, core.getVersion())) {
+                Files.copy(current, previous, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                // the distribution's core: its location (mvn:...) still names its jar
+                try (InputStream in = new URL(core.getLocation()).openStream()) {
+                    Files.copy(in, previous, StandardCopyOption.REPLACE_EXISTING);
+                }
+                if (!runs(previous, core.getVersion())) {
+                    throw new IOException("the jar at its location is not version " + core.getVersion());
+                }
             }
-            writeJournal(from, wanted.toString(), "replacing");
+            writeJournal(from, wanted.toString(), jar, "replacing");
         } catch (IOException | RuntimeException e) {
             RUNNING.set(false);
             throw new ModuleRunException(ModuleRunException.UNAVAILABLE, "cannot keep a copy of the running core ("
@@ -77,6 +96,33 @@ final class CoreReplacer {
                 + " back if it does not within " + CONNECT_BOUND.toSeconds() + " s)", start);
     }
 
+    /**
+     * Whether the new core resolves here, tried on a copy installed beside the running one (resolved, never started,
+     * then removed): a core that cannot resolve is refused before the running one is touched. It matters beyond this
+     * upgrade: after a kill -9 with an unresolvable core in place, nothing would export the agent API, and nothing
+     * could put the old core back. Returns null when it resolves, else why not.
+     */
+    private String resolvesBeside(Path jar) {
+        Bundle check = null;
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        try (InputStream in = Files.newInputStream(jar)) {
+            check = context.installBundle("labctl-core-check:" + jar.getFileName(), in);
+            return wiring.resolveBundles(List.of(check)) ? null
+                    : "does not resolve on this agent (it imports a package nothing here exports at that version)";
+        } catch (IOException | BundleException e) {
+            return "cannot be installed: " + e.getMessage();
+        } finally {
+            if (check != null) {
+                try {
+                    check.uninstall();
+                    wiring.refreshBundles(List.of(check));
+                } catch (BundleException | IllegalStateException e) {
+                    LOG.warn("cannot remove the trial copy of the new agent core: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
     private void run(Bundle core, Path jar, String from, Version wanted) {
         try {
             Thread.sleep(REPLY_DELAY_MILLIS);
@@ -84,7 +130,9 @@ final class CoreReplacer {
             try (InputStream in = Files.newInputStream(jar)) {
                 core.update(in);
             }
-            settle(core, from, wanted, stopping);
+            if (settle(core, from, wanted, stopping)) {
+                Files.copy(jar, current, StandardCopyOption.REPLACE_EXISTING);  // what to put back next time
+            }
         } catch (BundleException | IOException | IllegalStateException e) {
             LOG.warn("the agent core could not be replaced by {}: {}; putting {} back", wanted, e.getMessage(), from);
             rollBack(core, from);
@@ -95,17 +143,28 @@ final class CoreReplacer {
         }
     }
 
-    /** Keeps the new core once it connected; else puts the old one back. */
-    private void settle(Bundle core, String from, Version wanted, long since) throws InterruptedException {
+    /** Keeps the new core once it connected (true); else puts the old one back. */
+    private boolean settle(Bundle core, String from, Version wanted, long since) throws InterruptedException {
         long connected = awaitConnected(core, wanted, since + CONNECT_BOUND.toNanos());
         if (connected >= 0) {
             LOG.info("agent core replaced: {} -> {}; connected to labd again {} ms after the old core began to stop",
                     from, wanted, (connected - since) / 1_000_000);
             clearJournal();
-        } else {
-            LOG.warn("the new agent core {} did not connect to labd within {} s: putting {} back", wanted,
-                    CONNECT_BOUND.toSeconds(), from);
-            rollBack(core, from);
+            return true;
+        }
+        LOG.warn("the new agent core {} did not connect to labd within {} s: putting {} back", wanted,
+                CONNECT_BOUND.toSeconds(), from);
+        rollBack(core, from);
+        return false;
+    }
+
+    /** Whether the jar is a core bundle at that version. */
+    static boolean runs(Path jar, Version version) {
+        try {
+            CapabilityUpgrader.checkManifest(jar, CORE, version);
+            return true;
+        } catch (ModuleRunException e) {
+            return false;
         }
     }
 
@@ -183,7 +242,12 @@ final class CoreReplacer {
         Bundle running = core;
         Thread worker = new Thread(() -> {
             try {
-                settle(running, from, to, System.nanoTime());
+                Path jar = Path.of(entry.getProperty("jar", ""));
+                if (settle(running, from, to, System.nanoTime()) && Files.exists(jar)) {
+                    Files.copy(jar, current, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot keep a copy of the agent core {}: {}", to, e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
@@ -195,8 +259,9 @@ final class CoreReplacer {
         return "the agent core " + to + " replaced " + from + " before the agent stopped: kept once it connects";
     }
 
-    private void writeJournal(String from, String to, String phase) throws IOException {
+    private void writeJournal(String from, String to, Path jar, String phase) throws IOException {
         Properties entry = new Properties();
+        entry.setProperty("jar", jar.toString());
         entry.setProperty("from", from);
         entry.setProperty("to", to);
         entry.setProperty("phase", phase);
