@@ -5,14 +5,18 @@
 # follow is handed over to the new version with a cursor; afterwards every follower's output is checked: each number
 # from its first line to the last line written once, in order. Prints the rollout's wall time, how many follows were
 # handed over, lost, duplicated and out-of-order lines, and how many follows ended (should be none).
+# With CORE=1 (the default) a second rollout then replaces the agent core itself ('--feature core --to 0.2.0'): each
+# agent reconnects and its follow resumes; the agents' own reconnect times (old core stopping to new core connected,
+# from their logs) are printed too, and the line check covers both rollouts.
 # Usage: bench/logs-handover.sh [agents] [batch]   (default 20 5)   RATE (default 1000), AFTER (seconds of lines after
-#   the rollout, default 5)
+#   each rollout, default 5), CORE (default 1)
 # Needs the distributions and the CLI jar (mvn -B install -DskipTests), jq and python3.
 set -euo pipefail
 agents=${1:-20}
 batch=${2:-5}
 rate=${RATE:-1000}
 after=${AFTER:-5}
+core=${CORE:-1}
 work=$(mktemp -d /tmp/labctl-handover-bench.XXXXXX)
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
@@ -33,9 +37,10 @@ for i in $(seq "$agents"); do
 done
 for i in $(seq "$agents"); do wait_online "u$i"; done
 
-# agent-logs 0.2.0: the bundle the distribution ships with another Bundle-Version
-jar=$(find "$work/agent-1/system/io/labctl/io.labctl.agent.logs" -name '*.jar' | head -1)
-python3 - "$jar" "$work/logs-0.2.0.jar" 0.2.0 <<'PY'
+# agent-logs and agent-core 0.2.0: the bundles the distribution ships with another Bundle-Version
+for b in logs core; do
+  jar=$(find "$work/agent-1/system/io/labctl/io.labctl.agent.$b" -name '*.jar' | head -1)
+  python3 - "$jar" "$work/$b-0.2.0.jar" 0.2.0 <<'PY'
 import re, sys, zipfile
 src, dst, version = sys.argv[1:]
 with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -45,7 +50,8 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED
             data = re.sub(rb"Bundle-Version: [^\r\n]*", b"Bundle-Version: " + version.encode(), data)
         zout.writestr(item, data)
 PY
-"${lc[@]}" repo push "$work/logs-0.2.0.jar" --name lab-agent-logs --version 0.2.0 >/dev/null
+  "${lc[@]}" repo push "$work/$b-0.2.0.jar" --name "lab-agent-$b" --version 0.2.0 >/dev/null
+done
 
 # one writer for every file: RATE lines a second each, ten per write(2), until $work/stop exists; then the last
 # number of each file goes to FILE.last
@@ -85,6 +91,19 @@ printf 'rollout %.2f s: upgraded %s, failed %s; follows handed over: %s\n' "$wal
 jq -r '.servers[] | select(.result == "upgraded") | .millis' "$work/result.json" | sort -n |
   awk '{a[NR]=$1} END {if (NR) printf "per agent (the agent'"'"'s own time): median %d ms, max %d ms\n", a[int((NR+1)/2)], a[NR]}'
 sleep "$after"
+if [ "$core" = 1 ]; then
+  echo "== agents upgrade --feature core --to 0.2.0 --batch $batch (the agent core replaced, follows resumed)"
+  t0=$(now)
+  "${lc[@]}" agents upgrade --feature core --to 0.2.0 -l env=bench --batch "$batch" -o json > "$work/core.json" || true
+  wall=$(since "$t0")
+  printf 'rollout %.2f s: upgraded %s, failed %s\n' "$wall" "$(jq .upgraded "$work/core.json")" "$(jq .failed "$work/core.json")"
+  jq -r '.servers[] | .message' "$work/core.json" | sed -n 's/.*reported 0.2.0 \([0-9]*\) ms after it answered.*/\1/p' |
+    sort -n | awk '{a[NR]=$1} END {if (NR) printf "labd: answer to new core reported, per agent: median %d ms, max %d ms\n", a[int((NR+1)/2)], a[NR]}'
+  for i in $(seq "$agents"); do
+    sed -n 's/.*connected to labd again \([0-9]*\) ms after the old core began to stop.*/\1/p' "$work/agent-$i/data/log/karaf.log"
+  done | sort -n | awk '{a[NR]=$1} END {if (NR) printf "agents: old core stopping to new core connected (n=%d): median %d ms, max %d ms\n", NR, a[int((NR+1)/2)], a[NR]}'
+  sleep "$after"
+fi
 touch "$work/stop"; wait "$writer"
 for i in $(seq "$agents"); do
   last=$(cat "$logs/app-$i.log.last")
