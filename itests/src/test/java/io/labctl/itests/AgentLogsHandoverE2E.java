@@ -147,6 +147,42 @@ class AgentLogsHandoverE2E {
         }
         Processes.Result audit = cli.run("logs", "audit", "--since", "1h");
         assertTrue(audit.stdout().contains("handover"), "the follows' audit rows say they were handed over");
+        killedDuringACoreReplacement(cli, agent, mvn);
+    }
+
+    /**
+     * kill -9 while the core is being replaced (its journal present): at the next start the agent runs one core,
+     * whole (the old one, or the new one once it connected), the journal is settled, and labd knows the version.
+     */
+    void killedDuringACoreReplacement(Cli cli, Agent agent, String mvn) throws Exception {
+        String core = "io.labctl.agent.core";
+        Path built = agent.home.resolve("system/io/labctl/" + core + "/" + mvn + "/" + core + "-" + mvn + ".jar");
+        cli.ok("repo", "push", AgentUpgradeE2E.withManifest(built, dir.resolve("core-0.5.0.jar"), "0.5.0", null).toString(),
+                "--name", "lab-agent-core", "--version", "0.5.0");
+        Path journal = agent.home.resolve("data/labctl/capabilities/core-upgrade.properties");
+        java.util.concurrent.CompletableFuture<Processes.Result> upgrading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return cli.run("agents", "upgrade", "--feature", "core", "--to", "0.5.0", "-l", "name=logs-1");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Processes.await("the core replacement under way (its journal written)", Duration.ofSeconds(60), () -> Files.exists(journal));
+        agent.kill();
+        agent.start();
+        agent.awaitOnline(cli, Duration.ofSeconds(120));
+        Processes.await("the journal settled", Duration.ofSeconds(60), () -> !Files.exists(journal));
+        Processes.Result cut = upgrading.get(120, TimeUnit.SECONDS);
+        String version = server(cli).facts().agentVersion();
+        System.out.println("kill -9 during a core replacement: the agent came back with core " + version
+                + "; the rollout said (exit " + cut.exitCode() + "):\n" + cut.stdout() + cut.stderr());
+        assertTrue(version.equals("0.2.0") || version.equals("0.5.0"), "one core, the old or the new: " + version);
+        Processes.await("labd to see the core " + version + " the agent runs", Duration.ofSeconds(30), () ->
+                server(cli).facts().capabilities().stream().filter(c -> c.bundle().equals(core)).toList()
+                        .equals(List.of(new AgentCapability("lab-agent-core", core, version, "active"))));
+        Processes.Result exec = cli.run("exec", "server/logs-1", "--", "echo", "whole");
+        assertEquals(0, exec.exitCode(), exec.toString());
+        assertEquals("whole\n", exec.stdout());
     }
 
     /**
