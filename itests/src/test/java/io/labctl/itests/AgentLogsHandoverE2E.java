@@ -227,7 +227,7 @@ class AgentLogsHandoverE2E {
         cli.ok("repo", "push", silent.toString(), "--name", "lab-agent-core", "--version", "0.4.0");
         Processes.Result broken = cli.run("agents", "upgrade", "--feature", "core", "--to", "0.4.0", "-l", "name=logs-1");
         assertEquals(1, broken.exitCode(), broken.toString());
-        assertTrue(broken.stdout().matches("(?s).*logs-1 +rolled-back .*put 0\\.2\\.0 back.*"), broken.stdout());
+        assertTrue(broken.stdout().matches("(?s).*logs-1 +rolled-back .*with core 0\\.2\\.0: the new core 0\\.4\\.0 did not start.*"), broken.stdout());
         System.out.println("a core that never connects, rolled back by the agent:\n" + broken.stdout());
         assertTrue(agent.logText().contains("agent core 0.2.0 put back"), "the agent's log says");
         assertEquals("0.2.0", server(cli).facts().agentVersion());

@@ -221,9 +221,9 @@ public class AgentUpgrades {
                 // its hello's facts are written just after the connection: give them a moment to say the new version
                 if (System.nanoTime() - backOld > 2_000_000_000L) {
                     return new AgentUpgrade.ServerResult(server, AgentUpgrade.ROLLED_BACK, report.from(), report.to(),
-                            report.millis() + (System.nanoTime() - replyAt) / 1_000_000, "the new agent core "
-                            + report.to() + " did not start or connect; the agent put " + report.from()
-                            + " back and connected again (see the agent's log)");
+                            report.millis() + (System.nanoTime() - replyAt) / 1_000_000, "the agent connected again"
+                            + " with core " + report.from() + ": the new core " + report.to() + " did not start or"
+                            + " connect and was put back, or the agent stopped before replacing it (see its log)");
                 }
             }
             Thread.sleep(50);
