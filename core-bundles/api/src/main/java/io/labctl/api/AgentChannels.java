@@ -27,6 +27,14 @@ public interface AgentChannels {
     AgentStream open(String server, String kind, Map<String, Object> params, int credit, AgentStream.Listener listener);
 
     /**
+     * When the agent's live connection to this labd said hello; null when it has none here (not connected, or
+     * connected to another labd instance). A new value means the agent connected again.
+     */
+    default java.time.Instant connectedAt(String server) {
+        return null;
+    }
+
+    /**
      * A user's OPEN parameters as an endpoint accepted them (checked, maybe rewritten), what the audit rows say, and
      * the whole detail the opening row keeps (for exec the argument vector as JSON; null for none).
      */

@@ -15,6 +15,11 @@ public final class AgentUpgrade {
     public static final String UNCHANGED = "unchanged";
     /** The new version did not start or was not healthy: removed again, the old one runs on untouched. */
     public static final String ROLLED_BACK = "rolled-back";
+    /**
+     * In an agent's report only (labd turns it into {@link #UPGRADED} or {@link #FAILED}): the agent core is being
+     * replaced; the connection closes and the new core connects again, or the agent puts the old one back itself.
+     */
+    public static final String REPLACING = "replacing";
     /** The upgrade could not be tried there (digest mismatch, fetch failed, agent error, disconnected). */
     public static final String FAILED = "failed";
     /** Not started: past --max-failures. */

@@ -10,4 +10,10 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface OpenStreams {
     /** How many streams are open on the stream handlers that bundle registered (0 when it registered none). */
     int of(long bundleId);
+
+    /**
+     * Asks the streams open on that bundle's handlers to hand themselves over to the newest handler of their kind
+     * ({@link StreamReceiver#handOver}); returns how many will. The others run on until they end.
+     */
+    int handOver(long bundleId);
 }

@@ -22,4 +22,17 @@ public interface StreamReceiver {
     /** The stream is gone: labd failed it, the connection to labd was lost, or the handler was removed. Stop
      *  work and release resources; writing to the channel now fails. */
     default void onAbort(String reason) {}
+
+    /**
+     * A newer version of this capability serves the stream's kind now (a live upgrade): end the stream as soon as it
+     * can be continued exactly, with {@code channel.fail(StreamError.HANDOVER, cursor)} after its last data, and labd
+     * opens it again on the new version with {@link io.labctl.protocol.channel.StreamOpen#RESUME} set to that cursor.
+     * Must not block; may be called from any thread. The default cannot hand over: the stream then runs to its end
+     * (or the upgrade's drain limit) on the old version.
+     *
+     * @return whether the stream will be handed over
+     */
+    default boolean handOver() {
+        return false;
+    }
 }

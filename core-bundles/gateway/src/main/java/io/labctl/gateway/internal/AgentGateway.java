@@ -46,6 +46,7 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
     private final ServerRegistry registry;
     private final CertificateAuthority ca;
     private final Duration helloTimeout;
+    private final Duration resumeWait;
     private final DuplicateConnections duplicates;
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AuditWriter audit; // optional: without it, duplicate connections are refused (nothing unrecorded)
@@ -61,6 +62,7 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
         this.registry = registry;
         this.ca = ca;
         this.helloTimeout = Duration.ofSeconds(config.helloTimeoutSeconds());
+        this.resumeWait = Duration.ofSeconds(Math.max(0, Math.min(3600, config.resumeWaitSeconds())));
         this.duplicates = new DuplicateConnections(Duration.ofMillis(config.duplicateProbeMillis()), () -> audit);
         long every = config.revocationCheckMillis();
         watchdog.scheduleWithFixedDelay(this::watch, every, every, TimeUnit.MILLISECONDS);
@@ -122,9 +124,15 @@ public class AgentGateway implements SocketEndpoint, AgentChannels {
     }
 
     @Override
+    public java.time.Instant connectedAt(String server) {
+        AgentSession session = sessions.get(server);
+        return session == null || !session.greeted() ? null : session.openedAt();
+    }
+
+    @Override
     public SocketListener bridge(StreamSession session, SocketConnection client, String kind,
                                  Function<Map<String, Object>, Checked> check) {
-        return new StreamBridge(session, client, this, kind, check);
+        return new StreamBridge(session, client, this, kind, check, resumeWait, watchdog);
     }
 
     /** Cuts connections whose certificate was revoked, and those that never said hello. */

@@ -14,4 +14,8 @@ public @interface GatewayConfig {
     @AttributeDefinition(description = "A second connection of an agent that is already connected is refused if the"
             + " live connection answers a WebSocket ping within this many milliseconds, and replaces it otherwise")
     long duplicateProbeMillis() default 1000;
+
+    @AttributeDefinition(description = "How long a stream an agent handed over (a logs follow during a live upgrade or"
+            + " a restart of the agent) waits for the agent to take it back, in seconds, before it fails")
+    int resumeWaitSeconds() default 30;
 }

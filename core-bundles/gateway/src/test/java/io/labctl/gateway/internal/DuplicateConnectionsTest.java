@@ -64,6 +64,7 @@ class DuplicateConnectionsTest {
                     case "revocationCheckMillis" -> 86_400_000L;
                     case "helloTimeoutSeconds" -> 3600;
                     case "duplicateProbeMillis" -> probeMillis;
+                    case "resumeWaitSeconds" -> 30;
                     default -> null;
                 });
     }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class StreamBridgeTest {
     /** Test double of the CLI's socket: keeps what labd sent and how it closed. */
     static final class RecordingClient implements SocketConnection {
-        final List<Frame> sent = new ArrayList<>();
-        Integer closeCode;
+        final List<Frame> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile Integer closeCode;
 
         @Override
         public CompletableFuture<Void> send(ByteBuffer message) {
@@ -62,10 +62,10 @@ class StreamBridgeTest {
     /** Test double of the gateway: records the stream it opened and what labd sent to the agent. */
     static final class RecordingChannels implements AgentChannels, AgentStream {
         final List<String> toAgent = new ArrayList<>();
-        Map<String, Object> params;
-        int credit;
-        AgentStream.Listener listener;
-        ApiException refuse;
+        volatile Map<String, Object> params;
+        volatile int credit;
+        volatile AgentStream.Listener listener;
+        volatile ApiException refuse;
 
         @Override
         public CompletableFuture<Reply> call(String s, String k, Map<String, Object> p, int m, Duration t) {
@@ -220,5 +220,125 @@ class StreamBridgeTest {
         new StreamBridge(session, other, channels, ExecRequest.KIND, StreamBridgeTest::checkExec).onBinary(Frame.json(FrameType.OPEN, 1,
                 new StreamOpen("exec", Map.of("command", List.of()), 1)).encode());
         assertTrue(other.sent.get(0).body(StreamError.class).message().contains("command"));
+    }
+
+    // ---- handover (a capability upgraded live hands its stream to the new version)
+
+    @Test
+    void aHandoverReopensTheRequestFromTheCursorWithTheCreditLeftAndTheClientSeesNoBreak() throws Exception {
+        open();
+        AgentStream.Listener old = channels.listener;
+        old.onData(new byte[1000]);
+        fromClient(new Frame(FrameType.CREDIT, 1, ByteBuffer.allocate(4).putInt(500).array()));
+        old.onDeflated(new byte[200]);
+        old.onError(StreamError.HANDOVER, "file:1234:(dev=1,ino=2)");
+        assertEquals("file:1234:(dev=1,ino=2)", channels.params.get(StreamOpen.RESUME));
+        assertEquals(List.of("sh", "-c", "exit 3"), channels.params.get("command"), "the same checked request");
+        assertEquals(65536 - 1000 + 500 - 200, channels.credit, "granted by the CLI and not used by the old stream");
+        assertNull(client.closeCode, "the CLI's stream goes on");
+        assertTrue(client.sent.stream().noneMatch(f -> f.type() == FrameType.ERROR), "no error reaches the CLI");
+        fromClient(new Frame(FrameType.CREDIT, 1, ByteBuffer.allocate(4).putInt(64).array()));
+        assertEquals("credit:64", channels.toAgent.get(channels.toAgent.size() - 1), "credit goes to the new stream");
+        channels.listener.onData(new byte[] {1, 2});
+        channels.listener.onClose(0);
+        assertEquals(FrameType.CLOSE, client.sent.get(client.sent.size() - 1).type());
+        assertEquals("ok", session.result);
+        assertEquals("exit 0 (after 1 handover(s))", session.detail, "the audit row says it was handed over");
+    }
+
+    @Test
+    void aHandoverWithoutACursorOrOneThatNeverSendsAnythingFailsTheStream() throws Exception {
+        open();
+        channels.listener.onError(StreamError.HANDOVER, "x".repeat(StreamError.MAX_CURSOR + 1));
+        assertEquals(StreamBridge.HANDOVER_FAILED, client.sent.get(0).body(StreamError.class).code());
+        assertEquals(1000, client.closeCode);
+
+        RecordingClient other = new RecordingClient();
+        StreamBridge looping = new StreamBridge(session, other, channels, ExecRequest.KIND, StreamBridgeTest::checkExec);
+        looping.onBinary(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                new ExecRequest(List.of("true"), false, 80, 24).toParams(), 100)).encode());
+        for (int i = 0; i <= StreamBridge.MAX_IDLE_HANDOVERS; i++) {
+            channels.listener.onError(StreamError.HANDOVER, "file:0:-");
+        }
+        StreamError error = other.sent.get(0).body(StreamError.class);
+        assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
+        assertTrue(error.message().contains("in a row without sending anything"), error.message());
+    }
+
+    @Test
+    void aHandoverToAnAgentThatIsGoneEndsTheStreamWithTheReason() throws Exception {
+        open();
+        channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+        channels.listener.onError(StreamError.HANDOVER, "file:0:-");
+        StreamError error = client.sent.get(0).body(StreamError.class);
+        assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
+        assertTrue(error.message().contains("no agent connected"), error.message());
+        assertEquals("failed", session.result);
+    }
+
+    @Test
+    void aHandedOverStreamWaitsForARestartingAgentAndGoesOnOnceItTakesTheStream() throws Exception {
+        java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            StreamBridge waiting = new StreamBridge(session, client, channels, ExecRequest.KIND, StreamBridgeTest::checkExec,
+                    Duration.ofSeconds(60), retries);
+            waiting.onBinary(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                    new ExecRequest(List.of("true"), false, 80, 24).toParams(), 4096)).encode());
+            AgentStream.Listener old = channels.listener;
+            // the agent is gone for a moment (it restarts): the first tries find it offline
+            synchronized (channels) {
+                channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+            }
+            old.onError(StreamError.HANDOVER, "file:10:-");
+            Thread.sleep(3 * StreamBridge.RETRY_MILLIS);
+            assertNull(client.closeCode, "still waiting for the agent");
+            synchronized (channels) {
+                channels.refuse = null;
+            }
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (channels.listener == old && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals("file:10:-", channels.params.get(StreamOpen.RESUME));
+            // connected again, but its logs capability is not registered yet: that is "not now" as well
+            AgentStream.Listener early = channels.listener;
+            early.onError(StreamError.NOT_INSTALLED, "capability 'exec' is not installed on this agent");
+            while (channels.listener == early && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            channels.listener.onCredit(256 * 1024);  // the handler took it
+            channels.listener.onData(new byte[] {1});
+            assertNull(client.closeCode, "one unbroken stream");
+            assertTrue(client.sent.stream().noneMatch(f -> f.type() == FrameType.ERROR));
+            // taken back: a later loss of the agent ends the stream as before (no cursor to go on from)
+            channels.listener.onError("agent-disconnected", "the connection to web-1 ended");
+            assertEquals("agent-disconnected", client.sent.get(client.sent.size() - 1).body(StreamError.class).code());
+        } finally {
+            retries.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHandedOverStreamThatIsNotTakenBackInTimeFailsSayingSo() throws Exception {
+        java.util.concurrent.ScheduledExecutorService retries = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            StreamBridge waiting = new StreamBridge(session, client, channels, ExecRequest.KIND, StreamBridgeTest::checkExec,
+                    Duration.ofSeconds(1), retries);
+            waiting.onBinary(Frame.json(FrameType.OPEN, 1, new StreamOpen("exec",
+                    new ExecRequest(List.of("true"), false, 80, 24).toParams(), 4096)).encode());
+            synchronized (channels) {
+                channels.refuse = ApiException.unavailable("server-offline", "server web-1 has no agent connected");
+            }
+            channels.listener.onError(StreamError.HANDOVER, "file:10:-");
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (client.closeCode == null && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            StreamError error = client.sent.get(0).body(StreamError.class);
+            assertEquals(StreamBridge.HANDOVER_FAILED, error.code());
+            assertTrue(error.message().contains("not taken back within 1 s"), error.message());
+        } finally {
+            retries.shutdownNow();
+        }
     }
 }

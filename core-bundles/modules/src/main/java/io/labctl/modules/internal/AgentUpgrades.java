@@ -41,6 +41,8 @@ public class AgentUpgrades {
     static final String VERB = "agent.upgrade";
     static final int PARALLELISM = 8;
     static final Duration TIMEOUT = Duration.ofMinutes(3);  // fetch, start and health; the drain comes on top
+    /** How long labd waits for an agent whose core is replaced to connect again and report the new version. */
+    static final Duration CORE_RECONNECT = Duration.ofSeconds(60);
 
     private final ServerRegistry registry;
     private final BundleRepository repository;
@@ -159,11 +161,13 @@ public class AgentUpgrades {
             params.put("drainSeconds", drainSeconds);
         }
         AgentUpgrade.ServerResult result;
+        java.time.Instant connection = channels.connectedAt(server);
         try {
             AgentChannels.Reply reply = channels.call(server, AgentUpgrade.KIND, params, 64 * 1024,
                     TIMEOUT.plusSeconds(drainSeconds == null ? 60 : drainSeconds)).get();
             AgentUpgrade.Report report = Json.json().readValue(reply.output(), AgentUpgrade.Report.class);
-            result = new AgentUpgrade.ServerResult(server, report.result(), report.from(), report.to(), report.millis(),
+            result = AgentUpgrade.REPLACING.equals(report.result()) ? reconnected(server, report, connection)
+                    : new AgentUpgrade.ServerResult(server, report.result(), report.from(), report.to(), report.millis(),
                     report.message());
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ApiException api) {
@@ -189,6 +193,44 @@ public class AgentUpgrades {
                 bundle + " " + result.from() + " -> " + entry.version() + " sha256:" + entry.sha256() + ": "
                         + result.result());
         return result;
+    }
+
+    /**
+     * The agent is replacing its core: upgraded once it is connected again and reports the new version (its hello
+     * carries it); rolled back when it comes back on this labd with the old version (the new core did not start or
+     * connect, and the agent put the old one back); failed when neither within {@link #CORE_RECONNECT}.
+     */
+    private AgentUpgrade.ServerResult reconnected(String server, AgentUpgrade.Report report, java.time.Instant before)
+            throws InterruptedException {
+        long replyAt = System.nanoTime();
+        long deadline = replyAt + CORE_RECONNECT.toNanos();
+        long backOld = 0;  // when a new connection with the old version was first seen
+        while (System.nanoTime() - deadline < 0) {
+            ServerInfo s = registry.find(server).orElse(null);
+            String version = s == null || s.facts() == null ? null : s.facts().agentVersion();
+            java.time.Instant now = channels.connectedAt(server);
+            boolean again = now != null && !now.equals(before);
+            if (s != null && ServerInfo.ONLINE.equals(s.status()) && report.to().equals(version)) {
+                long ms = (System.nanoTime() - replyAt) / 1_000_000;
+                return new AgentUpgrade.ServerResult(server, AgentUpgrade.UPGRADED, report.from(), report.to(),
+                        report.millis() + ms, "agent core replaced " + report.from() + " -> " + report.to()
+                        + "; connected again and reported " + report.to() + " " + ms + " ms after it answered");
+            }
+            if (again && report.from().equals(version)) {
+                backOld = backOld == 0 ? System.nanoTime() : backOld;
+                // its hello's facts are written just after the connection: give them a moment to say the new version
+                if (System.nanoTime() - backOld > 2_000_000_000L) {
+                    return new AgentUpgrade.ServerResult(server, AgentUpgrade.ROLLED_BACK, report.from(), report.to(),
+                            report.millis() + (System.nanoTime() - replyAt) / 1_000_000, "the agent connected again"
+                            + " with core " + report.from() + ": the new core " + report.to() + " did not start or"
+                            + " connect and was put back, or the agent stopped before replacing it (see its log)");
+                }
+            }
+            Thread.sleep(50);
+        }
+        return new AgentUpgrade.ServerResult(server, AgentUpgrade.FAILED, report.from(), report.to(), report.millis(),
+                "the agent did not connect again with core " + report.to() + " within " + CORE_RECONNECT.toSeconds()
+                        + " s (it puts " + report.from() + " back by itself when the new core does not connect)");
     }
 
     private static boolean blank(String s) {

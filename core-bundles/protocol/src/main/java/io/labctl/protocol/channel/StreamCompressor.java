@@ -59,6 +59,25 @@ public final class StreamCompressor implements AutoCloseable {
         unflushed = false;
     }
 
+    /**
+     * Ends the DEFLATE stream after everything written so far (its final block) and writes it out; the receiver's
+     * {@link StreamDecompressor} then takes a new stream after it. Nothing may be written afterwards. A compressor
+     * that never took input writes nothing: the receiver has seen no stream to end.
+     */
+    public void finish() throws IOException, InterruptedException {
+        if (bytesIn == 0) {
+            return;
+        }
+        deflater.finish();
+        while (!deflater.finished()) {
+            deflate(Deflater.NO_FLUSH);
+        }
+        if (filled > 0) {
+            emit();
+        }
+        unflushed = false;
+    }
+
     /** One deflate call into the payload's free space; writes the payload when full and then returns true. */
     private boolean deflate(int flush) throws IOException, InterruptedException {
         filled += deflater.deflate(payload, filled, payload.length - filled, flush);

@@ -7,7 +7,9 @@ import java.util.zip.Inflater;
 /**
  * The receiving end of a {@link FrameType#DEFLATED} stream (see {@link StreamCompressor}): payloads are decoded in
  * order, in pieces of at most {@link #PIECE} bytes, so a payload that inflates a thousandfold costs no more memory
- * than any other. Not thread-safe: one reader per stream.
+ * than any other. A DEFLATE stream that ended may be followed by another one (a log handed over from one version of
+ * the agent's logs capability to the next: the old one ends its stream, the new one starts its own), so bytes after
+ * the end of one are decoded as the start of the next. Not thread-safe: one reader per stream.
  */
 public final class StreamDecompressor implements AutoCloseable {
     /** The largest piece of decoded bytes handed on at once. */
@@ -25,10 +27,13 @@ public final class StreamDecompressor implements AutoCloseable {
     /**
      * Decodes one payload and writes what it yields.
      *
-     * @throws ProtocolException if the bytes are not part of a DEFLATE stream (or go on after its end)
+     * @throws ProtocolException if the bytes are not DEFLATE data
      * @throws IOException       if the output failed
      */
     public void decode(byte[] payload, Output output) throws IOException, ProtocolException {
+        if (inflater.finished()) {
+            inflater.reset();  // the previous stream ended with the previous payload: this one starts the next
+        }
         inflater.setInput(payload);
         try {
             while (true) {
@@ -36,7 +41,10 @@ public final class StreamDecompressor implements AutoCloseable {
                 if (n > 0) {
                     output.write(piece, 0, n);
                 } else if (inflater.finished() && inflater.getRemaining() > 0) {
-                    throw new ProtocolException("DEFLATED data goes on after the end of its stream");
+                    // one stream ended inside this payload and the next begins in it
+                    int offset = payload.length - inflater.getRemaining();
+                    inflater.reset();
+                    inflater.setInput(payload, offset, payload.length - offset);
                 } else if (inflater.needsDictionary()) {
                     throw new ProtocolException("DEFLATED data asks for a preset dictionary, which this stream has none of");
                 } else {

@@ -97,17 +97,52 @@ class StreamCompressionTest {
     }
 
     @Test
-    void dataAfterTheEndOfTheDeflateStreamIsAProtocolError() {
+    void streamsBackToBackDecodeAsOneWhetherTheySharePayloadsOrNot() throws Exception {
+        // a handover: the old sender ends its DEFLATE stream, the new one starts its own
+        byte[] first = logLines(3_000);
+        byte[] second = "after the handover\n".getBytes(StandardCharsets.UTF_8);
+        compressor.write(first, 0, first.length);
+        compressor.finish();
+        int ofFirst = payloads.size();
+        try (StreamCompressor next = new StreamCompressor((b, off, len) -> payloads.add(java.util.Arrays.copyOfRange(b, off, off + len)))) {
+            next.write(second, 0, second.length);
+            next.flush();
+        }
+        byte[] whole = concat(first, second);
+        assertArrayEquals(whole, decode(payloads), "one payload per frame, as they travel");
+        // the end of one and the start of the next in a single payload decode too
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        payloads.forEach(joined::writeBytes);
+        assertArrayEquals(whole, decode(List.of(joined.toByteArray())));
+        assertTrue(ofFirst > 0 && ofFirst < payloads.size());
+    }
+
+    @Test
+    void finishingAStreamThatTookNothingSendsNothing() throws Exception {
+        compressor.finish();
+        assertTrue(payloads.isEmpty());
+    }
+
+    @Test
+    void garbageAfterTheEndOfADeflateStreamIsStillAProtocolError() {
         Deflater finished = new Deflater(1, true);
         finished.setInput("done".getBytes(StandardCharsets.UTF_8));
         finished.finish();
         byte[] buffer = new byte[64];
         int n = finished.deflate(buffer);
-        buffer[n] = 42;  // one byte past the final block
+        buffer[n] = (byte) 0xff;  // block type 3 right after the final block: reserved, invalid
         byte[] payload = java.util.Arrays.copyOf(buffer, n + 1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> new StreamDecompressor().decode(payload, (b, off, len) -> { }));
-        assertTrue(e.getMessage().contains("after the end"), e.getMessage());
+                () -> new StreamDecompressor().decode(payload, out::write));
+        assertTrue(e.getMessage().startsWith("DEFLATED data does not decode"), e.getMessage());
+        assertEquals("done", out.toString(StandardCharsets.UTF_8), "the stream before it decoded");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static byte[] decode(List<byte[]> payloads) throws Exception {

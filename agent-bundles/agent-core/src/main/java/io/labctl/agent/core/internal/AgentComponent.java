@@ -2,6 +2,7 @@ package io.labctl.agent.core.internal;
 
 import io.labctl.agent.api.HostInfo;
 import io.labctl.agent.api.LabdRequests;
+import io.labctl.agent.api.AgentLink;
 import io.labctl.agent.api.OpenStreams;
 import io.labctl.agent.api.StreamHandler;
 import io.labctl.protocol.AgentCapability;
@@ -52,6 +53,7 @@ public class AgentComponent {
     private final ServiceRegistration<LabdRequests> requests;
     private final ServiceRegistration<HostInfo> hostInfo;
     private final ServiceRegistration<OpenStreams> openStreams;
+    private final ServiceRegistration<AgentLink> link;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile FeatureNames featureNames;
@@ -74,6 +76,7 @@ public class AgentComponent {
             requests = null;
             hostInfo = null;
             openStreams = null;
+            link = null;
             return;
         }
         ioThreads = Executors.newCachedThreadPool(daemon("labctl-agent-io"));
@@ -100,8 +103,18 @@ public class AgentComponent {
             }
         }, null);
         hostInfo = context.registerService(HostInfo.class, facts::collect, null);
-        openStreams = context.registerService(OpenStreams.class,
-                bundleId -> handlers.of(bundleId).stream().mapToInt(r::openStreams).sum(), null);
+        openStreams = context.registerService(OpenStreams.class, new OpenStreams() {
+            @Override
+            public int of(long bundleId) {
+                return handlers.of(bundleId).stream().mapToInt(r::openStreams).sum();
+            }
+
+            @Override
+            public int handOver(long bundleId) {
+                return handlers.of(bundleId).stream().mapToInt(r::handOver).sum();
+            }
+        }, null);
+        link = context.registerService(AgentLink.class, r::connected, null);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -135,6 +148,7 @@ public class AgentComponent {
         requests.unregister();
         hostInfo.unregister();
         openStreams.unregister();
+        link.unregister();
         runner.stop();
         try {
             runnerThread.join(5000);

@@ -377,6 +377,17 @@ final class AgentRunner implements Runnable {
         return live == null ? 0 : live.dispatcher().openStreams(handler);
     }
 
+    /** Whether the connection to labd is up. */
+    boolean connected() {
+        return session != null;
+    }
+
+    /** Asks that handler's open streams to hand themselves over; how many will. */
+    int handOver(StreamHandler handler) {
+        AgentSession live = session;
+        return live == null ? 0 : live.dispatcher().handOver(handler);
+    }
+
     void handlerRemoved(StreamHandler handler) {
         AgentSession live = session;
         if (live != null) {
@@ -388,6 +399,11 @@ final class AgentRunner implements Runnable {
         stopping.countDown();
         AgentSession live = session;
         if (live != null) {
+            try {
+                live.dispatcher().handOverAll();  // a logs follow goes on when the agent is back
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             live.close(AgentSession.NORMAL, "agent stopping");
         }
     }

@@ -32,8 +32,8 @@ final class AgentStream implements StreamChannel {
     private boolean open = true;
     private String endReason;
     private int consumedSinceGrant;
-    // written and read only on the serial executor
-    private StreamReceiver receiver;
+    // written only on the serial executor; read there and by handOver
+    private volatile StreamReceiver receiver;
 
     AgentStream(int id, String kind, StreamHandler handler, int initialCredit, FrameSink out, Executor serial,
                 Consumer<AgentStream> onEnd) {
@@ -125,6 +125,9 @@ final class AgentStream implements StreamChannel {
                 if (isOpen()) {
                     grant(RECEIVE_WINDOW);
                 }
+                if (handoverAsked && isOpen()) {
+                    receiver.handOver();
+                }
             } catch (Exception | LinkageError e) {
                 String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 fail(StreamErrors.OPEN_FAILED, "cannot open " + kind + " stream: " + why);
@@ -160,6 +163,32 @@ final class AgentStream implements StreamChannel {
                 receiver.onInputClosed();
             }
         });
+    }
+
+    /** Asked to hand over before the handler's open returned: done as soon as it has. */
+    private volatile boolean handoverAsked;
+
+    /**
+     * Asks the receiver to hand the stream over; false when it cannot or has ended. A stream whose handler is still
+     * opening it says yes and is asked once it is open (if it then cannot, it is ended with the connection).
+     */
+    boolean handOver() {
+        StreamReceiver r = receiver;
+        if (!isOpen()) {
+            return false;
+        }
+        if (r == null) {
+            handoverAsked = true;
+            r = receiver;
+            if (r == null) {
+                return true;
+            }
+        }
+        try {
+            return r.handOver();
+        } catch (RuntimeException e) {
+            return false;  // a receiver that fails here simply runs on
+        }
     }
 
     /** Ends the stream from outside (labd's ERROR, connection lost, handler gone); the receiver learns why. */

@@ -8,8 +8,10 @@ import io.labctl.protocol.channel.StreamError;
 import io.labctl.protocol.channel.StreamOpen;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +22,15 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(StreamDispatcher.class);
+    /** How long a stream that agreed to hand itself over gets to do so before it is ended anyway. */
+    static final long HANDOVER_GRACE_MILLIS = 2_000;
 
     private final HandlerRegistry handlers;
     private final FrameSink out;
     private final Executor streamThreads;
     private final Map<Integer, AgentStream> streams = new ConcurrentHashMap<>();
+    /** Set once the connection is being closed on purpose: new streams are refused, labd tries them again later. */
+    private boolean closing;
 
     StreamDispatcher(HandlerRegistry handlers, FrameSink out, Executor streamThreads) {
         this.handlers = handlers;
@@ -83,6 +89,18 @@ final class StreamDispatcher {
         if (streams.containsKey(id)) {
             throw new ProtocolException("OPEN for stream " + id + ", which is already open");
         }
+        synchronized (this) {
+            if (closing) {
+                // a stream labd resumes right as this connection closes would be cut without a cursor: not now
+                out.send(Frame.json(FrameType.ERROR, id, new StreamError(StreamError.AGENT_STOPPING,
+                        "this agent is closing its connection to labd (stopping, or its core is being replaced)")));
+                return;
+            }
+            openOn(id, request);
+        }
+    }
+
+    private void openOn(int id, StreamOpen request) {
         StreamHandler handler = handlers.find(request.kind());
         if (handler == null) {
             // how labd learns that a feature is absent on this agent
@@ -97,14 +115,56 @@ final class StreamDispatcher {
         stream.start(request);
     }
 
-    /** A handler went away: its streams fail with a message for labd, the others carry on. */
+    /**
+     * A handler went away (its bundle stops: an uninstall, an update, the agent stopping): streams that can be handed
+     * over are (labd takes them to the handler's next version, or waits for the agent to come back); the others, and
+     * those not handed over within the grace, fail with a message for labd. Streams of other handlers carry on.
+     */
     void handlerRemoved(StreamHandler handler) {
         for (AgentStream stream : List.copyOf(streams.values())) {
             if (stream.handler() == handler) {
-                stream.abortWithError(StreamErrors.CAPABILITY_REMOVED,
-                        "capability '" + stream.kind() + "' was removed from this agent while the stream was open");
+                String why = "capability '" + stream.kind() + "' was removed from this agent while the stream was open";
+                if (stream.handOver()) {
+                    CompletableFuture.delayedExecutor(HANDOVER_GRACE_MILLIS, TimeUnit.MILLISECONDS, streamThreads)
+                            .execute(() -> stream.abortWithError(StreamErrors.CAPABILITY_REMOVED, why));
+                } else {
+                    stream.abortWithError(StreamErrors.CAPABILITY_REMOVED, why);
+                }
             }
         }
+    }
+
+    /**
+     * The connection is about to be closed on purpose (the agent stops, or its core is replaced): streams that can be
+     * handed over are asked to, and given up to the grace to do it, so that labd resumes them when the agent is back.
+     */
+    void handOverAll() throws InterruptedException {
+        List<AgentStream> open;
+        synchronized (this) {
+            closing = true;
+            open = List.copyOf(streams.values());
+        }
+        List<AgentStream> handing = open.stream().filter(AgentStream::handOver).toList();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDOVER_GRACE_MILLIS);
+        for (AgentStream stream : handing) {
+            while (stream.isOpen() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+        if (!handing.isEmpty()) {
+            LOG.info("{} stream(s) handed over before the connection closes", handing.size());
+        }
+    }
+
+    /** Asks the streams open on that handler to hand themselves over (a newer version serves their kind now). */
+    int handOver(StreamHandler handler) {
+        int count = 0;
+        for (AgentStream stream : List.copyOf(streams.values())) {
+            if (stream.handler() == handler && stream.handOver()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The connection is gone: every stream ends. */

@@ -171,6 +171,61 @@ class StreamDispatcherTest {
     }
 
     @Test
+    void removingAHandlerHandsOverTheStreamsThatCanBeAndEndsTheOthersAfterTheGrace() throws Exception {
+        StreamHandler going = (request, ch) -> new StreamReceiver() {
+            @Override
+            public boolean handOver() {
+                if ("hands-off".equals(request.params().get("mode"))) {
+                    ch.fail(StreamError.HANDOVER, "file:7:-");  // at once (it has sent its last data)
+                }
+                return true;  // the other one says yes but never does it
+            }
+        };
+        registry.add(going, Map.of(StreamHandler.KIND, "logs"));
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 1, new StreamOpen("logs", Map.of("mode", "hands-off"), 0)));
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 2, new StreamOpen("logs", Map.of("mode", "stalls"), 0)));
+        for (int i = 0; i < 500 && sink.of(FrameType.CREDIT).size() < 2; i++) {
+            Thread.sleep(10);  // both opened once each granted labd credit
+        }
+        assertEquals(2, dispatcher.openStreams());
+        registry.remove(going);
+        dispatcher.handlerRemoved(going);
+        Frame handedOver = sink.of(FrameType.ERROR).get(0);
+        assertEquals(1, handedOver.stream());
+        assertEquals(StreamError.HANDOVER, handedOver.body(StreamError.class).code());
+        assertEquals("file:7:-", handedOver.body(StreamError.class).message());
+        assertEquals(1, sink.of(FrameType.ERROR).size(), "the one that agreed gets its grace");
+        for (int i = 0; i < 500 && sink.of(FrameType.ERROR).size() < 2; i++) {
+            Thread.sleep(10);
+        }
+        Frame removed = sink.of(FrameType.ERROR).get(1);
+        assertEquals(2, removed.stream());
+        assertEquals(StreamErrors.CAPABILITY_REMOVED, removed.body(StreamError.class).code());
+        assertEquals(0, dispatcher.openStreams());
+    }
+
+    @Test
+    void aConnectionClosingOnPurposeHandsItsStreamsOverAndTakesNoNewOne() throws Exception {
+        StreamHandler logs = (request, ch) -> new StreamReceiver() {
+            @Override
+            public boolean handOver() {
+                ch.fail(StreamError.HANDOVER, "file:1:-");
+                return true;
+            }
+        };
+        registry.add(logs, Map.of(StreamHandler.KIND, "logs"));
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 1, new StreamOpen("logs", Map.of(), 0)));
+        dispatcher.handOverAll();  // whether or not its handler has returned yet, the stream is handed over
+        assertEquals(StreamError.HANDOVER, sink.of(FrameType.ERROR).get(0).body(StreamError.class).code());
+        assertEquals(0, dispatcher.openStreams());
+        // labd resuming it on this closing connection would see it cut without a cursor: refused, tried again later
+        dispatcher.onFrame(Frame.json(FrameType.OPEN, 3, new StreamOpen("logs", Map.of(), 0)));
+        Frame refused = sink.of(FrameType.ERROR).get(1);
+        assertEquals(3, refused.stream());
+        assertEquals(StreamError.AGENT_STOPPING, refused.body(StreamError.class).code());
+    }
+
+    @Test
     void protocolViolationsAreReported() throws Exception {
         assertThrows(ProtocolException.class, () -> dispatcher.onFrame(open(0, "exec", 0)));
         assertThrows(ProtocolException.class, () -> dispatcher.onFrame(new Frame(FrameType.OPEN, 4, "nope".getBytes())));

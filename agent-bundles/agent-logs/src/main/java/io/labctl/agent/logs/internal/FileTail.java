@@ -58,6 +58,8 @@ final class FileTail extends LogSession {
     private final PathPolicy policy;
     private final int lines;
     private final boolean follow;
+    /** Where a handed-over stream goes on from; null for a new stream. */
+    private final LogCursor resume;
     private final Duration poll;
     private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
     private Opened current;
@@ -74,13 +76,21 @@ final class FileTail extends LogSession {
      */
     FileTail(StreamChannel channel, boolean deflate, Path path, PathPolicy policy, int lines, boolean follow,
              String description, Consumer<LogSession> onEnd) {
-        this(channel, deflate, path, policy, lines, follow, POLL, description, onEnd);
+        this(channel, deflate, path, policy, lines, follow, null, POLL, description, onEnd);
     }
 
-    /** @param poll how long a follower waits for a change before it looks anyway */
+    /**
+     * @param resume where a follow handed over by an older version of this capability goes on from (null: a new
+     *               stream, which starts with the last lines)
+     * @param poll   how long a follower waits for a change before it looks anyway
+     */
     FileTail(StreamChannel channel, boolean deflate, Path path, PathPolicy policy, int lines, boolean follow,
-             Duration poll, String description, Consumer<LogSession> onEnd) {
+             LogCursor resume, Duration poll, String description, Consumer<LogSession> onEnd) {
         super(channel, deflate, description, onEnd);
+        if (resume != null && !follow) {
+            throw new IllegalArgumentException("only a follow can be resumed");
+        }
+        this.resume = resume;
         this.poll = poll;
         this.path = path;
         this.shownPath = path.toString();
@@ -96,25 +106,41 @@ final class FileTail extends LogSession {
         }
         current = open();
         long position;
-        if (current != null) {
+        if (current != null && resume != null) {
+            // the same file: on from the cursor; another one (rotated since) or a shorter one: from its start
+            long size = current.channel().size();
+            position = resume.names(current.key()) && resume.offset() <= size ? resume.offset() : 0;
+        } else if (current != null) {
             position = startOfLastLines(current.channel(), current.channel().size(), lines);
         } else if (!follow) {
             throw new Refusal(FILE_NOT_FOUND, shownPath + ": no such file");
         } else {
             // tail -F: wait for it; once there, all of it is new
             while ((current = open()) == null) {
+                if (handoverAsked()) {
+                    handOff(LogCursor.at(null, 0));
+                    return;
+                }
                 awaitChange();
             }
             position = 0;
         }
         if (!follow) {
             // up to the end as it was when we came: a file growing as fast as we read still ends
-            copy(current.channel(), position, current.channel().size());
+            copy(current.channel(), position, current.channel().size(), false);
             finish(0);
             return;
         }
         while (true) {
-            position = copy(current.channel(), position, Long.MAX_VALUE);
+            position = copy(current.channel(), position, Long.MAX_VALUE, true);
+            if (handoverAsked()) {
+                // exact only while the path still names this file (or none): else the rotation is handled first
+                Object at = keyAtPath();
+                if (at == null || at.equals(current.key())) {
+                    handOff(LogCursor.at(current.key(), position));
+                    return;
+                }
+            }
             if (current.channel().size() < position) {
                 // truncated in place (copytruncate): the new content starts at the beginning
                 LOG.debug("logs stream {}: {} was truncated", channel.id(), shownPath);
@@ -124,7 +150,7 @@ final class FileTail extends LogSession {
             Object key = keyAtPath();
             if (key != null && !key.equals(current.key())) {
                 // rotated: the rest of the old file first, then the new one from its start
-                position = copy(current.channel(), position, Long.MAX_VALUE);
+                position = copy(current.channel(), position, Long.MAX_VALUE, false);
                 Opened next = open();
                 if (next != null) {
                     LOG.debug("logs stream {}: {} was rotated", channel.id(), shownPath);
@@ -194,6 +220,12 @@ final class FileTail extends LogSession {
         } catch (ClosedWatchServiceException | IOException e) {
             Thread.sleep(poll.toMillis());
         }
+    }
+
+    /** A follow can go on from a cursor in another version of this capability. */
+    @Override
+    boolean canHandOver() {
+        return follow;
     }
 
     @Override
@@ -280,9 +312,13 @@ final class FileTail extends LogSession {
         }
     }
 
-    /** Sends the file's bytes from position up to end (or EOF); returns the position reached. */
-    private long copy(FileChannel file, long position, long end) throws IOException, InterruptedException {
-        while (position < end) {
+    /**
+     * Sends the file's bytes from position up to end (or EOF); returns the position reached. With forHandover, stops
+     * early once a handover is asked for (a large backlog is then read on by the next version).
+     */
+    private long copy(FileChannel file, long position, long end, boolean forHandover)
+            throws IOException, InterruptedException {
+        while (position < end && !(forHandover && handoverAsked())) {
             buffer.clear();
             buffer.limit((int) Math.min(buffer.capacity(), end - position));
             int n = file.read(buffer, position);

@@ -4,6 +4,7 @@ import io.labctl.agent.api.StreamChannel;
 import io.labctl.agent.api.StreamReceiver;
 import io.labctl.protocol.channel.Frame;
 import io.labctl.protocol.channel.StreamCompressor;
+import io.labctl.protocol.channel.StreamError;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -42,6 +43,8 @@ abstract class LogSession implements StreamReceiver {
     private final Thread thread;
     /** Compresses the log's bytes into DEFLATED frames; null to send them as they are (DATA). */
     private final StreamCompressor compressor;
+    /** A newer version of this capability asked for the stream (see {@link #handOver}). */
+    private volatile boolean handoverAsked;
     /** Why the stream was stopped from outside (aborted, handler removed), or null. */
     private volatile String stopReason;
     private long bytesSent;
@@ -74,6 +77,41 @@ abstract class LogSession implements StreamReceiver {
     @Override
     public void onAbort(String reason) {
         stop("aborted: " + reason);
+    }
+
+    /**
+     * A newer logs handler serves now: the work hands the stream over at its next point where it can say exactly what
+     * comes next ({@link #handOff}). Only a session that {@link #canHandOver} says yes.
+     */
+    @Override
+    public boolean handOver() {
+        if (!canHandOver() || stopped()) {
+            return false;
+        }
+        handoverAsked = true;
+        return true;
+    }
+
+    /** Whether this session's work can be continued from a cursor by another handler. */
+    boolean canHandOver() {
+        return false;
+    }
+
+    boolean handoverAsked() {
+        return handoverAsked;
+    }
+
+    /**
+     * Ends the stream for a handover: what was read goes out (a compressed stream's DEFLATE stream ends, the next
+     * handler starts its own), then the cursor, on the same channel after the last data, so it is exact.
+     */
+    void handOff(LogCursor cursor) throws IOException, InterruptedException {
+        flush();
+        if (compressor != null) {
+            compressor.finish();
+        }
+        outcome = "handed over at " + cursor.text();
+        channel.fail(StreamError.HANDOVER, cursor.text());
     }
 
     /** Ends the stream because the handler is going away. */

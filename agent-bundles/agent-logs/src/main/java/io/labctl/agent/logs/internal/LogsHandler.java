@@ -34,6 +34,8 @@ public class LogsHandler implements StreamHandler {
     static final String AGENT_LOG_UNKNOWN = "agent-log-unknown";
     /** How long deactivation waits for the streams' threads (and journalctl processes) to end. */
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** How long deactivation gives follows to hand themselves over (a follow does within its poll interval). */
+    static final long HANDOVER_WAIT_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(LogsHandler.class);
 
     private final Set<LogSession> sessions = ConcurrentHashMap.newKeySet();
@@ -60,6 +62,7 @@ public class LogsHandler implements StreamHandler {
             throw new IllegalStateException("the logs handler is stopping");
         }
         int lines = request.lines() == null ? DEFAULT_LINES : request.lines();
+        LogCursor resume = resumeOf(open, request);
         LogSession session;
         switch (request.source()) {
             case LogsRequest.JOURNAL -> {
@@ -70,7 +73,7 @@ public class LogsHandler implements StreamHandler {
             case LogsRequest.FILE -> {
                 Path path = Path.of(request.path());
                 session = new FileTail(channel, request.deflate(), path, new PathPolicy(request.allow()), lines,
-                        request.follow(), describe(request, path), sessions::remove);
+                        request.follow(), resume, FileTail.POLL, describe(request, path, resume), sessions::remove);
             }
             default -> {
                 Path path = agentLog();
@@ -81,8 +84,8 @@ public class LogsHandler implements StreamHandler {
                     return StreamReceiver.IGNORE;
                 }
                 // the agent's own log: no allow-list, the stream itself is the permission
-                session = new FileTail(channel, request.deflate(), path, null, lines, request.follow(),
-                        describe(request, path), sessions::remove);
+                session = new FileTail(channel, request.deflate(), path, null, lines, request.follow(), resume,
+                        FileTail.POLL, describe(request, path, resume), sessions::remove);
             }
         }
         sessions.add(session);
@@ -94,11 +97,37 @@ public class LogsHandler implements StreamHandler {
         return session;
     }
 
-    /** Stops every stream (they fail with capability-removed) and waits a while for their threads to end. */
+    /**
+     * The cursor of a stream handed over by an older version ({@link StreamOpen#RESUME}, set by labd): checked as
+     * untrusted input; only a followed file or agent log has one (the journal is not handed over, it drains).
+     */
+    static LogCursor resumeOf(StreamOpen open, LogsRequest request) {
+        Object value = open.params() == null ? null : open.params().get(StreamOpen.RESUME);
+        if (value == null) {
+            return null;
+        }
+        if (!request.follow() || LogsRequest.JOURNAL.equals(request.source())) {
+            throw new IllegalArgumentException("only a followed file or agent log can be resumed, not this "
+                    + request.source() + " read");
+        }
+        return LogCursor.parse(value);
+    }
+
+    /**
+     * Hands over the follows that can be (labd resumes them on the next version, or once the agent is back), giving
+     * them up to {@link #HANDOVER_WAIT_MILLIS}; stops every other stream (they fail with capability-removed); waits a
+     * while for their threads to end.
+     */
     @Deactivate
     void deactivate() throws InterruptedException {
         stopping = true;
         List<LogSession> open = List.copyOf(sessions);
+        long handoverDeadline = System.currentTimeMillis() + HANDOVER_WAIT_MILLIS;
+        for (LogSession session : open) {
+            if (session.handoverAsked() || session.handOver()) {
+                session.awaitEnd(Math.max(1, handoverDeadline - System.currentTimeMillis()));
+            }
+        }
         open.forEach(LogSession::stopForRemoval);
         long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
         for (LogSession session : open) {
@@ -123,6 +152,10 @@ public class LogsHandler implements StreamHandler {
             return Path.of(dataDir, "log", "karaf.log");
         }
         return null;
+    }
+
+    static String describe(LogsRequest r, Path path, LogCursor resume) {
+        return resume == null ? describe(r, path) : describe(r, path) + ", resumed at " + resume.text();
     }
 
     /** What the stream reads, for the log. */

@@ -230,7 +230,7 @@ class FileTailTest {
         RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         // a poll so long that only the directory's change notices can bring the new lines within WAIT
         FileTail tail = new FileTail(channel, false, log, new PathPolicy(List.of(allowed + "/**")), 1, true,
-                java.time.Duration.ofHours(1), "test", s -> { });
+                null, java.time.Duration.ofHours(1), "test", s -> { });
         tail.start();
         try {
             assertTrue(channel.awaitOutput(lines(3, 3), WAIT), channel.text());
@@ -424,13 +424,19 @@ class FileTailTest {
     }
 
     @Test
-    void deactivationEndsFollowingStreams() throws Exception {
+    void deactivationHandsFollowsOverAndEndsOtherStreams() throws Exception {
         Path log = write(allowed.resolve("app.log"), lines(1, 2));
         RecordingStreamChannel channel = new RecordingStreamChannel(LogsRequest.KIND);
         handler.open(file(log, null, true), channel);
         assertTrue(channel.awaitOutput(lines(1, 2), WAIT));
+        // a read once that waits for credit cannot be handed over: it ends
+        RecordingStreamChannel stuck = new RecordingStreamChannel(2, LogsRequest.KIND, 0);
+        handler.open(file(log, null, false), stuck);
         handler.deactivate();
-        assertEquals(LogSession.CAPABILITY_REMOVED, channel.errorCode());
+        assertEquals(io.labctl.protocol.channel.StreamError.HANDOVER, channel.errorCode(), "labd resumes it later");
+        assertEquals(LogCursor.at(Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+                Files.size(log)).text(), channel.errorMessage());
+        assertEquals(LogSession.CAPABILITY_REMOVED, stuck.errorCode());
         assertEquals(0, handler.running());
     }
 

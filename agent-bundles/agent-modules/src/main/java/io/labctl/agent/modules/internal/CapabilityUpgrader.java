@@ -28,15 +28,17 @@ import org.slf4j.LoggerFactory;
  * Upgrades one capability bundle in place, with no JVM restart: the new version, fetched from labd's repository with
  * the agent's identity and its SHA-256 checked ({@link ModuleCache}), is installed and started beside the old one;
  * it is healthy once it is active and registers a stream handler for every kind the old version serves. The agent's
- * dispatcher sends new streams to the newest handler of a kind. Then the old version is stopped and uninstalled. A
+ * dispatcher sends new streams to the newest handler of a kind; open streams that can go on from a cursor (logs
+ * follows) are handed over to it, the others run to their end (up to the drain limit). Then the old version is
+ * stopped and uninstalled. A
  * new version that does not start or is not healthy in time is uninstalled again: the old one was never touched.
  */
 final class CapabilityUpgrader {
     private static final Logger LOG = LoggerFactory.getLogger(CapabilityUpgrader.class);
     static final String LOCATION_PREFIX = "labctl-capability:";
     static final Pattern SYMBOLIC_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    /** Bundles that cannot replace themselves while they run the upgrade (or hold the connection it reports on). */
-    static final Set<String> NOT_LIVE = Set.of("io.labctl.agent.core", "io.labctl.agent.modules");
+    /** The bundle that runs the upgrade cannot replace itself (the core is replaced its own way: {@link CoreReplacer}). */
+    static final Set<String> NOT_LIVE = Set.of("io.labctl.agent.modules");
 
     /** name: the repository entry (the feature's name); bundle: the symbolic name it replaces. */
     record Request(String name, String bundle, String version, String sha256, Duration health, Duration drain) {
@@ -77,6 +79,7 @@ final class CapabilityUpgrader {
     private final ModuleCache cache;
     private final OpenStreams openStreams;
     private final Path journal;
+    private final CoreReplacer core;
 
     /**
      * @param journal where an upgrade in progress is written down (its bundle, the new version's location and its
@@ -87,6 +90,12 @@ final class CapabilityUpgrader {
         this.cache = cache;
         this.openStreams = openStreams;
         this.journal = journal;
+        this.core = new CoreReplacer(context, journal.getParent());
+    }
+
+    /** A core replacement that a stop interrupted: settled (see {@link CoreReplacer#recover}). */
+    String recoverCore() {
+        return core.recover();
     }
 
     /**
@@ -157,7 +166,7 @@ final class CapabilityUpgrader {
         long start = System.nanoTime();
         if (NOT_LIVE.contains(request.bundle())) {
             throw new ModuleRunException(ModuleRunException.INVALID_REQUEST, request.bundle() + " cannot be upgraded"
-                    + " live yet (it runs the upgrade or holds the connection): update the lab-agent distribution");
+                    + " live (it runs the upgrade): update the lab-agent distribution");
         }
         List<Bundle> old = running(request.bundle());
         if (old.isEmpty()) {
@@ -172,6 +181,9 @@ final class CapabilityUpgrader {
         }
         Path jar = cache.jar(request.name(), request.version(), request.sha256());
         checkManifest(jar, request.bundle(), wanted);
+        if (CoreReplacer.CORE.equals(request.bundle())) {
+            return core.replace(request, jar, current, wanted, start);
+        }
         Set<String> kinds = kindsOf(current);
 
         Bundle fresh;
@@ -220,8 +232,16 @@ final class CapabilityUpgrader {
             return report(request, from, AgentUpgrade.ROLLED_BACK, "cannot write the upgrade journal " + journal + " ("
                     + e.getMessage() + "); version " + wanted + " removed again, " + from + " runs on", start);
         }
-        // new streams now reach the new version (the dispatcher prefers the newest); the old one's streams end first
-        String drained = drain(old, fresh, request.drain());
+        // new streams now reach the new version (the dispatcher prefers the newest); open ones that can be continued
+        // from a cursor (a logs follow) are handed over to it, the others end first
+        int handedOver = 0;
+        for (Bundle b : old) {
+            if (b.getBundleId() != fresh.getBundleId()) {
+                handedOver += openStreams.handOver(b.getBundleId());
+            }
+        }
+        String drained = (handedOver > 0 ? handedOver + " stream(s) handed over to " + wanted + "; " : "")
+                + drain(old, fresh, request.drain());
         for (Bundle b : old) {
             if (b.getBundleId() != fresh.getBundleId()) {
                 uninstall(b);
@@ -259,7 +279,7 @@ final class CapabilityUpgrader {
         }
     }
 
-    private static AgentUpgrade.Report report(Request request, String from, String result, String message, long start) {
+    static AgentUpgrade.Report report(Request request, String from, String result, String message, long start) {
         return new AgentUpgrade.Report(request.bundle(), from, request.version(), result, message,
                 (System.nanoTime() - start) / 1_000_000);
     }

@@ -48,6 +48,10 @@ public class UpgradeHandler implements StreamHandler {
         this.upgrader = new CapabilityUpgrader(context, new ModuleCache(dir, labd::download, config.moduleMaxBytes()),
                 openStreams, dir.resolve("upgrade-in-progress.properties"));
         upgrader.recover();  // an upgrade that a stop (kill -9, power loss) interrupted: finished or undone, never half
+        String core = upgrader.recoverCore();
+        if (core != null) {
+            LOG.info("{}", core);
+        }
     }
 
     @Override

@@ -60,4 +60,14 @@ class CapabilityUpgraderTest {
             assertEquals(ModuleRunException.INVALID_REQUEST, e.code(), bad.toString());
         }
     }
+
+    @Test
+    void theCoreToPutBackMustBeTheCoreAtTheVersionThatRuns() throws Exception {
+        // the rollback jar is kept only when it is what runs: else a later rollback would put another version back
+        assertTrue(CoreReplacer.runs(bundle(CoreReplacer.CORE, "0.2.0"), new Version("0.2.0")));
+        assertTrue(!CoreReplacer.runs(bundle(CoreReplacer.CORE, "0.1.0"), new Version("0.2.0")));
+        assertTrue(!CoreReplacer.runs(bundle("io.labctl.agent.logs", "0.2.0"), new Version("0.2.0")));
+        assertTrue(!CapabilityUpgrader.NOT_LIVE.contains(CoreReplacer.CORE), "the core is replaced its own way");
+        assertTrue(CapabilityUpgrader.NOT_LIVE.contains("io.labctl.agent.modules"), "the upgrader cannot replace itself");
+    }
 }
