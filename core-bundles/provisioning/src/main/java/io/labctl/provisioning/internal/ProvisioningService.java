@@ -12,6 +12,7 @@ import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.LabdAddress;
+import io.labctl.api.LazyService;
 import io.labctl.api.Provisioning;
 import io.labctl.api.ServerRegistry;
 import io.labctl.persistence.Database;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -71,11 +73,24 @@ public class ProvisioningService implements Provisioning {
     private final long maxDiscovered;
 
     /**
-     * Where installers reach labd, unless labdUrl is configured. Dynamic: the web bundle serves this capability's
-     * routes and provides the address, so a static reference would be a cycle that fails activation at boot.
+     * Where installers reach labd, unless labdUrl is configured. Taken when first needed: the web bundle serves this
+     * capability's routes and provides the address, so binding it at activation would be a cycle.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile LabdAddress labd;
+    volatile LazyService<LabdAddress> labd;
+
+    @Reference(service = LabdAddress.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, unbind = "unsetLabd")
+    void setLabd(ComponentServiceObjects<LabdAddress> objects) {
+        labd = new LazyService<>(objects);
+    }
+
+    void unsetLabd(ComponentServiceObjects<LabdAddress> objects) {
+        LazyService<LabdAddress> lazy = labd;
+        if (lazy != null && lazy.holds(objects)) {
+            labd = null;
+            lazy.release();
+        }
+    }
 
     /** Users' calls are checked against it; bastions and installers (agents) are not users and need none. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -222,7 +237,8 @@ public class ProvisioningService implements Provisioning {
         if (!labdUrl.isEmpty()) {
             return labdUrl;
         }
-        LabdAddress address = labd;
+        LazyService<LabdAddress> lazy = labd;
+        LabdAddress address = lazy == null ? null : lazy.get();
         if (address == null) {
             throw ApiException.unavailable("labd-address-unknown", "labd's HTTPS front end is not running, so an "
                     + "installer could not reach it; start it (feature:install labd-web) or set labdUrl in "

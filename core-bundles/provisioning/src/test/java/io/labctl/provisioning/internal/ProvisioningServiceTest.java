@@ -80,7 +80,7 @@ class ProvisioningServiceTest {
             return 1;
         }));
         provisioning = new ProvisioningService(db, schema, tokens, registry, ca, config());
-        provisioning.labd = () -> "https://labd.test:8443";
+        provisioning.labd = io.labctl.api.LazyService.of(() -> "https://labd.test:8443");
         provisioning.decisions = new LabOnlyForEve();
     }
 

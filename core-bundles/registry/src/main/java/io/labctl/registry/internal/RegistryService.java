@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.api.ApiException;
 import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
+import io.labctl.api.LazyService;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.ServerRegistry;
 import io.labctl.api.access.AccessDecisions;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -58,9 +60,11 @@ public class RegistryService implements ServerRegistry {
     private final Sessions sessions;
     @Reference
     CertificateAuthority ca;
-    /** Optional: enrolment and presence need no access control; only the callers' calls do (and fail closed). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    volatile AccessDecisions decisions;
+    /**
+     * Optional: enrolment and presence need no access control; only the callers' calls do (and fail closed). Taken at
+     * the first call: rbac's decisions read this registry, so binding them at activation would be a cycle.
+     */
+    volatile LazyService<AccessDecisions> decisions;
     private final Duration offlineAfter;
     private final Duration flushEvery;
     /** This labd instance, as recorded in agents.connected_via. */
@@ -140,7 +144,22 @@ public class RegistryService implements ServerRegistry {
     }
 
     private AccessDecisions decisions() {
-        return AccessDecisions.present(decisions);
+        LazyService<AccessDecisions> lazy = decisions;
+        return AccessDecisions.present(lazy == null ? null : lazy.get());
+    }
+
+    @Reference(service = AccessDecisions.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, unbind = "unsetDecisions")
+    void setDecisions(ComponentServiceObjects<AccessDecisions> objects) {
+        decisions = new LazyService<>(objects);
+    }
+
+    void unsetDecisions(ComponentServiceObjects<AccessDecisions> objects) {
+        LazyService<AccessDecisions> lazy = decisions;
+        if (lazy != null && lazy.holds(objects)) {
+            decisions = null;
+            lazy.release();
+        }
     }
 
     @Override

@@ -244,8 +244,8 @@ class RegistryServiceTest {
             registry.enrolled("acl-prod", grant("acl-prod", "worker", Map.of()), cert("acl-prod"));
             assertEquals(503, assertThrows(ApiException.class, () -> registry.list(olga, Selector.everything())).status(),
                     "without access control callers are refused");
-            registry.decisions = allowing(Map.of("olga", List.of("read:baremetal:acl-lab:*", "manage:baremetal:acl-lab:*")),
-                    registry);
+            registry.decisions = io.labctl.api.LazyService.of(allowing(Map.of("olga",
+                    List.of("read:baremetal:acl-lab:*", "manage:baremetal:acl-lab:*")), registry));
 
             assertEquals(List.of("acl-lab"), registry.list(olga, Selector.parse("role=worker")).stream()
                     .map(ServerInfo::name).filter(n -> n.startsWith("acl-")).toList());
