@@ -150,7 +150,10 @@ public class LabdFeatures {
 
     private BundleFacts facts(Bundle b) {
         boolean lazy = Constants.ACTIVATION_LAZY.equals(b.getHeaders().get(Constants.BUNDLE_ACTIVATIONPOLICY));
-        boolean active = b.getState() == Bundle.ACTIVE || (lazy && b.getState() == Bundle.STARTING);
+        // a fragment is never started: attached to its host (resolved) is as far as it goes
+        boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+        boolean active = b.getState() == Bundle.ACTIVE || (lazy && b.getState() == Bundle.STARTING)
+                || (fragment && b.getState() == Bundle.RESOLVED);
         String schema = b.getHeaders().get(SCHEMA_HEADER);
         return new BundleFacts(b.getSymbolicName(), active, stateName(b.getState()),
                 schema == null ? null : schema.split(";")[0].strip(), active ? componentProblems(b) : List.of());
