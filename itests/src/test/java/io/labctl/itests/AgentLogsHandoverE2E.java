@@ -240,16 +240,7 @@ class AgentLogsHandoverE2E {
     static Path withoutComponents(Path jar, Path target) throws Exception {
         try (java.util.jar.JarFile in = new java.util.jar.JarFile(jar.toFile());
              java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(target))) {
-            for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
-                if (e.getName().startsWith("OSGI-INF/")) {
-                    continue;
-                }
-                out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
-                try (var content = in.getInputStream(e)) {
-                    content.transferTo(out);
-                }
-                out.closeEntry();
-            }
+            io.labctl.itests.support.Jars.copyEntries(in, out, name -> name.startsWith("OSGI-INF/"));
         }
         return target;
     }

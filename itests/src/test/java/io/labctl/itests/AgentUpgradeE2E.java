@@ -173,16 +173,7 @@ class AgentUpgradeE2E {
                 manifest.getMainAttributes().putValue("Import-Package", (imports == null ? "" : imports + ",") + missingImport);
             }
             try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(target), manifest)) {
-                for (java.util.jar.JarEntry e : java.util.Collections.list(in.entries())) {
-                    if (e.getName().equals("META-INF/MANIFEST.MF")) {
-                        continue;
-                    }
-                    out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
-                    try (var content = in.getInputStream(e)) {
-                        content.transferTo(out);
-                    }
-                    out.closeEntry();
-                }
+                io.labctl.itests.support.Jars.copyEntries(in, out, name -> name.equals("META-INF/MANIFEST.MF"));
             }
         }
         return target;

@@ -214,13 +214,7 @@ class SystemUpgradeE2E {
             manifest.getMainAttributes().putValue("Import-Package",
                     manifest.getMainAttributes().getValue("Import-Package") + "," + missing);
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(target), manifest)) {
-                for (JarEntry e : java.util.Collections.list(in.entries())) {
-                    if (!e.getName().equals("META-INF/MANIFEST.MF")) {
-                        out.putNextEntry(new JarEntry(e.getName()));
-                        in.getInputStream(e).transferTo(out);
-                        out.closeEntry();
-                    }
-                }
+                io.labctl.itests.support.Jars.copyEntries(in, out, name -> name.equals("META-INF/MANIFEST.MF"));
             }
         }
         return target;
