@@ -30,16 +30,7 @@ for i in $(seq "$agents"); do wait_online "u$i"; done
 # two versions of agent-ping from the one the distribution ships
 jar=$(find "$work/agent-1/system/io/labctl/io.labctl.agent.ping" -name '*.jar' | head -1)
 for v in 0.2.0 0.3.0; do
-  python3 - "$jar" "$work/ping-$v.jar" "$v" <<'PY'
-import re, sys, zipfile
-src, dst, version = sys.argv[1:]
-with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-    for item in zin.infolist():
-        data = zin.read(item.filename)
-        if item.filename == "META-INF/MANIFEST.MF":
-            data = re.sub(rb"Bundle-Version: [^\r\n]*", b"Bundle-Version: " + version.encode(), data)
-        zout.writestr(item, data)
-PY
+  reversion "$jar" "$work/ping-$v.jar" "$v"
   "${lc[@]}" repo push "$work/ping-$v.jar" --name lab-agent-ping --version "$v" >/dev/null
 done
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench scripts that run labd with lab-agents and time the CLI against ssh (exec-vs-ssh.sh, fanout.sh,
 # logs-follow.sh): the CLI as the launcher runs it, labd and agents stopped by their own ids, interleaved timing.
 # Source it after lib.sh and ssh-baseline.sh; then 'trap cleanup EXIT'.
@@ -109,4 +110,18 @@ print_timings() {
   local k
   printf '%-56s %7s %7s %7s %7s\n' "command (ms)" median p90 min max
   for k in "${!commands[@]}"; do printf '%-56s %7s %7s %7s %7s\n' "${labels[$k]}" $(stats "$k"); done
+}
+
+# reversion JAR OUT VERSION: a copy of a built bundle with another Bundle-Version (for live-upgrade benchmarks)
+reversion() {
+  python3 - "$1" "$2" "$3" <<'PY'
+import re, sys, zipfile
+src, dst, version = sys.argv[1:]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "META-INF/MANIFEST.MF":
+            data = re.sub(rb"Bundle-Version: [^\r\n]*", b"Bundle-Version: " + version.encode(), data)
+        zout.writestr(item, data)
+PY
 }

@@ -40,16 +40,7 @@ for i in $(seq "$agents"); do wait_online "u$i"; done
 # agent-logs and agent-core 0.2.0: the bundles the distribution ships with another Bundle-Version
 for b in logs core; do
   jar=$(find "$work/agent-1/system/io/labctl/io.labctl.agent.$b" -name '*.jar' | head -1)
-  python3 - "$jar" "$work/$b-0.2.0.jar" 0.2.0 <<'PY'
-import re, sys, zipfile
-src, dst, version = sys.argv[1:]
-with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-    for item in zin.infolist():
-        data = zin.read(item.filename)
-        if item.filename == "META-INF/MANIFEST.MF":
-            data = re.sub(rb"Bundle-Version: [^\r\n]*", b"Bundle-Version: " + version.encode(), data)
-        zout.writestr(item, data)
-PY
+  reversion "$jar" "$work/$b-0.2.0.jar" 0.2.0
   "${lc[@]}" repo push "$work/$b-0.2.0.jar" --name "lab-agent-$b" --version 0.2.0 >/dev/null
 done
 
