@@ -89,8 +89,34 @@ public class CapabilityContainerIT {
         assertFalse(listed, listed.contains("Error"));
         assertEquals(Bundle.ACTIVE, bundle().getState());
 
-        features.uninstallFeature(FEATURE, EnumSet.noneOf(FeaturesService.Option.class));
+        uninstallFeature();
         awaitOutput(COMMAND, out -> out.contains("Command not found"));
+    }
+
+    /**
+     * Removes the capability's feature through the features service running now: Karaf may replace that service while
+     * the .kar's features settle (the injected one then refuses work), so a refused call is made again on the new one.
+     */
+    private void uninstallFeature() throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            org.osgi.framework.ServiceReference<FeaturesService> ref = context.getServiceReference(FeaturesService.class);
+            FeaturesService current = ref == null ? null : context.getService(ref);
+            try {
+                if (current != null) {
+                    current.uninstallFeature(FEATURE, EnumSet.noneOf(FeaturesService.Option.class));
+                    return;
+                }
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                if (Instant.now().isAfter(until)) {
+                    throw e;
+                }
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("no features service to remove " + FEATURE + " with");
+            }
+            Thread.sleep(500);
+        }
     }
 
     private Bundle bundle() {
