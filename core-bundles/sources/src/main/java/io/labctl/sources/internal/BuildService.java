@@ -164,18 +164,19 @@ public final class BuildService {
                         + (last == null ? "?" : last.id) + "): wait for it ('labctl logs build/"
                         + (last == null ? "ID" : last.id) + "'), then remove the source");
             }
-            return new SourceInfo(s.name, s.url, s.ref, s.credential, s.commitId, s.version, s.addedBy, s.addedAt,
-                    s.updatedBy, s.updatedAt, last == null ? null : last.id, last == null ? null : last.state);
+            return info(s, last);
         });
     }
 
     public List<SourceInfo> sources(Identity caller) {
         access().require(caller, READ);
-        return sessions.mapper(SourcesMapper.class, m -> m.sources().stream().map(s -> {
-            BuildRow last = m.lastBuild(s.name);
-            return new SourceInfo(s.name, s.url, s.ref, s.credential, s.commitId, s.version, s.addedBy, s.addedAt,
-                    s.updatedBy, s.updatedAt, last == null ? null : last.id, last == null ? null : last.state);
-        }).toList());
+        return sessions.mapper(SourcesMapper.class, m -> m.sources().stream().map(s -> info(s, m.lastBuild(s.name)))
+                .toList());
+    }
+
+    private static SourceInfo info(SourceRow s, BuildRow last) {
+        return new SourceInfo(s.name, s.url, s.ref, s.credential, s.commitId, s.version, s.addedBy, s.addedAt,
+                s.updatedBy, s.updatedAt, last == null ? null : last.id, last == null ? null : last.state);
     }
 
     /** A build by id or unique prefix (6 or more hex digits), with its log. */

@@ -126,16 +126,8 @@ final class GitFetch {
         } finally {
             if (ssh != null) {
                 ssh.close();
-                deleteQuietly(sshHome);
+                BuildService.deleteTree(sshHome);
             }
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // the build's folder goes as a whole afterwards
         }
     }
 
