@@ -149,11 +149,13 @@ class LogsCommandTest {
     void undecodableDeflatedBytesEndTheReadWithAProtocolError() throws Exception {
         labd.agent("web-1", peer -> {
             peer.send(new Frame(FrameType.DEFLATED, 1, new byte[] {(byte) 0xff, 1, 2, 3}));
-            peer.exit(0);
+            // no CLOSE from here: the CLI hangs up on the bad frame, and a CLOSE would race its hang-up
+            peer.awaitSocketClosed(5_000);
         });
         TestCli.Result r = cli.run("logs", "server/web-1");
         assertEquals(255, r.code(), r.toString());
         assertTrue(r.err().contains("DEFLATED data does not decode"), r.err());
+        assertTrue(labd.peer("web-1").awaitSocketClosed(5_000), "the CLI kept the connection after a protocol error");
     }
 
     @Test
