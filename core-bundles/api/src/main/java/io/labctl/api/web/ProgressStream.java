@@ -55,6 +55,7 @@ public final class ProgressStream {
     private final Duration keepAlive;
     private volatile boolean gone;
     private Object first;
+    private Object result;
 
     private ProgressStream(Duration keepAlive) {
         this.keepAlive = keepAlive;
@@ -66,22 +67,23 @@ public final class ProgressStream {
                 && h.toLowerCase(java.util.Locale.ROOT).contains(Progress.CONTENT_TYPE));
     }
 
-    /** For a plain client: the work on the caller's thread, its answer or its exception as they are. */
-    public static Object plain(Work work) {
-        return work.run(Sink.NONE);
-    }
-
     /**
-     * Starts the work on a thread named {@code thread} and waits for its first event. Returns null when the work
-     * ended first with an answer: {@code answer[0]} holds it (throws its exception when it failed); otherwise the
-     * stream to write ({@link #writeTo}).
+     * The answer to a request whose {@code Accept} header lines are {@code accept}: for a plain client the work runs
+     * on the caller's thread ({@link #result()}, its exception thrown as it is). For a client that asks for progress
+     * it runs on a thread named {@code thread}, and this waits for its first event: work that ended before one is
+     * answered plainly too ({@link #result()}, or its exception thrown), else {@link #streaming()} and
+     * {@link #writeTo} writes the events.
      */
-    public static ProgressStream start(String thread, Work work, Object[] answer) {
-        return start(thread, work, answer, KEEP_ALIVE);
+    public static ProgressStream answer(java.util.List<String> accept, String thread, Work work) {
+        return answer(accept, thread, work, KEEP_ALIVE);
     }
 
-    static ProgressStream start(String thread, Work work, Object[] answer, Duration keepAlive) {
+    static ProgressStream answer(java.util.List<String> accept, String thread, Work work, Duration keepAlive) {
         ProgressStream s = new ProgressStream(keepAlive);
+        if (!wanted(accept)) {
+            s.result = work.run(Sink.NONE);
+            return s;
+        }
         Thread t = new Thread(() -> {
             Ended end;
             try {
@@ -106,11 +108,21 @@ public final class ProgressStream {
             if (end.failure() != null) {
                 throw end.failure();
             }
-            answer[0] = end.result();
-            return null;
+            s.result = end.result();
+        } else {
+            s.first = first;
         }
-        s.first = first;
         return s;
+    }
+
+    /** Whether the answer is the event stream ({@value Progress#CONTENT_TYPE}); else {@link #result()}. */
+    public boolean streaming() {
+        return first != null;
+    }
+
+    /** The plain answer (JSON), when not {@link #streaming()}. */
+    public Object result() {
+        return result;
     }
 
     private Sink sink() {
@@ -158,15 +170,20 @@ public final class ProgressStream {
     }
 
     private void write(OutputStream out, Progress event) {
-        if (gone) {
-            return;
+        if (!gone && !writeLine(out, event)) {
+            gone = true;
         }
+    }
+
+    /** One NDJSON line: the event as JSON, a newline, flushed. false when the client is gone (the write failed). */
+    public static boolean writeLine(OutputStream out, Object event) {
         try {
             out.write(Json.json().writeValueAsString(event).getBytes(StandardCharsets.UTF_8));
             out.write('\n');
             out.flush();
+            return true;
         } catch (IOException e) {
-            gone = true;
+            return false;
         }
     }
 }

@@ -2,8 +2,6 @@ package io.labctl.api.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProgressStreamTest {
+    static final List<String> NDJSON = List.of("application/x-ndjson, application/json");
+
     private static List<Progress> lines(ByteArrayOutputStream out) throws IOException {
         List<Progress> events = new ArrayList<>();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
@@ -43,41 +43,42 @@ class ProgressStreamTest {
 
     @Test
     void aPlainClientGetsTheAnswerAndTheWorkSeesNoReader() {
-        Object answer = ProgressStream.plain(sink -> {
+        ProgressStream s = ProgressStream.answer(List.of("*/*"), "t", sink -> {
             sink.accept(Progress.step("fetched", "ignored"));
             assertFalse(sink.clientGone());
             return Map.of("result", "upgraded");
         });
-        assertEquals(Map.of("result", "upgraded"), answer);
+        assertFalse(s.streaming());
+        assertEquals(Map.of("result", "upgraded"), s.result());
+        assertThrows(ApiException.class, () -> ProgressStream.answer(null, "t", sink -> {
+            throw ApiException.badRequest("invalid-feature", "no");
+        }));
     }
 
     @Test
     void aRefusalBeforeTheFirstEventStaysAnException() {
-        Object[] answer = new Object[1];
-        ApiException e = assertThrows(ApiException.class, () -> ProgressStream.start("t", sink -> {
+        ApiException e = assertThrows(ApiException.class, () -> ProgressStream.answer(NDJSON, "t", sink -> {
             throw ApiException.notFound("no-servers", "no server matches");
-        }, answer));
+        }));
         assertEquals(404, e.status());
-        assertNull(answer[0]);
     }
 
     @Test
     void workWithNothingToReportIsAnsweredPlainly() {
-        Object[] answer = new Object[1];
-        assertNull(ProgressStream.start("t", sink -> "unchanged", answer));
-        assertEquals("unchanged", answer[0]);
+        ProgressStream s = ProgressStream.answer(NDJSON, "t", sink -> "unchanged");
+        assertFalse(s.streaming());
+        assertEquals("unchanged", s.result());
     }
 
     @Test
     void eventsThenTheFinalAnswerOneLineEach() throws IOException {
-        Object[] answer = new Object[1];
-        ProgressStream s = ProgressStream.start("t", sink -> {
+        ProgressStream s = ProgressStream.answer(NDJSON, "t", sink -> {
             sink.accept(Progress.step("fetched", "sha256 checked"));
             sink.accept(Progress.start("web-1", null));
             sink.accept(Progress.result("web-1", Map.of("result", "upgraded"), 1, 1));
             return Map.of("upgraded", 1);
-        }, answer);
-        assertNotNull(s);
+        });
+        assertTrue(s.streaming());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         s.writeTo(out);
         List<Progress> events = lines(out);
@@ -89,11 +90,10 @@ class ProgressStreamTest {
 
     @Test
     void aRefusalAfterTheFirstEventIsAnErrorLineWithItsStatus() throws IOException {
-        Object[] answer = new Object[1];
-        ProgressStream s = ProgressStream.start("t", sink -> {
+        ProgressStream s = ProgressStream.answer(NDJSON, "t", sink -> {
             sink.accept(Progress.step("fetched", null));
             throw ApiException.conflict("feature-not-installable", "Karaf cannot resolve it");
-        }, answer);
+        });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         s.writeTo(out);
         Progress last = lines(out).get(1);
@@ -106,8 +106,7 @@ class ProgressStreamTest {
     @Test
     void aQuietWaitSendsKeepAlives() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Object[] answer = new Object[1];
-        ProgressStream s = ProgressStream.start("t", sink -> {
+        ProgressStream s = ProgressStream.answer(NDJSON, "t", sink -> {
             sink.accept(Progress.step("health", "waiting"));
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -115,7 +114,7 @@ class ProgressStreamTest {
                 Thread.currentThread().interrupt();
             }
             return "healthy";
-        }, answer, Duration.ofMillis(20));
+        }, Duration.ofMillis(20));
         ByteArrayOutputStream out = new ByteArrayOutputStream() {
             @Override
             public synchronized void flush() {
@@ -136,8 +135,7 @@ class ProgressStreamTest {
     void aClientThatGoesAwayStopsTheWritingNotTheWork() {
         CountDownLatch seen = new CountDownLatch(1);
         boolean[] goneSeen = {false};
-        Object[] answer = new Object[1];
-        ProgressStream s = ProgressStream.start("t", sink -> {
+        ProgressStream s = ProgressStream.answer(NDJSON, "t", sink -> {
             sink.accept(Progress.step("one", null));
             try {
                 seen.await(10, TimeUnit.SECONDS);
@@ -147,7 +145,7 @@ class ProgressStreamTest {
             goneSeen[0] = sink.clientGone();
             sink.accept(Progress.step("two", null));
             return "done";
-        }, answer, Duration.ofMillis(20));
+        }, Duration.ofMillis(20));
         int[] writes = {0};
         OutputStream broken = new OutputStream() {
             @Override
