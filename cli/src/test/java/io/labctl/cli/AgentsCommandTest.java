@@ -9,6 +9,7 @@ import io.labctl.cli.testsupport.TestLabd;
 import io.labctl.cli.testsupport.TestPki;
 import io.labctl.protocol.AgentCapability;
 import io.labctl.protocol.AgentUpgrade;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.HostFacts;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.ServerInfo;
@@ -108,6 +109,59 @@ class AgentsCommandTest {
         r = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "name=web-1", "-o", "json");
         assertEquals(0, r.code(), r.toString());
         assertEquals(1, Json.json().readValue(r.out(), AgentUpgrade.Result.class).unchanged());
+    }
+
+    @Test
+    void upgradeShowsProgressOnStderrAsItComesAndTheAnswerOnStdout() throws Exception {
+        AgentUpgrade.ServerResult one = new AgentUpgrade.ServerResult("web-1", AgentUpgrade.UPGRADED, "0.1.0", "0.2.0",
+                812, "upgraded from 0.1.0 to 0.2.0");
+        AgentUpgrade.ServerResult two = new AgentUpgrade.ServerResult("web-2", AgentUpgrade.ROLLED_BACK, "0.1.0",
+                "0.2.0", 30112, "version 0.2.0 is not healthy (not active); removed again, 0.1.0 runs on");
+        AgentUpgrade.Result answer = new AgentUpgrade.Result("ping", "io.labctl.agent.ping", "0.2.0", List.of(one, two),
+                1, 0, 1, 0, 0);
+        labd.onLines("POST", "/api/v1/agents/upgrade",
+                Progress.step("resolved", "lab-agent-ping (io.labctl.agent.ping) to 0.2.0 on 2 server(s)"),
+                Progress.batch(1, 2, "web-1"), Progress.start("web-1", "upgrading io.labctl.agent.ping to 0.2.0"),
+                Progress.keepAlive(), Progress.result("web-1", one, 1, 2),
+                "{\"type\":\"something-newer\",\"message\":\"ignored\"}",
+                Progress.batch(2, 2, "web-2"), Progress.start("web-2", null), Progress.result("web-2", two, 2, 2),
+                Progress.fin(answer));
+        TestCli.Result r = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "role=web",
+                "--batch", "1");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(labd.accepts.get(labd.accepts.size() - 1).contains("application/x-ndjson"), labd.accepts.toString());
+        assertEquals(List.of(
+                "resolved: lab-agent-ping (io.labctl.agent.ping) to 0.2.0 on 2 server(s)",
+                "batch 1/2: web-1",
+                "web-1: started, upgrading io.labctl.agent.ping to 0.2.0",
+                "[1/2] web-1 upgraded 0.1.0 -> 0.2.0 (812ms)",
+                "batch 2/2: web-2",
+                "web-2: started",
+                "[2/2] web-2 rolled-back 0.1.0 -> 0.2.0 (30112ms): version 0.2.0 is not healthy (not active); removed"
+                        + " again, 0.1.0 runs on"), r.err().lines().toList());
+        List<String> lines = r.out().lines().map(String::stripTrailing).toList();
+        assertTrue(lines.get(0).startsWith("SERVER "), r.out());
+        assertEquals("io.labctl.agent.ping 0.2.0: 1 upgraded, 0 unchanged, 1 failed, 0 not run, 0 offline", lines.get(3));
+
+        r = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "role=web", "-o", "json");
+        assertEquals(answer, Json.json().readValue(r.out(), AgentUpgrade.Result.class), "stdout: the answer alone");
+        assertEquals(7, r.err().lines().count());
+    }
+
+    @Test
+    void aRefusalAfterTheFirstEventExitsAsTheHttpErrorWouldAndAnAnswerCutShortIsExit255() {
+        labd.onLines("POST", "/api/v1/agents/upgrade", Progress.step("resolved", "lab-agent-ping to 0.2.0"),
+                Progress.error(503, "server-offline", "web-1 is not connected to this labd"));
+        TestCli.Result r = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "role=web");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("web-1 is not connected to this labd"), r.err());
+        assertEquals("", r.out());
+
+        labd.onLines("POST", "/api/v1/agents/upgrade", Progress.step("resolved", "lab-agent-ping to 0.2.0"),
+                Progress.batch(1, 1, "web-1"));
+        r = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.2.0", "-l", "role=web");
+        assertEquals(255, r.code(), r.toString());
+        assertTrue(r.err().contains("before the result") && r.err().contains("audit"), r.err());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.labctl.cli.testsupport.TestLabd;
 import io.labctl.cli.testsupport.TestPki;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.SystemChange;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,6 +81,35 @@ class SystemCommandTest {
         assertTrue(r.err().contains("needed by labd-bastion: uninstall those first"), r.err());
         assertEquals(new SystemChange.Request("provisioning", null), Json.json().readValue(
                 labd.requests.get(labd.requests.size() - 1).body(), SystemChange.Request.class));
+    }
+
+    @Test
+    void theStepsGoToStderrAsTheyComeAndTheRowToStdout() throws Exception {
+        SystemChange.Result done = new SystemChange.Result("labd-exec", "0.1.0", "0.2.0", SystemChange.UPGRADED,
+                "io.labctl.exec", SHA, SystemChange.FROM_REPOSITORY, 41234, "upgraded from 0.1.0 to 0.2.0; active");
+        labd.onLines("POST", "/api/v1/system/upgrade",
+                Progress.step("fetched", "labd-exec 0.2.0 from labd's repository, SHA-256 " + SHA + " checked"),
+                Progress.step("installed", "labd-exec 0.2.0 installed by Karaf in place of 0.1.0"),
+                Progress.step("health", "waiting up to 60 s for labd-exec 0.2.0 to be active"),
+                Progress.keepAlive(), Progress.keepAlive(), Progress.step("healthy", "labd-exec 0.2.0 is active"),
+                Progress.fin(done));
+        TestCli.Result r = cli.run("system", "upgrade", "labd-exec", "--to", "0.2.0");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(List.of("fetched: labd-exec 0.2.0 from labd's repository, SHA-256 " + SHA + " checked",
+                "installed: labd-exec 0.2.0 installed by Karaf in place of 0.1.0",
+                "health: waiting up to 60 s for labd-exec 0.2.0 to be active",
+                "healthy: labd-exec 0.2.0 is active"), r.err().lines().toList());
+        assertTrue(r.out().contains("upgraded from 0.1.0 to 0.2.0; active"), r.out());
+
+        r = cli.run("system", "upgrade", "labd-exec", "--to", "0.2.0", "-o", "yaml");
+        assertEquals(done, Json.yaml().readValue(r.out(), SystemChange.Result.class));
+
+        labd.onLines("POST", "/api/v1/system/upgrade", Progress.step("fetched", "labd-exec 0.2.0"),
+                Progress.error(409, "feature-not-installable", "labd-exec 0.2.0 cannot be installed: missing requirement;"
+                        + " nothing was changed, 0.1.0 runs on"));
+        r = cli.run("system", "upgrade", "labd-exec", "--to", "0.2.0");
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("cannot be installed: missing requirement"), r.err());
     }
 
     @Test

@@ -8,7 +8,12 @@ import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.Tls;
 import io.labctl.protocol.AgentCapability;
+import io.labctl.protocol.AgentUpgrade;
+import io.labctl.protocol.CredentialBundle;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.ServerInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,12 +42,44 @@ class AgentUpgradeE2E {
                 agent.awaitOnline(cli, Duration.ofSeconds(120), labd.log());
                 ServerInfo server = cli.servers().stream().filter(s -> s.name().equals("cap-1")).findFirst().orElseThrow();
                 assertNotNull(server.facts().capabilities(), "labd keeps the agent's capability report");
+                this.labd = labd;
                 upgradeInPlaceAndRollBack(cli, agent, server.facts().agentVersion());
             }
         }
     }
 
+    /**
+     * A client that does not ask for NDJSON (curl, a script) gets the one JSON answer at the end, as before the
+     * progress events; one that does gets the events with the same answer last.
+     */
+    void plainClientGetsOneJsonAnswer() throws Exception {
+        java.net.http.HttpClient admin = Tls.client(CredentialBundle.read(labd.adminBundle()));
+        String body = "{\"feature\":\"ping\",\"version\":\"0.2.0\",\"selector\":\"name=cap-1\"}";
+        java.net.http.HttpResponse<String> plain = admin.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(labd.url() + "/api/v1/agents/upgrade")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertEquals("application/json", plain.headers().firstValue("Content-Type").orElse(""), plain.body());
+        AgentUpgrade.Result result = Json.json().readValue(plain.body(), AgentUpgrade.Result.class);
+        assertEquals(1, result.unchanged(), plain.body());
+        java.net.http.HttpResponse<String> events = admin.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(labd.url() + "/api/v1/agents/upgrade")).header("Content-Type", "application/json")
+                .header("Accept", Progress.CONTENT_TYPE).POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(Progress.CONTENT_TYPE, events.headers().firstValue("Content-Type").orElse(""), events.body());
+        java.util.List<Progress> lines = new java.util.ArrayList<>();
+        for (String line : events.body().split("\n")) {
+            lines.add(Json.json().readValue(line, Progress.class));
+        }
+        assertEquals(java.util.List.of(Progress.STEP, Progress.BATCH, Progress.START, Progress.RESULT, Progress.FINAL),
+                lines.stream().map(Progress::type).filter(t -> !Progress.KEEP_ALIVE.equals(t)).toList(), events.body());
+        assertEquals(result.servers().get(0).result(), Json.json().treeToValue(lines.get(lines.size() - 1).result(),
+                AgentUpgrade.Result.class).servers().get(0).result());
+    }
+
     static final String PING = "io.labctl.agent.ping";
+    Labd labd;
 
     void upgradeInPlaceAndRollBack(Cli cli, Agent agent, String version) throws Exception {
         Path built = agent.home.resolve("system/io/labctl/" + PING + "/" + version.replace(".SNAPSHOT", "-SNAPSHOT") + "/"
@@ -58,6 +95,11 @@ class AgentUpgradeE2E {
         assertEquals(0, up.exitCode(), up.toString());
         assertTrue(up.stdout().matches("(?s).*cap-1 +upgraded +" + version.replace(".", "\\.") + " +0\\.2\\.0 .*"), up.stdout());
         System.out.println("agents upgrade of one agent, CLI to answer: " + millis + " ms\n" + up.stdout());
+        // labd's progress events, on stderr as they came: the batch, the agent's start and its end
+        assertTrue(up.stderr().contains("resolved: lab-agent-ping (" + PING + ") to 0.2.0 on 1 server(s)")
+                && up.stderr().contains("batch 1/1: cap-1") && up.stderr().contains("cap-1: started")
+                && up.stderr().matches("(?s).*\\[1/1\\] cap-1 upgraded " + version.replace(".", "\\.") + " -> 0\\.2\\.0.*"),
+                up.stderr());
         Processes.await("labd to see ping 0.2.0 on cap-1", Duration.ofSeconds(30), () -> {
             ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
             return s.facts().capabilities().contains(new AgentCapability("lab-agent-ping", PING, "0.2.0", "active"))
@@ -69,10 +111,12 @@ class AgentUpgradeE2E {
         Processes.Result again = cli.run("agents", "upgrade", "--feature", "lab-agent-ping", "--to", "0.2.0", "-l", "name=cap-1");
         assertEquals(0, again.exitCode(), again.toString());
         assertTrue(again.stdout().contains("unchanged"), again.stdout());
+        plainClientGetsOneJsonAnswer();
 
         Processes.Result broken = cli.run("agents", "upgrade", "--feature", "ping", "--to", "0.3.0", "-l", "name=cap-1");
         assertEquals(1, broken.exitCode(), broken.toString());
         assertTrue(broken.stdout().matches("(?s).*cap-1 +rolled-back .*0\\.2\\.0 runs on.*"), broken.stdout());
+        assertTrue(broken.stderr().contains("[1/1] cap-1 rolled-back 0.2.0 -> 0.3.0"), broken.stderr());
         assertEquals(0, cli.run("ping", "server/cap-1").exitCode(), "the old version serves on after the rollback");
         ServerInfo s = cli.servers().stream().filter(x -> x.name().equals("cap-1")).findFirst().orElseThrow();
         assertTrue(s.facts().capabilities().stream().noneMatch(c -> c.version().equals("0.3.0")), s.facts().toString());

@@ -8,6 +8,8 @@ import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
+import io.labctl.itests.support.Tls;
+import io.labctl.protocol.CredentialBundle;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.SystemChange;
 import io.labctl.protocol.access.AuditEntry;
@@ -67,6 +69,11 @@ class SystemUpgradeE2E {
                 System.out.println("system upgrade labd-exec, CLI to answer: " + (System.nanoTime() - start) / 1_000_000
                         + " ms\n" + up.stdout());
                 assertEquals(0, up.exitCode(), up.toString());
+                // labd's steps, on stderr as they came (the table alone on stdout)
+                assertTrue(up.stderr().contains("fetched: labd-exec 0.2.0 from labd's repository, SHA-256 ")
+                        && up.stderr().contains("installed: labd-exec 0.2.0 installed by Karaf in place of " + version)
+                        && up.stderr().contains("health: waiting up to 20 s for labd-exec 0.2.0")
+                        && up.stderr().contains("healthy: labd-exec 0.2.0 is active"), up.stderr());
                 assertTrue(up.stdout().matches("(?s).*labd-exec +upgraded +" + version.replace(".", "\\.")
                         + " +0\\.2\\.0 +repository .*"), up.stdout());
                 assertTrue(up.stdout().contains(EXEC + " sha256:"), up.stdout());
@@ -83,6 +90,7 @@ class SystemUpgradeE2E {
                 assertEquals(1, broken.exitCode(), broken.toString());
                 SystemChange.Result back = Json.json().readValue(broken.stdout(), SystemChange.Result.class);
                 assertEquals(SystemChange.ROLLED_BACK, back.result());
+                assertTrue(broken.stderr().contains("rolling-back: 0.2.1 is not healthy"), broken.stderr());
                 assertTrue(back.message().contains("not healthy") && back.message().contains("0.2.0 runs again"),
                         back.message());
                 assertEquals("0.2.0", versionOf(cli, "labd-exec"));
@@ -128,6 +136,7 @@ class SystemUpgradeE2E {
                 assertExecWorks(cli, "installed from the distribution");
 
                 assertEquals(beforeRoundTrip, connections(agent), "the agent stayed connected through the round trip");
+                plainClientGetsOneJsonAnswer(labd);
                 Processes.Result verify = cli.run("logs", "audit", "--verify");
                 assertEquals(0, verify.exitCode(), "the audit chain verifies: " + verify);
                 String audit = cli.ok("logs", "audit", "--action", "system", "--since", "1h");
@@ -135,6 +144,26 @@ class SystemUpgradeE2E {
                         && audit.contains("system.uninstall"), audit);
             }
         }
+    }
+
+    /** A client that does not ask for NDJSON (curl, a script) gets the one JSON answer at the end, as before. */
+    static void plainClientGetsOneJsonAnswer(Labd labd) throws Exception {
+        java.net.http.HttpClient admin = Tls.client(CredentialBundle.read(labd.adminBundle()));
+        java.net.http.HttpResponse<String> plain = admin.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(labd.url() + "/api/v1/system/upgrade")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"feature\":\"labd-exec\",\"version\":\"0.2.0\"}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, plain.statusCode(), plain.body());
+        assertEquals("application/json", plain.headers().firstValue("Content-Type").orElse(""), plain.body());
+        SystemChange.Result r = Json.json().readValue(plain.body(), SystemChange.Result.class);
+        assertEquals(SystemChange.UPGRADED, r.result(), plain.body());
+        assertEquals("0.2.0", r.to());
+        java.net.http.HttpResponse<String> refused = admin.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(labd.url() + "/api/v1/system/upgrade")).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"feature\":\"labd-exec\",\"version\":\"9.9.9\"}"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"code\""), refused.body());
     }
 
     /** Each refused with a message that says what to do, exit 1; the non-admin's refusal is audited as denied. */

@@ -123,6 +123,9 @@ public final class AgentsCommand implements Callable<Integer> {
                     "runs on (result rolled-back). Servers go batch after batch; once more than",
                     "--max-failures have failed, the rest are not started (not-run).",
                     "Needs admin everywhere; every agent's upgrade is audited with the digest.",
+                    "Progress goes to stderr as it comes (each batch, each agent's start and end);",
+                    "the table (or -o json|yaml) to stdout at the end. Interrupting labctl stops the",
+                    "rollout after the batch that runs: the rest are not-run, all audited.",
                     "--feature core replaces the agent core itself: the agent reconnects with the",
                     "same identity (the agent puts the old core back if the new one does not",
                     "connect within 20 s) and a logs -f through it resumes by itself.",
@@ -183,9 +186,10 @@ public final class AgentsCommand implements Callable<Integer> {
             if (maxFailures != null && maxFailures < 0) {
                 throw usage("--max-failures " + maxFailures + " is negative; give 0 or more");
             }
-            AgentUpgrade.Result result = client().post(Api.AGENTS_UPGRADE,
+            // progress on stderr as each batch and agent goes; the answer (table, json or yaml) on stdout at the end
+            AgentUpgrade.Result result = client().postProgress(Api.AGENTS_UPGRADE,
                     new AgentUpgrade.Request(feature, version, sel, batch, maxFailures, drain), AgentUpgrade.Result.class,
-                    java.time.Duration.ofMinutes(30));
+                    this::progress);
             if ("json".equals(format)) {
                 print(Formats.json(result));
             } else if ("yaml".equals(format)) {

@@ -66,4 +66,13 @@ abstract class LabdCommand implements Callable<Integer> {
         cli.out().print(text);
         cli.out().flush();
     }
+
+    /** A long request's progress event as a line on stderr, as it comes (stdout keeps the answer alone). */
+    protected void progress(io.labctl.protocol.Progress event) {
+        String line = io.labctl.cli.render.ProgressPrinter.line(event);
+        if (line != null) {
+            cli.err().println(line);
+            cli.err().flush();
+        }
+    }
 }

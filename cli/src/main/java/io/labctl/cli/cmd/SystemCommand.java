@@ -9,7 +9,6 @@ import io.labctl.protocol.Api;
 import io.labctl.protocol.CapabilityInfo;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.SystemChange;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -87,9 +86,9 @@ public final class SystemCommand implements Callable<Integer> {
             if (feature.isBlank() || (version != null && version.isBlank())) {
                 throw usage("give a feature (and a version where one is asked), e.g. labd-exec --to 0.2.0");
             }
-            // Karaf installs, starts and health-checks the capability before labd answers
-            SystemChange.Result r = client().post(path, new SystemChange.Request(feature, version), SystemChange.Result.class,
-                    Duration.ofMinutes(5));
+            // Karaf installs, starts and health-checks the capability before labd answers: its steps on stderr meanwhile
+            SystemChange.Result r = client().postProgress(path, new SystemChange.Request(feature, version),
+                    SystemChange.Result.class, this::progress);
             if ("json".equals(format)) {
                 print(Formats.json(r));
             } else if ("yaml".equals(format)) {
@@ -107,9 +106,11 @@ public final class SystemCommand implements Callable<Integer> {
                     "repository: push the capability's bundle under the feature's name first",
                     "(labctl repo push io.labctl.exec-0.2.0.jar --name labd-exec --version 0.2.0).",
                     "labd checks its SHA-256 and that its manifest is the feature's bundle at VERSION,",
-                    "has Karaf swap it in, then waits (20 s) for it to be healthy: bundle active, DS",
-                    "components satisfied, schema migrated. If it is not, the previous version is put",
-                    "back (result rolled-back, exit 1). The upgraded version stays across restarts.",
+                    "has Karaf swap it in, then waits (20 s; healthSeconds in etc/io.labctl.system.cfg)",
+                    "for it to be healthy: bundle active, DS components satisfied, schema migrated.",
+                    "If it is not, the previous version is put back (result rolled-back, exit 1).",
+                    "The upgraded version stays across restarts. The steps go to stderr as they",
+                    "come (fetched, installed, health, healthy or rolling-back); the row to stdout.",
                     "Refused for what labd cannot lose while it runs: labd-api, -persistence, -ca,",
                     "-web, -registry, -gateway, -rbac, -audit, -shell and -system (upgrade the",
                     "distribution for those). Needs admin everywhere; audited with the digest.", "",

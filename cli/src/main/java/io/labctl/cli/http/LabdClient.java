@@ -7,6 +7,7 @@ import io.labctl.cli.config.ContextEntry;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.TlsSuites;
 import java.io.IOException;
 import java.io.InputStream;
@@ -180,6 +181,70 @@ public final class LabdClient {
      * answer of {@link #post}.
      */
     public void postLines(String path, Object body, java.util.function.Consumer<String> lines) {
+        postLines(path, body, contentType -> { }, lines);
+    }
+
+    /**
+     * POSTs to an endpoint that answers with {@link Progress} events when asked ({@code agents upgrade}, {@code system
+     * upgrade}): hands each event to {@code progress} as it arrives and returns the answer ({@link Progress#FINAL})
+     * decoded as {@code type}. A plain JSON answer (labd had nothing to report on the way, or predates the events) is
+     * decoded as it is. An {@link Progress#ERROR} event is a {@link LabdRefusal}, as the HTTP error it stands for.
+     */
+    public <T> T postProgress(String path, Object body, Class<T> type, java.util.function.Consumer<Progress> progress) {
+        boolean[] events = {false};
+        StringBuilder plain = new StringBuilder();
+        Object[] answer = {null};
+        postLines(path, body, contentType -> events[0] = contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith(Progress.CONTENT_TYPE), line -> {
+            if (!events[0]) {
+                if (plain.length() + line.length() > MAX_RESPONSE_BYTES) {
+                    throw CliException.unreachable("labd at " + display() + " sent an answer longer than "
+                            + (MAX_RESPONSE_BYTES >> 20) + " MiB; refusing to read it", null);
+                }
+                plain.append(line).append('\n');
+                return;
+            }
+            Progress e;
+            try {
+                e = Json.json().readValue(line, Progress.class);
+            } catch (IOException ex) {
+                throw CliException.unreachable("labd sent a line that is not a progress event: "
+                        + line.substring(0, Math.min(line.length(), 120)), ex);
+            }
+            if (answer[0] != null) {
+                return;  // nothing comes after the answer
+            }
+            if (Progress.ERROR.equals(e.type())) {
+                throw new LabdRefusal(e.status() == null ? 500 : e.status(), e.code(), e.message() == null
+                        ? "labd refused the request" : e.message());
+            }
+            if (Progress.FINAL.equals(e.type())) {
+                answer[0] = decode(e.result() == null ? "null" : e.result().toString(), type, path);
+            } else if (!Progress.KEEP_ALIVE.equals(e.type())) {
+                progress.accept(e);
+            }
+        });
+        if (!events[0]) {
+            return decode(plain.toString(), type, path);
+        }
+        if (answer[0] == null) {
+            throw CliException.unreachable("labd at " + display() + " ended its answer to " + path + " before the result;"
+                    + " what was done is in the audit log (labctl get audit)", null);
+        }
+        return type.cast(answer[0]);
+    }
+
+    private <T> T decode(String json, Class<T> type, String path) {
+        try {
+            return Json.json().readValue(json, type);
+        } catch (IOException e) {
+            throw CliException.unreachable("labd at " + display() + " answered " + path + " with something that is not"
+                    + " the expected JSON (" + firstLine(e.getMessage()) + "); is the server URL pointing at labd?", e);
+        }
+    }
+
+    private void postLines(String path, Object body, java.util.function.Consumer<String> contentType,
+                           java.util.function.Consumer<String> lines) {
         byte[] json;
         try {
             json = Json.json().writeValueAsBytes(body);
@@ -201,6 +266,7 @@ public final class LabdClient {
             if (resp.statusCode() >= 400) {
                 throw refusal(resp.statusCode(), in.readNBytes(MAX_RESPONSE_BYTES));
             }
+            contentType.accept(resp.headers().firstValue("Content-Type").orElse(null));
             java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
             for (int b = in.read(); ; b = in.read()) {
                 if (b == '\n' || b < 0) {

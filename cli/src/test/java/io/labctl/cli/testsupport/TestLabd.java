@@ -58,6 +58,26 @@ public final class TestLabd implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** Content types other than JSON, by route. */
+    private final Map<String, String> types = new ConcurrentHashMap<>();
+    /** The Accept header of each request, in order. */
+    public final List<String> accepts = new CopyOnWriteArrayList<>();
+
+    /** Answers {@code method path} with 200 and these NDJSON lines ({@code application/x-ndjson}), one object each. */
+    public TestLabd onLines(String method, String path, Object... events) {
+        StringBuilder b = new StringBuilder();
+        for (Object e : events) {
+            try {
+                b.append(e instanceof String s ? s : Json.json().writeValueAsString(e)).append('\n');
+            } catch (IOException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        on(method, path, 200, b.toString());
+        types.put(method + " " + path, "application/x-ndjson");
+        return this;
+    }
+
     /** Answers {@code method path} (path without query) with status and the object as JSON (a String is sent as is). */
     public TestLabd on(String method, String path, int status, Object body) {
         String text;
@@ -67,6 +87,7 @@ public final class TestLabd implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         routes.put(method + " " + path, new Canned(status, text));
+        types.remove(method + " " + path);
         return this;
     }
 
@@ -75,12 +96,14 @@ public final class TestLabd implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         requests.add(new Recorded(ex.getRequestMethod(), path, ex.getRequestURI().getRawQuery(), body,
                 ex.getRequestHeaders().getFirst(Api.SESSION_HEADER)));
+        accepts.add(String.valueOf(ex.getRequestHeaders().getFirst("Accept")));
         Canned c = routes.get(ex.getRequestMethod() + " " + path);
         if (c == null) {
             c = new Canned(404, "{\"code\":\"not_found\",\"message\":\"no route " + path + " in the test server\",\"requestId\":\"t\"}");
         }
         byte[] bytes = c.body().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.getResponseHeaders().add("Content-Type", c.status() < 400
+                ? types.getOrDefault(ex.getRequestMethod() + " " + path, "application/json") : "application/json");
         if (c.status() == 204 || bytes.length == 0) {
             ex.sendResponseHeaders(c.status(), -1);
         } else {

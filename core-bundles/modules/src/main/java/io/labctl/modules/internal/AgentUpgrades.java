@@ -6,10 +6,12 @@ import io.labctl.api.Identity;
 import io.labctl.api.ServerRegistry;
 import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.repository.BundleRepository;
+import io.labctl.api.web.ProgressStream;
 import io.labctl.protocol.AgentCapability;
 import io.labctl.protocol.AgentUpgrade;
 import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.ServerInfo;
 import io.labctl.protocol.access.AuditEntry;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -59,6 +62,11 @@ public class AgentUpgrades {
     }
 
     AgentUpgrade.Result upgrade(Identity caller, AgentUpgrade.Request request) {
+        return upgrade(caller, request, ProgressStream.Sink.NONE);
+    }
+
+    /** Refusals are thrown before the first event; then one event per batch, agent start and agent result. */
+    AgentUpgrade.Result upgrade(Identity caller, AgentUpgrade.Request request, ProgressStream.Sink progress) {
         if (request == null || blank(request.feature()) || blank(request.version()) || blank(request.selector())) {
             throw ApiException.badRequest("invalid-upgrade", "give the feature, the version and a selector: labctl agents"
                     + " upgrade --feature lab-agent-logs --to 0.2.0 -l role=web");
@@ -93,22 +101,51 @@ public class AgentUpgrades {
             throw ApiException.badRequest(e.code(), e.getMessage());
         }
 
+        return run(caller, request, servers, target, entry, batch, maxFailures, progress);
+    }
+
+    /**
+     * Everything is checked: from here on each agent's outcome is an event as it is known, and audited. A client that
+     * goes away does not stop the batch that runs (its agents end and are audited); the batches after it are not
+     * started (not-run, audited with the reason), since nobody would see how they went.
+     */
+    private AgentUpgrade.Result run(Identity caller, AgentUpgrade.Request request, List<ServerInfo> servers, Target target,
+                                   RepoEntry entry, int batch, int maxFailures, ProgressStream.Sink progress) {
+        String bundle = target.bundle();
+        List<String> names = servers.stream().map(ServerInfo::name).toList();
+        progress.accept(Progress.step("resolved", target.feature() + " (" + bundle + ") to " + request.version()
+                + " on " + names.size() + " server(s), " + batch + " at a time, at most " + maxFailures
+                + " failure(s) tolerated"));
         Map<String, AgentUpgrade.ServerResult> results = new ConcurrentHashMap<>();
         List<AgentUpgrade.ServerResult> order = Collections.synchronizedList(new ArrayList<>());
-        List<String> names = servers.stream().map(ServerInfo::name).toList();
+        AtomicReference<String> stop = new AtomicReference<>();
+        Rollout.Events.Batches batches = (number, of, members) -> {
+            if (number > 1 && progress.clientGone()) {
+                stop.compareAndSet(null, "the client went away; labd finished batch " + (number - 1) + " of " + of
+                        + " and started no more");
+            }
+            progress.accept(Progress.batch(number, of, String.join(", ", members)));
+        };
+        Rollout.Events events = new Rollout.Events(event -> {
+            if (ApplyEvent.RESULT.equals(event.type()) || ApplyEvent.EXCLUDED.equals(event.type())
+                    || ApplyEvent.DENIED.equals(event.type())) {
+                AgentUpgrade.ServerResult r = results.get(event.server());
+                if (r == null) {  // not started: past --max-failures, or the client went away
+                    r = new AgentUpgrade.ServerResult(event.server(), AgentUpgrade.NOT_RUN, null, request.version(), 0,
+                            event.message());
+                    audit(caller, event.server(), bundle, entry, r, 0);
+                }
+                order.add(r);
+                progress.accept(Progress.result(event.server(), r, event.done(), event.total()));
+            }
+        }, names.size(), batches);
         new Rollout(PARALLELISM).run(names, batch, maxFailures, server -> {
+            progress.accept(Progress.start(server, "upgrading " + bundle + " to " + request.version()));
             AgentUpgrade.ServerResult r = one(caller, server, bundle, entry, request.drainSeconds());
             results.put(server, r);
             boolean failed = AgentUpgrade.FAILED.equals(r.result()) || AgentUpgrade.ROLLED_BACK.equals(r.result());
             return new Outcome(server, null, null, r.message(), failed, AgentUpgrade.OFFLINE.equals(r.result()));
-        }, server -> { }, new Rollout.Events(event -> {
-            if (ApplyEvent.RESULT.equals(event.type()) || ApplyEvent.EXCLUDED.equals(event.type())
-                    || ApplyEvent.DENIED.equals(event.type())) {
-                AgentUpgrade.ServerResult r = results.get(event.server());
-                order.add(r != null ? r : new AgentUpgrade.ServerResult(event.server(), AgentUpgrade.NOT_RUN, null,
-                        request.version(), 0, event.message()));
-            }
-        }, names.size()));
+        }, server -> { }, server -> stop.get(), events);
         int[] counts = new int[6];
         List<String> kinds = List.of(AgentUpgrade.UPGRADED, AgentUpgrade.UNCHANGED, AgentUpgrade.FAILED,
                 AgentUpgrade.NOT_RUN, AgentUpgrade.OFFLINE, AgentUpgrade.ROLLED_BACK);
@@ -186,13 +223,17 @@ public class AgentUpgrades {
             result = new AgentUpgrade.ServerResult(server, AgentUpgrade.FAILED, null, entry.version(), 0,
                     "interrupted: labd is stopping");
         }
+        audit(caller, server, bundle, entry, result, (System.nanoTime() - start) / 1_000_000);
+        return result;
+    }
+
+    private void audit(Identity caller, String server, String bundle, RepoEntry entry, AgentUpgrade.ServerResult result,
+                       long millis) {
         boolean ok = AgentUpgrade.UPGRADED.equals(result.result()) || AgentUpgrade.UNCHANGED.equals(result.result());
         audit.record(new AuditWriter.Event(ModuleService.auditName(caller), null, ModuleService.SOURCE, VERB,
-                        "/v1/servers/" + server), ok ? AuditEntry.OK : AuditEntry.FAILED,
-                (System.nanoTime() - start) / 1_000_000, ok ? null : result.message(),
-                bundle + " " + result.from() + " -> " + entry.version() + " sha256:" + entry.sha256() + ": "
-                        + result.result());
-        return result;
+                        "/v1/servers/" + server), ok ? AuditEntry.OK : AuditEntry.FAILED, millis,
+                ok ? null : result.message(), bundle + " " + result.from() + " -> " + entry.version() + " sha256:"
+                        + entry.sha256() + ": " + result.result());
     }
 
     /**

@@ -3,9 +3,9 @@ package io.labctl.modules.internal;
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
 import io.labctl.api.web.Caller;
+import io.labctl.api.web.ProgressStream;
 import io.labctl.api.web.Requires;
 import io.labctl.api.web.RestResource;
-import io.labctl.protocol.Json;
 import io.labctl.protocol.Selector;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.modules.ApplyEvent;
@@ -27,9 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -145,14 +143,7 @@ public class ModulesResource {
 
         @Override
         public synchronized void accept(ApplyEvent event) {
-            if (gone) {
-                return;
-            }
-            try {
-                out.write(Json.json().writeValueAsString(event).getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-                out.flush();
-            } catch (IOException e) {
+            if (!gone && !ProgressStream.writeLine(out, event)) {
                 gone = true;
             }
         }

@@ -62,9 +62,11 @@ final class Rollout {
             t.setDaemon(true);
             return t;
         });
+        int batches = (servers.size() + batchSize - 1) / batchSize;
         try {
             for (int from = 0; from < servers.size(); from += batchSize) {
                 List<String> batch = servers.subList(from, Math.min(servers.size(), from + batchSize));
+                events.batch(from / batchSize + 1, batches, batch);
                 List<Future<?>> running = batch.stream().<Future<?>>map(server -> pool.submit(() -> {
                     if (stopped.get() == null) {
                         String why = gate.stopBefore(server);
@@ -110,13 +112,28 @@ final class Rollout {
 
     /** The events of one rollout, in the order they happen, with done/total counted here. */
     static final class Events {
+        /** Hears of each batch before its servers start (on the rollout's own thread). */
+        interface Batches {
+            void starting(int number, int of, List<String> servers);
+        }
+
         private final Consumer<ApplyEvent> sink;
         private final int total;
+        private final Batches batches;
         private int done;
 
         Events(Consumer<ApplyEvent> sink, int total) {
+            this(sink, total, (number, of, servers) -> { });
+        }
+
+        Events(Consumer<ApplyEvent> sink, int total, Batches batches) {
             this.sink = sink;
             this.total = total;
+            this.batches = batches;
+        }
+
+        void batch(int number, int of, List<String> servers) {
+            batches.starting(number, of, servers);
         }
 
         synchronized void emit(String type, String server, String message) {

@@ -3,8 +3,10 @@ package io.labctl.system.internal;
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
 import io.labctl.api.audit.AuditWriter;
+import io.labctl.api.web.ProgressStream;
 import io.labctl.api.repository.BundleRepository;
 import io.labctl.protocol.CapabilityInfo;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.SystemChange;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.modules.RepoEntry;
@@ -34,6 +36,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,15 +50,12 @@ import org.slf4j.LoggerFactory;
  * ({@link CapabilityStates}: bundles active, DS components satisfied, schema migrated) in time, else the old version
  * is put back. One change at a time. Every call, refusals too, gets an audit row with feature, versions and digest.
  */
-@Component(service = LabdChanges.class)
+@Component(service = LabdChanges.class, configurationPid = "io.labctl.system")
+@Designate(ocd = SystemConfig.class)
 public class LabdChanges {
     private static final Logger LOG = LoggerFactory.getLogger(LabdChanges.class);
     static final String SOURCE = "labd";
-    /**
-     * How long a new version has to become healthy, and the old one when it is put back: the answer must come within
-     * the front end's idle timeout (30 s by default), as nothing is sent before it.
-     */
-    static final Duration HEALTH = Duration.ofSeconds(20);
+    /** The old version put back has this long to be healthy again (it ran before). */
     static final Duration HEALTH_AGAIN = Duration.ofSeconds(5);
     static final String UPGRADE = "system.upgrade";
     static final String INSTALL = "system.install";
@@ -84,9 +84,13 @@ public class LabdChanges {
     private final BundleContext context;
     private final Path folder;
     private final ReentrantLock oneAtATime = new ReentrantLock();
+    /** How long a new version has to become healthy ({@link SystemConfig#healthSeconds()}). */
+    private final Duration health;
 
     @Activate
-    public LabdChanges(@Reference FeaturesService features, @Reference LabdFeatures states, BundleContext context) {
+    public LabdChanges(@Reference FeaturesService features, @Reference LabdFeatures states, BundleContext context,
+                       SystemConfig config) {
+        this.health = Duration.ofSeconds(healthSeconds(config.healthSeconds()));
         this.features = features;
         this.states = states;
         this.context = context;
@@ -95,7 +99,24 @@ public class LabdChanges {
         this.folder = data != null ? Path.of(data, "labctl", "system") : context.getDataFile("system").toPath();
     }
 
+    /** Bounded so that a typo cannot leave a request waiting for hours, nor cut every health check short. */
+    static int healthSeconds(int configured) {
+        if (configured < 5 || configured > 600) {
+            LOG.warn("healthSeconds {} in etc/io.labctl.system.cfg is not between 5 and 600: using 20", configured);
+            return 20;
+        }
+        return configured;
+    }
+
     public SystemChange.Result upgrade(Identity caller, SystemChange.Request request) {
+        return upgrade(caller, request, ProgressStream.Sink.NONE);
+    }
+
+    /**
+     * Refusals are thrown before the first event ({@code fetched}: the version is ready to install); then the steps:
+     * installed, health (waiting), healthy or rolled back.
+     */
+    public SystemChange.Result upgrade(Identity caller, SystemChange.Request request, ProgressStream.Sink progress) {
         return audited(caller, UPGRADE, request, repository -> {
             String feature = checkedName(request);
             String refusal = SystemDecisions.protectedReason(feature, "upgraded");
@@ -118,11 +139,16 @@ public class LabdChanges {
             }
             long start = System.nanoTime();
             Prepared prepared = prepare(repository, feature, request.version(), current);
-            return replace(feature, current.getVersion(), prepared, start);
+            progress.accept(Progress.step("fetched", fetched(feature, prepared)));
+            return replace(feature, current.getVersion(), prepared, start, progress);
         });
     }
 
     public SystemChange.Result install(Identity caller, SystemChange.Request request) {
+        return install(caller, request, ProgressStream.Sink.NONE);
+    }
+
+    public SystemChange.Result install(Identity caller, SystemChange.Request request, ProgressStream.Sink progress) {
         return audited(caller, INSTALL, request, repository -> {
             String feature = checkedName(request);
             Feature current = installed(feature);
@@ -137,6 +163,7 @@ public class LabdChanges {
             }
             long start = System.nanoTime();
             Prepared prepared = prepare(repository, feature, request.version(), null);
+            progress.accept(Progress.step("fetched", fetched(feature, prepared)));
             try {
                 features.installFeature(feature, prepared.version(), OPTIONS);
                 refreshRemovalPending();
@@ -145,7 +172,10 @@ public class LabdChanges {
                 throw ApiException.conflict("feature-not-installable", feature + " " + prepared.version()
                         + " cannot be installed: " + firstLine(e) + "; nothing was changed");
             }
-            String unhealthy = awaitHealthy(feature, prepared.version(), HEALTH);
+            progress.accept(Progress.step("installed", feature + " " + prepared.version() + " installed by Karaf"));
+            String unhealthy = awaitHealthy(feature, prepared.version(), health, progress);
+            progress.accept(Progress.step(unhealthy == null ? "healthy" : "unhealthy", unhealthy == null
+                    ? feature + " " + prepared.version() + " is active" : unhealthy));
             String message = unhealthy == null ? "installed; active" : "installed, but not healthy: " + unhealthy
                     + " (labctl system features; labctl system uninstall " + feature + " to remove it)";
             return result(feature, null, prepared.version(), SystemChange.INSTALLED, prepared.bundle(), prepared.sha256(),
@@ -154,6 +184,10 @@ public class LabdChanges {
     }
 
     public SystemChange.Result uninstall(Identity caller, SystemChange.Request request) {
+        return uninstall(caller, request, ProgressStream.Sink.NONE);
+    }
+
+    public SystemChange.Result uninstall(Identity caller, SystemChange.Request request, ProgressStream.Sink progress) {
         return audited(caller, UNINSTALL, request, repository -> {
             String feature = checkedName(request);
             String refusal = SystemDecisions.protectedReason(feature, "uninstalled");
@@ -178,6 +212,7 @@ public class LabdChanges {
                         + " uninstall the feature that brought it");
             }
             long start = System.nanoTime();
+            progress.accept(Progress.step("uninstalling", "Karaf uninstalls " + feature + " " + current.getVersion()));
             try {
                 features.uninstallFeature(feature, current.getVersion(), OPTIONS);
                 refreshRemovalPending();
@@ -279,7 +314,8 @@ public class LabdChanges {
     }
 
     /** Karaf replaces the running version with the new one; unhealthy in time: the old one is put back. */
-    private SystemChange.Result replace(String feature, String from, Prepared to, long start) {
+    private SystemChange.Result replace(String feature, String from, Prepared to, long start,
+                                        ProgressStream.Sink progress) {
         try {
             features.installFeature(feature, to.version(), UPGRADE_OPTIONS);
             refreshRemovalPending();
@@ -289,18 +325,23 @@ public class LabdChanges {
             throw ApiException.conflict("feature-not-installable", feature + " " + to.version() + " cannot be installed: "
                     + firstLine(e) + "; " + back);
         }
-        String unhealthy = awaitHealthy(feature, to.version(), HEALTH);
+        progress.accept(Progress.step("installed", feature + " " + to.version() + " installed by Karaf in place of "
+                + from));
+        String unhealthy = awaitHealthy(feature, to.version(), health, progress);
         if (unhealthy == null) {
+            progress.accept(Progress.step("healthy", feature + " " + to.version() + " is active"));
             LOG.info("labd capability {} upgraded from {} to {} ({})", feature, from, to.version(), to.source());
             return result(feature, from, to.version(), SystemChange.UPGRADED, to.bundle(), to.sha256(), to.source(),
                     millis(start), "upgraded from " + from + " to " + to.version() + "; active");
         }
         LOG.warn("labd capability {} {} is not healthy ({}): putting {} back", feature, to.version(), unhealthy, from);
+        progress.accept(Progress.step("rolling-back", to.version() + " is not healthy (" + unhealthy + "): putting "
+                + from + " back"));
         String back;
         try {
             features.installFeature(feature, from, UPGRADE_OPTIONS);
             refreshRemovalPending();
-            String stillBad = awaitHealthy(feature, from, HEALTH_AGAIN);
+            String stillBad = awaitHealthy(feature, from, HEALTH_AGAIN, ProgressStream.Sink.NONE);
             back = stillBad == null ? from + " runs again" : from + " is back but not yet healthy: " + stillBad
                     + " (labctl system features)";
         } catch (Exception e) {
@@ -309,6 +350,12 @@ public class LabdChanges {
         forget(to);
         return result(feature, from, from, SystemChange.ROLLED_BACK, to.bundle(), to.sha256(), to.source(),
                 millis(start), "version " + to.version() + " is not healthy (" + unhealthy + "); " + back);
+    }
+
+    private static String fetched(String feature, Prepared prepared) {
+        return feature + " " + prepared.version() + (prepared.sha256() == null ? ", known to Karaf"
+                : " from labd's repository, SHA-256 " + prepared.sha256() + " checked") + (prepared.bundle() == null
+                ? "" : " (" + prepared.bundle() + ")");
     }
 
     /** After a failed install: the old version must still be installed; say so, or put it back. */
@@ -345,7 +392,9 @@ public class LabdChanges {
     }
 
     /** null once active; otherwise, when the time is up, why not. A failed state may be passing: it is awaited too. */
-    private String awaitHealthy(String feature, String version, Duration within) {
+    private String awaitHealthy(String feature, String version, Duration within, ProgressStream.Sink progress) {
+        progress.accept(Progress.step("health", "waiting up to " + within.toSeconds() + " s for " + feature + " "
+                + version + " to be active (bundles active, components satisfied, schema migrated)"));
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             CapabilityInfo state;

@@ -1,10 +1,13 @@
 package io.labctl.system.internal;
 
 import io.labctl.api.ApiException;
+import io.labctl.api.Identity;
 import io.labctl.api.web.Caller;
+import io.labctl.api.web.ProgressStream;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.Requires;
 import io.labctl.protocol.CapabilityInfo;
+import io.labctl.protocol.Progress;
 import io.labctl.protocol.SystemChange;
 import io.labctl.protocol.access.Action;
 import jakarta.ws.rs.Consumes;
@@ -13,8 +16,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -51,25 +57,48 @@ public class SystemResource {
     @POST
     @Path("upgrade")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Progress.CONTENT_TYPE})
     @Requires(value = Action.ADMIN, verb = LabdChanges.UPGRADE)
-    public SystemChange.Result upgrade(SystemChange.Request request, @Context SecurityContext security) {
-        return changes().upgrade(Caller.of(security.getUserPrincipal()).identity(), request);
+    public Response upgrade(SystemChange.Request request, @Context SecurityContext security,
+                            @Context HttpHeaders headers) {
+        LabdChanges c = changes();
+        Identity caller = Caller.of(security.getUserPrincipal()).identity();
+        return answer(headers, sink -> c.upgrade(caller, request, sink));
     }
 
     @POST
     @Path("install")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Progress.CONTENT_TYPE})
     @Requires(value = Action.ADMIN, verb = LabdChanges.INSTALL)
-    public SystemChange.Result install(SystemChange.Request request, @Context SecurityContext security) {
-        return changes().install(Caller.of(security.getUserPrincipal()).identity(), request);
+    public Response install(SystemChange.Request request, @Context SecurityContext security,
+                            @Context HttpHeaders headers) {
+        LabdChanges c = changes();
+        Identity caller = Caller.of(security.getUserPrincipal()).identity();
+        return answer(headers, sink -> c.install(caller, request, sink));
     }
 
     @POST
     @Path("uninstall")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, Progress.CONTENT_TYPE})
     @Requires(value = Action.ADMIN, verb = LabdChanges.UNINSTALL)
-    public SystemChange.Result uninstall(SystemChange.Request request, @Context SecurityContext security) {
-        return changes().uninstall(Caller.of(security.getUserPrincipal()).identity(), request);
+    public Response uninstall(SystemChange.Request request, @Context SecurityContext security,
+                              @Context HttpHeaders headers) {
+        LabdChanges c = changes();
+        Identity caller = Caller.of(security.getUserPrincipal()).identity();
+        return answer(headers, sink -> c.uninstall(caller, request, sink));
+    }
+
+    /**
+     * NDJSON {@link Progress} steps (with keep-alives while the health check waits) when the client asks for them
+     * (labctl does), else the one JSON answer at the end (curl, scripts); refusals are HTTP errors either way.
+     */
+    private static Response answer(HttpHeaders headers, ProgressStream.Work work) {
+        ProgressStream answer = ProgressStream.answer(headers.getRequestHeader(HttpHeaders.ACCEPT),
+                "labd-system-change", work);
+        return answer.streaming() ? Response.ok((StreamingOutput) answer::writeTo, Progress.CONTENT_TYPE).build()
+                : Response.ok(answer.result(), MediaType.APPLICATION_JSON).build();
     }
 
     private LabdChanges changes() {
