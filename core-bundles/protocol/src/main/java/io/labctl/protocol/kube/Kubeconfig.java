@@ -86,7 +86,7 @@ public final class Kubeconfig {
         }
         String wanted = context == null || context.isBlank() ? text(root, "current-context") : context.strip();
         if (wanted == null || wanted.isEmpty()) {
-            throw invalid("the kubeconfig has no current-context: name one with --context (contexts: "
+            throw invalid("the kubeconfig has no current-context: name one with --kube-context (contexts: "
                     + names(root.path("contexts")) + ")");
         }
         JsonNode ctx = named(root.path("contexts"), wanted, "context");

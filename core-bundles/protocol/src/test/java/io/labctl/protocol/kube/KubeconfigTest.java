@@ -150,7 +150,7 @@ class KubeconfigTest {
                 .getMessage().contains("no context 'staging' (contexts: default, prod-robot)"));
         String noCurrent = twoContexts().replace("current-context: default\n", "");
         assertTrue(assertThrows(InvalidInput.class, () -> Kubeconfig.select(noCurrent, "", null))
-                .getMessage().contains("no current-context: name one with --context"));
+                .getMessage().contains("no current-context: name one with --kube-context"));
         assertTrue(assertThrows(InvalidInput.class, () -> Kubeconfig.select(twoContexts().replace("user: robot,",
                 "user: nobody,"), "prod-robot", null)).getMessage().contains("names user 'nobody'"));
         assertThrows(InvalidInput.class, () -> Kubeconfig.select("", null, null));
