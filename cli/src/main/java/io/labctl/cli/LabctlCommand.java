@@ -1,6 +1,7 @@
 package io.labctl.cli;
 
 import io.labctl.cli.cmd.AgentsCommand;
+import io.labctl.cli.cmd.ClustersCommand;
 import io.labctl.cli.cmd.AuthCommand;
 import io.labctl.cli.cmd.BindCommand;
 import io.labctl.cli.cmd.CompletionCommand;
@@ -69,7 +70,7 @@ public final class LabctlCommand implements Callable<Integer> {
     public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
             DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
             PingCommand.class, ExecCommand.class, ProvisionCommand.class, RepoCommand.class, InitCommand.class, ConfigCommand.class,
-            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, AgentsCommand.class, CompletionCommand.class,
+            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, AgentsCommand.class, ClustersCommand.class, CompletionCommand.class,
             VersionCommand.class);
 
     private final Cli cli;

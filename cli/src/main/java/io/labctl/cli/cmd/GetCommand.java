@@ -38,16 +38,18 @@ import picocli.CommandLine.Spec;
                 "  labctl get roles -o wide",
                 "  labctl get permissions -o yaml",
                 "  labctl get recordings",
-                "  labctl get credentials"},
+                "  labctl get credentials",
+                "  labctl get clusters"},
         subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class, GetCommand.Users.class, GetCommand.Roles.class,
-                GetCommand.Permissions.class, GetCommand.Recordings.class, GetCommand.Credentials.class})
+                GetCommand.Permissions.class, GetCommand.Recordings.class, GetCommand.Credentials.class,
+                GetCommand.Clusters.class})
 public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials, clusters");
     }
 
     /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
@@ -324,6 +326,25 @@ public final class GetCommand implements Callable<Integer> {
                 print(io.labctl.cli.render.SourcePrinter.credentials(list, cli.now()));
             }
             return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "clusters", aliases = {"cluster"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List the Kubernetes clusters you may read, as 'labctl clusters list' does.", "",
+                    "Examples:",
+                    "  labctl get clusters",
+                    "  labctl get clusters -o wide"})
+    static final class Clusters extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Clusters(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            return ClustersCommand.list(this, output);
         }
     }
 }

@@ -22,7 +22,9 @@ record ResourceRef(String type, String name) {
             Map.entry("source", "source"),
             Map.entry("sources", "source"),
             Map.entry("module", "module"),
-            Map.entry("modules", "module"));
+            Map.entry("modules", "module"),
+            Map.entry("cluster", "cluster"),
+            Map.entry("clusters", "cluster"));
 
     @Override
     public String toString() {

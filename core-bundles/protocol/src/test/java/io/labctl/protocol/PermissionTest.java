@@ -57,4 +57,31 @@ class PermissionTest {
         assertFalse(deny.intersects(Permission.parse("read:*:*:*")));
         assertTrue(Permission.parse("*:*:prod:*").intersects(Permission.parse("read:*:*:*")));
     }
+
+    @Test
+    void aClusterIsNamedInTheLastSegmentAndAServerRuleNeverGrantsIt() {
+        Permission onCluster = Permission.on(Action.KUBECTL, "baremetal", "lab", "cluster/web-1");
+        assertFalse(Permission.parse("kubectl:baremetal:lab:web-1").covers(onCluster), "a server rule granted a cluster");
+        assertTrue(Permission.parse("kubectl:baremetal:lab:cluster/web-1").covers(onCluster));
+        assertTrue(Permission.parse("kubectl:baremetal:lab:cluster/*").covers(onCluster));
+        assertTrue(Permission.parse("kubectl:*:*:*").covers(onCluster));
+        assertFalse(Permission.parse("kubectl:baremetal:lab:cluster/web-2").covers(onCluster));
+        // cluster/* is every cluster, never a server, and not "everything"
+        assertFalse(Permission.parse("exec:*:*:cluster/*").covers(Permission.on(Action.EXEC, "baremetal", "lab", "web-1")));
+        assertFalse(Permission.parse("read:*:*:cluster/*").covers(Permission.parse("read:*:*:*")));
+        assertTrue(Permission.parse("read:*:*:cluster/*").intersects(Permission.parse("read:*:*:*")));
+        assertTrue(Permission.parse("kubectl:*:*:cluster/*").intersects(onCluster));
+        assertFalse(Permission.parse("kubectl:*:*:cluster/*").intersects(Permission.on(Action.KUBECTL, "b", "l", "web-1")));
+        assertEquals("kubectl:baremetal:lab:cluster/k3s", Permission.parse("kubectl:baremetal:lab:cluster/k3s").toString());
+    }
+
+    @Test
+    void badClusterSegmentsSayWhatIsWrong() {
+        for (String bad : new String[] {"kubectl:*:*:cluster/", "kubectl:*:*:cluster/K3s", "kubectl:*:*:cluster/a/b",
+                "kubectl:*:cluster/x:*", "kubectl:*:*:cluster/x.y"}) {
+            assertThrows(IllegalArgumentException.class, () -> Permission.parse(bad), bad);
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Permission.parse("read:*:*:cluster/K"))
+                .getMessage().contains("cluster/* or cluster/NAME"));
+    }
 }

@@ -4,7 +4,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A permission pattern {@code action:cloud:environment:server}; each segment is a name or {@code *} (any). The same
+ * A permission pattern {@code action:cloud:environment:server}; each segment is a name or {@code *} (any). The last
+ * segment names a server, or a Kubernetes cluster as {@code cluster/NAME} ({@code cluster/*}: every cluster of the
+ * scope), so a rule for a server never grants a cluster of the same name; {@code *} there covers both. The same
  * type describes a request: there a segment is concrete, or {@code *} meaning "all of them" (listing every server,
  * minting a token valid for any environment).
  *
@@ -14,6 +16,10 @@ import java.util.regex.Pattern;
 public record Permission(String action, String cloud, String environment, String server) {
     public static final String ANY = "*";
     private static final Pattern SEGMENT = Pattern.compile("\\*|[a-z0-9]([a-z0-9._-]{0,251}[a-z0-9])?");
+    /** The last segment names a server, or a Kubernetes cluster as {@code cluster/NAME}; {@code cluster/*}: every cluster. */
+    public static final String CLUSTER = "cluster/";
+    private static final String ANY_CLUSTER = CLUSTER + ANY;
+    private static final Pattern CLUSTER_SEGMENT = Pattern.compile("cluster/(\\*|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)");
 
     public Permission {
         Objects.requireNonNull(action, "action");
@@ -51,6 +57,13 @@ public record Permission(String action, String cloud, String environment, String
         }
         String[] names = {"cloud", "environment", "server"};
         for (int i = 1; i < 4; i++) {
+            if (i == 3 && parts[i].startsWith(CLUSTER)) {
+                if (!CLUSTER_SEGMENT.matcher(parts[i]).matches()) {
+                    throw new IllegalArgumentException("permission '" + text + "': cluster segment '" + parts[i]
+                            + "' must be cluster/* or cluster/NAME (lower-case letters, digits and '-')");
+                }
+                continue;
+            }
             if (!SEGMENT.matcher(parts[i]).matches()) {
                 throw new IllegalArgumentException("permission '" + text + "': " + names[i - 1] + " segment '" + parts[i]
                         + "' must be * or a lower-case name (letters, digits, '.', '_', '-')");
@@ -86,11 +99,12 @@ public record Permission(String action, String cloud, String environment, String
     }
 
     private static boolean segmentCovers(String pattern, String value) {
-        return ANY.equals(pattern) || pattern.equals(value);
+        return ANY.equals(pattern) || pattern.equals(value) || (ANY_CLUSTER.equals(pattern) && value.startsWith(CLUSTER));
     }
 
     private static boolean segmentIntersects(String a, String b) {
-        return ANY.equals(a) || ANY.equals(b) || a.equals(b);
+        return ANY.equals(a) || ANY.equals(b) || a.equals(b) || (ANY_CLUSTER.equals(a) && b.startsWith(CLUSTER))
+                || (ANY_CLUSTER.equals(b) && a.startsWith(CLUSTER));
     }
 
     @Override

@@ -7,11 +7,13 @@ import java.util.Map;
 /**
  * The rules of one action bucket as a three-level tree over cloud, environment and server. Each level has the
  * children named exactly and one child for {@code *}, so a lookup follows at most two branches per level instead
- * of scanning every rule. Immutable once built; lookups allocate nothing.
+ * of scanning every rule. At the server level a cluster is {@code cluster/NAME}; {@code cluster/*} is looked up beside
+ * the exact name, so it covers every cluster and no server. Immutable once built; lookups allocate nothing.
  */
 final class ScopeTree {
     static final ScopeTree EMPTY = new ScopeTree(null);
     private static final String ANY = Permission.ANY;
+    private static final String ANY_CLUSTER = Permission.CLUSTER + Permission.ANY;
 
     private final Node root;
 
@@ -46,6 +48,13 @@ final class ScopeTree {
                     return found;
                 }
             }
+            // cluster/* covers every cluster/NAME (and only those)
+            if (level == 2 && isCluster(segment) && !ANY_CLUSTER.equals(segment)) {
+                Node clusters = node.exact.get(ANY_CLUSTER);
+                if (clusters != null && clusters.rule != null) {
+                    return clusters.rule;
+                }
+            }
         }
         return node.any == null ? null : cover(node.any, level + 1, cloud, environment, server);
     }
@@ -64,6 +73,13 @@ final class ScopeTree {
                         return found;
                     }
                 }
+            } else if (level == 2 && ANY_CLUSTER.equals(segment)) {
+                // "every cluster" touches each cluster/NAME and cluster/* itself
+                for (Map.Entry<String, Node> e : node.exact.entrySet()) {
+                    if (isCluster(e.getKey()) && e.getValue().rule != null) {
+                        return e.getValue().rule;
+                    }
+                }
             } else {
                 Node named = node.exact.get(segment);
                 if (named != null) {
@@ -72,9 +88,19 @@ final class ScopeTree {
                         return found;
                     }
                 }
+                if (level == 2 && isCluster(segment)) {
+                    Node clusters = node.exact.get(ANY_CLUSTER);
+                    if (clusters != null && clusters.rule != null) {
+                        return clusters.rule;
+                    }
+                }
             }
         }
         return node.any == null ? null : intersect(node.any, level + 1, cloud, environment, server);
+    }
+
+    private static boolean isCluster(String segment) {
+        return segment.startsWith(Permission.CLUSTER);
     }
 
     private static final class Node {

@@ -24,12 +24,17 @@ class RuleSetTest {
             "root", List.of("root"),
             "gina", List.of("gcp-admin"),
             "rita", List.of("restricted-reader"),
-            "nobody", List.of()), Map.of(
+            "nobody", List.of(),
+            "kim", List.of("cluster-user"),
+            "sid", List.of("server-k3s")), Map.of(
             "developer", role("developer", List.of("exec:aws:lab:*"), List.of("exec:aws:lab:db1")),
             "viewer", role("viewer", List.of("read:*:*:*"), List.of()),
             "root", role("root", List.of("admin:*:*:*"), List.of()),
             "gcp-admin", role("gcp-admin", List.of("admin:gcp:*:*"), List.of("admin:gcp:prod:*")),
-            "restricted-reader", role("restricted-reader", List.of("read:*:*:*"), List.of("read:aws:secret:*"))));
+            "restricted-reader", role("restricted-reader", List.of("read:*:*:*"), List.of("read:aws:secret:*")),
+            "cluster-user", role("cluster-user", List.of("kubectl:baremetal:lab:cluster/*", "read:*:*:*"),
+                    List.of("kubectl:*:*:cluster/prod-k3s", "read:*:*:cluster/*")),
+            "server-k3s", role("server-k3s", List.of("kubectl:baremetal:lab:k3s"), List.of())));
 
     static RuleSet.RoleRules role(String name, List<String> allow, List<String> deny) {
         return new RuleSet.RoleRules(name, allow.stream().map(Permission::parse).toList(),
@@ -58,6 +63,16 @@ class RuleSetTest {
                 Arguments.of("root", "destroy:aws:prod:db1", true, "admin:*:*:* of role root"),
                 Arguments.of("root", "kubectl:x:y:z", true, "admin:*:*:*"),
                 Arguments.of("root", "*:*:*:*", true, "admin:*:*:*"),
+                // clusters are cluster/NAME in the last segment: cluster/* covers each, never a server
+                Arguments.of("kim", "kubectl:baremetal:lab:cluster/k3s", true, "kubectl:baremetal:lab:cluster/*"),
+                Arguments.of("kim", "kubectl:baremetal:lab:k3s", false, "no rule allows kubectl"),
+                Arguments.of("kim", "kubectl:baremetal:lab:cluster/prod-k3s", false, "deny rule kubectl:*:*:cluster/prod-k3s"),
+                Arguments.of("kim", "kubectl:baremetal:lab:*", false, "deny rule kubectl:*:*:cluster/prod-k3s"),
+                Arguments.of("kim", "kubectl:baremetal:lab:cluster/*", false, "deny rule kubectl:*:*:cluster/prod-k3s"),
+                Arguments.of("kim", "read:aws:lab:web1", true, "read:*:*:*"),
+                Arguments.of("kim", "read:aws:lab:cluster/k3s", false, "deny rule read:*:*:cluster/*"),
+                Arguments.of("sid", "kubectl:baremetal:lab:cluster/k3s", false, "no rule allows kubectl"),
+                Arguments.of("sid", "kubectl:baremetal:lab:k3s", true, "kubectl:baremetal:lab:k3s"),
                 Arguments.of("root", "admin:*:*:*", true, "admin:*:*:*"),
                 // admin implies every action on its scope, and only there
                 Arguments.of("gina", "exec:gcp:lab:vm1", true, "admin:gcp:*:* of role gcp-admin"),

@@ -1,0 +1,16 @@
+package io.labctl.kube.internal;
+
+import java.time.Instant;
+
+/** One row of kube_clusters, as MyBatis maps it: the kubeconfig only sealed. */
+public class ClusterRow {
+    public String name;
+    public String environment;
+    public String cloud;
+    public String server;
+    public String context;
+    public String auth;
+    public byte[] sealed;
+    public String addedBy;
+    public Instant addedAt;
+}

@@ -1,0 +1,26 @@
+package io.labctl.kube.internal;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Delete;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+
+public interface KubeMapper {
+    String CLUSTER = "name, environment, cloud, server, context, auth, sealed, added_by, added_at";
+
+    /** 1 when inserted, 0 when the name is taken. */
+    @Insert("INSERT INTO kube_clusters (name, environment, cloud, server, context, auth, sealed, added_by)"
+            + " VALUES (#{name}, #{environment}, #{cloud}, #{server}, #{context}, #{auth}, #{sealed}, #{addedBy})"
+            + " ON CONFLICT (name) DO NOTHING")
+    int insertCluster(ClusterRow row);
+
+    @Select("SELECT " + CLUSTER + " FROM kube_clusters WHERE name = #{name}")
+    ClusterRow cluster(@Param("name") String name);
+
+    @Select("SELECT " + CLUSTER + " FROM kube_clusters ORDER BY name")
+    List<ClusterRow> clusters();
+
+    @Delete("DELETE FROM kube_clusters WHERE name = #{name}")
+    int deleteCluster(@Param("name") String name);
+}
