@@ -43,13 +43,19 @@ final class CoreReplacer {
     private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
     private final BundleContext context;
+    private final Duration connectBound;
     private final Path journal;
     private final Path previous;
     /** The jar of a core this class put in (its location still names the distribution's jar). */
     private final Path current;
 
     CoreReplacer(BundleContext context, Path directory) {
+        this(context, directory, CONNECT_BOUND);
+    }
+
+    CoreReplacer(BundleContext context, Path directory, Duration connectBound) {
         this.context = context;
+        this.connectBound = connectBound;
         this.journal = directory.resolve("core-upgrade.properties");
         this.previous = directory.resolve("core-previous.jar");
         this.current = directory.resolve("core-current.jar");
@@ -93,7 +99,7 @@ final class CoreReplacer {
         worker.start();
         return CapabilityUpgrader.report(request, from, AgentUpgrade.REPLACING, "replacing the agent core " + from
                 + " -> " + wanted + ": the connection closes and the new core connects again (the agent puts " + from
-                + " back if it does not within " + CONNECT_BOUND.toSeconds() + " s)", start);
+                + " back if it does not within " + connectBound.toSeconds() + " s)", start);
     }
 
     /**
@@ -145,7 +151,7 @@ final class CoreReplacer {
 
     /** Keeps the new core once it connected (true); else puts the old one back. */
     private boolean settle(Bundle core, String from, Version wanted, long since) throws InterruptedException {
-        long connected = awaitConnected(core, wanted, since + CONNECT_BOUND.toNanos());
+        long connected = awaitConnected(core, wanted, since + connectBound.toNanos());
         if (connected >= 0) {
             LOG.info("agent core replaced: {} -> {}; connected to labd again {} ms after the old core began to stop",
                     from, wanted, (connected - since) / 1_000_000);
@@ -153,9 +159,14 @@ final class CoreReplacer {
             return true;
         }
         LOG.warn("the new agent core {} did not connect to labd within {} s: putting {} back", wanted,
-                CONNECT_BOUND.toSeconds(), from);
+                connectBound.toSeconds(), from);
         rollBack(core, from);
         return false;
+    }
+
+    /** Whether a replacement (or the settling of an interrupted one) is under way in this JVM. */
+    static boolean replacing() {
+        return RUNNING.get();
     }
 
     /** Whether the jar is a core bundle at that version. */
