@@ -43,11 +43,6 @@ final class JournalSession extends LogSession {
     private final JournalCursor resume;
     private volatile Process process;
 
-    JournalSession(StreamChannel channel, boolean deflate, List<String> command, String description,
-                   Consumer<LogSession> onEnd) {
-        this(channel, deflate, command, null, false, false, null, description, onEnd);
-    }
-
     JournalSession(StreamChannel channel, boolean deflate, List<String> command, List<String> probe, boolean follow,
                    boolean noBacklog, JournalCursor resume, String description, Consumer<LogSession> onEnd) {
         super(channel, deflate, description, onEnd);

@@ -276,13 +276,18 @@ class JournalFormatTest {
         }
 
         Path write(String name) throws Exception {
-            Path journalDir = Files.createDirectories(dir.resolve(name));
-            Path file = dir.resolve(name + ".export");
+            return write(dir, name);
+        }
+
+        Path write(Path base, String name) throws Exception {
+            Path journalDir = Files.createDirectories(base.resolve(name));
+            Path file = base.resolve(name + ".export");
             Files.write(file, out.toByteArray());
             Process p = new ProcessBuilder(JOURNAL_REMOTE.toString(), "--output=" + journalDir.resolve("x.journal"),
                     file.toString()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), log);
+            Files.delete(file);
             return journalDir;
         }
     }
