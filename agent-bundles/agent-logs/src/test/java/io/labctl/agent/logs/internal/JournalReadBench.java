@@ -75,7 +75,7 @@ class JournalReadBench {
         LogsHandler handler = new LogsHandler(new JournalSettings("journalctl", journal.toString()));
         try {
             RecordingStreamChannel channel = new RecordingStreamChannel(1, LogsRequest.KIND, Long.MAX_VALUE / 4);
-            handler.open(new StreamOpen("logs", Map.of("source", "journal", "lines", entries), Long.MAX_VALUE / 4),
+            handler.open(new StreamOpen("logs", Map.of("source", "journal", "lines", entries), 1 << 30),
                     channel);
             assertTrue(channel.awaitEnd(600_000));
             assertTrue(channel.closed(), () -> channel.errorCode() + ": " + channel.errorMessage());
