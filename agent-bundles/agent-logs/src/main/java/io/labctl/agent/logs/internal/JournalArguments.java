@@ -17,10 +17,10 @@ final class JournalArguments {
     /** What a read with neither a line count nor a start time shows. */
     static final int DEFAULT_LINES = 200;
     /**
-     * The output format: one JSON object per line, with every field whole (--all), which the agent turns into
-     * short-iso lines in UTC itself ({@link JournalFormat}): that way it knows each entry's cursor.
+     * The output format: the journal's export format, every field whole, which the agent turns into short-iso lines
+     * in UTC itself ({@link JournalFormat}): that way it knows each entry's cursor.
      */
-    static final String OUTPUT = "json";
+    static final String OUTPUT = "export";
 
     private static final DateTimeFormatter SINCE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -97,7 +97,6 @@ final class JournalArguments {
         args.add("--no-pager");
         args.add("-o");
         args.add(OUTPUT);
-        args.add("--all");
         if (!settings.journalDirectory().isEmpty()) {
             args.add("-D");
             args.add(settings.journalDirectory());

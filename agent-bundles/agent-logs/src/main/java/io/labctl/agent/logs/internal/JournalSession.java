@@ -10,10 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * A journal read: runs journalctl (an argument vector, never a shell) with JSON output and writes each entry as
+ * A journal read: runs journalctl (an argument vector, never a shell) with export output and writes each entry as
  * journalctl's short-iso line ({@link JournalFormat}). journalctl waits on a full pipe while labd grants no credit,
  * so a slow reader slows it down instead of filling memory. One thread serves both of its pipes, reading only what
  * is available, so neither can fill up and stall it.
@@ -27,12 +28,16 @@ final class JournalSession extends LogSession {
     static final String JOURNAL_UNAVAILABLE = "journal-unavailable";
     /** How much of journalctl's error output is kept for the error message. */
     static final int STDERR_KEPT = 4096;
-    /** The longest entry (journalctl's JSON line) the agent reads; a longer one is shown as a note. */
-    static final int MAX_ENTRY = 1 << 20;
+    /** The longest message the agent reads; a longer one is shown as a note. Other fields are kept smaller. */
+    static final int MAX_MESSAGE = 1 << 20;
     /** How long journalctl gets to end after TERM before it is killed. */
     static final Duration GRACE = Duration.ofSeconds(2);
-    private static final long IDLE_MIN_MILLIS = 5;
-    private static final long IDLE_MAX_MILLIS = 200;
+    /**
+     * The first wait when journalctl's pipe is empty, doubling up to a follow's poll interval. Short: journalctl fills
+     * the 64 KiB pipe in about 2 ms while reading a big journal, and waits on it meanwhile.
+     */
+    private static final long IDLE_MIN_NANOS = 250_000;
+    private static final long IDLE_MAX_NANOS = 200_000_000;
 
     private final List<String> command;
     /** Run first by a new follow: the last entry matching now (see {@link JournalArguments#probe}); else null. */
@@ -84,20 +89,10 @@ final class JournalSession extends LogSession {
         byte[] errBuffer = new byte[STDERR_KEPT];
         JournalFormat format = new JournalFormat(resume == null ? null : resume.boot());
         ByteArrayOutputStream lines = new ByteArrayOutputStream(CHUNK * 2);
-        EntryLines entries = new EntryLines(MAX_ENTRY);
-        EntryLines.Sink sink = new EntryLines.Sink() {
-            @Override
-            public void entry(byte[] line, int offset, int length) throws IOException {
-                format.entry(line, offset, length, lines);
-            }
-
-            @Override
-            public void oversized(String cursor, long length) {
-                format.oversized(cursor, length, MAX_ENTRY, lines);
-            }
-        };
+        ExportReader entries = new ExportReader(MAX_MESSAGE);
+        ExportReader.Sink sink = e -> format.entry(e, lines);
         JournalCursor sent = start;
-        long idle = IDLE_MIN_MILLIS;
+        long idle = IDLE_MIN_NANOS;
         while (true) {
             drainAvailable(err, errBuffer, errors);
             if (sent != null && handoverAsked()) {
@@ -107,7 +102,7 @@ final class JournalSession extends LogSession {
             }
             int available = out.available();
             if (available > 0) {
-                int n = out.read(buffer, 0, Math.min(available, buffer.length));
+                int n = out.read(buffer, 0, buffer.length); // does not wait: something is there
                 if (n > 0) {
                     entries.feed(buffer, 0, n, sink);
                     sendLines(lines);
@@ -116,14 +111,21 @@ final class JournalSession extends LogSession {
                         sent = last;
                     }
                 }
-                idle = IDLE_MIN_MILLIS;
+                idle = IDLE_MIN_NANOS;
             } else if (!p.isAlive()) {
                 break;
             } else {
                 // nothing yet (following, or journalctl is still seeking): back off, up to a follow's poll interval
                 flush();
-                Thread.sleep(idle);
-                idle = Math.min(idle * 2, IDLE_MAX_MILLIS);
+                if (idle < 1_000_000) {
+                    LockSupport.parkNanos(idle); // Thread.sleep would round it up to a millisecond
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                } else {
+                    Thread.sleep(idle / 1_000_000);
+                }
+                idle = Math.min(idle * 2, IDLE_MAX_NANOS);
             }
         }
         // it has exited: what is left in its pipes is at most a pipe's worth
@@ -167,28 +169,21 @@ final class JournalSession extends LogSession {
             Process p = new ProcessBuilder(probe).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             process = p;
-            byte[] json;
+            JournalFormat f = new JournalFormat(null);
+            ExportReader reader = new ExportReader(MAX_MESSAGE);
+            byte[] buffer = new byte[CHUNK];
             try (InputStream in = p.getInputStream()) {
-                json = in.readNBytes(MAX_ENTRY + 1);
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    reader.feed(buffer, 0, n, e -> f.entry(e, new ByteArrayOutputStream()));
+                }
             }
             if (!p.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return null;
             }
-            if (p.exitValue() != 0 || json.length > MAX_ENTRY) {
+            if (p.exitValue() != 0) {
                 return null;
             }
-            JournalFormat f = new JournalFormat(null);
-            EntryLines lines = new EntryLines(MAX_ENTRY);
-            lines.feed(json, 0, json.length, new EntryLines.Sink() {
-                @Override
-                public void entry(byte[] line, int offset, int length) throws IOException {
-                    f.entry(line, offset, length, new ByteArrayOutputStream());
-                }
-
-                @Override
-                public void oversized(String cursor, long length) {}
-            });
             if (f.entries() == 0) {
                 return new JournalCursor(JournalCursor.NONE);
             }

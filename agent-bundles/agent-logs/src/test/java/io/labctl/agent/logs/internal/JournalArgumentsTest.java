@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JournalArgumentsTest {
-    private static final List<String> FIXED = List.of("journalctl", "--no-pager", "-o", "json", "--all");
+    private static final List<String> FIXED = List.of("journalctl", "--no-pager", "-o", "export");
 
     static Stream<Arguments> table() {
         return Stream.of(

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent's formatting of journalctl's JSON against journalctl's own short-iso output, on the same real journal
+ * The agent's formatting of journalctl's export output against journalctl's own short-iso output, on the same real journal
  * files (written from the export format by systemd-journal-remote): the same bytes, for hand-picked hard entries and
  * for thousands of random ones.
  */
@@ -137,35 +137,33 @@ class JournalFormatTest {
     }
 
     @Test
-    void anOversizedEntryIsANoteAndKeepsItsCursor() throws IOException {
+    void anOversizedMessageIsANoteAndTheEntryKeepsItsCursor() throws Exception {
+        Export e = new Export();
+        e.entry(BOOT_A, "SYSLOG_IDENTIFIER", "al", "MESSAGE", "before");
+        e.binary(BOOT_A, "MESSAGE", ("z".repeat(3000) + "\u0001").getBytes(StandardCharsets.ISO_8859_1));
+        e.entry(BOOT_A, "SYSLOG_IDENTIFIER", "al", "MESSAGE", "w".repeat(2500));
+        e.entry(BOOT_A, "SYSLOG_IDENTIFIER", "al", "MESSAGE", "after");
+        Path journal = e.write("oversized");
+        byte[] export = run("journalctl", "--no-pager", "-D", journal.toString(), "-o", "export");
         JournalFormat format = new JournalFormat(null);
-        List<String> notes = new ArrayList<>();
-        EntryLines lines = new EntryLines(200);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String cursor = "s=" + BOOT_A + ";i=1;b=" + BOOT_A + ";m=1;t=2;x=3";
-        String first = "{\"MESSAGE\":\"" + "z".repeat(200) + "\",\"__CURSOR\":\"" + cursor + "\"}";
-        byte[] big = (first + "\n" + "{\"__CURSOR\":\"" + cursor.replace("i=1", "i=2") + "\",\"__REALTIME_TIMESTAMP\":\"0\","
-                + "\"MESSAGE\":\"ok\"}\n").getBytes(StandardCharsets.UTF_8);
-        // in pieces, as a pipe gives them
-        for (int i = 0; i < big.length; i += 7) {
-            lines.feed(big, i, Math.min(7, big.length - i), new EntryLines.Sink() {
-                @Override
-                public void entry(byte[] line, int offset, int length) throws IOException {
-                    format.entry(line, offset, length, out);
-                }
-
-                @Override
-                public void oversized(String c, long length) {
-                    notes.add(c);
-                    format.oversized(c, length, 200, out);
-                }
+        ExportReader reader = new ExportReader(2048);
+        List<String> cursors = new ArrayList<>();
+        // in small pieces, as a pipe may give them
+        for (int i = 0; i < export.length; i += 7) {
+            reader.feed(export, i, Math.min(7, export.length - i), entry -> {
+                format.entry(entry, out);
+                cursors.add(format.lastCursor());
             });
         }
-        assertEquals(List.of(cursor), notes);
-        assertEquals("-- a journal entry of " + first.length() + "B left out: longer than this agent reads (200B) --\n"
-                + "1970-01-01T00:00:00+0000 unknown: ok\n", out.toString(StandardCharsets.UTF_8));
-        assertEquals(cursor.replace("i=1", "i=2"), format.lastCursor());
-        assertEquals(0, lines.pending());
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(4, lines.length, out.toString(StandardCharsets.UTF_8));
+        assertTrue(lines[0].endsWith(" al: before"), lines[0]);
+        assertEquals("-- a journal entry's message of 2.9K left out: longer than this agent reads (2.0K) --", lines[1]);
+        assertEquals("-- a journal entry's message of 2.4K left out: longer than this agent reads (2.0K) --", lines[2]);
+        assertTrue(lines[3].endsWith(" al: after"), lines[3]);
+        assertEquals(4, cursors.stream().distinct().count(), "every entry's own cursor: " + cursors);
+        assertTrue(cursors.stream().allMatch(c -> JournalCursor.ofEntry(c) != null), cursors.toString());
     }
 
     @Test
@@ -183,20 +181,13 @@ class JournalFormatTest {
     /** journalctl's short-iso in UTC, and the agent's formatting of its JSON, for the whole journal. */
     static void assertSameAsJournalctl(Path journalDir) throws Exception {
         byte[] expected = run("journalctl", "--no-pager", "-D", journalDir.toString(), "-o", "short-iso", "--utc");
-        byte[] json = run("journalctl", "--no-pager", "-D", journalDir.toString(), "-o", "json", "--all");
+        byte[] export = run("journalctl", "--no-pager", "-D", journalDir.toString(), "-o", "export");
         JournalFormat format = new JournalFormat(null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EntryLines lines = new EntryLines(JournalSession.MAX_ENTRY);
-        lines.feed(json, 0, json.length, new EntryLines.Sink() {
-            @Override
-            public void entry(byte[] line, int offset, int length) throws IOException {
-                format.entry(line, offset, length, out);
-            }
-
-            @Override
-            public void oversized(String cursor, long length) {
-                throw new AssertionError("no entry here is over the limit");
-            }
+        ExportReader reader = new ExportReader(JournalSession.MAX_MESSAGE);
+        reader.feed(export, 0, export.length, entry -> {
+            assertEquals(-1, entry.messageCut, "no message here is over the limit");
+            format.entry(entry, out);
         });
         String want = new String(expected, StandardCharsets.ISO_8859_1);
         String got = out.toString(StandardCharsets.ISO_8859_1);
@@ -211,7 +202,7 @@ class JournalFormatTest {
         assertTrue(format.entries() > 0);
     }
 
-    private static byte[] run(String... command) throws Exception {
+    static byte[] run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor(), String.join(" ", command));

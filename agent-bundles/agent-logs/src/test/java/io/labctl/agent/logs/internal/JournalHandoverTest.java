@@ -186,13 +186,13 @@ class JournalHandoverTest {
         LogsRequest request = LogsRequest.fromParams(Map.of("source", "journal", "follow", true, "lines", 50,
                 "unit", "a.service", "priority", "err", "since", "2026-01-02T03:04:05Z"));
         JournalSettings settings = new JournalSettings("journalctl", "/j");
-        assertEquals(List.of("journalctl", "--no-pager", "-o", "json", "--all", "-D", "/j",
+        assertEquals(List.of("journalctl", "--no-pager", "-o", "export", "-D", "/j",
                         "--after-cursor=" + cursor, "-u", "a.service", "-p", "err", "-f"),
                 JournalArguments.build(request, settings, new JournalCursor(cursor)));
-        assertEquals(List.of("journalctl", "--no-pager", "-o", "json", "--all", "-D", "/j", "-n", "all",
+        assertEquals(List.of("journalctl", "--no-pager", "-o", "export", "-D", "/j", "-n", "all",
                         "--since", "2026-01-02 03:04:05 UTC", "-u", "a.service", "-p", "err", "-f"),
                 JournalArguments.build(request, settings, new JournalCursor(JournalCursor.NONE)));
-        assertEquals(List.of("journalctl", "--no-pager", "-o", "json", "--all", "-D", "/j", "-n", "1",
+        assertEquals(List.of("journalctl", "--no-pager", "-o", "export", "-D", "/j", "-n", "1",
                         "--since", "2026-01-02 03:04:05 UTC", "-u", "a.service", "-p", "err"),
                 JournalArguments.probe(request, settings));
     }
