@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -82,6 +81,8 @@ class JournalFormatTest {
         e.entry(BOOT_B, "SYSLOG_IDENTIFIER", "al", "MESSAGE", "another boot");
         e.entry(BOOT_A, "PRIORITY", "6");
         e.entry(BOOT_B, "SYSLOG_IDENTIFIER", "al", "MESSAGE", "after a boot with no message");
+        e.entry(BOOT_B, "SYSLOG_IDENTIFIER", "first", "SYSLOG_IDENTIFIER", "second", "MESSAGE", "one",
+                "MESSAGE", "the last one given is shown");
         Path journal = e.write("hard");
         assertSameAsJournalctl(journal);
     }
@@ -231,14 +232,11 @@ class JournalFormatTest {
         void fields(String boot, List<Object> fields) throws IOException {
             realtime += 1_234_567;
             monotonic += 1000;
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("__REALTIME_TIMESTAMP", Long.toString(realtime));
-            all.put("__MONOTONIC_TIMESTAMP", Long.toString(monotonic));
-            all.put("_BOOT_ID", boot);
-            for (int i = 0; i < fields.size(); i += 2) {
-                all.put((String) fields.get(i), fields.get(i + 1));
-            }
-            for (Map.Entry<String, Object> f : all.entrySet()) {
+            List<Object> all = new ArrayList<>(List.of("__REALTIME_TIMESTAMP", Long.toString(realtime),
+                    "__MONOTONIC_TIMESTAMP", Long.toString(monotonic), "_BOOT_ID", boot));
+            all.addAll(fields); // a field given twice is written twice
+            for (int i = 0; i < all.size(); i += 2) {
+                Map.Entry<String, Object> f = Map.entry((String) all.get(i), all.get(i + 1));
                 byte[] v = f.getValue() instanceof byte[] b ? b
                         : ((String) f.getValue()).getBytes(StandardCharsets.UTF_8);
                 out.writeBytes(f.getKey().getBytes(StandardCharsets.US_ASCII));
