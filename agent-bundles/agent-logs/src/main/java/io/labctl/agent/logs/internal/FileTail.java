@@ -118,7 +118,7 @@ final class FileTail extends LogSession {
             // tail -F: wait for it; once there, all of it is new
             while ((current = open()) == null) {
                 if (handoverAsked()) {
-                    handOff(LogCursor.at(null, 0));
+                    handOff(LogCursor.at(null, 0).text());
                     return;
                 }
                 awaitChange();
@@ -137,7 +137,7 @@ final class FileTail extends LogSession {
                 // exact only while the path still names this file (or none): else the rotation is handled first
                 Object at = keyAtPath();
                 if (at == null || at.equals(current.key())) {
-                    handOff(LogCursor.at(current.key(), position));
+                    handOff(LogCursor.at(current.key(), position).text());
                     return;
                 }
             }

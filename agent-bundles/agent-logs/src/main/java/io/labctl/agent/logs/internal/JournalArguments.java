@@ -16,8 +16,11 @@ import java.util.Locale;
 final class JournalArguments {
     /** What a read with neither a line count nor a start time shows. */
     static final int DEFAULT_LINES = 200;
-    /** The output format: one line per entry, ISO timestamps in UTC. */
-    static final String OUTPUT = "short-iso";
+    /**
+     * The output format: the journal's export format, every field whole, which the agent turns into short-iso lines
+     * in UTC itself ({@link JournalFormat}): that way it knows each entry's cursor.
+     */
+    static final String OUTPUT = "export";
 
     private static final DateTimeFormatter SINCE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -28,15 +31,31 @@ final class JournalArguments {
     private JournalArguments() {}
 
     static List<String> build(LogsRequest request, JournalSettings settings) {
-        List<String> args = new ArrayList<>();
-        args.add(settings.journalctl());
-        args.add("--no-pager");
-        args.add("-o");
-        args.add(OUTPUT);
-        args.add("--utc");
-        if (!settings.journalDirectory().isEmpty()) {
-            args.add("-D");
-            args.add(settings.journalDirectory());
+        return build(request, settings, null);
+    }
+
+    /**
+     * @param resume where a handed-over follow goes on from: right after that entry (--after-cursor, one argument
+     *               element), or every matching entry for {@link JournalCursor#NONE}; the line count and start time
+     *               of the original request then no longer apply (the start time does for NONE: nothing before it
+     *               was shown). Null for a new read.
+     */
+    static List<String> build(LogsRequest request, JournalSettings settings, JournalCursor resume) {
+        List<String> args = start(settings);
+        if (resume != null) {
+            if (resume.namesEntry()) {
+                args.add("--after-cursor=" + resume.cursor());
+            } else {
+                args.add("-n");
+                args.add("all");
+                if (request.since() != null) {
+                    args.add("--since");
+                    args.add(since(request.since()));
+                }
+            }
+            filters(request, args);
+            args.add("-f");
+            return List.copyOf(args);
         }
         if (request.lines() != null) {
             args.add("-n");
@@ -45,13 +64,50 @@ final class JournalArguments {
             args.add("-n");
             args.add(Integer.toString(DEFAULT_LINES));
         }
-        if (request.unit() != null) {
-            args.add("-u");
-            args.add(request.unit());
-        }
         if (request.since() != null) {
             args.add("--since");
             args.add(since(request.since()));
+        }
+        filters(request, args);
+        if (request.follow()) {
+            args.add("-f");
+        }
+        return List.copyOf(args);
+    }
+
+    /**
+     * The last entry a follow's filters match now, read before the follow starts: if the follow is handed over before
+     * it sent any entry, it goes on after this one (its start showed nothing newer).
+     */
+    static List<String> probe(LogsRequest request, JournalSettings settings) {
+        List<String> args = start(settings);
+        args.add("-n");
+        args.add("1");
+        if (request.since() != null) {
+            args.add("--since");
+            args.add(since(request.since()));
+        }
+        filters(request, args);
+        return List.copyOf(args);
+    }
+
+    private static List<String> start(JournalSettings settings) {
+        List<String> args = new ArrayList<>();
+        args.add(settings.journalctl());
+        args.add("--no-pager");
+        args.add("-o");
+        args.add(OUTPUT);
+        if (!settings.journalDirectory().isEmpty()) {
+            args.add("-D");
+            args.add(settings.journalDirectory());
+        }
+        return args;
+    }
+
+    private static void filters(LogsRequest request, List<String> args) {
+        if (request.unit() != null) {
+            args.add("-u");
+            args.add(request.unit());
         }
         if (request.priority() != null) {
             args.add("-p");
@@ -60,10 +116,6 @@ final class JournalArguments {
         if (request.kernel()) {
             args.add("-k");
         }
-        if (request.follow()) {
-            args.add("-f");
-        }
-        return List.copyOf(args);
     }
 
     /**

@@ -105,13 +105,13 @@ abstract class LogSession implements StreamReceiver {
      * Ends the stream for a handover: what was read goes out (a compressed stream's DEFLATE stream ends, the next
      * handler starts its own), then the cursor, on the same channel after the last data, so it is exact.
      */
-    void handOff(LogCursor cursor) throws IOException, InterruptedException {
+    void handOff(String cursor) throws IOException, InterruptedException {
         flush();
         if (compressor != null) {
             compressor.finish();
         }
-        outcome = "handed over at " + cursor.text();
-        channel.fail(StreamError.HANDOVER, cursor.text());
+        outcome = "handed over at " + cursor;
+        channel.fail(StreamError.HANDOVER, cursor);
     }
 
     /** Ends the stream because the handler is going away. */

@@ -62,15 +62,22 @@ public class LogsHandler implements StreamHandler {
             throw new IllegalStateException("the logs handler is stopping");
         }
         int lines = request.lines() == null ? DEFAULT_LINES : request.lines();
-        LogCursor resume = resumeOf(open, request);
         LogSession session;
         switch (request.source()) {
             case LogsRequest.JOURNAL -> {
-                List<String> command = JournalArguments.build(request, journal);
-                session = new JournalSession(channel, request.deflate(), command, describe(request, null),
-                        sessions::remove);
+                JournalCursor resume = journalResumeOf(open, request);
+                JournalSettings settings = journal;
+                List<String> command = JournalArguments.build(request, settings, resume);
+                List<String> probe = request.follow() && resume == null
+                        ? JournalArguments.probe(request, settings) : null;
+                boolean noBacklog = request.lines() != null && request.lines() == 0;
+                String description = resume == null ? describe(request, null)
+                        : describe(request, null) + ", resumed at " + resume.text();
+                session = new JournalSession(channel, request.deflate(), command, probe, request.follow(), noBacklog,
+                        resume, description, sessions::remove);
             }
             case LogsRequest.FILE -> {
+                LogCursor resume = resumeOf(open, request);
                 Path path = Path.of(request.path());
                 session = new FileTail(channel, request.deflate(), path, new PathPolicy(request.allow()), lines,
                         request.follow(), resume, FileTail.POLL, describe(request, path, resume), sessions::remove);
@@ -84,6 +91,7 @@ public class LogsHandler implements StreamHandler {
                     return StreamReceiver.IGNORE;
                 }
                 // the agent's own log: no allow-list, the stream itself is the permission
+                LogCursor resume = resumeOf(open, request);
                 session = new FileTail(channel, request.deflate(), path, null, lines, request.follow(), resume,
                         FileTail.POLL, describe(request, path, resume), sessions::remove);
             }
@@ -99,7 +107,7 @@ public class LogsHandler implements StreamHandler {
 
     /**
      * The cursor of a stream handed over by an older version ({@link StreamOpen#RESUME}, set by labd): checked as
-     * untrusted input; only a followed file or agent log has one (the journal is not handed over, it drains).
+     * untrusted input; only a followed file or agent log has one here (the journal's: {@link #journalResumeOf}).
      */
     static LogCursor resumeOf(StreamOpen open, LogsRequest request) {
         Object value = open.params() == null ? null : open.params().get(StreamOpen.RESUME);
@@ -111,6 +119,21 @@ public class LogsHandler implements StreamHandler {
                     + request.source() + " read");
         }
         return LogCursor.parse(value);
+    }
+
+    /**
+     * The cursor of a journal follow handed over by an older version, checked as untrusted input; null for a new read.
+     * Only a follow goes on from a cursor, and only from a journal's.
+     */
+    static JournalCursor journalResumeOf(StreamOpen open, LogsRequest request) {
+        Object value = open.params() == null ? null : open.params().get(StreamOpen.RESUME);
+        if (value == null) {
+            return null;
+        }
+        if (!request.follow()) {
+            throw new IllegalArgumentException("only a follow can be resumed, not a journal read that ends");
+        }
+        return JournalCursor.parse(value);
     }
 
     /**
