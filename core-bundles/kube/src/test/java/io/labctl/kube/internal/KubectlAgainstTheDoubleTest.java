@@ -1,0 +1,97 @@
+package io.labctl.kube.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.labctl.kube.testing.ApiServerDouble;
+import io.labctl.kube.testing.Kubectl;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API server double is only worth its name if the real kubectl works against it: discovery, the printed table,
+ * -o name, a watch and a log follow that stream, a delete. Skipped where no kubectl runs.
+ */
+@org.junit.jupiter.api.Timeout(120)
+class KubectlAgainstTheDoubleTest {
+    @TempDir
+    static Path dir;
+    static ApiServerDouble api;
+    static String kubectl;
+    static Path kubeconfig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kubectl = Kubectl.find();
+        Assumptions.assumeTrue(kubectl != null, "no kubectl here (set KUBECTL or put kubectl on the PATH)");
+        api = ApiServerDouble.start(dir.resolve("api"));
+        kubeconfig = Files.writeString(dir.resolve("kubeconfig"), api.kubeconfig("cert"));
+        api.putPod("web-1", "Running");
+        api.putPod("web-2", "Pending");
+        api.log("web-1", "GET / 200");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+    }
+
+    static String run(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--kubeconfig";
+        all[1] = kubeconfig.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        Process p = Kubectl.command(kubectl, dir.resolve("home"), all).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", args) + ": " + out);
+        return out;
+    }
+
+    @Test
+    void getPrintsTheTableAndNames() throws Exception {
+        String table = run("get", "pods");
+        assertTrue(table.startsWith("NAME    STATUS    READY"), table);
+        assertTrue(table.contains("web-1   Running   1/1"), table);
+        assertEquals("pod/web-1\npod/web-2\n", run("get", "pods", "-o", "name"));
+        assertEquals("web-1", run("get", "pod", "web-1", "-o", "jsonpath={.metadata.name}"));
+    }
+
+    @Test
+    void aWatchAndALogFollowStream() throws Exception {
+        Process watch = Kubectl.command(kubectl, dir.resolve("home"), "--kubeconfig", kubeconfig.toString(), "get", "pods",
+                "-w", "-o", "name", "--watch-only").redirectErrorStream(true).start();
+        Process follow = Kubectl.command(kubectl, dir.resolve("home"), "--kubeconfig", kubeconfig.toString(), "logs", "-f",
+                "web-1").redirectErrorStream(true).start();
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
+             BufferedReader lines = new BufferedReader(new InputStreamReader(follow.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("GET / 200", lines.readLine());
+            assertTrue(api.awaitWatches(1, java.time.Duration.ofSeconds(30)), "kubectl's watch did not arrive");
+            api.putPod("web-3", "Running");
+            assertEquals("pod/web-3", events.readLine());
+            api.log("web-1", "GET /items 200");
+            assertEquals("GET /items 200", lines.readLine());
+        } finally {
+            watch.destroyForcibly();
+            follow.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aDeleteRemovesThePod() throws Exception {
+        api.putPod("old-1", "Failed");
+        assertEquals("pod \"old-1\" deleted\n", run("delete", "pod", "old-1", "--wait=false"));
+        assertTrue(!run("get", "pods", "-o", "name").contains("old-1"));
+    }
+}
