@@ -170,20 +170,20 @@ public final class ClustersCommand implements Callable<Integer> {
 
     /** The listing, for 'clusters list' and 'get clusters'. */
     static int list(LabdCommand command, String output) {
-            String format = command.output(output, Set.of("wide", "json", "yaml"));
-            JavaType type = Json.json().getTypeFactory().constructCollectionType(java.util.List.class, ClusterInfo.class);
-            java.util.List<ClusterInfo> clusters = command.client().get(ClusterInfo.PATH, type);
-            if (clusters == null) {
-                clusters = java.util.List.of();
-            }
-            if ("json".equals(format)) {
-                command.print(Formats.json(clusters));
-            } else if ("yaml".equals(format)) {
-                command.print(Formats.yaml(clusters));
-            } else {
-                command.print(ClusterPrinter.table(clusters, "wide".equals(format), command.cli.now()));
-            }
-            return ExitCodes.OK;
+        String format = command.output(output, Set.of("wide", "json", "yaml"));
+        JavaType type = Json.json().getTypeFactory().constructCollectionType(java.util.List.class, ClusterInfo.class);
+        java.util.List<ClusterInfo> clusters = command.client().get(ClusterInfo.PATH, type);
+        if (clusters == null) {
+            clusters = java.util.List.of();
+        }
+        if ("json".equals(format)) {
+            command.print(Formats.json(clusters));
+        } else if ("yaml".equals(format)) {
+            command.print(Formats.yaml(clusters));
+        } else {
+            command.print(ClusterPrinter.table(clusters, "wide".equals(format), command.cli.now()));
+        }
+        return ExitCodes.OK;
     }
 
     @Command(name = "remove", aliases = {"rm"}, mixinStandardHelpOptions = true, sortOptions = false,

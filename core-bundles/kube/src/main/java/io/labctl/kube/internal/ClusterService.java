@@ -164,8 +164,12 @@ public final class ClusterService {
 
     /** The cluster's kubeconfig context, opened: only to reach its API server, never returned to a caller. */
     Kubeconfig.Context open(String name) {
-        ClusterRow row = row(name);
-        return Kubeconfig.select(new String(sealer.open(row.sealed, purpose(name)), StandardCharsets.UTF_8), null, null);
+        return open(row(name));
+    }
+
+    private Kubeconfig.Context open(ClusterRow row) {
+        return Kubeconfig.select(new String(sealer.open(row.sealed, purpose(row.name)), StandardCharsets.UTF_8), null,
+                null);
     }
 
     /** The request for an action on a cluster: its cloud and environment from its record, never from the caller. */
@@ -176,7 +180,7 @@ public final class ClusterService {
     private ClusterInfo probed(ClusterRow row) {
         ApiServer.Probe p;
         try {
-            p = ApiServer.of(open(row.name), timeout).probe();
+            p = ApiServer.of(open(row), timeout).probe();
         } catch (IllegalArgumentException | IllegalStateException e) {
             p = ApiServer.Probe.unreachable("its stored kubeconfig cannot be used: " + e.getMessage());
         }
