@@ -42,7 +42,10 @@ public final class ApiServerDouble implements AutoCloseable {
     private final Path dir;
     private final String token = UUID.randomUUID().toString().replace("-", "");
     private final HttpsServer server;
-    /** One line per request: "PATH AUTH" with AUTH cert:CN, bearer:ok|bad, or none. */
+    /**
+     * One line per request: "PATH AUTH" with AUTH cert:CN, bearer:ok|bad, or none, then " as:USER" when it
+     * impersonated USER.
+     */
     public final List<String> requests = new CopyOnWriteArrayList<>();
     /** Pods of the namespace "default", by name: what list, get, watch and delete see. */
     private final java.util.Map<String, String> pods = new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -160,7 +163,8 @@ public final class ApiServerDouble implements AutoCloseable {
             String auth = authOf((HttpsExchange) exchange);
             String path = exchange.getRequestURI().getPath();
             String query = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
-            requests.add(path + " " + auth);
+            String as = exchange.getRequestHeaders().getFirst("Impersonate-User");
+            requests.add(path + " " + auth + (as == null ? "" : " as:" + as));
             boolean authenticated = auth.startsWith("cert:") || auth.equals("bearer:ok");
             String method = exchange.getRequestMethod();
             String accept = String.valueOf(exchange.getRequestHeaders().getFirst("Accept"));
