@@ -162,6 +162,26 @@ class KubeProxyIT {
 
     @Test
     @Order(5)
+    void appLogsAreThePodsOfTheAppReadThroughTheProxy() throws Exception {
+        api.log("web-2", "from web-2");
+        String logs = viewer.ok("logs", "app/web", "--cluster", "k3s");
+        assertTrue(logs.contains("[web-0/main] hello through labd") && logs.contains("[web-2/main] from web-2"), logs);
+        assertTrue(last("vera", "kubectl.get").detail().contains("\"subresource\":\"log\""));
+        // one cluster only is registered: --cluster is not needed
+        assertTrue(admin.ok("logs", "app/web", "-n", "1").contains("[web-2/main] from web-2"));
+        Processes.Result unnamed = viewer.run("logs", "app/web");
+        assertEquals(2, unnamed.exitCode(), unnamed.toString());
+        assertTrue(unnamed.stderr().contains("--cluster"), unnamed.stderr());
+        Processes.Result none = viewer.run("logs", "app/db", "--cluster", "k3s");
+        assertEquals(1, none.exitCode(), none.toString());
+        assertTrue(none.stderr().contains("no pods of app db"), none.stderr());
+        Processes.Result walt = cli("walt").run("logs", "app/web", "--cluster", "k3s");
+        assertEquals(1, walt.exitCode(), walt.toString());
+        assertTrue(walt.stderr().contains("kubectl"), walt.stderr());
+    }
+
+    @Test
+    @Order(6)
     void configWritesAContextThatOtherToolsUseThroughLabd() throws Exception {
         // the exec credential plugin calls back 'labctl' from LABCTL_HOME: here a launcher of the CLI under test
         Path home = Files.createDirectories(dir.resolve("labctl-home"));
@@ -186,7 +206,7 @@ class KubeProxyIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aRemovedClusterAnswersAClearError() throws Exception {
         admin.ok("clusters", "remove", "k3s");
         Processes.Result gone = kubectl(viewer, "get", "pods");
