@@ -94,4 +94,75 @@ class KubectlAgainstTheDoubleTest {
         assertEquals("pod \"old-1\" deleted\n", run("delete", "pod", "old-1", "--wait=false"));
         assertTrue(!run("get", "pods", "-o", "name").contains("old-1"));
     }
+
+    /** kubectl with this input on stdin (null: none, stdin closed): its exit code and what it printed (both streams). */
+    static Result exec(String stdin, String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        all[0] = "--kubeconfig";
+        all[1] = kubeconfig.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        Process p = Kubectl.command(kubectl, dir.resolve("home"), all).start();
+        try (var in = p.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), out, err);
+    }
+
+    record Result(int code, String out, String err) {}
+
+    @Test
+    void execOverAWebSocketPrintsAndEndsWithTheCommandsCode() throws Exception {
+        int before = api.execs.size();
+        Result hi = exec(null, "exec", "web-1", "--", "echo", "hi", "there");
+        assertEquals(new Result(0, "hi there\n", ""), hi, api.requests.toString());
+        ApiServerDouble.Exec seen = api.execs.get(before);
+        assertEquals(new ApiServerDouble.Exec("web-1", java.util.List.of("echo", "hi", "there"), false, false,
+                "v5.channel.k8s.io"), seen);
+        assertTrue(api.requests.contains("/api/v1/namespaces/default/pods/web-1/exec cert:O=system:masters,CN=labd v5.channel.k8s.io"),
+                api.requests.toString());
+
+        Result three = exec(null, "exec", "web-1", "--", "sh", "-c", "exit 3");
+        assertEquals(3, three.code(), three.toString());
+        assertEquals("", three.out());
+        assertEquals(1, exec(null, "exec", "web-1", "--", "false").code());
+
+        Result missing = exec(null, "exec", "web-1", "--", "nosuch");
+        assertEquals(127, missing.code(), missing.toString());
+        assertTrue(missing.err().startsWith("sh: nosuch: not found\n"), missing.err());
+
+        Result noPod = exec(null, "exec", "web-9", "--", "echo", "hi");
+        assertEquals(1, noPod.code(), noPod.toString());
+    }
+
+    @Test
+    void execWithStdinEchoesItUntilKubectlClosesIt() throws Exception {
+        String text = "first line\nsecond line\n" + "x".repeat(100_000) + "\n";
+        Result cat = exec(text, "exec", "-i", "web-1", "--", "cat");
+        assertEquals(new Result(0, text, ""), cat);
+        assertTrue(api.execs.stream().anyMatch(e -> e.command().equals(java.util.List.of("cat")) && e.stdin() && !e.tty()));
+    }
+
+    /** kubectl only asks for a TTY when its stdin is a terminal (else it says so and runs without): script(1) gives it one. */
+    @Test
+    void execWithATtyGetsOneAndSendsTheTerminalSize() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "no script(1) here");
+        // script's terminal has no size until one is set: kubectl sends the size it finds
+        String command = "stty cols 132 rows 43 && " + kubectl + " --kubeconfig " + kubeconfig + " exec -it web-1 -- tty";
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qec", command, "/dev/null").redirectErrorStream(true);
+        pb.environment().put("HOME", dir.resolve("home").toString());
+        pb.environment().remove("KUBECONFIG");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("/dev/pts/0"), out);
+        assertTrue(api.execs.stream().anyMatch(e -> e.command().equals(java.util.List.of("tty")) && e.tty()), api.execs.toString());
+        assertTrue(api.resizes.stream().anyMatch(r -> r.trim().equals("{\"Width\":132,\"Height\":43}")), api.resizes.toString());
+    }
 }
