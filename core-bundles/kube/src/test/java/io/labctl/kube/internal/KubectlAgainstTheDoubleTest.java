@@ -165,4 +165,60 @@ class KubectlAgainstTheDoubleTest {
         assertTrue(api.execs.stream().anyMatch(e -> e.command().equals(java.util.List.of("tty")) && e.tty()), api.execs.toString());
         assertTrue(api.resizes.stream().anyMatch(r -> r.trim().equals("{\"Width\":132,\"Height\":43}")), api.resizes.toString());
     }
+
+    /**
+     * kubectl port-forward (SPDY tunnelled in a WebSocket) to a pod's port 80, which the double connects to a real HTTP
+     * server here; the real curl goes through it twice. A port with nothing behind it is reported by kubectl.
+     */
+    @Test
+    void portForwardCarriesRealHttpBothWays() throws Exception {
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = ("pod says " + exchange.getRequestURI().getPath() + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        api.forwardPort(80, web.getAddress().getPort());
+        int forwarded = freePort();
+        int unmapped = freePort();
+        Process forward = Kubectl.command(kubectl, dir.resolve("home"), "--kubeconfig", kubeconfig.toString(),
+                "port-forward", "--address", "127.0.0.1", "pod/web-1", forwarded + ":80", unmapped + ":81").redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("Forwarding from 127.0.0.1:" + forwarded + " -> 80", out.readLine());
+            assertEquals("Forwarding from 127.0.0.1:" + unmapped + " -> 81", out.readLine());
+            assertEquals("pod says /first\n", curl(forwarded, "/first"));
+            assertEquals("pod says /second\n", curl(forwarded, "/second"));
+            assertTrue(api.requests.stream().anyMatch(r -> r.equals(
+                    "/api/v1/namespaces/default/pods/web-1/portforward cert:O=system:masters,CN=labd SPDY/3.1+portforward.k8s.io")),
+                    api.requests.toString());
+            curl(unmapped, "/nothing");
+            String line;
+            StringBuilder said = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.contains("an error occurred forwarding")) {
+                said.append(line).append('\n');
+            }
+            assertTrue(line != null && line.contains("an error occurred forwarding " + unmapped + " -> 81: error forwarding port 81"),
+                    said + String.valueOf(line));
+        } finally {
+            forward.destroyForcibly();
+            web.stop(0);
+        }
+    }
+
+    static String curl(int port, String path) throws Exception {
+        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "20", "http://127.0.0.1:" + port + path)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
+    static int freePort() throws Exception {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
 }

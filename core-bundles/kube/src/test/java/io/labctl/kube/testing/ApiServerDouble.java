@@ -45,13 +45,17 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * ({@code /api}, {@code /apis}, {@code /api/v1}) and pods of namespace {@code default}: list (as JSON, or as the Table
  * kubectl prints), get, delete, watch, logs with follow, and exec over a WebSocket upgrade (subprotocols
  * {@code v5.channel.k8s.io} and {@code v4.channel.k8s.io}, as kubectl 1.30 and later speak it before falling back to
- * SPDY). Exec runs nothing: it answers a few commands deterministically (see {@link Exec}). It records what each
+ * SPDY), and port-forward over a WebSocket that tunnels SPDY/3.1 (see {@link PortForwardSession}) to a loopback port the
+ * test chooses ({@link #forwardPort}). Exec runs nothing: it answers a few commands deterministically (see
+ * {@link ExecSession}). It records what each
  * request carried, so tests can check what labd sent.
  */
 public final class ApiServerDouble implements AutoCloseable {
     public static final String VERSION = "v1.33.1+double";
     /** The exec subprotocols this double speaks, in kubectl's order of preference. */
     public static final List<String> EXEC_PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
+    /** The port-forward subprotocol: SPDY/3.1 tunnelled through the WebSocket (kubectl 1.31 and later). */
+    public static final String PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
     /** The annotation {@link #touch} sets: when the event was published, in nanoseconds since the epoch. */
     public static final String PUBLISHED = "double.labctl.io/published";
 
@@ -67,6 +71,10 @@ public final class ApiServerDouble implements AutoCloseable {
     public final List<Exec> execs = new CopyOnWriteArrayList<>();
     /** Terminal sizes kubectl sent on the resize channel of a TTY exec, as it sent them (JSON). */
     public final List<String> resizes = new CopyOnWriteArrayList<>();
+    /** Port-forwarded connections, one line each: "POD_PORT -> LOCAL_PORT" (null when the port was not mapped). */
+    public final List<String> forwarded = new CopyOnWriteArrayList<>();
+    /** Where a port-forward to a pod's port goes: a loopback port the test listens on (the same for every pod). */
+    private final java.util.Map<Integer, Integer> forwards = new java.util.concurrent.ConcurrentHashMap<>();
     /** Pods of the namespace "default", by name: what list, get, watch and delete see. */
     private final java.util.Map<String, String> pods = new java.util.concurrent.ConcurrentSkipListMap<>();
     /** Open watches of pods: each gets every later change as one line. */
@@ -188,6 +196,11 @@ public final class ApiServerDouble implements AutoCloseable {
         return published;
     }
 
+    /** A port-forward to podPort (of any pod) connects to localPort on loopback, where the test listens. */
+    public void forwardPort(int podPort, int localPort) {
+        forwards.put(podPort, localPort);
+    }
+
     /** Waits until this many watches of pods are open (false past the time). */
     public boolean awaitWatches(int count, java.time.Duration within) throws InterruptedException {
         long until = System.nanoTime() + within.toNanos();
@@ -243,6 +256,7 @@ public final class ApiServerDouble implements AutoCloseable {
                     + "," + resource("pods/log", "", "Pod", true, "\"get\"", null)
                     + "," + resource("pods/exec", "", "PodExecOptions", true, "\"create\",\"get\"", null)
                     + "," + resource("pods/attach", "", "PodAttachOptions", true, "\"create\",\"get\"", null)
+                    + "," + resource("pods/portforward", "", "PodPortForwardOptions", true, "\"create\",\"get\"", null)
                     + "," + resource("secrets", "secret", "Secret", true, "\"get\",\"list\"", null)
                     + "," + resource("namespaces", "namespace", "Namespace", false, "\"get\",\"list\"", "\"ns\"") + "]}");
         } else if (path.equals(PODS) && method.equals("GET")) {
@@ -343,16 +357,17 @@ public final class ApiServerDouble implements AutoCloseable {
     }
 
     /**
-     * A WebSocket upgrade under the pods: exec (and attach, which is exec of {@code cat}), authenticated as every
+     * A WebSocket upgrade under the pods: exec (and attach, which is exec of {@code cat}) and port-forward, authenticated as every
      * other request, in one of {@link #EXEC_PROTOCOLS}. Anything else is answered as a plain request would be, so
      * kubectl sees the status it would see from an API server that cannot upgrade (and falls back to SPDY).
      */
     private Object upgrade(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
         String auth = authOf(request);
         String path = request.getHttpURI().getPath();
-        String protocol = request.getSubProtocols().stream().filter(EXEC_PROTOCOLS::contains).findFirst().orElse(null);
-        requests.add(path + " " + auth + " " + (protocol == null ? "websocket:" + request.getSubProtocols() : protocol));
         String rest = path.substring(PODS.length() + 1);
+        List<String> speaks = rest.endsWith("/portforward") ? List.of(PORT_FORWARD_PROTOCOL) : EXEC_PROTOCOLS;
+        String protocol = request.getSubProtocols().stream().filter(speaks::contains).findFirst().orElse(null);
+        requests.add(path + " " + auth + " " + (protocol == null ? "websocket:" + request.getSubProtocols() : protocol));
         String name = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
         if (!authenticated(auth)) {
             int status = auth.equals("none") ? 403 : 401;
@@ -362,11 +377,16 @@ public final class ApiServerDouble implements AutoCloseable {
             return refuse(response, callback, 404, status(404, "NotFound"));
         }
         boolean attach = rest.equals(name + "/attach");
-        if (!attach && !rest.equals(name + "/exec")) {
+        boolean portForward = rest.equals(name + "/portforward");
+        if (!attach && !portForward && !rest.equals(name + "/exec")) {
             return refuse(response, callback, 400, status(400, "BadRequest"));
         }
         if (protocol == null) {
             return refuse(response, callback, 400, status(400, "BadRequest"));
+        }
+        if (portForward) {
+            response.setAcceptedSubProtocol(protocol);
+            return new PortForwardSession(forwards::get, forwarded);
         }
         Fields query = Request.extractQueryParameters(request);
         List<String> command = attach ? List.of("cat") : query.getValues("command");
