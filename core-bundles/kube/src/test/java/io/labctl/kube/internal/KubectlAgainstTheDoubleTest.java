@@ -221,4 +221,40 @@ class KubectlAgainstTheDoubleTest {
             return socket.getLocalPort();
         }
     }
+
+    @Test
+    void attachIsExecOfTheMainProcess() throws Exception {
+        Result attached = exec("hello\n", "attach", "-i", "web-1");
+        assertEquals(0, attached.code(), attached.toString());
+        assertEquals("hello\n", attached.out());
+    }
+
+    /** A thousand pods listed as kubectl prints them, and watch events carrying when they were published. */
+    @Test
+    void aThousandPodsAndStampedWatchEvents() throws Exception {
+        try (ApiServerDouble big = ApiServerDouble.start(dir.resolve("big"))) {
+            big.addPods(1000);
+            Path config = Files.writeString(dir.resolve("big.kubeconfig"), big.kubeconfig("token"));
+            Process list = Kubectl.command(kubectl, dir.resolve("home"), "--kubeconfig", config.toString(), "get", "pods")
+                    .redirectErrorStream(true).start();
+            java.util.List<String> lines = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            assertTrue(list.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1001, lines.size(), lines.subList(0, Math.min(5, lines.size())).toString());
+            assertEquals("pod-00001   Running   1/1", lines.get(1));
+            assertEquals("pod-01000   Running   1/1", lines.get(1000));
+
+            Process watch = Kubectl.command(kubectl, dir.resolve("home"), "--kubeconfig", config.toString(), "get", "pods",
+                    "-w", "--watch-only", "-o", "jsonpath={.metadata.name} {.metadata.annotations.double\\.labctl\\.io/published}{\"\\n\"}")
+                    .redirectErrorStream(true).start();
+            try (BufferedReader events = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+                assertTrue(big.awaitWatches(1, java.time.Duration.ofSeconds(30)), "kubectl's watch did not arrive");
+                long first = big.touch("pod-00007");
+                long second = big.touch("pod-00500");
+                assertEquals("pod-00007 " + first, events.readLine());
+                assertEquals("pod-00500 " + second, events.readLine());
+            } finally {
+                watch.destroyForcibly();
+            }
+        }
+    }
 }
