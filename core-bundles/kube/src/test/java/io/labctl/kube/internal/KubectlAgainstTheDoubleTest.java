@@ -88,6 +88,14 @@ class KubectlAgainstTheDoubleTest {
         }
     }
 
+    /** kubectl's own impersonation flags send what a proxy in front of the API server would: the double records it. */
+    @Test
+    void impersonationIsRecorded() throws Exception {
+        run("--as", "alice", "--as-group", "devs", "--as-group", "ops", "get", "pod", "web-1", "-o", "name");
+        assertTrue(api.requests.contains("/api/v1/namespaces/default/pods/web-1 cert:O=system:masters,CN=labd as:alice,group:devs,group:ops"),
+                api.requests.toString());
+    }
+
     @Test
     void aDeleteRemovesThePod() throws Exception {
         api.putPod("old-1", "Failed");

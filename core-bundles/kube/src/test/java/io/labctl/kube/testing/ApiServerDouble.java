@@ -65,7 +65,11 @@ public final class ApiServerDouble implements AutoCloseable {
     private final String token = UUID.randomUUID().toString().replace("-", "");
     private final Server server;
     private final ServerConnector connector;
-    /** One line per request: "PATH AUTH" with AUTH cert:CN, bearer:ok|bad, or none; an upgrade adds its subprotocol. */
+    /**
+     * One line per request: "PATH AUTH" with AUTH cert:CN, bearer:ok|bad, or none; an upgrade adds the subprotocol it
+     * chose (websocket:[OFFERED] when none); a request that impersonates ends with " as:USER" (and ",group:G" for each
+     * Impersonate-Group), as a proxy in front of the API server sends them.
+     */
     public final List<String> requests = new CopyOnWriteArrayList<>();
     /** The execs accepted, in order. */
     public final List<Exec> execs = new CopyOnWriteArrayList<>();
@@ -236,7 +240,7 @@ public final class ApiServerDouble implements AutoCloseable {
         String auth = authOf(request);
         String path = request.getHttpURI().getPath();
         String query = request.getHttpURI().getQuery() == null ? "" : request.getHttpURI().getQuery();
-        requests.add(path + " " + auth);
+        requests.add(path + " " + auth + impersonation(request));
         boolean authenticated = authenticated(auth);
         String method = request.getMethod();
         String accept = String.valueOf(request.getHeaders().get(HttpHeader.ACCEPT));
@@ -367,7 +371,8 @@ public final class ApiServerDouble implements AutoCloseable {
         String rest = path.substring(PODS.length() + 1);
         List<String> speaks = rest.endsWith("/portforward") ? List.of(PORT_FORWARD_PROTOCOL) : EXEC_PROTOCOLS;
         String protocol = request.getSubProtocols().stream().filter(speaks::contains).findFirst().orElse(null);
-        requests.add(path + " " + auth + " " + (protocol == null ? "websocket:" + request.getSubProtocols() : protocol));
+        requests.add(path + " " + auth + " " + (protocol == null ? "websocket:" + request.getSubProtocols() : protocol)
+                + impersonation(request));
         String name = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
         if (!authenticated(auth)) {
             int status = auth.equals("none") ? 403 : 401;
@@ -421,6 +426,17 @@ public final class ApiServerDouble implements AutoCloseable {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+
+    private static String impersonation(Request request) {
+        String user = request.getHeaders().get("Impersonate-User");
+        if (user == null) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder(" as:").append(user);
+        List<String> groups = request.getHeaders().getValuesList("Impersonate-Group");
+        groups.forEach(g -> line.append(",group:").append(g));
+        return line.toString();
     }
 
     private boolean authenticated(String auth) {
