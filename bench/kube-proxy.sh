@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kubectl against the Kubernetes API server double (no real API server runs here), directly and through a second
 # kubeconfig (the one through labd's kubectl proxy), side by side: 'kubectl get pods' of 1,000 pods (RUNS timed runs
-# each, median and p90, the two targets taking turns) and the latency of watch events (both watches open at once;
+# each, median and p90, the two targets taking turns), 'kubectl exec POD -- echo hi' (a WebSocket upgrade; as many
+# runs) and the latency of watch events (both watches open at once;
 # EVENTS events published 20 ms apart, each stamped when published; p50 and p99 of printed-by-kubectl minus stamp).
 # Runs kube's KubeProxyBench with the real kubectl ($KUBECTL, else kubectl on the PATH).
 # Usage: bench/kube-proxy.sh [runs] [events]   (defaults 20 and 200); PODS (default 1000); M2 (a Maven local repository)

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>{@code kubectl get pods}: RUNS timed runs each (process start to exit; discovery cached by warm-up runs),
  *   median and p90; every run must print all pods;</li>
+ *   <li>{@code kubectl exec pod-00001 -- echo hi} (a WebSocket upgrade): as many runs, median and p90;</li>
  *   <li>watch latency: a watch of each target open at once, kube.bench.events events published 20 ms apart, each
  *   stamped with its publishing time (after 10 not counted); latency = when kubectl printed it minus that stamp, p50
  *   and p99.</li>
@@ -80,16 +81,21 @@ class KubeProxyBench {
             try {
                 System.out.printf("kubectl: %s; %d pods; %d runs; %d watch events%n", version(kubectl, home), pods, runs, events);
                 Map<String, List<Long>> lists = new ConcurrentHashMap<>();
+                Map<String, List<Long>> execs = new ConcurrentHashMap<>();
                 for (int round = -2; round < runs; round++) {   // two warm-up rounds fill kubectl's discovery cache
                     for (Target target : targets) {
-                        long took = listOnce(kubectl, home, target, pods);
+                        long listed = run(kubectl, home, target, out -> assertEquals(pods + 1, out.lines().count(),
+                                target.name() + " did not list every pod"), "get", "pods");
+                        long executed = run(kubectl, home, target, out -> assertEquals("hi\n", out),
+                                "exec", "pod-00001", "--", "echo", "hi");
                         if (round >= 0) {
-                            lists.computeIfAbsent(target.name(), t -> new ArrayList<>()).add(took);
+                            lists.computeIfAbsent(target.name(), t -> new ArrayList<>()).add(listed);
+                            execs.computeIfAbsent(target.name(), t -> new ArrayList<>()).add(executed);
                         }
                     }
                 }
                 Map<String, List<Long>> latencies = watchLatencies(kubectl, home, api, targets, pods, events);
-                print(targets, lists, latencies, pods, events);
+                print(targets, lists, execs, latencies, pods, events);
             } finally {
                 if (!teardown.isBlank()) {
                     shell(teardown, env);
@@ -98,15 +104,18 @@ class KubeProxyBench {
         }
     }
 
-    private static long listOnce(String kubectl, Path home, Target target, int pods) throws Exception {
+    /** One kubectl run, timed from process start to exit; it must succeed and print what check accepts. */
+    private static long run(String kubectl, Path home, Target target, java.util.function.Consumer<String> check,
+                            String... args) throws Exception {
         long start = System.nanoTime();
-        Process p = Kubectl.command(kubectl, home, target.args("get", "pods").toArray(String[]::new))
+        Process p = Kubectl.command(kubectl, home, target.args(args).toArray(String[]::new))
                 .redirectErrorStream(true).start();
+        p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         long took = System.nanoTime() - start;
         assertEquals(0, p.exitValue(), target.name() + ": " + out);
-        assertEquals(pods + 1, out.lines().count(), target.name() + " did not list every pod");
+        check.accept(out);
         return took;
     }
 
@@ -153,13 +162,15 @@ class KubeProxyBench {
         return latencies;
     }
 
-    private static void print(List<Target> targets, Map<String, List<Long>> lists, Map<String, List<Long>> latencies,
-                              int pods, int events) {
+    private static void print(List<Target> targets, Map<String, List<Long>> lists, Map<String, List<Long>> execs,
+                              Map<String, List<Long>> latencies, int pods, int events) {
         boolean two = targets.size() == 2;
         String header = two ? "%-44s %12s %12s %8s%n" : "%-44s %12s%n";
         System.out.printf(header, "", "direct", two ? "second" : "", two ? "ratio" : "");
         row("kubectl get pods (" + pods + " pods): median", lists, 50, two);
         row("kubectl get pods (" + pods + " pods): p90", lists, 90, two);
+        row("kubectl exec (echo, WebSocket): median", execs, 50, two);
+        row("kubectl exec (echo, WebSocket): p90", execs, 90, two);
         row("watch event latency: p50", latencies, 50, two);
         row("watch event latency: p99", latencies, 99, two);
         for (Target target : targets) {

@@ -143,6 +143,8 @@ class KubectlAgainstTheDoubleTest {
         assertEquals(127, missing.code(), missing.toString());
         assertTrue(missing.err().startsWith("sh: nosuch: not found\n"), missing.err());
 
+        assertEquals(new Result(0, "", ""), exec(null, "exec", "web-1", "--", "sleep", "0.1"));
+
         Result noPod = exec(null, "exec", "web-9", "--", "echo", "hi");
         assertEquals(1, noPod.code(), noPod.toString());
     }

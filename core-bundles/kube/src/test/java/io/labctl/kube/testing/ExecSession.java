@@ -16,6 +16,7 @@ import org.eclipse.jetty.websocket.api.Session;
  *   <li>{@code sh -c 'SCRIPT'} runs SCRIPT as one of these (split on blanks);</li>
  *   <li>{@code cat} echoes stdin until kubectl closes it (v5), then ends with 0;</li>
  *   <li>{@code tty} prints /dev/pts/0 with a TTY, else "not a tty" and ends with 1;</li>
+ *   <li>{@code sleep N} ends with 0 after N seconds (at most an hour): a stream that stays open without stdin;</li>
  *   <li>anything else: "sh: NAME: not found" on stderr, ends with 127.</li>
  * </ul>
  * With a TTY, output lines end in CR LF and stderr goes to stdout, as a terminal would make them.
@@ -71,6 +72,16 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                     end(0);
                 }
             }
+            case "sleep" -> {
+                double seconds = args.isEmpty() ? -1 : seconds(args.get(0));
+                if (seconds < 0 || seconds > 3600) {
+                    out(STDERR, "sleep: give a number of seconds up to 3600\n");
+                    end(1);
+                } else {
+                    java.util.concurrent.CompletableFuture.delayedExecutor((long) (seconds * 1000),
+                            java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> end(0));
+                }
+            }
             case "tty" -> {
                 out(STDOUT, exec.tty() ? "/dev/pts/0\n" : "not a tty\n");
                 end(exec.tty() ? 0 : 1);
@@ -79,6 +90,14 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 out(STDERR, "sh: " + name + ": not found\n");
                 end(127);
             }
+        }
+    }
+
+    private static double seconds(String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
@@ -146,7 +165,9 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 : "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code: exit status "
                 + code + "\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
                 + code + "\"}]}}";
-        send(STATUS, status.getBytes(StandardCharsets.UTF_8), Callback.NOOP);
-        session.close(1000, null, Callback.NOOP);
+        if (session.isOpen()) {
+            send(STATUS, status.getBytes(StandardCharsets.UTF_8), Callback.NOOP);
+            session.close(1000, null, Callback.NOOP);
+        }
     }
 }
