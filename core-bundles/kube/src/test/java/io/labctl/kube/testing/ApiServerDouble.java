@@ -125,6 +125,7 @@ public final class ApiServerDouble implements AutoCloseable {
         connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        connector.setIdleTimeout(java.time.Duration.ofMinutes(30).toMillis());   // a quiet watch stays open, as on an API server
         server.addConnector(connector);
 
         ContextHandler context = new ContextHandler("/");
