@@ -185,7 +185,22 @@ class KubectlAgainstTheDoubleTest {
         com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
                 new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         web.createContext("/", exchange -> {
-            byte[] body = ("pod says " + exchange.getRequestURI().getPath() + "\n").getBytes(StandardCharsets.UTF_8);
+            // what came in (a POST's body is counted), and 3 MiB when asked: frames of every size both ways
+            long received = exchange.getRequestBody().transferTo(java.io.OutputStream.nullOutputStream());
+            if (exchange.getRequestURI().getPath().equals("/big")) {
+                exchange.sendResponseHeaders(200, 3 << 20);
+                byte[] chunk = new byte[1 << 20];
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = (byte) (i * 31);
+                }
+                for (int i = 0; i < 3; i++) {
+                    exchange.getResponseBody().write(chunk);
+                }
+                exchange.close();
+                return;
+            }
+            byte[] body = ("pod says " + exchange.getRequestURI().getPath() + (received > 0 ? " after " + received + " bytes" : "")
+                    + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -201,6 +216,9 @@ class KubectlAgainstTheDoubleTest {
             assertEquals("Forwarding from 127.0.0.1:" + unmapped + " -> 81", out.readLine());
             assertEquals("pod says /first\n", curl(forwarded, "/first"));
             assertEquals("pod says /second\n", curl(forwarded, "/second"));
+            assertEquals(String.valueOf(3 << 20), curl(forwarded, "/big", "-o", "/dev/null", "-w", "%{size_download}"));
+            Path upload = Files.write(dir.resolve("upload"), new byte[5_000_000]);
+            assertEquals("pod says /up after 5000000 bytes\n", curl(forwarded, "/up", "--data-binary", "@" + upload));
             assertTrue(api.requests.stream().anyMatch(r -> r.equals(
                     "/api/v1/namespaces/default/pods/web-1/portforward cert:O=system:masters,CN=labd SPDY/3.1+portforward.k8s.io")),
                     api.requests.toString());
@@ -218,9 +236,11 @@ class KubectlAgainstTheDoubleTest {
         }
     }
 
-    static String curl(int port, String path) throws Exception {
-        Process p = new ProcessBuilder("curl", "-sS", "--max-time", "20", "http://127.0.0.1:" + port + path)
-                .redirectErrorStream(true).start();
+    static String curl(int port, String path, String... more) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--max-time", "30"));
+        command.addAll(java.util.List.of(more));
+        command.add("http://127.0.0.1:" + port + path);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         return out;
