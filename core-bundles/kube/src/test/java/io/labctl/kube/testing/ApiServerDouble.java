@@ -193,9 +193,10 @@ public final class ApiServerDouble implements AutoCloseable {
         if (!pods.containsKey(name)) {
             throw new IllegalArgumentException("no pod " + name);
         }
+        String phase = pods.get(name).replaceAll(".*\"phase\":\"([^\"]*)\".*", "$1");
         java.time.Instant now = java.time.Instant.now();
         long published = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        String pod = pod(name, "Running", ",\"annotations\":{\"" + PUBLISHED + "\":\"" + published + "\"}");
+        String pod = pod(name, phase, ",\"annotations\":{\"" + PUBLISHED + "\":\"" + published + "\"}");
         pods.put(name, pod);
         event("MODIFIED", pod);
         return published;
