@@ -87,7 +87,7 @@ class KubeProxyIT {
         Processes.Result got = kubectl(viewer, "get", "pods");
         assertEquals(0, got.exitCode(), got.toString());
         assertTrue(got.stdout().contains("web-0") && got.stdout().contains("web-1"), got.stdout());
-        assertTrue(api.requests.contains("/api/v1/namespaces/default/pods cert:O=system:masters,CN=labd as:labctl:vera"),
+        assertTrue(api.requests.contains("/api/v1/namespaces/default/pods cert:O=system:masters,CN=labd as:labctl:vera,group:labctl:users"),
                 api.requests.toString());
         AuditEntry row = last("vera", "kubectl.list");
         assertEquals(AuditEntry.OK, row.result(), row.toString());
