@@ -162,6 +162,82 @@ class KubeProxyIT {
 
     @Test
     @Order(5)
+    void execAndPortForwardGoThroughAsWebSocketsAndADenyRuleForExecHolds() throws Exception {
+        admin.ok("create", "role", "k8s-all-but-exec", "--allow", "*:baremetal:lab:cluster/k3s",
+                "--deny", "exec:baremetal:lab:cluster/k3s");
+        admin.ok("create", "role", "k8s-exec", "--allow", "kubectl:baremetal:lab:cluster/k3s",
+                "--allow", "exec:baremetal:lab:cluster/k3s");
+        Cli noExec = user("nina", "k8s-all-but-exec");
+        Processes.Result denied = kubectl(noExec, "exec", "web-0", "--", "echo", "hi");
+        assertNotEquals(0, denied.exitCode(), denied.toString());
+        assertEquals(AuditEntry.DENIED, last("nina", "kubectl.exec").result());
+        assertTrue(api.execs.isEmpty(), "a denied exec reached the cluster: " + api.execs);
+
+        Cli ezra = user("ezra", "k8s-exec");
+        Processes.Result hi = kubectl(ezra, "exec", "web-0", "--", "echo", "hi", "there");
+        assertEquals(0, hi.exitCode(), hi.toString());
+        assertEquals("hi there\n", hi.stdout());
+        assertEquals(3, kubectl(ezra, "exec", "web-0", "--", "sh", "-c", "exit 3").exitCode());
+        AuditEntry opened = last("ezra", "kubectl.exec.open");
+        assertTrue(opened.detail().contains("\"subresource\":\"exec\""), opened.toString());
+        assertEquals(AuditEntry.OK, last("ezra", "kubectl.exec").result());
+
+        // stdin through labd, larger than one message
+        String text = "first\n" + "y".repeat(200_000) + "\n";
+        Path in = Files.writeString(dir.resolve("stdin.txt"), text);
+        List<String> cat = new ArrayList<>(List.of("env", "HOME=" + dir.resolve("kubectl-home"), "LABCTL_KUBECTL=" + kubectlPath()));
+        cat.addAll(ezra.command("kubectl", "--cluster", "k3s", "--", "exec", "-i", "web-0", "--", "cat"));
+        Process p = new ProcessBuilder(cat).redirectInput(in.toFile()).start();
+        String echoed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(text, echoed);
+
+        // port-forward: SPDY tunnelled in a WebSocket, relayed as it is
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = ("pod says " + exchange.getRequestURI().getPath() + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        api.forwardPort(80, web.getAddress().getPort());
+        int local;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            local = free.getLocalPort();
+        }
+        Process forward = start(ezra, "port-forward", "--address", "127.0.0.1", "pod/web-0", local + ":80");
+        try {
+            BlockingQueue<String> said = lines(forward);
+            assertTrue(waitFor(said, "Forwarding from 127.0.0.1:" + local), () -> "port-forward did not start: " + SEEN);
+            Process curl = new ProcessBuilder("curl", "-sS", "--max-time", "30", "http://127.0.0.1:" + local + "/through")
+                    .redirectErrorStream(true).start();
+            assertEquals("pod says /through\n", new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } finally {
+            forward.destroyForcibly();
+            web.stop(0);
+        }
+        assertTrue(last("ezra", "kubectl.portforward.open").detail().contains("web-0"));
+
+        // an open exec ends when its user loses exec
+        Process sleeping = start(ezra, "exec", "web-0", "--", "sleep", "120");
+        try {
+            Processes.await("the exec to open", Duration.ofSeconds(30),
+                    () -> api.execs.stream().anyMatch(e -> e.command().equals(List.of("sleep", "120"))));
+            admin.ok("unbind", "role", "k8s-exec", "--user", "ezra");
+            assertTrue(sleeping.waitFor(30, TimeUnit.SECONDS), "the exec was not cut when ezra lost access");
+            assertNotEquals(0, sleeping.exitValue());
+            AuditEntry cut = last("ezra", "kubectl.exec");
+            assertEquals(AuditEntry.DENIED, cut.result(), cut.toString());
+        } finally {
+            sleeping.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(6)
     void appLogsAreThePodsOfTheAppReadThroughTheProxy() throws Exception {
         api.log("web-2", "from web-2");
         String logs = viewer.ok("logs", "app/web", "--cluster", "k3s");
@@ -181,7 +257,7 @@ class KubeProxyIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void configWritesAContextThatOtherToolsUseThroughLabd() throws Exception {
         // the exec credential plugin calls back 'labctl' from LABCTL_HOME: here a launcher of the CLI under test
         Path home = Files.createDirectories(dir.resolve("labctl-home"));
@@ -206,7 +282,7 @@ class KubeProxyIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aRemovedClusterAnswersAClearError() throws Exception {
         admin.ok("clusters", "remove", "k3s");
         Processes.Result gone = kubectl(viewer, "get", "pods");
@@ -283,12 +359,18 @@ class KubeProxyIT {
         return q;
     }
 
+    /** Every line waitFor read, for the failure messages. */
+    static final List<String> SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     static boolean waitFor(BlockingQueue<String> lines, String text) throws InterruptedException {
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < until) {
             String line = lines.poll(1, TimeUnit.SECONDS);
-            if (line != null && line.contains(text)) {
-                return true;
+            if (line != null) {
+                SEEN.add(line);
+                if (line.contains(text)) {
+                    return true;
+                }
             }
         }
         return false;

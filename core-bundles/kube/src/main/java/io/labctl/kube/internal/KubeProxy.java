@@ -47,7 +47,7 @@ public final class KubeProxy implements ProxyRoute {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid-request", e.getMessage());
         }
-        request.describe("kubectl." + kube.verb(), ClusterInfo.RESOURCE_PREFIX + name, attributes(name, kube));
+        request.describe("kubectl." + kube.auditVerb(), ClusterInfo.RESOURCE_PREFIX + name, attributes(name, kube));
         for (String header : request.headerNames()) {
             if (header.toLowerCase(Locale.ROOT).startsWith("impersonate-")) {
                 throw request.deny("impersonation-refused", "labd refuses " + header + " headers: it names you to the"

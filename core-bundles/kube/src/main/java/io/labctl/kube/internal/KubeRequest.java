@@ -92,6 +92,14 @@ record KubeRequest(String verb, String group, String version, String namespace, 
         return new KubeRequest(verb, group, version, namespace, resource, subresource, name, true);
     }
 
+    /**
+     * The verb as the audit trail names it: the API server's verb, except for a way into a pod (exec, attach,
+     * portforward ...), which is named after it whatever the method carrying it.
+     */
+    String auditVerb() {
+        return subresource != null && INTO_A_POD.contains(subresource) ? subresource : verb;
+    }
+
     /** The labctl actions this request needs on the cluster, kubectl first. */
     Set<Action> actions() {
         EnumSet<Action> needed = EnumSet.of(Action.KUBECTL);
@@ -103,6 +111,9 @@ record KubeRequest(String verb, String group, String version, String namespace, 
         }
         if (subresource != null && INTO_A_POD.contains(subresource)) {
             needed.add(Action.EXEC);
+            if (!subresource.equals("ephemeralcontainers")) {
+                return needed;   // a stream into a pod is exec whatever carries it: GET (WebSocket) or POST (SPDY)
+            }
         }
         switch (verb) {
             case "create", "update", "patch" -> needed.add(Action.MANAGE);

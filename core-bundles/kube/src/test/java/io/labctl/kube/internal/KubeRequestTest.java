@@ -21,7 +21,7 @@ class KubeRequestTest {
             "GET    | /api/v1/watch/namespaces/default/pods      | -              | watch | '' | default | pods | - | - | KUBECTL",
             "GET    | /api/v1/namespaces/default/pods/web-1      | -              | get   | '' | default | pods | - | web-1 | KUBECTL",
             "GET    | /api/v1/namespaces/default/pods/web-1/log  | follow=true    | get   | '' | default | pods | log | web-1 | KUBECTL",
-            "POST   | /api/v1/namespaces/default/pods/web-1/exec | command=sh     | create | '' | default | pods | exec | web-1 | KUBECTL MANAGE EXEC",
+            "POST   | /api/v1/namespaces/default/pods/web-1/exec | command=sh     | create | '' | default | pods | exec | web-1 | KUBECTL EXEC",
             "GET    | /api/v1/namespaces/default/pods/web-1/exec | command=sh&stdin=true | get | '' | default | pods | exec | web-1 | KUBECTL EXEC",
             "GET    | /api/v1/namespaces/default/pods/web-1/portforward | ports=80 | get | '' | default | pods | portforward | web-1 | KUBECTL EXEC",
             "GET    | /api/v1/namespaces/default/services/web:80/proxy/admin | - | get | '' | default | services | proxy | web:80 | KUBECTL EXEC",

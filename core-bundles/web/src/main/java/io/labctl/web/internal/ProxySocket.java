@@ -1,10 +1,8 @@
 package io.labctl.web.internal;
 
 import io.labctl.protocol.access.AuditEntry;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -12,20 +10,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays one WebSocket between a client (Jetty's side) and a backend (the JDK's client) message by message, as they
- * are: the subprotocol (Kubernetes' channel protocols, port-forward's tunnel) is theirs. Each side reads its next
- * binary message only when the other side has taken the last one (Jetty demands the next frame when the callback
- * completes; the JDK's client is asked for one message at a time), so a slow reader slows the writer instead of
- * filling labd's memory. Public only because Jetty invokes the listener methods through method handles.
+ * Relays one WebSocket between a client and a backend message by message, as they are: the subprotocol (Kubernetes'
+ * channel protocols, port-forward's SPDY tunnel) is theirs. Both sides are Jetty sessions that read their next
+ * message only when the other side has taken the last one (the callback completes when the send did), so a slow
+ * reader slows the writer instead of filling labd's memory. Public only because Jetty invokes the listener methods
+ * through method handles.
  */
-public final class ProxySocket implements Session.Listener.AutoDemanding, WebSocket.Listener {
+public final class ProxySocket implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(ProxySocket.class);
 
     private final ProxyExchange exchange;
     private final Runnable onEnd;
-    private final CompletableFuture<Session> client = new CompletableFuture<>();
+    private final CompletableFuture<Session> clientOpened = new CompletableFuture<>();
+    private final CompletableFuture<Session> backendOpened = new CompletableFuture<>();
+    /** Actions on each side in the order they were asked for (a future's own dependents run in no such order). */
+    private final Ordered client = new Ordered(clientOpened);
+    private final Ordered backend = new Ordered(backendOpened);
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile WebSocket backend;
+    private final Backend backendSide = new Backend();
     private volatile String endedByLabd;
 
     ProxySocket(ProxyExchange exchange, Runnable onEnd) {
@@ -33,104 +35,72 @@ public final class ProxySocket implements Session.Listener.AutoDemanding, WebSoc
         this.onEnd = onEnd;
     }
 
-    /** The backend's side, once connected: messages start to flow when the client's side is open too. */
-    void backend(WebSocket socket) {
-        this.backend = socket;
+    /** The listener of the backend's session. */
+    Backend backendListener() {
+        return backendSide;
     }
 
-    // ---- client (Jetty) side
+    // ---- client side
 
     @Override
     public void onWebSocketOpen(Session session) {
-        client.complete(session);
-        backend.request(1);
+        clientOpened.complete(session);
     }
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-        // Jetty recycles the buffer once the callback completes: the backend gets its own copy
-        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
-        backend.sendBinary(copy, true).whenComplete((ws, e) -> {
-            if (e == null) {
-                callback.succeed();   // Jetty then demands the next frame
-            } else {
-                callback.fail(e);
-                backendFailed(e);
-            }
-        });
+        backend.thenAccept(b -> b.sendBinary(payload, callback));   // Jetty demands the next frame once sent
     }
 
     @Override
     public void onWebSocketText(String message) {
-        backend.sendText(message, true).whenComplete((ws, e) -> {
-            if (e != null) {
-                backendFailed(e);
-            }
-        });
+        backend.thenAccept(b -> b.sendText(message, Callback.NOOP));
     }
 
     @Override
     public void onWebSocketClose(int code, String reason, Callback callback) {
         callback.succeed();
-        if (!backend.isOutputClosed()) {
-            backend.sendClose(closeCode(code), reason == null ? "" : reason);
-        }
+        backend.thenAccept(b -> b.close(closeCode(code), reason, Callback.NOOP));
         end(null);
     }
 
     @Override
     public void onWebSocketError(Throwable cause) {
         LOG.debug("proxied WebSocket client error: {}", cause.toString());
-        backend.abort();
+        backend.thenAccept(Session::disconnect);
         end("client error: " + cause.getMessage());
     }
 
-    private void backendFailed(Throwable e) {
-        client.thenAccept(s -> s.close(1011, "the backend connection failed", Callback.NOOP));
-        end("backend send failed: " + e.getMessage());
-    }
-
-    // ---- backend (JDK) side
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        // nothing is requested until the client's side is open (onWebSocketOpen)
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-        client.thenAccept(s -> s.sendPartialBinary(copy, last, Callback.from(() -> webSocket.request(1), this::clientFailed)));
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        String text = data.toString();
-        client.thenAccept(s -> s.sendPartialText(text, last, Callback.from(() -> webSocket.request(1), this::clientFailed)));
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        client.thenAccept(s -> s.close(closeCode(statusCode), reason, Callback.NOOP));
-        end(null);
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        LOG.debug("proxied WebSocket backend error: {}", error.toString());
-        client.thenAccept(s -> s.close(1011, "the backend connection failed", Callback.NOOP));
-        end("backend error: " + error.getMessage());
-    }
-
-    private void clientFailed(Throwable e) {
-        WebSocket ws = backend;
-        if (ws != null) {
-            ws.abort();
+    /** The backend's side: what it sends goes to the client, its close closes the client. */
+    public final class Backend implements Session.Listener.AutoDemanding {
+        @Override
+        public void onWebSocketOpen(Session session) {
+            backendOpened.complete(session);
         }
-        end("client send failed: " + e.getMessage());
+
+        @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            client.thenAccept(c -> c.sendBinary(payload, callback));
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            client.thenAccept(c -> c.sendText(message, Callback.NOOP));
+        }
+
+        @Override
+        public void onWebSocketClose(int code, String reason, Callback callback) {
+            callback.succeed();
+            client.thenAccept(c -> c.close(closeCode(code), reason, Callback.NOOP));
+            end(null);
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            LOG.debug("proxied WebSocket backend error: {}", cause.toString());
+            client.thenAccept(c -> c.close(1011, "the backend connection failed", Callback.NOOP));
+            end("backend error: " + cause.getMessage());
+        }
     }
 
     // ---- labd side
@@ -139,10 +109,7 @@ public final class ProxySocket implements Session.Listener.AutoDemanding, WebSoc
     void terminate(int code, String clientMessage, String auditDetail) {
         endedByLabd = auditDetail;
         client.thenAccept(s -> s.close(code, clientMessage, Callback.NOOP));
-        WebSocket ws = backend;
-        if (ws != null) {
-            ws.abort();
-        }
+        backend.thenAccept(Session::disconnect);
         end(null);
     }
 
@@ -161,6 +128,26 @@ public final class ProxySocket implements Session.Listener.AutoDemanding, WebSoc
             } else {
                 exchange.finish(101);
             }
+        }
+    }
+
+    /** One side's session and what is to be done with it, one action after the other, once it is open. */
+    private static final class Ordered {
+        private CompletableFuture<Session> tail;
+
+        Ordered(CompletableFuture<Session> opened) {
+            this.tail = opened;
+        }
+
+        synchronized void thenAccept(java.util.function.Consumer<Session> action) {
+            tail = tail.thenApply(s -> {
+                try {
+                    action.accept(s);
+                } catch (RuntimeException e) {
+                    LOG.debug("proxied WebSocket action failed: {}", e.toString());
+                }
+                return s;
+            });
         }
     }
 

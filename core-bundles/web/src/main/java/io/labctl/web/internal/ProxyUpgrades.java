@@ -6,8 +6,6 @@ import io.labctl.api.web.ProxyRoute;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.access.AuditEntry;
 import java.net.URI;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketCreator;
@@ -24,17 +25,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * WebSocket upgrades under {@code /proxy/NAME/}: admitted by the route as plain requests are, recorded before the
- * backend is reached (no row, no connection), then connected to the backend with the subprotocols the client
- * offered; the client is answered with the one the backend chose, and {@link ProxySocket} relays from there.
+ * backend is reached (no row, no connection), then connected to the backend (Jetty's client, {@link BackendSockets})
+ * with the subprotocols the client offered; the client is answered with the one the backend chose, and
+ * {@link ProxySocket} relays from there.
  */
 final class ProxyUpgrades implements WebSocketCreator {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyUpgrades.class);
 
     private final ProxyRoutes routes;
+    private final BackendSockets backends;
     private final Duration connectTimeout;
 
-    ProxyUpgrades(ProxyRoutes routes, Duration connectTimeout) {
+    ProxyUpgrades(ProxyRoutes routes, BackendSockets backends, Duration connectTimeout) {
         this.routes = routes;
+        this.backends = backends;
         this.connectTimeout = connectTimeout;
     }
 
@@ -58,26 +62,22 @@ final class ProxyUpgrades implements WebSocketCreator {
         OpenUserStreams.Watched watched = routes.watch(admitted, (auditDetail, clientMessage) ->
                 relay[0].terminate(Api.ACCESS_REVOKED_CLOSE, clientMessage, auditDetail));
         relay[0] = new ProxySocket(exchange, () -> routes.openStreams.remove(watched));
-        WebSocket.Builder builder = forward.client().newWebSocketBuilder().connectTimeout(connectTimeout);
-        ProxyHandler.copyRequestHeaders(exchange, forward.headers(), builder::header);
-        forward.headers().forEach(builder::header);
-        List<String> offered = request.getSubProtocols();
-        if (!offered.isEmpty()) {
-            builder.subprotocols(offered.get(0), offered.subList(1, offered.size()).toArray(new String[0]));
-        }
-        WebSocket backend;
+        Session backend;
         try {
-            backend = builder.buildAsync(webSocketUri(forward.target()), relay[0])
+            ClientUpgradeRequest upgrade = new ClientUpgradeRequest(webSocketUri(forward.target()));
+            ProxyHandler.copyRequestHeaders(exchange, forward.headers(), upgrade::setHeader);
+            forward.headers().forEach(upgrade::setHeader);
+            upgrade.setSubProtocols(request.getSubProtocols());
+            upgrade.setTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            backend = backends.of(forward.client()).connect(relay[0].backendListener(), upgrade)
                     .get(connectTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             routes.openStreams.remove(watched);
-            if (e.getCause() instanceof WebSocketHandshakeException refused) {
-                int status = refused.getResponse().statusCode();
+            if (e.getCause() instanceof UpgradeException refused && refused.getResponseStatusCode() > 0) {
+                int status = refused.getResponseStatusCode();
                 exchange.finish(status, AuditEntry.FAILED, "the backend refused the upgrade: HTTP " + status);
-                Object body = refused.getResponse().body();
-                String message = "the backend refused the upgrade (HTTP " + status + ")"
-                        + (body instanceof String s && !s.isBlank() ? ": " + s : "");
-                return refuse(response, callback, admitted.route(), status, "backend-refused", message, requestId);
+                return refuse(response, callback, admitted.route(), status, "backend-refused", "the backend refused"
+                        + " the upgrade (HTTP " + status + ")", requestId);
             }
             exchange.finish(0, AuditEntry.FAILED, "the backend did not answer: " + e.getCause());
             return refuse(response, callback, admitted.route(), 502, "backend-unreachable", "labd could not reach the "
@@ -92,9 +92,14 @@ final class ProxyUpgrades implements WebSocketCreator {
             routes.openStreams.remove(watched);
             exchange.finish(0, AuditEntry.FAILED, "interrupted");
             return refuse(response, callback, admitted.route(), 503, "interrupted", "labd is stopping", requestId);
+        } catch (Exception e) {
+            routes.openStreams.remove(watched);
+            LOG.warn("proxied WebSocket {} could not be set up", requestId, e);
+            exchange.finish(0, AuditEntry.FAILED, "the backend connection could not be set up: " + e);
+            return refuse(response, callback, admitted.route(), 502, "backend-unreachable", "labd could not connect"
+                    + " to the backend: " + e.getMessage(), requestId);
         }
-        relay[0].backend(backend);
-        String chosen = backend.getSubprotocol();
+        String chosen = backend.getUpgradeResponse().getAcceptedSubProtocol();
         if (chosen != null && !chosen.isEmpty()) {
             response.setAcceptedSubProtocol(chosen);
         }

@@ -102,6 +102,7 @@ public final class WebServer implements LabdAddress {
     private final PeerVerifier verifier;
     private final SocketRoutes socketRoutes;
     private final ProxyRoutes proxyRoutes;
+    private final BackendSockets backendSockets;
     private final HealthResource health;
     private final Guards guards = new Guards();
     /** Refusals of callers without an accepted identity, audited at a bounded rate. */
@@ -208,12 +209,13 @@ public final class WebServer implements LabdAddress {
         ContextHandler proxy = new ContextHandler(ProxyRoutes.CONTEXT);
         proxy.setClassLoader(WebServer.class.getClassLoader());
         Duration proxyIdle = Duration.ofSeconds(Math.max(1, config.proxyIdleTimeoutSeconds()));
+        this.backendSockets = new BackendSockets(proxyIdle, PROXY_CONNECT_TIMEOUT);
         WebSocketUpgradeHandler proxyUpgrades = WebSocketUpgradeHandler.from(server, proxy, container -> {
             container.setIdleTimeout(proxyIdle);
             container.setMaxBinaryMessageSize(MAX_PROXIED_MESSAGE_BYTES);
             container.setMaxFrameSize(MAX_PROXIED_MESSAGE_BYTES);
             container.setMaxTextMessageSize(MAX_PROXIED_MESSAGE_BYTES);
-            container.addMapping("/*", new ProxyUpgrades(proxyRoutes, PROXY_CONNECT_TIMEOUT));
+            container.addMapping("/*", new ProxyUpgrades(proxyRoutes, backendSockets, PROXY_CONNECT_TIMEOUT));
         });
         proxyUpgrades.setHandler(new ProxyHandler(proxyRoutes, proxyIdle));
         proxy.setHandler(proxyUpgrades);
@@ -256,6 +258,7 @@ public final class WebServer implements LabdAddress {
         maintenance.shutdownNow();
         streamChecks.shutdownNow();
         server.stop();
+        backendSockets.close();
         JaxRsRuntime.uninstall();
         LOG.info("labd web stopped");
     }
