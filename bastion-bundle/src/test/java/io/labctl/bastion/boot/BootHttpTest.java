@@ -35,13 +35,18 @@ class BootHttpTest {
         public MachineInfo installed(String mac) {
             throw new LinkException("labd is unreachable from this bastion (connection refused)", true, null);
         }
+
+        public void events(io.labctl.protocol.provision.BastionEvent.Batch batch) {
+            throw new LinkException("labd is unreachable from this bastion (connection refused)", true, null);
+        }
     };
+    final BootEvents events = new BootEvents(java.time.Clock.systemUTC(), 100, a -> null);
 
     @BeforeEach
     void start() throws Exception {
         http = new BootHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new BootScripts("http://127.0.0.1:8080", 7, "console=ttyS0"), UNREACHABLE, null,
-                Path.of("/nonexistent"), null);
+                Path.of("/nonexistent"), null, events);
     }
 
     @AfterEach
