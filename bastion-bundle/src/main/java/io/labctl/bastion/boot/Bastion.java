@@ -198,11 +198,11 @@ public final class Bastion implements AutoCloseable {
                     d.append(", boot file ").append(reply.file());
                 }
                 if (reply.messageType() == DhcpOption.ACK && !reply.yiaddr().equals(Ipv4.ANY)) {
-                    events.learn(reply.yiaddr(), request.clientMac());
+                    events.leased(reply.yiaddr(), request.clientMac());
                 }
             }
             if (!request.ciaddr().equals(Ipv4.ANY)) {
-                events.learn(request.ciaddr(), request.clientMac());
+                events.leased(request.ciaddr(), request.clientMac());
             }
             events.add(request.clientMac(), BastionEvent.DHCP, d.toString());
         }

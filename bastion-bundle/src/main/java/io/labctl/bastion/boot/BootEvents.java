@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * What this bastion saw and did, per MAC ({@code labctl logs bastion/ENV}), kept in a bounded buffer until it is
  * reported to labd in batches. When labd cannot take them (unreachable, or the buffer fills faster than reports go
  * out) the oldest are dropped and counted, and labd is told how many. TFTP and the entry script carry no MAC, so the
- * client's address is looked up: what DHCP leased or a machine's own URLs showed, then the kernel's ARP table.
+ * client's address is looked up: what this bastion's DHCP leased, then the kernel's ARP table (what was on the wire;
+ * it has no entry for a client behind a router), and last the MAC a machine named in its own URLs from that address
+ * (which is only what the client says).
  */
 public final class BootEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BootEvents.class);
@@ -35,12 +37,8 @@ public final class BootEvents implements AutoCloseable {
     private final int capacity;
     private final Function<InetAddress, String> arp;
     private final ArrayDeque<BastionEvent> buffer = new ArrayDeque<>();
-    private final Map<InetAddress, String> macs = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetAddress, String> eldest) {
-            return size() > MAX_ADDRESSES;
-        }
-    };
+    private final Map<InetAddress, String> leased = addresses();
+    private final Map<InetAddress, String> claimed = addresses();
     private long dropped;
     private Thread reporter;
     private volatile boolean running;
@@ -82,29 +80,54 @@ public final class BootEvents implements AutoCloseable {
         add(macOf(peer), kind, detail);
     }
 
-    /** The machine with this MAC uses this address (a DHCP lease, or a request for its own URLs). */
-    public void learn(InetAddress address, String mac) {
+    /** This bastion's DHCP gave the machine with this MAC this address. */
+    public void leased(InetAddress address, String mac) {
+        remember(leased, address, mac);
+    }
+
+    /** A request from this address named this MAC in its URL (the machine's own, as far as the client tells). */
+    public void claimed(InetAddress address, String mac) {
+        remember(claimed, address, mac);
+    }
+
+    private static void remember(Map<InetAddress, String> map, InetAddress address, String mac) {
         if (address != null && mac != null && !address.isAnyLocalAddress()) {
-            synchronized (macs) {
-                macs.put(address, mac);
+            synchronized (map) {
+                map.put(address, mac);
             }
         }
+    }
+
+    private static Map<InetAddress, String> addresses() {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, String> eldest) {
+                return size() > MAX_ADDRESSES;
+            }
+        };
     }
 
     String macOf(InetAddress peer) {
         if (peer == null) {
             return null;
         }
-        synchronized (macs) {
-            String known = macs.get(peer);
+        synchronized (leased) {
+            String known = leased.get(peer);
             if (known != null) {
                 return known;
             }
         }
+        String wire;
         try {
-            return arp.apply(peer);
+            wire = arp.apply(peer);
         } catch (RuntimeException e) {
-            return null;
+            wire = null;
+        }
+        if (wire != null) {
+            return wire;
+        }
+        synchronized (claimed) {
+            return claimed.get(peer);
         }
     }
 

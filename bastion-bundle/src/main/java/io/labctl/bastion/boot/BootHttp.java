@@ -114,7 +114,7 @@ public final class BootHttp implements AutoCloseable {
                 + (length == null || "HEAD".equals(x.getRequestMethod()) ? "" : " (" + length + " bytes)")
                 + (peer == null ? "" : " from " + peer.getHostAddress());
         if (mac != null) {
-            events.learn(peer, mac);
+            events.claimed(peer, mac);
             events.add(mac, BastionEvent.HTTP, detail);
         } else {
             events.addFrom(peer, BastionEvent.HTTP, detail);

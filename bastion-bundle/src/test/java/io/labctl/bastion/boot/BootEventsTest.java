@@ -83,16 +83,21 @@ class BootEventsTest {
     void anAddressIsTiedToAMachineByWhatItShowedThenByTheArpTable() throws Exception {
         InetAddress leased = InetAddress.getByName("10.77.19.100");
         InetAddress other = InetAddress.getByName("10.77.19.2");
-        Map<InetAddress, String> arp = Map.of(other, "52:54:00:77:09:05");
+        InetAddress routed = InetAddress.getByName("10.78.0.7");
+        Map<InetAddress, String> arp = Map.of(other, "52:54:00:77:09:05", leased, "52:54:00:77:09:99");
         BootEvents events = new BootEvents(CLOCK, 10, arp::get);
-        events.learn(leased, "52:54:00:77:09:01");
+        events.leased(leased, "52:54:00:77:09:01");
+        events.claimed(other, "52:54:00:77:09:02");  // a client's word loses to what was on the wire
+        events.claimed(routed, "52:54:00:77:09:03");  // behind a router the kernel has no entry: its word is all there is
         events.addFrom(leased, BastionEvent.TFTP, "sent undionly.kpxe");
         events.addFrom(other, BastionEvent.TFTP, "sent undionly.kpxe");
+        events.addFrom(routed, BastionEvent.TFTP, "sent undionly.kpxe");
         events.addFrom(InetAddress.getByName("10.77.19.3"), BastionEvent.HTTP, "GET /boot.ipxe");
         List<BastionEvent> got = events.take().events();
-        assertEquals("52:54:00:77:09:01", got.get(0).mac());
+        assertEquals("52:54:00:77:09:01", got.get(0).mac(), "this bastion's own lease first");
         assertEquals("52:54:00:77:09:05", got.get(1).mac());
-        assertNull(got.get(2).mac(), "an address nobody showed stays unknown");
+        assertEquals("52:54:00:77:09:03", got.get(2).mac());
+        assertNull(got.get(3).mac(), "an address nobody showed stays unknown");
     }
 
     @Test
