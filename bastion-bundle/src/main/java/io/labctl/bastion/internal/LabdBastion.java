@@ -1,6 +1,6 @@
 package io.labctl.bastion.internal;
 
-import io.labctl.api.BastionEvents;
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Provisioning;
 import io.labctl.bastion.boot.Bastion;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.labctl.bastion.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.BastionEvents;
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Provisioning;
 import io.labctl.protocol.provision.BastionEvent;
 import io.labctl.bastion.boot.ProvisioningLink;

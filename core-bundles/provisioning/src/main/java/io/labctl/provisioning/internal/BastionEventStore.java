@@ -1,7 +1,7 @@
 package io.labctl.provisioning.internal;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.BastionEvents;
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Identity;
 import io.labctl.api.access.AccessDecisions;
 import io.labctl.persistence.Database;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
-import io.labctl.api.BastionEvents;
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Identity;
 import io.labctl.api.access.Decision;
 import io.labctl.persistence.Database;

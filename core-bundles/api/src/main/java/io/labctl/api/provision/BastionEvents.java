@@ -1,5 +1,7 @@
-package io.labctl.api;
+package io.labctl.api.provision;
 
+import io.labctl.api.ApiException;
+import io.labctl.api.Identity;
 import io.labctl.protocol.provision.BastionEvent;
 import java.time.Instant;
 import java.util.List;
