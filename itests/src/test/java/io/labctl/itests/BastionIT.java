@@ -233,7 +233,8 @@ class BastionIT {
         assertTrue(log.contains(NS_MAC + "  tftp       sent undionly.kpxe (70000 bytes"), log);
         assertTrue(log.contains(NS_MAC + "  tftp       failed snponly.efi to 10.77.19.2"), log);
         assertTrue(log.contains(NS_MAC + "  http       GET /provision/" + NS_HYP + "/boot.ipxe 200 ("), log);
-        assertTrue(log.contains(NS_MAC + "  boot       reported to labd with 1 facts: discovered (no plan); script:"
+        // its facts: iPXE's platform, and what DHCP saw (architecture, vendor class)
+        assertTrue(log.contains(NS_MAC + "  boot       reported to labd with 3 facts: discovered (no plan); script:"
                 + " discovery (report the disks)"), log);
         assertFalse(log.contains(MAC), "only the machine asked for");
         // one JSON object a line, each of this machine and this bastion
@@ -251,8 +252,16 @@ class BastionIT {
         Process follow = new ProcessBuilder(admin.command("logs", "bastion/rack9", "--mac", NS_MAC, "-f", "-n", "1"))
                 .redirectOutput(followed.toFile()).redirectError(dir.resolve("follow.err").toFile()).start();
         started.add(follow);
-        Processes.await("the follow's first line", Duration.ofSeconds(30),
-                () -> holds(() -> Files.readString(followed).contains(NS_MAC)));
+        Path followErr = dir.resolve("follow.err");
+        try {
+            Processes.await("the follow's first line", Duration.ofSeconds(30),
+                    () -> holds(() -> Files.readString(followed).contains(NS_MAC)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; alive " + follow.isAlive() + ", stdout: "
+                    + Files.readString(followed) + ", stderr: " + Files.readString(followErr) + ", labd's log: "
+                    + String.join("\n", Files.readAllLines(labd.log()).stream().filter(l -> l.contains("astion")
+                    || l.contains("ERROR") || l.contains("WARN")).toList()));
+        }
         assertEquals(0, curl("-fsS", "-o", "/dev/null", base + "/provision/" + NS_HYP + "/inventory.sh").exitCode());
         Processes.await("the followed request", Duration.ofSeconds(30),
                 () -> holds(() -> Files.readString(followed).contains("GET /provision/" + NS_HYP + "/inventory.sh 200")));

@@ -38,6 +38,12 @@ import org.osgi.service.component.annotations.Reference;
 @Path("v1/bastions")
 public class BastionEventsResource {
     static final String NDJSON = "application/x-ndjson";
+    /**
+     * The first line of a follow: blank (a keep-alive, as NDJSON readers skip whitespace), and longer than Jersey's
+     * response buffer (8 KiB unless configured), which holds everything, flushes included, until it overflows or the
+     * answer ends; past it each line goes out when it is flushed.
+     */
+    static final byte[] START = (" ".repeat(8192) + "\n").getBytes(StandardCharsets.US_ASCII);
     private final BastionEvents events;
 
     @Activate
@@ -65,13 +71,12 @@ public class BastionEventsResource {
         BastionEvents.Follow f = events.follow(caller, environment, m);
         var first = events.read(caller, environment, m, from, n);
         StreamingOutput body = out -> {
+            out.write(START);
+            out.flush();
             for (BastionEvent e : first) {
                 if (!ProgressStream.writeLine(out, e)) {
                     return;
                 }
-            }
-            if (first.isEmpty() && !keepAlive(out)) {
-                return;  // the headers go out now, so the client knows the follow began
             }
             java.util.Set<BastionEvent> head = java.util.Set.copyOf(first);
             f.run(e -> head.contains(e) || ProgressStream.writeLine(out, e), () -> keepAlive(out));
