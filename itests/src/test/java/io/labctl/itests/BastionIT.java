@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BastionIT {
     static final String MAC = "52:54:00:77:09:01";
     static final String HYP = "52-54-00-77-09-01";
+    /** The client namespace's own interface: its DHCP, and TFTP from its address, are this machine's. */
+    static final String NS_MAC = "52:54:00:77:09:05";
+    static final String NS_HYP = "52-54-00-77-09-05";
 
     @TempDir
     static Path dir;
@@ -56,6 +59,7 @@ class BastionIT {
         client = Netns.create("labcl" + ProcessHandle.current().pid() % 10000);
         // a fixed address for HTTP and TFTP; udhcpc asks for a lease on the same link (its script only prints it)
         client.veth(iface, "10.77.19.1/24", "eth0", "10.77.19.2/24");
+        client.in("link", "set", "dev", "eth0", "address", NS_MAC);
 
         labd = Labd.install(dir.resolve("labd"), null);
         http = Ports.free();
@@ -201,6 +205,88 @@ class BastionIT {
         assertTrue(admin.ok("logs", "audit", "--action", "provision").contains("provision.plan"));
     }
 
+    /**
+     * labctl logs bastion/ENV: what the bastion saw of one machine, from real clients: busybox udhcpc's DHCP (by its
+     * MAC), curl's TFTP (no MAC on the wire: the bastion finds it in the kernel's ARP table), curl's boot HTTP; as a
+     * table, as JSON lines, and followed. Who may read it, and what a mistake gets.
+     */
+    @Test
+    void theBastionsLogShowsWhatOneMachineDidFromDhcpToItsBootScript() throws Exception {
+        Path script = dir.resolve("udhcpc-quiet.sh");
+        Files.writeString(script, "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(script, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
+        Processes.Result lease = Processes.run(dir, client.exec("busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-f",
+                "-t", "5", "-T", "2", "-s", script.toString()), Duration.ofSeconds(60));
+        assertEquals(0, lease.exitCode(), lease.toString());
+        assertEquals(0, curl("-fsS", "-o", "/dev/null", "tftp://10.77.19.1:" + tftp + "/undionly.kpxe").exitCode());
+        assertNotEquals(0, curl("-fsS", "-o", "/dev/null", "tftp://10.77.19.1:" + tftp + "/snponly.efi").exitCode());
+        assertEquals(0, curl("-fsS", "-o", "/dev/null", base + "/provision/" + NS_HYP + "/boot.ipxe?platform=efi").exitCode());
+
+        String[] table = new String[1];
+        Processes.await("the bastion's events of " + NS_MAC + " in labd", Duration.ofSeconds(30), () -> holds(() -> {
+            table[0] = admin.ok("logs", "bastion/rack9", "--mac", NS_MAC);
+            return table[0].contains("boot ");
+        }));
+        String log = table[0];
+        assertTrue(log.matches("(?s).*" + NS_MAC + "  dhcp +DISCOVER \\(no PXE\\) -> OFFER 10\\.77\\.19\\.1\\d\\d.*"), log);
+        assertTrue(log.matches("(?s).*" + NS_MAC + "  dhcp +REQUEST \\(no PXE\\) -> ACK 10\\.77\\.19\\.1\\d\\d.*"), log);
+        assertTrue(log.contains(NS_MAC + "  tftp       sent undionly.kpxe (70000 bytes"), log);
+        assertTrue(log.contains(NS_MAC + "  tftp       failed snponly.efi to 10.77.19.2"), log);
+        assertTrue(log.contains(NS_MAC + "  http       GET /provision/" + NS_HYP + "/boot.ipxe 200 ("), log);
+        // its facts: iPXE's platform, and what DHCP saw (architecture, vendor class)
+        assertTrue(log.contains(NS_MAC + "  boot       reported to labd with 3 facts: discovered (no plan); script:"
+                + " discovery (report the disks)"), log);
+        assertFalse(log.contains(MAC), "only the machine asked for");
+        // one JSON object a line, each of this machine and this bastion
+        for (String line : admin.ok("logs", "bastion/rack9", "--mac", NS_HYP, "-o", "json").split("\n")) {
+            io.labctl.protocol.provision.BastionEvent e = io.labctl.protocol.Json.json().readValue(line,
+                    io.labctl.protocol.provision.BastionEvent.class);
+            assertEquals(NS_MAC, e.mac());
+            assertEquals("labd", e.bastion());
+        }
+        // the whole environment: the bastion's start too
+        assertTrue(admin.ok("logs", "bastion/rack9").contains("bastion    started on"));
+
+        // followed: a request made after the follow began arrives while it runs
+        Path followed = dir.resolve("follow.out");
+        Process follow = new ProcessBuilder(admin.command("logs", "bastion/rack9", "--mac", NS_MAC, "-f", "-n", "1"))
+                .redirectOutput(followed.toFile()).redirectError(dir.resolve("follow.err").toFile()).start();
+        started.add(follow);
+        Path followErr = dir.resolve("follow.err");
+        try {
+            Processes.await("the follow's first line", Duration.ofSeconds(30),
+                    () -> holds(() -> Files.readString(followed).contains(NS_MAC)));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; alive " + follow.isAlive() + ", stdout: "
+                    + Files.readString(followed) + ", stderr: " + Files.readString(followErr) + ", labd's log: "
+                    + String.join("\n", Files.readAllLines(labd.log()).stream().filter(l -> l.contains("astion")
+                    || l.contains("ERROR") || l.contains("WARN")).toList()));
+        }
+        assertEquals(0, curl("-fsS", "-o", "/dev/null", base + "/provision/" + NS_HYP + "/inventory.sh").exitCode());
+        Processes.await("the followed request", Duration.ofSeconds(30),
+                () -> holds(() -> Files.readString(followed).contains("GET /provision/" + NS_HYP + "/inventory.sh 200")));
+        follow.destroy();
+
+        // mistakes and refusals
+        Processes.Result badMac = admin.run("logs", "bastion/rack9", "--mac", "52:54:00:77");
+        assertEquals(2, badMac.exitCode(), badMac.toString());
+        assertTrue(badMac.stderr().contains("is not a MAC address"), badMac.stderr());
+        Processes.Result unknown = admin.run("logs", "bastion/rack7");
+        assertEquals(1, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.stderr().contains("no bastion has reported in environment rack7"), unknown.stderr());
+        admin.ok("create", "role", "lab-reader", "--allow", "read:baremetal:lab:*");
+        Path bundle = dir.resolve("lena.labctl.yaml");
+        admin.ok("create", "user", "lena", "--out", bundle.toString());
+        admin.ok("bind", "role", "lab-reader", "--user", "lena");
+        Files.createDirectories(dir.resolve("cli-lena"));
+        Cli lena = new Cli(dir.resolve("cli-lena/config.yaml"));
+        lena.ok("config", "import", bundle.toString());
+        Processes.Result denied = lena.run("logs", "bastion/rack9", "--mac", NS_MAC);
+        assertEquals(1, denied.exitCode(), denied.toString());
+        assertTrue(denied.stderr().contains("baremetal:rack9"), denied.stderr());
+        assertTrue(admin.ok("logs", "audit", "--user", "lena", "--action", "bastion.events").contains("denied"));
+    }
+
     @Test
     void badRequestsFromTheNetworkGetAClearNoAndNothingMore() throws Exception {
         assertEquals(22, curl("-fsS", base + "/provision/zz-zz/boot.ipxe").exitCode());
@@ -213,6 +299,14 @@ class BastionIT {
         Processes.Result injected = curl("-sS", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
                 "disk.0.id=/dev/disk/by-id/x\u0007\n", base + "/provision/" + HYP.replace("01", "04") + "/inventory");
         assertEquals("409", injected.stdout().strip(), "labd refuses control characters in facts");
+    }
+
+    static boolean holds(java.util.concurrent.Callable<Boolean> check) {
+        try {
+            return check.call();
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     static byte[] bytes(int n) {

@@ -3,12 +3,14 @@ package io.labctl.bastion.boot;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.labctl.bastion.install.DiscoveryRenderer;
+import io.labctl.protocol.provision.BastionEvent;
 import io.labctl.protocol.provision.InstallerGrant;
 import io.labctl.protocol.provision.MachineInfo;
 import io.labctl.protocol.provision.Macs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -62,13 +64,15 @@ public final class BootHttp implements AutoCloseable {
     private final InstallerFiles files;
     private final Path installerDir;
     private final Path agentDistribution;
+    private final BootEvents events;
     /** The grant of a machine whose installer is running: its files are rendered from one token until it reports. */
     private final Map<String, InstallerGrant> grants = new ConcurrentHashMap<>();
     /** What the DHCP side learnt of a MAC (architecture, vendor class), sent along with its next boot report. */
     private final Map<String, Map<String, String>> dhcpFacts = new ConcurrentHashMap<>();
 
     public BootHttp(InetSocketAddress bind, BootScripts scripts, ProvisioningLink link, InstallerFiles files,
-                    Path installerDir, Path agentDistribution) throws IOException {
+                    Path installerDir, Path agentDistribution, BootEvents events) throws IOException {
+        this.events = events;
         this.scripts = scripts;
         this.link = link;
         this.files = files;
@@ -91,6 +95,33 @@ public final class BootHttp implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
+        try {
+            serve(x);
+        } finally {
+            logged(x);
+        }
+    }
+
+    /** One event per request: method, path (never the query, which carries facts), status and size. */
+    private void logged(HttpExchange x) {
+        String path = x.getRequestURI().getRawPath();
+        Matcher m = MACHINE.matcher(path == null ? "" : path);
+        String mac = m.matches() ? mac(m.group(1)) : null;
+        InetAddress peer = x.getRemoteAddress() == null ? null : x.getRemoteAddress().getAddress();
+        int status = x.getResponseCode();
+        String length = x.getResponseHeaders().getFirst("Content-length");
+        String detail = x.getRequestMethod() + " " + path + " " + (status < 0 ? "(no answer)" : status)
+                + (length == null || "HEAD".equals(x.getRequestMethod()) ? "" : " (" + length + " bytes)")
+                + (peer == null ? "" : " from " + peer.getHostAddress());
+        if (mac != null) {
+            events.claimed(peer, mac);
+            events.add(mac, BastionEvent.HTTP, detail);
+        } else {
+            events.addFrom(peer, BastionEvent.HTTP, detail);
+        }
+    }
+
+    private void serve(HttpExchange x) throws IOException {
         try (x) {
             String path = x.getRequestURI().getRawPath();
             String query = x.getRequestURI().getRawQuery();
@@ -138,8 +169,13 @@ public final class BootHttp implements AutoCloseable {
                     MachineInfo machine = link.booted(mac, facts);
                     script = scripts.forMachine(machine);
                     LOG.info("{} booted: {} ({})", mac, machine.state(), facts.isEmpty() ? "waiting" : facts);
+                    events.add(mac, BastionEvent.BOOT, "reported to labd" + (facts.isEmpty() ? "" : " with "
+                            + facts.size() + " facts") + ": " + machine.state() + (machine.hostname() == null ? ""
+                            + " (no plan)" : " as " + machine.hostname()) + "; " + nextStep(machine));
                 } catch (ProvisioningLink.LinkException e) {
                     LOG.warn("{} booted but labd could not be asked: {}", mac, e.getMessage());
+                    events.add(mac, BastionEvent.BOOT, "labd could not be asked (" + e.getMessage()
+                            + "); told to ask again");
                     script = scripts.labdUnavailable(mac, e.getMessage());
                 }
                 send(x, 200, "text/plain", script);
@@ -158,8 +194,14 @@ public final class BootHttp implements AutoCloseable {
             boolean starts = name.equals("preseed.cfg") || name.equals("kickstart.cfg");
             grant = starts ? link.installer(mac) : grants.computeIfAbsent(mac, link::installer);
             grants.put(mac, grant);
+            if (starts) {
+                events.add(mac, BastionEvent.PLAN, "handed out: " + grant.mode() + " as " + grant.hostname() + " ("
+                        + grant.role() + ", environment " + grant.environment() + ", disk "
+                        + (grant.disk() == null ? "the first reported" : grant.disk()) + ") in " + name);
+            }
         } catch (ProvisioningLink.LinkException e) {
             LOG.warn("installer of {} asked for {}: {}", mac, name, e.getMessage());
+            events.add(mac, BastionEvent.PLAN, "no plan for " + name + ": " + e.getMessage());
             send(x, e.unreachable() ? 503 : 409, "text/plain", e.getMessage() + "\n");
             return;
         }
@@ -191,6 +233,8 @@ public final class BootHttp implements AutoCloseable {
                     MachineInfo done = link.installed(mac);
                     grants.remove(mac);
                     LOG.info("{} reported its install done: {} is installed", mac, done.hostname());
+                    events.add(mac, BastionEvent.INSTALLED, "install reported done: " + done.hostname() + " is "
+                            + done.state() + "; next boot from the local disk");
                     send(x, 200, "text/plain", "ok\n");
                 }
                 case "inventory" -> {
@@ -201,13 +245,27 @@ public final class BootHttp implements AutoCloseable {
                     }
                     link.booted(mac, facts);
                     LOG.info("{} reported its inventory: {}", mac, facts);
+                    events.add(mac, BastionEvent.BOOT, "inventory reported to labd: " + facts.size() + " facts"
+                            + (facts.containsKey("disk.count") ? ", " + facts.get("disk.count") + " disks" : ""));
                     send(x, 200, "text/plain", "ok\n");
                 }
                 default -> send(x, 404, "text/plain", "no such report\n");
             }
         } catch (ProvisioningLink.LinkException e) {
+            events.add(mac, BastionEvent.BOOT, m.group(2) + " not taken by labd: " + e.getMessage());
             send(x, e.unreachable() ? 503 : 409, "text/plain", e.getMessage() + "\n");
         }
+    }
+
+    /** What the script a machine gets makes it do, in a few words. */
+    static String nextStep(MachineInfo machine) {
+        boolean inventoried = machine.facts() != null && machine.facts().containsKey(BootScripts.INVENTORY_DONE);
+        return switch (String.valueOf(machine.state())) {
+            case "discovered" -> inventoried ? "script: wait for a plan" : "script: discovery (report the disks)";
+            case "planned", "installing" -> inventoried ? "script: installer" : "script: discovery (report the disks)";
+            case "installed" -> "script: boot from the local disk";
+            default -> "script for " + machine.state();
+        };
     }
 
     /** key=value lines, at most MAX_INVENTORY_BYTES; null when larger. labd validates names and values. */

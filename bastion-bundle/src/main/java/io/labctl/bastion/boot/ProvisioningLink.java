@@ -1,5 +1,6 @@
 package io.labctl.bastion.boot;
 
+import io.labctl.protocol.provision.BastionEvent;
 import io.labctl.protocol.provision.InstallerGrant;
 import io.labctl.protocol.provision.MachineInfo;
 import java.util.Map;
@@ -15,6 +16,9 @@ public interface ProvisioningLink {
     InstallerGrant installer(String mac);
 
     MachineInfo installed(String mac);
+
+    /** Reports what the bastion saw and did since its last report ('labctl logs bastion/ENV'). */
+    void events(BastionEvent.Batch batch);
 
     /** Why labd could not answer: unreachable (plans need labd), or it refused (the message says why). */
     final class LinkException extends RuntimeException {

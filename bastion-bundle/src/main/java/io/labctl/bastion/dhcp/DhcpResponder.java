@@ -60,9 +60,15 @@ public final class DhcpResponder {
             return Optional.empty();
         }
         notifyObserver(request);
-        return settings.mode() == DhcpSettings.Mode.FULL
+        Optional<Reply> reply = settings.mode() == DhcpSettings.Mode.FULL
                 ? full(request)
                 : proxy(request, localPort, source, sourcePort);
+        try {
+            observer.answered(request, reply.map(Reply::message).orElse(null));
+        } catch (RuntimeException e) {
+            log.warn("boot observer failed for {}: {}", request.clientMac(), e.toString());
+        }
+        return reply;
     }
 
     private void notifyObserver(DhcpMessage r) {

@@ -1,5 +1,6 @@
 package io.labctl.bastion.internal;
 
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Provisioning;
 import io.labctl.bastion.boot.Bastion;
 import java.io.IOException;
@@ -21,9 +22,10 @@ public class LabdBastion {
     private final Bastion bastion;
 
     @Activate
-    public LabdBastion(@Reference Provisioning provisioning, BastionConfig config) throws IOException {
+    public LabdBastion(@Reference Provisioning provisioning, @Reference BastionEvents events, BastionConfig config)
+            throws IOException {
         this.bastion = Settings.start(config,
-                new LocalProvisioningLink(provisioning, config.name(), config.environment()));
+                new LocalProvisioningLink(provisioning, events, config.name(), config.environment()));
     }
 
     @Deactivate

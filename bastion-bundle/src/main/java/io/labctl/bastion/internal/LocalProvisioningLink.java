@@ -1,7 +1,9 @@
 package io.labctl.bastion.internal;
 
 import io.labctl.api.ApiException;
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Provisioning;
+import io.labctl.protocol.provision.BastionEvent;
 import io.labctl.bastion.boot.ProvisioningLink;
 import io.labctl.protocol.provision.BootReport;
 import io.labctl.protocol.provision.InstallerGrant;
@@ -12,11 +14,13 @@ import java.util.function.Supplier;
 /** The bastion inside labd: provisioning state straight from labd's own service. */
 final class LocalProvisioningLink implements ProvisioningLink {
     private final Provisioning provisioning;
+    private final BastionEvents events;
     private final String bastionName;
     private final String environment;
 
-    LocalProvisioningLink(Provisioning provisioning, String bastionName, String environment) {
+    LocalProvisioningLink(Provisioning provisioning, BastionEvents events, String bastionName, String environment) {
         this.provisioning = provisioning;
+        this.events = events;
         this.bastionName = bastionName;
         this.environment = environment;
     }
@@ -34,6 +38,14 @@ final class LocalProvisioningLink implements ProvisioningLink {
     @Override
     public MachineInfo installed(String mac) {
         return call(() -> provisioning.installed(mac));
+    }
+
+    @Override
+    public void events(BastionEvent.Batch batch) {
+        call(() -> {
+            events.record(bastionName, environment, batch);
+            return null;
+        });
     }
 
     private static <T> T call(Supplier<T> work) {

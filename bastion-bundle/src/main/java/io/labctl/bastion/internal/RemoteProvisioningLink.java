@@ -4,6 +4,7 @@ import io.labctl.agent.api.LabdRequests;
 import io.labctl.bastion.boot.ProvisioningLink;
 import io.labctl.protocol.ApiError;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.provision.BastionEvent;
 import io.labctl.protocol.provision.BootReport;
 import io.labctl.protocol.provision.InstallerGrant;
 import io.labctl.protocol.provision.MachineInfo;
@@ -35,6 +36,11 @@ final class RemoteProvisioningLink implements ProvisioningLink {
         return post(BASE + "/" + Macs.normalize(mac) + "/installed", null, MachineInfo.class);
     }
 
+    @Override
+    public void events(BastionEvent.Batch batch) {
+        post(BASE + "/events", batch, null);
+    }
+
     private <T> T post(String path, Object body, Class<T> type) {
         LabdRequests.Response response;
         try {
@@ -49,6 +55,9 @@ final class RemoteProvisioningLink implements ProvisioningLink {
         if (response.status() / 100 != 2) {
             throw new LinkException("labd answered " + response.status() + ": " + message(response),
                     response.status() >= 500, null);
+        }
+        if (type == null) {
+            return null;
         }
         try {
             return Json.json().readValue(response.body(), type);

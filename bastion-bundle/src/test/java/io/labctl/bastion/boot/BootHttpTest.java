@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,13 +36,18 @@ class BootHttpTest {
         public MachineInfo installed(String mac) {
             throw new LinkException("labd is unreachable from this bastion (connection refused)", true, null);
         }
+
+        public void events(io.labctl.protocol.provision.BastionEvent.Batch batch) {
+            throw new LinkException("labd is unreachable from this bastion (connection refused)", true, null);
+        }
     };
+    final BootEvents events = new BootEvents(java.time.Clock.systemUTC(), 100, a -> null);
 
     @BeforeEach
     void start() throws Exception {
         http = new BootHttp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new BootScripts("http://127.0.0.1:8080", 7, "console=ttyS0"), UNREACHABLE, null,
-                Path.of("/nonexistent"), null);
+                Path.of("/nonexistent"), null, events);
     }
 
     @AfterEach
@@ -111,6 +117,23 @@ class BootHttpTest {
                 s.close();
             }
         }
+    }
+
+    @Test
+    void eachRequestIsAnEventOfItsMachineWithWhatItGot() throws Exception {
+        get("/provision/52-54-00-ab-cd-ef/boot.ipxe?platform=pcbios&serial=SECRETISH");
+        get("/boot.ipxe");  // no MAC in the path: the address showed its machine a moment ago
+        get("/" + "z".repeat(1000));
+        List<io.labctl.protocol.provision.BastionEvent> got = events.take().events();
+        assertEquals(List.of("boot", "http", "http", "http"), got.stream().map(e -> e.kind()).toList(), got.toString());
+        assertTrue(got.get(0).detail().startsWith("labd could not be asked (labd is unreachable"), got.get(0).detail());
+        assertEquals("GET /provision/52-54-00-ab-cd-ef/boot.ipxe 200", got.get(1).detail().substring(0, 46));
+        assertTrue(got.get(1).detail().endsWith(" from 127.0.0.1") && !got.get(1).detail().contains("SECRETISH"),
+                "the query (the machine's facts) stays out: " + got.get(1).detail());
+        assertEquals("52:54:00:ab:cd:ef", got.get(1).mac());
+        assertTrue(got.get(2).detail().startsWith("GET /boot.ipxe 200 ("), got.get(2).detail());
+        assertEquals("52:54:00:ab:cd:ef", got.get(2).mac());
+        assertEquals(io.labctl.protocol.provision.BastionEvent.MAX_DETAIL, got.get(3).detail().length());
     }
 
     @Test

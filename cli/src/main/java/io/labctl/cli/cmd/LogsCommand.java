@@ -12,6 +12,7 @@ import io.labctl.cli.exec.InterruptSource;
 import io.labctl.cli.exec.Outcome;
 import io.labctl.cli.http.LabdClient;
 import io.labctl.cli.render.AuditPrinter;
+import io.labctl.cli.render.BastionEventPrinter;
 import io.labctl.cli.render.Formats;
 import io.labctl.cli.render.ModulePrinter;
 import io.labctl.protocol.Api;
@@ -23,6 +24,8 @@ import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.AuditVerification;
 import io.labctl.protocol.logs.LogsRequest;
 import io.labctl.protocol.modules.ModuleRun;
+import io.labctl.protocol.provision.BastionEvent;
+import io.labctl.protocol.provision.Macs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLEncoder;
@@ -56,7 +59,8 @@ import picocli.CommandLine.Parameters;
                 "       labctl logs recording/ID",
                 "       labctl logs module/RUN-ID [-o FORMAT]",
                 "       labctl logs build/ID [-o FORMAT]",
-                "       labctl logs app/NAME [-f] [-n N] [--container C] [--cluster C] [--namespace NS]"},
+                "       labctl logs app/NAME [-f] [-n N] [--container C] [--cluster C] [--namespace NS]",
+                "       labctl logs bastion/ENV [--mac MAC] [-f] [-n N] [--since TIME] [-o json]"},
         description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
                 "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
                 "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
@@ -77,6 +81,14 @@ import picocli.CommandLine.Parameters;
                 "[POD/CONTAINER] when there is more than one; -f follows them all.", "",
                 "build/ID: one build of a custom module from git ('labctl modules add|update'): the clone, Maven's",
                 "output inside the sandbox, the checks and the outcome (needs read).", "",
+                "bastion/ENV: what the bastion of environment ENV saw and did for booting machines, one line per",
+                "event (time UTC, MAC, kind, detail): dhcp (request and answer), tftp (file, size, sent or failed),",
+                "http (boot script, kernel, installer files, reports), boot (reported to labd, and what the machine",
+                "is told to do), plan (handed to an installer), installed, bastion (started; events it dropped).",
+                "--mac shows one machine (any MAC spelling: 52:54:00:ab:cd:ef, 52-54-00-AB-CD-EF); '-' in the MAC",
+                "column is a request the bastion could not tie to a machine. -n: the last N events (default 200,",
+                "at most 5000); -f follows until Ctrl-C; -o json prints one JSON object a line. Needs read on the",
+                "environment (read:baremetal:ENV:*).", "",
                 "Examples:",
                 "  labctl logs audit",
                 "  labctl logs audit --user alice --since 1h",
@@ -92,13 +104,16 @@ import picocli.CommandLine.Parameters;
                 "  labctl logs agent/web-1 -n 50",
                 "  labctl logs recording/20261126-070000-web-1-0123abcd > s.cast && asciinema play s.cast",
                 "  labctl logs module/RUN-ID -o yaml",
-                "  labctl logs build/3f9a2c71"},
+                "  labctl logs build/3f9a2c71",
+                "  labctl logs bastion/rack9",
+                "  labctl logs bastion/rack9 --mac 52:54:00:12:34:56 -f",
+                "  labctl logs bastion/rack9 --since 1h -o json | jq -r .detail"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok; server/agent: the log was read to its end (or followed until labd ended it)",
                 "1:labd refused (no permission, path not allowed, server offline, capability not installed, ...);"
                         + " audit --verify: a hash chain is broken",
-                "2:usage error: unknown type, bad name, --since, --lines or --file, or flags that do not fit the type",
+                "2:usage error: unknown type, bad name, --since, --lines, --file or --mac, or flags that do not fit the type",
                 "130:interrupted (Ctrl-C); labd was asked to stop reading",
                 "255:labctl could not reach labd, or lost the connection while reading"})
 public final class LogsCommand extends LabdCommand {
@@ -116,7 +131,9 @@ public final class LogsCommand extends LabdCommand {
             Map.entry("build", "build"),
             Map.entry("builds", "build"),
             Map.entry("app", "app"),
-            Map.entry("apps", "app"));
+            Map.entry("apps", "app"),
+            Map.entry("bastion", "bastion"),
+            Map.entry("bastions", "bastion"));
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
@@ -128,11 +145,11 @@ public final class LogsCommand extends LabdCommand {
             description = "NAME, when given as TYPE NAME instead of TYPE/NAME.")
     String separateName;
 
-    @Option(names = {"-f", "--follow"}, description = "server, agent: keep printing new lines until Ctrl-C.")
+    @Option(names = {"-f", "--follow"}, description = "server, agent, bastion: keep printing new lines until Ctrl-C.")
     boolean follow;
 
     @Option(names = {"-n", "--lines"}, paramLabel = "N",
-            description = "server, agent: start with the last N lines (default: the agent's).")
+            description = "server, agent: start with the last N lines (default: the agent's); bastion: the last N events.")
     Integer lines;
 
     @Option(names = {"-u", "--unit"}, paramLabel = "UNIT", description = "server journal: only this systemd unit.")
@@ -158,7 +175,7 @@ public final class LogsCommand extends LabdCommand {
     boolean compress = true;
 
     @Option(names = "--since", paramLabel = "TIME",
-            description = "audit, server: only entries from then on: a duration back (1h, '1h ago'), a date or an ISO"
+            description = "audit, server, bastion: only entries from then on: a duration back (1h, '1h ago'), a date or an ISO"
                     + " time (UTC).")
     String since;
 
@@ -174,8 +191,12 @@ public final class LogsCommand extends LabdCommand {
     @Option(names = "--verify", description = "audit: check the log's hash chains instead of printing rows.")
     boolean verify;
 
+    @Option(names = "--mac", paramLabel = "MAC", description = "bastion: only the events of this machine.")
+    String mac;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT",
-            description = "audit: wide (adds instance and sequence number), json or yaml (default: a table); module: json or yaml.")
+            description = "audit: wide (adds instance and sequence number), json or yaml (default: a table); module: json or"
+                    + " yaml; bastion: json (one object a line).")
     String output;
 
     @Option(names = "--cluster", paramLabel = "CLUSTER", description = "app: the cluster (see 'labctl clusters list').")
@@ -191,7 +212,7 @@ public final class LogsCommand extends LabdCommand {
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit", "server", "agent", "recording", "module", "build", "app").iterator();
+            return List.of("audit", "server", "agent", "recording", "module", "build", "app", "bastion").iterator();
         }
     }
 
@@ -205,7 +226,11 @@ public final class LogsCommand extends LabdCommand {
         if (!ref[0].equals("app") && (cluster != null || container != null || namespace != null)) {
             throw usage("--cluster, --container and --namespace are for app/NAME only");
         }
+        if (mac != null && !"bastion".equals(ref[0])) {
+            throw usage("--mac: only for bastion/ENV logs");
+        }
         return switch (ref[0]) {
+            case "bastion" -> bastion(ref[1]);
             case "audit" -> {
                 rejectStreamFlags();
                 yield audit(ref[1]);
@@ -253,9 +278,140 @@ public final class LogsCommand extends LabdCommand {
         }
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
-            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID, build/ID, app/NAME");
+            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID,"
+                    + " build/ID, bastion/ENV, app/NAME");
         }
         return new String[] {canonical, name};
+    }
+
+    /** What the bastion of an environment saw and did: read (the last N events), or follow until Ctrl-C. */
+    private int bastion(String environment) {
+        String path = BastionEvent.PATH + "/" + environment + "/events" + query(bastionQuery(environment));
+        boolean json = "json".equals(output(output, Set.of("json")));
+        if (!follow) {
+            JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, BastionEvent.class);
+            List<BastionEvent> events = client().get(path, type);
+            if (events == null || events.isEmpty()) {
+                cli.err().println("No events of bastion/" + environment + (mac == null ? "" : " for " + mac)
+                        + " found" + (since == null ? "." : " since " + since + "."));
+                return ExitCodes.OK;
+            }
+            StringBuilder out = new StringBuilder();
+            for (BastionEvent e : events) {
+                out.append(json ? BastionEventPrinter.json(e) : BastionEventPrinter.line(e));
+            }
+            print(out.toString());
+            return ExitCodes.OK;
+        }
+        cli.out().flush();
+        java.util.concurrent.atomic.AtomicReference<java.io.Closeable> body = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable cancel = () -> {
+            cancelled.set(true);
+            java.io.Closeable c = body.get();
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // closing is the whole point; the read ends either way
+                }
+            }
+        };
+        try (InterruptSource.Registration ignored = cli.interrupts().install(cancel, () -> { })) {
+            client().getLines(path, c -> {
+                body.set(c);
+                if (cancelled.get()) {
+                    cancel.run();
+                }
+            }, line -> {
+                BastionEvent e;
+                try {
+                    e = Json.json().readValue(line, BastionEvent.class);
+                } catch (IOException ex) {
+                    throw CliException.unreachable("labd sent a line that is not a bastion event: "
+                            + line.substring(0, Math.min(line.length(), 120)), ex);
+                }
+                cli.out().print(json ? BastionEventPrinter.json(e) : BastionEventPrinter.line(e));
+                cli.out().flush();
+            });
+        } catch (CliException e) {
+            if (cancelled.get()) {
+                return ExitCodes.CANCELLED;
+            }
+            throw e;
+        }
+        if (cancelled.get()) {
+            return ExitCodes.CANCELLED;
+        }
+        cli.err().println("labd ended the follow of bastion/" + environment + " (labd stopping, or read on the"
+                + " environment was taken away)");
+        return ExitCodes.OK;
+    }
+
+    /** The bastion log's query, checked here so that mistakes are usage errors (exit 2). */
+    Map<String, String> bastionQuery(String environment) {
+        if (environment == null) {
+            throw usage("missing the environment: labctl logs bastion/ENV");
+        }
+        try {
+            Names.require("environment", environment);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        List<String> other = new ArrayList<>();
+        if (unit != null) {
+            other.add("-u");
+        }
+        if (kernel) {
+            other.add("-k");
+        }
+        if (priority != null) {
+            other.add("-p");
+        }
+        if (file != null) {
+            other.add("--file");
+        }
+        if (user != null) {
+            other.add("--user");
+        }
+        if (action != null) {
+            other.add("--action");
+        }
+        if (limit != null) {
+            other.add("--limit");
+        }
+        if (verify) {
+            other.add("--verify");
+        }
+        if (!other.isEmpty()) {
+            throw usage(String.join(", ", other) + ": not for bastion/" + environment + " logs, which take --mac, -f,"
+                    + " -n, --since and -o json");
+        }
+        Map<String, String> q = new LinkedHashMap<>();
+        if (mac != null) {
+            try {
+                q.put("mac", Macs.normalize(mac));
+            } catch (IllegalArgumentException e) {
+                throw usage("--mac " + e.getMessage());
+            }
+        }
+        if (since != null) {
+            try {
+                q.put("since", DateTimeFormatter.ISO_INSTANT.format(Since.parse(since, cli.now())));
+            } catch (IllegalArgumentException e) {
+                throw usage("--since " + e.getMessage());
+            }
+        }
+        if (lines != null) {
+            if (lines < 1 || lines > BastionEvent.MAX_LIMIT) {
+                throw usage("--lines must be from 1 to " + BastionEvent.MAX_LIMIT + ", not " + lines);
+            }
+            q.put("limit", Integer.toString(lines));
+        }
+        if (follow) {
+            q.put("follow", "true");
+        }
+        return q;
     }
 
     /** A recorded exec session as its asciinema v2 text: 'labctl logs recording/ID > s.cast; asciinema play s.cast'. */

@@ -248,7 +248,7 @@ public final class LabdClient {
      * line to {@code lines} as it arrives; errors as {@link #postLines(String, Object, java.util.function.Consumer)}.
      */
     public void getLines(String path, java.util.function.Consumer<String> lines) {
-        readLines(untimed(path).GET().build(), contentType -> { }, lines);
+        readLines(untimed(path).GET().build(), contentType -> { }, stream -> { }, lines);
     }
 
     private void postLines(String path, Object body, java.util.function.Consumer<String> contentType,
@@ -261,10 +261,23 @@ public final class LabdClient {
         }
         HttpRequest req = request(path).setHeader("Accept", "application/x-ndjson, application/json")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
-        readLines(req, contentType, lines);
+        readLines(req, contentType, stream -> { }, lines);
+    }
+
+    /**
+     * GETs an endpoint that answers with newline-delimited JSON for as long as it follows something (labctl logs
+     * bastion/ENV -f) and hands each non-blank line to {@code lines} as it arrives (blank lines are keep-alives).
+     * {@code opened} gets the answer's body once it is there, so that another thread (Ctrl-C) can end the read by
+     * closing it. Errors as {@link #postLines(String, Object, java.util.function.Consumer)}.
+     */
+    public void getLines(String path, java.util.function.Consumer<java.io.Closeable> opened,
+                         java.util.function.Consumer<String> lines) {
+        HttpRequest req = request(path).setHeader("Accept", "application/x-ndjson, application/json").GET().build();
+        readLines(req, contentType -> { }, opened, lines);
     }
 
     private void readLines(HttpRequest req, java.util.function.Consumer<String> contentType,
+                           java.util.function.Consumer<java.io.Closeable> opened,
                            java.util.function.Consumer<String> lines) {
         HttpResponse<InputStream> resp;
         try {
@@ -275,6 +288,7 @@ public final class LabdClient {
         } catch (IOException e) {
             throw failure(e);
         }
+        opened.accept(resp.body());
         try (InputStream in = new java.io.BufferedInputStream(resp.body())) {
             if (resp.statusCode() >= 400) {
                 throw refusal(resp.statusCode(), in.readNBytes(MAX_RESPONSE_BYTES));

@@ -1,3 +1,3 @@
 /** PXE provisioning on the wire: machines the bastions saw, plans, and what an installer is given. */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.labctl.protocol.provision;

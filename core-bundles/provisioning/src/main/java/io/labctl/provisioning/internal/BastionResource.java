@@ -1,6 +1,7 @@
 package io.labctl.provisioning.internal;
 
 import io.labctl.api.ApiException;
+import io.labctl.api.provision.BastionEvents;
 import io.labctl.api.Provisioning;
 import io.labctl.api.ServerRegistry;
 import io.labctl.api.web.AgentsOnly;
@@ -8,6 +9,7 @@ import io.labctl.api.web.Caller;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.RestResource;
 import io.labctl.protocol.ServerInfo;
+import io.labctl.protocol.provision.BastionEvent;
 import io.labctl.protocol.provision.BootReport;
 import io.labctl.protocol.provision.InstallerGrant;
 import io.labctl.protocol.provision.MachineInfo;
@@ -37,11 +39,23 @@ public class BastionResource {
     static final String ROLE = "bastion";
     private final Provisioning provisioning;
     private final ServerRegistry registry;
+    private final BastionEvents events;
 
     @Activate
-    public BastionResource(@Reference Provisioning provisioning, @Reference ServerRegistry registry) {
+    public BastionResource(@Reference Provisioning provisioning, @Reference ServerRegistry registry,
+                           @Reference BastionEvents events) {
         this.provisioning = provisioning;
         this.registry = registry;
+        this.events = events;
+    }
+
+    /** What the bastion saw and did since its last report ('labctl logs bastion/ENV'), in its own environment. */
+    @POST
+    @Path("events")
+    @AgentsOnly(verb = "provision.events")
+    public void events(BastionEvent.Batch batch, @Context SecurityContext security) {
+        ServerInfo bastion = bastion(security.getUserPrincipal());
+        events.record(bastion.name(), bastion.environment(), batch);
     }
 
     @POST

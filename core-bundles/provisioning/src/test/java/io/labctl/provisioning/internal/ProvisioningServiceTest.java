@@ -110,7 +110,7 @@ class ProvisioningServiceTest {
     }
 
     /** Allows everyone everything, except eve outside environment lab. */
-    private static final class LabOnlyForEve implements AccessDecisions {
+    static class LabOnlyForEve implements AccessDecisions {
         @Override
         public Decision decide(Identity subject, Permission request) {
             boolean allowed = !subject.name().equals("eve") || request.environment().equals("lab");
