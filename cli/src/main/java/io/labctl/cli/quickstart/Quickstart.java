@@ -228,7 +228,15 @@ public final class Quickstart {
         }
     }
 
+    /** The environments the quick start makes (cloud local): its own agent's, and the README's examples'. */
+    static final List<String> QUICKSTART_ENVIRONMENTS = List.of("local", "lab");
+
     private void writeAgentConfig(ContextEntry ctx, String url, String name) throws IOException {
+        // what the quick start uses, and the README's 'create token --env lab': both under cloud local
+        LabdClient admin = LabdClient.forContext(ctx, cli.sessionId());
+        for (String env : QUICKSTART_ENVIRONMENTS) {
+            io.labctl.cli.cmd.CreateCommand.Environment.ensure(admin, env, "local");
+        }
         TokenSpec spec = new TokenSpec(false, Duration.ofMinutes(10).toSeconds(), "local", "local", "quickstart", null,
                 name, "labctl quickstart agent on " + name);
         IssuedToken issued = LabdClient.forContext(ctx, cli.sessionId()).post(Api.TOKENS, spec, IssuedToken.class);
