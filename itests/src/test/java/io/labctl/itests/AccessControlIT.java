@@ -105,6 +105,7 @@ class AccessControlIT {
     }
 
     static void enrol(HttpClient anonymous, String name, String cloud, String env) throws Exception {
+        admin.environments(env + ":" + cloud);
         String token = admin.ok("create", "token", "--server", name, "--cloud", cloud, "--env", env).strip();
         KeyPair key = Csrs.ecKey();
         byte[] body = Json.json().writeValueAsBytes(new EnrolRequest(token, name, Csrs.csr(name, key)));

@@ -47,6 +47,12 @@ public interface EnvironmentMapper {
     @Select("SELECT to_regclass(#{table}) IS NOT NULL")
     boolean tableExists(@Param("table") String table);
 
+    /** How many of the columns the table (in the current schema) has. */
+    @Select("<script>SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema()"
+            + " AND table_name = #{table} AND column_name IN"
+            + " <foreach item='c' collection='columns' open='(' separator=',' close=')'>#{c}</foreach></script>")
+    int columnsOf(@Param("table") String table, @Param("columns") List<String> columns);
+
     /**
      * The pairs a table of another capability uses. table and cloud column come from this bundle's constants only
      * (never from input); a missing cloud becomes the default given.

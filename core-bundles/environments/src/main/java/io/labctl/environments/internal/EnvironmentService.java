@@ -40,10 +40,11 @@ public final class EnvironmentService implements Environments {
      * constant of this class, never input), and the capability. A bastion's environment goes under baremetal.
      */
     static final List<String[]> SOURCES = List.of(
-            new String[] {"join_tokens", "cloud", "tokens"},
-            new String[] {"servers", "CASE WHEN role = 'bastion' THEN '" + BAREMETAL + "' ELSE cloud END", "registry"},
-            new String[] {"kube_clusters", "cloud", "kube"},
-            new String[] {"machines", "NULL", "provisioning"});
+            new String[] {"join_tokens", "cloud", "cloud,environment"},
+            new String[] {"servers", "CASE WHEN role = 'bastion' THEN '" + BAREMETAL + "' ELSE cloud END",
+                "cloud,environment,role"},
+            new String[] {"kube_clusters", "cloud", "cloud,environment"},
+            new String[] {"machines", "NULL", "environment"});
     static final String ADOPTION = "adopt-v1";
 
     private final Database database;
@@ -215,6 +216,16 @@ public final class EnvironmentService implements Environments {
      * environment_adoptions.notes.
      */
     void adopt() {
+        try {
+            adoptOnce();
+        } catch (RuntimeException e) {
+            // environments work without it; the pass rolled back whole and runs again at the next start
+            LOG.error("environments: could not adopt the environments already in use (tried again at the next"
+                    + " start): {}", e.toString());
+        }
+    }
+
+    private void adoptOnce() {
         database.transaction(() -> sessions.with(s -> {
             EnvironmentMapper m = s.getMapper(EnvironmentMapper.class);
             if (m.startAdoption(ADOPTION) == 0) {
@@ -222,7 +233,9 @@ public final class EnvironmentService implements Environments {
             }
             Map<String, Map<String, Long>> uses = new LinkedHashMap<>();
             for (String[] source : SOURCES) {
-                if (!m.tableExists(source[0])) {
+                // a table of that name without those columns is someone else's: not read
+                if (!m.tableExists(source[0])
+                        || m.columnsOf(source[0], List.of(source[2].split(","))) < source[2].split(",").length) {
                     continue;
                 }
                 for (UsedPair p : m.usedPairs(source[0], source[1], BAREMETAL)) {

@@ -42,7 +42,8 @@ class EnvironmentServiceTest {
                 + " ('aws', 'edge', 'bastion')");
         TestDatabases.sql(db, "CREATE TABLE kube_clusters (cloud VARCHAR(253), environment VARCHAR(253))");
         TestDatabases.sql(db, "INSERT INTO kube_clusters VALUES ('local', 'dev')");
-        // provisioning's machines are not there: that capability was never installed
+        // a machines table that is not provisioning's (no environment column): not read, no failure
+        TestDatabases.sql(db, "CREATE TABLE machines (serial TEXT PRIMARY KEY)");
         schema = TestDatabases.schema(db, "environments");
         environments = new EnvironmentService(db, schema);
         environments.addContents((env, limit) -> reported.getOrDefault(env, List.of()));
