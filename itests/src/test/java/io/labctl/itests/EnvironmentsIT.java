@@ -99,8 +99,8 @@ class EnvironmentsIT {
         String table = admin.ok("get", "environments");
         assertTrue(table.startsWith("NAME") && table.contains("staging") && table.contains("baremetal"), table);
         assertTrue(admin.ok("get", "clouds", "-o", "wide").contains("staging"));
-        assertTrue(admin.ok("get", "environments", "-o", "yaml").contains("name: \"staging\"")
-                || admin.ok("get", "environments", "-o", "yaml").contains("name: staging"));
+        String yaml = admin.ok("get", "environments", "-o", "yaml");
+        assertTrue(yaml.contains("name: \"staging\"") || yaml.contains("name: staging"), yaml);
     }
 
     @Test
