@@ -9,39 +9,39 @@ import org.apache.ibatis.annotations.Select;
 public interface EnvironmentMapper {
     String ENVIRONMENT = "name, cloud, created_by, created_at";
 
-    @Select("SELECT " + ENVIRONMENT + " FROM environments WHERE name = #{name}")
+    @Select("SELECT " + ENVIRONMENT + " FROM env_environments WHERE name = #{name}")
     EnvironmentRow environment(@Param("name") String name);
 
-    @Select("SELECT " + ENVIRONMENT + " FROM environments ORDER BY name")
+    @Select("SELECT " + ENVIRONMENT + " FROM env_environments ORDER BY name")
     List<EnvironmentRow> environments();
 
     /** 1 when inserted, 0 when the name is taken (under any cloud). */
-    @Insert("INSERT INTO environments (name, cloud, created_by) VALUES (#{name}, #{cloud}, #{createdBy})"
+    @Insert("INSERT INTO env_environments (name, cloud, created_by) VALUES (#{name}, #{cloud}, #{createdBy})"
             + " ON CONFLICT (name) DO NOTHING")
     int insertEnvironment(@Param("name") String name, @Param("cloud") String cloud, @Param("createdBy") String createdBy);
 
-    @Delete("DELETE FROM environments WHERE name = #{name}")
+    @Delete("DELETE FROM env_environments WHERE name = #{name}")
     int deleteEnvironment(@Param("name") String name);
 
-    @Select("SELECT name, builtin FROM clouds ORDER BY name")
+    @Select("SELECT name, builtin FROM env_clouds ORDER BY name")
     List<CloudRow> clouds();
 
-    @Select("SELECT name, builtin FROM clouds WHERE name = #{name}")
+    @Select("SELECT name, builtin FROM env_clouds WHERE name = #{name}")
     CloudRow cloud(@Param("name") String name);
 
-    @Insert("INSERT INTO clouds (name) VALUES (#{name}) ON CONFLICT (name) DO NOTHING")
+    @Insert("INSERT INTO env_clouds (name) VALUES (#{name}) ON CONFLICT (name) DO NOTHING")
     int insertCloud(@Param("name") String name);
 
     /** A cloud someone made goes with its last environment; baremetal and local stay. */
-    @Delete("DELETE FROM clouds c WHERE c.name = #{name} AND NOT c.builtin"
-            + " AND NOT EXISTS (SELECT 1 FROM environments e WHERE e.cloud = c.name)")
+    @Delete("DELETE FROM env_clouds c WHERE c.name = #{name} AND NOT c.builtin"
+            + " AND NOT EXISTS (SELECT 1 FROM env_environments e WHERE e.cloud = c.name)")
     int deleteCloudIfEmpty(@Param("name") String name);
 
     /** 1 for the one caller that runs this pass, 0 when it ran before (or runs now on another labd). */
-    @Insert("INSERT INTO environment_adoptions (pass) VALUES (#{pass}) ON CONFLICT (pass) DO NOTHING")
+    @Insert("INSERT INTO env_adoptions (pass) VALUES (#{pass}) ON CONFLICT (pass) DO NOTHING")
     int startAdoption(@Param("pass") String pass);
 
-    @Insert("UPDATE environment_adoptions SET adopted = #{adopted}, notes = #{notes} WHERE pass = #{pass}")
+    @Insert("UPDATE env_adoptions SET adopted = #{adopted}, notes = #{notes} WHERE pass = #{pass}")
     int finishAdoption(@Param("pass") String pass, @Param("adopted") int adopted, @Param("notes") String notes);
 
     @Select("SELECT to_regclass(#{table}) IS NOT NULL")

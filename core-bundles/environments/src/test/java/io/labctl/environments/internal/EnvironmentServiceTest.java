@@ -44,6 +44,10 @@ class EnvironmentServiceTest {
         TestDatabases.sql(db, "INSERT INTO kube_clusters VALUES ('local', 'dev')");
         // a machines table that is not provisioning's (no environment column): not read, no failure
         TestDatabases.sql(db, "CREATE TABLE machines (serial TEXT PRIMARY KEY)");
+        // labd 0.1 left unused tables of these names, of another shape: the capability's own are beside them
+        TestDatabases.sql(db, "CREATE TABLE clouds (id UUID PRIMARY KEY, name VARCHAR(253) NOT NULL UNIQUE)");
+        TestDatabases.sql(db, "CREATE TABLE environments (id UUID PRIMARY KEY, cloud_id UUID NOT NULL REFERENCES"
+                + " clouds (id), name VARCHAR(253) NOT NULL)");
         schema = TestDatabases.schema(db, "environments");
         environments = new EnvironmentService(db, schema);
         environments.addContents((env, limit) -> reported.getOrDefault(env, List.of()));
@@ -63,14 +67,14 @@ class EnvironmentServiceTest {
         assertEquals("aws", environments.require("prod").cloud(), "3 rows say aws, 1 says gcp: the most");
         assertEquals("local", environments.require("dev").cloud());
         assertEquals("labd (adopted)", environments.require("dev").createdBy());
-        String notes = TestDatabases.column(db, "SELECT notes FROM environment_adoptions").get(0);
+        String notes = TestDatabases.column(db, "SELECT notes FROM env_adoptions").get(0);
         assertTrue(notes.contains("prod is used under clouds") && notes.contains("adopted under aws"), notes);
 
         // a second start adopts nothing more, even what is used meanwhile (it would bring deleted names back)
         TestDatabases.sql(db, "INSERT INTO join_tokens VALUES ('baremetal', 'later')");
         new EnvironmentService(db, schema);
         assertTrue(environments.find("later").isEmpty());
-        assertEquals(List.of(), TestDatabases.column(db, "SELECT name FROM clouds WHERE name = 'gcp'"),
+        assertEquals(List.of(), TestDatabases.column(db, "SELECT name FROM env_clouds WHERE name = 'gcp'"),
                 "the cloud that lost prod has no environment, so it is no cloud record either");
     }
 
