@@ -55,7 +55,8 @@ import picocli.CommandLine.Parameters;
                 "       labctl logs agent/NAME [-f] [-n N]",
                 "       labctl logs recording/ID",
                 "       labctl logs module/RUN-ID [-o FORMAT]",
-                "       labctl logs build/ID [-o FORMAT]"},
+                "       labctl logs build/ID [-o FORMAT]",
+                "       labctl logs app/NAME [-f] [-n N] [--container C] [--cluster C] [--namespace NS]"},
         description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
                 "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
                 "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
@@ -70,6 +71,10 @@ import picocli.CommandLine.Parameters;
                 "module/RUN-ID: one configuration-module run (RUN of 'labctl modules status -o wide'): who ran it,",
                 "when, its outcome and every resource (changed ~, failed !, skipped -, unchanged =) with its diff",
                 "or reason; secret values are masked by the agent before they leave the server.", "",
+                "app/NAME: the logs of the pods labelled app.kubernetes.io/name=NAME in a cluster (--cluster;",
+                "not needed when you may see one only), namespace default or --namespace, read through labd's",
+                "kubectl proxy (needs kubectl on the cluster; each request audited). Lines are prefixed",
+                "[POD/CONTAINER] when there is more than one; -f follows them all.", "",
                 "build/ID: one build of a custom module from git ('labctl modules add|update'): the clone, Maven's",
                 "output inside the sandbox, the checks and the outcome (needs read).", "",
                 "Examples:",
@@ -109,7 +114,9 @@ public final class LogsCommand extends LabdCommand {
             Map.entry("module", "module"),
             Map.entry("modules", "module"),
             Map.entry("build", "build"),
-            Map.entry("builds", "build"));
+            Map.entry("builds", "build"),
+            Map.entry("app", "app"),
+            Map.entry("apps", "app"));
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
@@ -171,11 +178,20 @@ public final class LogsCommand extends LabdCommand {
             description = "audit: wide (adds instance and sequence number), json or yaml (default: a table); module: json or yaml.")
     String output;
 
+    @Option(names = "--cluster", paramLabel = "CLUSTER", description = "app: the cluster (see 'labctl clusters list').")
+    String cluster;
+
+    @Option(names = "--container", paramLabel = "C", description = "app: only this container of each pod.")
+    String container;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "app: the namespace (default: default).")
+    String namespace;
+
     /** The log types, for shell completion. */
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit", "server", "agent", "recording", "module", "build").iterator();
+            return List.of("audit", "server", "agent", "recording", "module", "build", "app").iterator();
         }
     }
 
@@ -186,6 +202,9 @@ public final class LogsCommand extends LabdCommand {
     @Override
     public Integer call() {
         String[] ref = parse(resource, separateName);
+        if (!ref[0].equals("app") && (cluster != null || container != null || namespace != null)) {
+            throw usage("--cluster, --container and --namespace are for app/NAME only");
+        }
         return switch (ref[0]) {
             case "audit" -> {
                 rejectStreamFlags();
@@ -203,6 +222,15 @@ public final class LogsCommand extends LabdCommand {
             case "build" -> {
                 rejectStreamFlags();
                 yield build(ref[1]);
+            }
+            case "app" -> {
+                if (unit != null || kernel || priority != null || file != null || since != null || output != null) {
+                    throw usage("app/NAME takes -f, -n, --container, --cluster and --namespace only");
+                }
+                if (ref[1] == null) {
+                    throw usage("name the app: logs app/NAME");
+                }
+                yield new AppLogs(client(), cli.out()).print(ref[1], cluster, namespace, container, follow, lines);
             }
             default -> throw new IllegalStateException(ref[0]);
         };
@@ -225,7 +253,7 @@ public final class LogsCommand extends LabdCommand {
         }
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
-            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID, build/ID");
+            throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID, build/ID, app/NAME");
         }
         return new String[] {canonical, name};
     }

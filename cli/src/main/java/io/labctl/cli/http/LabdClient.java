@@ -243,6 +243,14 @@ public final class LabdClient {
         }
     }
 
+    /**
+     * GETs an answer that may go on as long as the caller reads (a log follow through labd's proxy) and hands each
+     * line to {@code lines} as it arrives; errors as {@link #postLines(String, Object, java.util.function.Consumer)}.
+     */
+    public void getLines(String path, java.util.function.Consumer<String> lines) {
+        readLines(untimed(path).GET().build(), contentType -> { }, lines);
+    }
+
     private void postLines(String path, Object body, java.util.function.Consumer<String> contentType,
                            java.util.function.Consumer<String> lines) {
         byte[] json;
@@ -253,6 +261,11 @@ public final class LabdClient {
         }
         HttpRequest req = request(path).setHeader("Accept", "application/x-ndjson, application/json")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+        readLines(req, contentType, lines);
+    }
+
+    private void readLines(HttpRequest req, java.util.function.Consumer<String> contentType,
+                           java.util.function.Consumer<String> lines) {
         HttpResponse<InputStream> resp;
         try {
             resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -347,8 +360,12 @@ public final class LabdClient {
     }
 
     private HttpRequest.Builder request(String path) {
+        return untimed(path).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** A request without a time bound: for answers that last as long as the user wants (a follow). */
+    private HttpRequest.Builder untimed(String path) {
         return HttpRequest.newBuilder(base.resolve(path))
-                .timeout(REQUEST_TIMEOUT)
                 .header("Accept", "application/json")
                 .header("User-Agent", "labctl")
                 .header(Api.SESSION_HEADER, sessionId);
@@ -412,6 +429,15 @@ public final class LabdClient {
                 }
             } catch (IOException e) {
                 // not an ApiError: fall through
+            }
+            try {
+                // a Kubernetes Status, as labd's kubectl proxy and the clusters behind it answer
+                com.fasterxml.jackson.databind.JsonNode node = Json.json().readTree(body);
+                if (node != null && "Status".equals(node.path("kind").asText()) && node.hasNonNull("message")) {
+                    return new LabdRefusal(status, node.path("reason").asText(null), node.path("message").asText());
+                }
+            } catch (IOException e) {
+                // not JSON: fall through
             }
         }
         String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();

@@ -36,6 +36,9 @@ public final class ClusterPrinter {
         b.put("Reachable", reachable(c) + (c.reason() == null ? "" : ": " + c.reason()));
         b.put("Context", c.context());
         b.put("Authentication", c.auth() + " (sealed in labd; never shown)");
+        if (c.impersonation() != null) {
+            b.put("Impersonation", c.impersonation());
+        }
         b.put("Added", Times.stampRelative(c.addedAt(), now) + " by " + c.addedBy());
         return b.render();
     }

@@ -3,6 +3,7 @@ package io.labctl.kube.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.kube.ClusterInfo;
 import io.labctl.protocol.kube.Kubeconfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -59,11 +61,46 @@ final class ApiServer {
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build(), timeout);
     }
 
-    /** What labd saw at the API server: its version, and whether it took labd's credential. */
-    record Probe(boolean reachable, String version, String reason) {
+    /**
+     * What labd saw at the API server: its version, whether it took labd's credential, and whether that credential
+     * may impersonate (asked only of a reachable server).
+     */
+    record Probe(boolean reachable, String version, String reason, boolean impersonates) {
+        Probe(boolean reachable, String version, String reason) {
+            this(reachable, version, reason, false);
+        }
+
         static Probe unreachable(String reason) {
             return new Probe(false, null, reason);
         }
+    }
+
+    /** The HTTP client that reaches this API server (its CA, labd's client certificate if any); kept and reused. */
+    HttpClient client() {
+        return client;
+    }
+
+    /** The API server's URL as the kubeconfig gives it (no trailing slash). */
+    String server() {
+        String server = context.server();
+        return server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    }
+
+    /** The headers that carry the kubeconfig's credential other than a client certificate (token or basic). */
+    Map<String, String> credentialHeaders() {
+        if (context.token() != null) {
+            return Map.of("Authorization", "Bearer " + context.token());
+        }
+        if (context.username() != null) {
+            return Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (context.username() + ":" + context.password()).getBytes(StandardCharsets.UTF_8)));
+        }
+        return Map.of();
+    }
+
+    /** The headers that name a labctl user to the cluster. */
+    static Map<String, String> impersonating(String user) {
+        return Map.of("Impersonate-User", ClusterInfo.USER_PREFIX + user, "Impersonate-Group", ClusterInfo.USERS_GROUP);
     }
 
     /**
@@ -90,7 +127,9 @@ final class ApiServer {
             if (api.statusCode() != 200) {
                 return new Probe(false, gitVersion, server + "/api answered HTTP " + api.statusCode());
             }
-            return new Probe(true, gitVersion, null);
+            // whether labd may name its users to the cluster: the same read, as a labctl user would make it
+            HttpResponse<byte[]> impersonated = get("/api", impersonating("probe"));
+            return new Probe(true, gitVersion, null, impersonated.statusCode() == 200);
         } catch (HttpConnectTimeoutException e) {
             return Probe.unreachable("no connection to " + server + " within " + timeout.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
@@ -109,14 +148,14 @@ final class ApiServer {
     }
 
     private HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(context.server() + path)).timeout(timeout)
+        return get(path, Map.of());
+    }
+
+    private HttpResponse<byte[]> get(String path, Map<String, String> extra) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server() + path)).timeout(timeout)
                 .header("Accept", "application/json").GET();
-        if (context.token() != null) {
-            request.header("Authorization", "Bearer " + context.token());
-        } else if (context.username() != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (context.username() + ":" + context.password()).getBytes(StandardCharsets.UTF_8)));
-        }
+        credentialHeaders().forEach(request::header);
+        extra.forEach(request::header);
         HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         if (response.body().length > MAX_ANSWER) {
             throw new IOException(path + " answered more than " + MAX_ANSWER / 1024 + " KiB");

@@ -13,4 +13,6 @@ public class ClusterRow {
     public byte[] sealed;
     public String addedBy;
     public Instant addedAt;
+    /** Whether the proxy impersonates each user (the kubeconfig's user was seen to be allowed to). */
+    public boolean impersonate;
 }

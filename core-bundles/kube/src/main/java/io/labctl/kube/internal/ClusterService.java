@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -50,6 +52,7 @@ public final class ClusterService {
     private final Sessions sessions;
     private final Duration timeout;
     private final ExecutorService probes;
+    private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AccessDecisions decisions;
@@ -123,6 +126,7 @@ public final class ClusterService {
         row.auth = context.auth();
         row.sealed = sealer.seal(Kubeconfig.minify(context).getBytes(StandardCharsets.UTF_8), purpose(name));
         row.addedBy = caller.name();
+        row.impersonate = probe != null && probe.impersonates();
         if (sessions.mapper(KubeMapper.class, m -> m.insertCluster(row)) == 0) {
             throw exists(name);
         }
@@ -165,6 +169,25 @@ public final class ClusterService {
         return info(row);
     }
 
+    /** A cluster as the proxy reaches it: its record and its API server (client kept while the record is the same). */
+    record Upstream(ClusterRow row, ApiServer server) {}
+
+    /**
+     * The cluster's record and a client for its API server, made once per record (a cluster removed and added again
+     * is a new record), so that the proxy reuses connections instead of a TLS handshake per request.
+     */
+    Upstream upstream(String name) {
+        ClusterRow row = row(name);
+        String key = row.name + "@" + row.addedAt;
+        Upstream kept = upstreams.get(key);
+        if (kept == null) {
+            kept = new Upstream(row, ApiServer.of(open(row), timeout));
+            upstreams.keySet().removeIf(k -> k.startsWith(row.name + "@"));
+            upstreams.put(key, kept);
+        }
+        return kept;
+    }
+
     /** The cluster's kubeconfig context, opened: only to reach its API server, never returned to a caller. */
     Kubeconfig.Context open(String name) {
         return open(row(name));
@@ -190,7 +213,7 @@ public final class ClusterService {
         return info(row).probed(p.reachable(), p.version(), p.reason());
     }
 
-    private ClusterRow row(String name) {
+    ClusterRow row(String name) {
         try {
             ClusterInfo.requireName(name);
         } catch (InvalidInput e) {
@@ -218,7 +241,8 @@ public final class ClusterService {
 
     private static ClusterInfo info(ClusterRow r) {
         return new ClusterInfo(r.name, r.environment, r.cloud, r.server, r.context, r.auth, null, null, null, r.addedBy,
-                r.addedAt);
+                r.addedAt, r.impersonate ? ClusterInfo.USER_PREFIX + "<user> (group " + ClusterInfo.USERS_GROUP + ")"
+                : "none");
     }
 
     private AccessDecisions access() {

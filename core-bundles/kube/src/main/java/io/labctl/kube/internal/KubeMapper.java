@@ -7,11 +7,12 @@ import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 
 public interface KubeMapper {
-    String CLUSTER = "name, environment, cloud, server, context, auth, sealed, added_by, added_at";
+    String CLUSTER = "name, environment, cloud, server, context, auth, sealed, added_by, added_at, impersonate";
 
     /** 1 when inserted, 0 when the name is taken. */
-    @Insert("INSERT INTO kube_clusters (name, environment, cloud, server, context, auth, sealed, added_by)"
-            + " VALUES (#{name}, #{environment}, #{cloud}, #{server}, #{context}, #{auth}, #{sealed}, #{addedBy})"
+    @Insert("INSERT INTO kube_clusters (name, environment, cloud, server, context, auth, sealed, added_by, impersonate)"
+            + " VALUES (#{name}, #{environment}, #{cloud}, #{server}, #{context}, #{auth}, #{sealed}, #{addedBy},"
+            + " #{impersonate})"
             + " ON CONFLICT (name) DO NOTHING")
     int insertCluster(ClusterRow row);
 

@@ -3,5 +3,5 @@
  * credentials inlined), what labd shows of a cluster (never a credential), and the one reading of a kubeconfig that
  * labctl and labd share, so both refuse the same things with the same words.
  */
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.labctl.protocol.kube;

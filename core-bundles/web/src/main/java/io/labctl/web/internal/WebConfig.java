@@ -34,6 +34,10 @@ public @interface WebConfig {
     @AttributeDefinition(description = "Idle timeout of a WebSocket connection, seconds (peers must ping more often)")
     int socketIdleTimeoutSeconds() default 60;
 
+    @AttributeDefinition(description = "Idle timeout of a request through /proxy (a watch, a log follow, an exec), "
+            + "seconds: a silent watch stays open this long")
+    int proxyIdleTimeoutSeconds() default 1800;
+
     @AttributeDefinition(description = "How often users' open streams (exec, logs) are re-checked against revocations"
             + " and access rules, in milliseconds; a stream whose access ended is closed on the next check")
     int streamRecheckMillis() default 250;

@@ -6,6 +6,7 @@ import io.labctl.api.LabdAddress;
 import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.access.Gate;
 import io.labctl.api.audit.AuditWriter;
+import io.labctl.api.web.ProxyRoute;
 import io.labctl.api.web.RestResource;
 import io.labctl.api.web.SocketEndpoint;
 import io.labctl.protocol.Api;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * labd's HTTPS front end: embedded Jetty 12 with mutual TLS, Jersey for the REST whiteboard under {@code /api}
- * and Jetty's native WebSocket for the socket whiteboard under {@code /ws}. Resource services are added and
+ * and Jetty's native WebSocket for the socket whiteboard under {@code /ws}, and the proxy whiteboard under
+ * {@code /proxy} (users' requests passed through to backends such as Kubernetes API servers). Resource services are added and
  * removed live by swapping in a new Jersey application; requests in flight end on the one they started on, and open
  * WebSockets survive it.
  */
@@ -71,6 +73,9 @@ public final class WebServer implements LabdAddress {
     static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
     /** Text messages are not part of the agent protocol; a small limit stops them from costing memory. */
     static final int MAX_TEXT_MESSAGE_BYTES = 4 * 1024;
+    /** A relayed WebSocket message from a client (kubectl's stdin and port-forward frames are 32 KiB at most). */
+    static final int MAX_PROXIED_MESSAGE_BYTES = 1024 * 1024;
+    private static final Duration PROXY_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RENEWAL_CHECK = Duration.ofHours(6);
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     /**
@@ -96,6 +101,7 @@ public final class WebServer implements LabdAddress {
     private final CertificateAuthority ca;
     private final PeerVerifier verifier;
     private final SocketRoutes socketRoutes;
+    private final ProxyRoutes proxyRoutes;
     private final HealthResource health;
     private final Guards guards = new Guards();
     /** Refusals of callers without an accepted identity, audited at a bounded rate. */
@@ -143,6 +149,7 @@ public final class WebServer implements LabdAddress {
         this.openStreams = new OpenUserStreams(ca, guards::access);
         this.unidentified = new Unidentified(verifier, guards::audit);
         this.socketRoutes = new SocketRoutes(verifier, guards, unidentified, openStreams);
+        this.proxyRoutes = new ProxyRoutes(verifier, guards, unidentified, openStreams);
         this.health = new HealthResource(version, guards, boot::starting);
 
         String host = config.host() == null ? "" : config.host().trim();
@@ -198,7 +205,20 @@ public final class WebServer implements LabdAddress {
             container.addMapping("/*", socketRoutes);
         }));
 
-        server.setHandler(new RequestIds(new ContextHandlerCollection(api, sockets)));
+        ContextHandler proxy = new ContextHandler(ProxyRoutes.CONTEXT);
+        proxy.setClassLoader(WebServer.class.getClassLoader());
+        Duration proxyIdle = Duration.ofSeconds(Math.max(1, config.proxyIdleTimeoutSeconds()));
+        WebSocketUpgradeHandler proxyUpgrades = WebSocketUpgradeHandler.from(server, proxy, container -> {
+            container.setIdleTimeout(proxyIdle);
+            container.setMaxBinaryMessageSize(MAX_PROXIED_MESSAGE_BYTES);
+            container.setMaxFrameSize(MAX_PROXIED_MESSAGE_BYTES);
+            container.setMaxTextMessageSize(MAX_PROXIED_MESSAGE_BYTES);
+            container.addMapping("/*", new ProxyUpgrades(proxyRoutes, PROXY_CONNECT_TIMEOUT));
+        });
+        proxyUpgrades.setHandler(new ProxyHandler(proxyRoutes, proxyIdle));
+        proxy.setHandler(proxyUpgrades);
+
+        server.setHandler(new RequestIds(new ContextHandlerCollection(api, sockets, proxy)));
         server.setErrorHandler(new JsonErrorHandler(unidentified));
 
         withJerseyLoader(() -> {
@@ -335,6 +355,19 @@ public final class WebServer implements LabdAddress {
         socketRoutes.removeEverywhere(endpoint);
         LOG.info("WebSocket endpoint {} withdrawn; its open connections are left to it",
                 endpoint.getClass().getName());
+    }
+
+    // ---- proxy whiteboard
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeProxyRoute")
+    void addProxyRoute(ProxyRoute route, Map<String, Object> properties) {
+        proxyRoutes.add(route, properties.get(ProxyRoute.NAME_PROPERTY));
+    }
+
+    void removeProxyRoute(ProxyRoute route) {
+        proxyRoutes.remove(route);
+        LOG.info("proxy route {} withdrawn; its open requests end on their own", route.getClass().getName());
     }
 
     // ---- for tests and diagnostics

@@ -1,0 +1,304 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.kube.testing.ApiServerDouble;
+import io.labctl.kube.testing.Kubectl;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.access.AuditEntry;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real kubectl through labd's kubectl proxy (real labd, real CLI, real TLS both ways) to the API server double
+ * (a test double: no real API server can run here): RBAC per request, audit rows, impersonation, streaming, cuts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubeProxyIT {
+    @TempDir
+    static Path dir;
+    static Labd labd;
+    static ApiServerDouble api;
+    static String kubectl;
+    static Cli admin;
+    static Cli viewer;
+    static Cli operator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kubectl = Kubectl.find();
+        assumeTrue(kubectl != null, "no kubectl here (.ci/run installs one)");
+        labd = Labd.install(dir.resolve("labd"), null);
+        labd.start();
+        api = ApiServerDouble.start(dir.resolve("api"));
+        api.putPod("web-0", "Running");
+        api.putPod("web-1", "Running");
+        admin = cli("admin");
+        admin.ok("config", "import", labd.adminBundle().toString());
+        admin.environments("lab:baremetal");
+        admin.ok("clusters", "add", "k3s", "--kubeconfig", Files.writeString(dir.resolve("k3s.yaml"),
+                api.kubeconfig("cert")).toString(), "--env", "lab");
+        admin.ok("create", "role", "k8s-viewer", "--allow", "kubectl:baremetal:lab:cluster/*");
+        admin.ok("create", "role", "k8s-operator", "--allow", "kubectl:baremetal:lab:cluster/k3s",
+                "--allow", "destroy:baremetal:lab:cluster/k3s");
+        viewer = user("vera", "k8s-viewer");
+        operator = user("otto", "k8s-operator");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (api != null) {
+            api.close();
+        }
+        if (labd != null) {
+            labd.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aViewerListsPodsThroughLabdAndTheClusterSeesWhoItWas() throws Exception {
+        assertTrue(admin.ok("describe", "cluster/k3s").contains("labctl:<user>"), "impersonation was probed");
+        Processes.Result got = kubectl(viewer, "get", "pods");
+        assertEquals(0, got.exitCode(), got.toString());
+        assertTrue(got.stdout().contains("web-0") && got.stdout().contains("web-1"), got.stdout());
+        assertTrue(api.requests.contains("/api/v1/namespaces/default/pods cert:O=system:masters,CN=labd as:labctl:vera,group:labctl:users"),
+                api.requests.toString());
+        AuditEntry row = last("vera", "kubectl.list");
+        assertEquals(AuditEntry.OK, row.result(), row.toString());
+        assertEquals("cluster/k3s", row.resource());
+        JsonNode detail = Json.json().readTree(row.detail());
+        assertEquals("pods", detail.path("resource").asText(), row.detail());
+        assertEquals("default", detail.path("namespace").asText(), row.detail());
+        assertEquals(200, detail.path("status").asInt(), row.detail());
+    }
+
+    @Test
+    @Order(2)
+    void aViewerMayNotDeleteTheRefusalIsAuditedAndThePodStays() throws Exception {
+        Processes.Result denied = kubectl(viewer, "delete", "pod", "web-1", "--wait=false");
+        assertNotEquals(0, denied.exitCode(), denied.toString());
+        assertTrue(denied.stderr().contains("Forbidden") && denied.stderr().contains("destroy"), denied.stderr());
+        assertFalse(api.requests.stream().anyMatch(r -> r.startsWith("/api/v1/namespaces/default/pods/web-1 ")),
+                "the delete reached the cluster: " + api.requests);
+        AuditEntry row = last("vera", "kubectl.delete");
+        assertEquals(AuditEntry.DENIED, row.result(), row.toString());
+
+        Processes.Result deleted = kubectl(operator, "delete", "pod", "web-1", "--wait=false");
+        assertEquals(0, deleted.exitCode(), deleted.toString());
+        assertEquals(AuditEntry.OK, last("otto", "kubectl.delete").result());
+        assertFalse(kubectl(viewer, "get", "pods").stdout().contains("web-1"));
+    }
+
+    @Test
+    @Order(3)
+    void impersonationFromTheCallerAndFlagsThatBypassLabdAreRefused() throws Exception {
+        Processes.Result as = kubectl(operator, "get", "pods", "--as", "system:admin");
+        assertNotEquals(0, as.exitCode(), as.toString());
+        assertTrue(as.stderr().contains("Impersonate-User"), as.stderr());
+        assertEquals(AuditEntry.DENIED, last("otto", "kubectl.list").result());
+
+        Processes.Result bypass = run(viewer, "kubectl", "--cluster", "k3s", "--", "get", "pods", "--server",
+                api.url());
+        assertEquals(2, bypass.exitCode(), bypass.toString());
+        assertTrue(bypass.stderr().contains("--server would take kubectl past labd"), bypass.stderr());
+    }
+
+    @Test
+    @Order(4)
+    void watchesAndFollowsStreamAndAWatchEndsWhenTheUserLosesAccess() throws Exception {
+        admin.ok("create", "user", "walt", "--out", dir.resolve("walt.yaml").toString());
+        admin.ok("bind", "role", "k8s-viewer", "--user", "walt");
+        Cli walt = cli("walt");
+        walt.ok("config", "import", dir.resolve("walt.yaml").toString());
+
+        Process follow = start(viewer, "logs", "-f", "web-0");
+        Process watch = start(walt, "get", "pods", "-w", "--output-watch-events");
+        try {
+            BlockingQueue<String> followed = lines(follow);
+            BlockingQueue<String> watched = lines(watch);
+            assertTrue(api.awaitWatches(1, Duration.ofSeconds(30)), "the watch never reached the cluster");
+            api.putPod("web-2", "Pending");
+            assertTrue(waitFor(watched, "web-2"), "the watch event did not come through");
+            api.log("web-0", "hello through labd");
+            assertTrue(waitFor(followed, "hello through labd"), "the followed line did not come through");
+
+            admin.ok("unbind", "role", "k8s-viewer", "--user", "walt");
+            assertTrue(watch.waitFor(30, TimeUnit.SECONDS), "the watch was not cut when walt lost access");
+            AuditEntry row = last("walt", "kubectl.watch");
+            assertEquals(AuditEntry.DENIED, row.result(), row.toString());
+            assertTrue(row.error().contains("ended by labd"), row.toString());
+            assertTrue(follow.isAlive(), "vera's follow must go on");
+        } finally {
+            follow.destroyForcibly();
+            watch.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void appLogsAreThePodsOfTheAppReadThroughTheProxy() throws Exception {
+        api.log("web-2", "from web-2");
+        String logs = viewer.ok("logs", "app/web", "--cluster", "k3s");
+        assertTrue(logs.contains("[web-0/main] hello through labd") && logs.contains("[web-2/main] from web-2"), logs);
+        assertTrue(last("vera", "kubectl.get").detail().contains("\"subresource\":\"log\""));
+        // one cluster only is registered: --cluster is not needed
+        assertTrue(admin.ok("logs", "app/web", "-n", "1").contains("[web-2/main] from web-2"));
+        Processes.Result unnamed = viewer.run("logs", "app/web");
+        assertEquals(2, unnamed.exitCode(), unnamed.toString());
+        assertTrue(unnamed.stderr().contains("--cluster"), unnamed.stderr());
+        Processes.Result none = viewer.run("logs", "app/db", "--cluster", "k3s");
+        assertEquals(1, none.exitCode(), none.toString());
+        assertTrue(none.stderr().contains("no pods of app db"), none.stderr());
+        Processes.Result walt = cli("walt").run("logs", "app/web", "--cluster", "k3s");
+        assertEquals(1, walt.exitCode(), walt.toString());
+        assertTrue(walt.stderr().contains("kubectl"), walt.stderr());
+    }
+
+    @Test
+    @Order(6)
+    void configWritesAContextThatOtherToolsUseThroughLabd() throws Exception {
+        // the exec credential plugin calls back 'labctl' from LABCTL_HOME: here a launcher of the CLI under test
+        Path home = Files.createDirectories(dir.resolve("labctl-home"));
+        Path launcher = home.resolve("labctl");
+        List<String> cmd = viewer.command();
+        Files.writeString(launcher, "#!/bin/sh\nexec " + String.join(" ", cmd) + " \"$@\"\n");
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwx------"));
+        Path kubeconfig = Files.writeString(dir.resolve("kube-config"), "apiVersion: v1\nkind: Config\nclusters:\n"
+                + "- name: other\n  cluster: {server: 'https://example.invalid'}\ncontexts: []\nusers: []\n"
+                + "current-context: ''\n");
+        Processes.Result written = run(viewer, List.of("LABCTL_HOME=" + home), "kubectl", "--cluster", "k3s", "config",
+                "--kubeconfig", kubeconfig.toString(), "--use");
+        assertEquals(0, written.exitCode(), written.toString());
+        String file = Files.readString(kubeconfig);
+        assertTrue(file.contains("name: \"other\"") || file.contains("name: other"), "other entries are kept: " + file);
+        assertFalse(file.contains("BEGIN"), "no key or certificate copied into the kubeconfig: " + file);
+        ProcessBuilder pb = Kubectl.command(kubectl, dir.resolve("kubectl-home"), "--kubeconfig", kubeconfig.toString(),
+                "get", "pods");
+        Processes.Result got = Processes.run(dir, pb.command(), Duration.ofSeconds(60));
+        assertEquals(0, got.exitCode(), got.toString());
+        assertTrue(got.stdout().contains("web-0"), got.stdout());
+    }
+
+    @Test
+    @Order(7)
+    void aRemovedClusterAnswersAClearError() throws Exception {
+        admin.ok("clusters", "remove", "k3s");
+        Processes.Result gone = kubectl(viewer, "get", "pods");
+        assertNotEquals(0, gone.exitCode(), gone.toString());
+        assertTrue(gone.stderr().contains("no cluster named k3s"), gone.stderr());
+    }
+
+    // ---- helpers
+
+    static Cli cli(String name) throws Exception {
+        Files.createDirectories(dir.resolve("cli-" + name));
+        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+    }
+
+    static Cli user(String name, String role) throws Exception {
+        Path bundle = dir.resolve(name + ".labctl.yaml");
+        admin.ok("create", "user", name, "--out", bundle.toString());
+        admin.ok("bind", "role", role, "--user", name);
+        Cli c = cli(name);
+        c.ok("config", "import", bundle.toString());
+        return c;
+    }
+
+    /** labctl kubectl --cluster k3s -- ARGS, with kubectl's cache in the test's folder. */
+    static Processes.Result kubectl(Cli who, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("kubectl", "--cluster", "k3s", "--"));
+        all.addAll(List.of(args));
+        return run(who, List.of(), all.toArray(new String[0]));
+    }
+
+    static Processes.Result run(Cli who, String... args) throws Exception {
+        return run(who, List.of(), args);
+    }
+
+    static Processes.Result run(Cli who, List<String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "HOME=" + dir.resolve("kubectl-home"),
+                "LABCTL_KUBECTL=" + kubectlPath()));
+        command.addAll(env);
+        command.addAll(who.command(args));
+        return Processes.run(dir, command, Duration.ofSeconds(60));
+    }
+
+    static Process start(Cli who, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("env", "HOME=" + dir.resolve("kubectl-home"),
+                "LABCTL_KUBECTL=" + kubectlPath()));
+        List<String> all = new ArrayList<>(List.of("kubectl", "--cluster", "k3s", "--"));
+        all.addAll(List.of(args));
+        command.addAll(who.command(all.toArray(new String[0])));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    static String kubectlPath() throws Exception {
+        if (kubectl.contains("/")) {
+            return kubectl;
+        }
+        Process which = new ProcessBuilder("sh", "-c", "command -v " + kubectl).start();
+        return new String(which.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    static BlockingQueue<String> lines(Process p) {
+        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    q.add(line);
+                }
+            } catch (Exception ignored) {
+                // the process ended
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return q;
+    }
+
+    static boolean waitFor(BlockingQueue<String> lines, String text) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < until) {
+            String line = lines.poll(1, TimeUnit.SECONDS);
+            if (line != null && line.contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static AuditEntry last(String user, String action) throws Exception {
+        List<AuditEntry> rows = Json.json().readValue(admin.ok("logs", "audit", "--user", user, "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        return rows.stream().filter(e -> e.action().equals(action)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no " + action + " row for " + user + ": " + rows));
+    }
+}
