@@ -142,6 +142,8 @@ public final class EnvironmentService implements Environments {
 
     @Override
     public EnvironmentInfo ensure(String name, String cloud, String by) {
+        validName("environment", name);
+        validName("cloud", cloud);
         Optional<EnvironmentInfo> there = find(name);
         if (there.isPresent()) {
             if (!there.get().cloud().equals(cloud)) {
@@ -154,6 +156,9 @@ public final class EnvironmentService implements Environments {
         try {
             return create(name, cloud, by);
         } catch (ApiException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
             return ensure(name, cloud, by);   // made meanwhile (by another labd): check its cloud once more
         }
     }

@@ -132,6 +132,8 @@ class EnvironmentServiceTest {
         environments.create("cloudy", "local", "alice");
         assertEquals(409, assertThrows(ApiException.class, () -> environments.ensure("cloudy", "baremetal", "b"))
                 .status());
+        assertEquals(400, assertThrows(ApiException.class, () -> environments.ensure("Bad_Name", "baremetal", "b"))
+                .status(), "a bad name from a bastion's configuration is an answer, not a loop");
     }
 
     @Test
