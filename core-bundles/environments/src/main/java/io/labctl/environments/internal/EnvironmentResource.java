@@ -77,7 +77,8 @@ public class EnvironmentResource {
     @Requires(value = Action.MANAGE, verb = "environment.delete", perItem = true)
     public EnvironmentInfo delete(@PathParam("name") String name, @Context SecurityContext security) {
         Caller caller = Caller.of(security.getUserPrincipal());
-        EnvironmentInfo env = environments.require(EnvironmentService.validName("environment", name));
+        String n = EnvironmentService.validName("environment", name);
+        EnvironmentInfo env = environments.find(n).orElseThrow(() -> EnvironmentService.notFound(n));
         caller.require(onCloud(Action.MANAGE, env.cloud()));
         return environments.delete(name);
     }

@@ -166,8 +166,7 @@ public final class EnvironmentService implements Environments {
     /** The environment with what every capability reports in it. */
     public EnvironmentInfo describe(String name) {
         String n = validName("environment", name);
-        EnvironmentInfo env = find(n).orElseThrow(() -> ApiException.notFound("environment-not-found",
-                "no environment named " + n + "; see 'labctl get environments'"));
+        EnvironmentInfo env = find(n).orElseThrow(() -> notFound(n));
         return env.with(contentsOf(n));
     }
 
@@ -280,6 +279,11 @@ public final class EnvironmentService implements Environments {
         } catch (InvalidInput e) {
             throw ApiException.badRequest(e.code(), e.getMessage());
         }
+    }
+
+    static ApiException notFound(String name) {
+        return ApiException.notFound("environment-not-found", "no environment named " + name + "; see 'labctl get"
+                + " environments'");
     }
 
     static ApiException unknown(String name) {
