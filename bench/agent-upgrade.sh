@@ -22,6 +22,7 @@ setup_cli
 install_labd
 start_labd_session
 for i in $(seq "$agents"); do
+  "${lc[@]}" describe environment/bench >/dev/null 2>&1 || "${lc[@]}" create environment bench --cloud bench >/dev/null  # tokens name an existing environment
   token=$("${lc[@]}" create token --server "u$i" --env bench 2>/dev/null)
   start_agent "$work/agent-$i" "u$i" "$token"
 done

@@ -28,6 +28,7 @@ setup_cli   # the CLI with the root launcher's flags (lib-agents.sh)
 
 install_labd
 start_labd_session
+"${lc[@]}" describe environment/bench >/dev/null 2>&1 || "${lc[@]}" create environment bench --cloud bench >/dev/null  # tokens name an existing environment
 token=$("${lc[@]}" create token --reusable --env bench --ttl 1h 2>/dev/null)
 
 echo "== starting $n agents, $batch at a time"

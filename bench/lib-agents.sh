@@ -77,6 +77,7 @@ wait_online() {
 # one agent, server NAME with env=bench, in $work/agent
 enrol_agent() {
   local token
+  "${lc[@]}" describe environment/bench >/dev/null 2>&1 || "${lc[@]}" create environment bench --cloud bench >/dev/null  # tokens name an existing environment
   token=$("${lc[@]}" create token --server "$1" --env bench 2>/dev/null)
   start_agent "$work/agent" "$1" "$token"
   wait_online "$1"

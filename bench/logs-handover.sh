@@ -32,6 +32,7 @@ install_labd
 printf 'defaultLogPaths = %s/**\n' "$logs" >> "$work/labd/etc/io.labctl.rbac.cfg"
 start_labd_session
 for i in $(seq "$agents"); do
+  "${lc[@]}" describe environment/bench >/dev/null 2>&1 || "${lc[@]}" create environment bench --cloud bench >/dev/null  # tokens name an existing environment
   token=$("${lc[@]}" create token --server "u$i" --env bench 2>/dev/null)
   start_agent "$work/agent-$i" "u$i" "$token"
 done

@@ -29,6 +29,7 @@ for i in $(seq $((2 * agents))); do
   role=web; [ "$i" -gt "$agents" ] && role=db
   mkdir -p "$work/roots/g$i" "$work/agent-$i/etc"
   printf 'root = %s\n' "$work/roots/g$i" > "$work/agent-$i/etc/io.labctl.agent.modules.cfg"
+  "${lc[@]}" describe environment/bench >/dev/null 2>&1 || "${lc[@]}" create environment bench --cloud bench >/dev/null  # tokens name an existing environment
   token=$("${lc[@]}" create token --server "g$i" --env bench --role "$role" 2>/dev/null)
   start_agent "$work/agent-$i" "g$i" "$token"
 done

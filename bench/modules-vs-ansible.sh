@@ -30,6 +30,7 @@ trap 'exit 130' INT TERM
 setup_cli
 install_labd
 start_labd_session
+"${lc[@]}" describe environment/bench >/dev/null 2>&1 || "${lc[@]}" create environment bench --cloud bench >/dev/null  # tokens name an existing environment
 token=$("${lc[@]}" create token --reusable --env bench --ttl 1h 2>/dev/null)
 "${lc[@]}" repo push "$module_jar" >/dev/null
 

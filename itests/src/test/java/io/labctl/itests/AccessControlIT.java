@@ -52,7 +52,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * driving the real CLI from their own configuration. Servers are enrolled over REST (no agent needs to run for a
  * permission to be decided on their records).
  *
- * <p>Servers: web-1 (baremetal/lab), db-1 (baremetal/prod), api-1 (aws/lab). Users and roles:
+ * <p>Servers: web-1 (baremetal/lab), db-1 (baremetal/prod), api-1 (aws/lab-aws: environment names are unique
+ * across clouds, so the aws one has its own). Users and roles:
  * alice = lab-operator (exec and read on baremetal:lab); bob = viewer (read everything) + no-prod (deny *:*:prod:*);
  * carol = delegate (manage and read everywhere, no exec); dave = nothing.
  */
@@ -73,7 +74,7 @@ class AccessControlIT {
         HttpClient anonymous = Tls.anonymous(labd.admin());
         enrol(anonymous, "web-1", "baremetal", "lab");
         enrol(anonymous, "db-1", "baremetal", "prod");
-        enrol(anonymous, "api-1", "aws", "lab");
+        enrol(anonymous, "api-1", "aws", "lab-aws");
 
         admin.ok("create", "role", "lab-operator", "--allow", "exec:baremetal:lab:*", "--allow", "read:baremetal:lab:*");
         admin.ok("create", "role", "no-prod", "--deny", "*:*:prod:*");
@@ -105,6 +106,7 @@ class AccessControlIT {
     }
 
     static void enrol(HttpClient anonymous, String name, String cloud, String env) throws Exception {
+        admin.environments(env + ":" + cloud);
         String token = admin.ok("create", "token", "--server", name, "--cloud", cloud, "--env", env).strip();
         KeyPair key = Csrs.ecKey();
         byte[] body = Json.json().writeValueAsBytes(new EnrolRequest(token, name, Csrs.csr(name, key)));

@@ -80,6 +80,12 @@ public class AgentContainerIT {
         CredentialBundle admin = labd.admin();
         // Pax Exam asks for this configuration when the whole run starts, which can be many test classes before this
         // one runs: the token must outlive them
+        // the environment the token names must exist
+        Tls.client(admin).send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/environments"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(
+                        new io.labctl.protocol.environments.EnvironmentSpec("it", "local")))).build(),
+                HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> created = Tls.client(admin).send(HttpRequest.newBuilder(URI.create(labd.url() + "/api/v1/tokens"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(

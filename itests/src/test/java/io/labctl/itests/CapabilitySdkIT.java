@@ -80,6 +80,7 @@ class CapabilitySdkIT {
         Files.createDirectories(dir.resolve("cli"));
         admin = new Cli(dir.resolve("cli/config.yaml"));
         admin.ok("config", "import", labd.adminBundle().toString());
+        admin.environments("lab:baremetal");
         String token = admin.ok("create", "token", "--server", "box", "--env", "lab", "--cloud", "baremetal").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
 

@@ -82,6 +82,7 @@ class ClustersIT {
     @Test
     @Order(1)
     void aKubeconfigWithFileReferencesIsAddedAndStoredOnlySealed() throws Exception {
+        admin.environments("lab:baremetal", "prod:baremetal");
         // as kubeadm writes one: the CA, certificate and key in files beside the kubeconfig
         Path kubeconfig = dir.resolve("api/admin.conf");
         Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\ncurrent-context: other\nclusters:\n- name: k\n"

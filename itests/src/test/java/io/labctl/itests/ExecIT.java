@@ -46,6 +46,7 @@ class ExecIT {
         Files.createDirectories(dir.resolve("cli"));
         admin = new Cli(dir.resolve("cli/config.yaml"));
         admin.ok("config", "import", labd.adminBundle().toString());
+        admin.environments("lab:baremetal");
         String token = admin.ok("create", "token", "--server", "box", "--env", "lab", "--cloud", "baremetal").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
         agent.awaitOnline(admin, Duration.ofSeconds(90), labd.log());
@@ -288,6 +289,7 @@ class ExecIT {
     @Test
     void fanOutRunsOnEveryMatchingServerAndListsTheOfflineOnes() throws Exception {
         // a second server in the same environment whose agent never connects
+        admin.environments("lab:baremetal");
         String token = admin.ok("create", "token", "--server", "ghost", "--env", "lab", "--cloud", "baremetal").strip();
         java.security.KeyPair key = io.labctl.itests.support.Csrs.ecKey();
         byte[] body = Json.json().writeValueAsBytes(new io.labctl.protocol.EnrolRequest(token, "ghost",

@@ -98,6 +98,7 @@ class FleetSmokeIT {
     @Test
     @Order(2)
     void twoAgentsEnrolWithOneTimeTokensAndComeOnline() throws Exception {
+        cli.environments("lab:baremetal", "prod:baremetal");
         String t1 = cli.ok("create", "token", "--env", "lab", "--cloud", "baremetal", "--role", "worker", "--label", "rack=r1", "--ttl", "10m").strip();
         String t2 = cli.ok("create", "token", "--env", "prod", "--cloud", "baremetal", "--role", "infra").strip();
         assertTrue(t1.startsWith("lab1."), t1);

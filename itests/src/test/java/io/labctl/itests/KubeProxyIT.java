@@ -61,6 +61,7 @@ class KubeProxyIT {
         api.putPod("web-1", "Running");
         admin = cli("admin");
         admin.ok("config", "import", labd.adminBundle().toString());
+        admin.environments("lab:baremetal");
         admin.ok("clusters", "add", "k3s", "--kubeconfig", Files.writeString(dir.resolve("k3s.yaml"),
                 api.kubeconfig("cert")).toString(), "--env", "lab");
         admin.ok("create", "role", "k8s-viewer", "--allow", "kubectl:baremetal:lab:cluster/*");

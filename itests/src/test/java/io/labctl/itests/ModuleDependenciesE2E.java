@@ -72,6 +72,7 @@ class ModuleDependenciesE2E {
     static void startAgents(String... names) throws Exception {
         List<Agent> started = new ArrayList<>();
         for (String name : names) {
+            cli.environments("lab:baremetal");
             String token = cli.ok("create", "token", "--env", "lab", "--label", SELECTOR, "--ttl", "1h").strip();
             Agent a = Agent.install(dir.resolve("agents/" + name), name, labd.url(), token);
             Files.createDirectories(root(name));

@@ -74,6 +74,7 @@ class ModuleSourcesE2E {
         firstCommit = commit("greeter 1.0.0");
 
         for (String name : List.of("s1", "s2")) {
+            cli.environments("lab:baremetal");
             String token = cli.ok("create", "token", "--env", "lab", "--label", "tier=src", "--ttl", "1h").strip();
             Agent a = Agent.install(dir.resolve("agents/" + name), name, labd.url(), token);
             Files.createDirectories(root(name));

@@ -84,6 +84,7 @@ class ModulesOnMachinesIT {
 
     /** A machine running lab-agent as a systemd service, enrolled with a token that stamps the label; online. */
     static Machine agentMachine(String name, String label) throws Exception {
+        cli.environments("lab:baremetal");
         String token = cli.ok("create", "token", "--env", "lab", "--label", label, "--ttl", "1h").strip();
         Path home = dir.resolve("agents/" + name);
         Files.createDirectories(home);

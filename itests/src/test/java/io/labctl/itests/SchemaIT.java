@@ -130,6 +130,7 @@ class SchemaIT {
 
             // every other capability runs
             assertEquals(List.of(), json(cli.ok("get", "servers", "-o", "json"), new TypeReference<List<ServerInfo>>() {}));
+            cli.environments("lab:baremetal");
             cli.ok("create", "token", "--env", "lab", "--ttl", "1h");
             assertEquals(1, json(cli.ok("get", "tokens", "-o", "json"), new TypeReference<List<TokenInfo>>() {}).size());
             assertTrue(cli.ok("logs", "audit", "--verify").contains("intact"));

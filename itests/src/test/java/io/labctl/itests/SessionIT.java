@@ -57,6 +57,7 @@ class SessionIT {
         Files.createDirectories(dir.resolve("cli"));
         oneShot = new Cli(dir.resolve("cli/config.yaml"));
         oneShot.ok("config", "import", labd.adminBundle().toString());
+        oneShot.environments("lab:baremetal");
         String token = oneShot.ok("create", "token", "--server", "box", "--env", "lab").strip();
         agent = Agent.install(dir.resolve("agent"), "box", labd.url(), token).start();
         agent.awaitOnline(oneShot, Duration.ofSeconds(90), labd.log());

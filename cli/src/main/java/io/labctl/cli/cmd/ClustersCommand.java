@@ -49,8 +49,9 @@ public final class ClustersCommand implements Callable<Integer> {
                     "it again. labd first checks that the API server answers over TLS verified against the",
                     "kubeconfig's CA and takes its credential (--no-verify skips the check). A kubeconfig whose",
                     "user runs an exec plugin or an auth-provider is refused: labd runs no program from a",
-                    "kubeconfig; give it a client certificate or a service account's token. --cloud defaults to",
-                    "baremetal. Needs admin everywhere.", "",
+                    "kubeconfig; give it a client certificate or a service account's token. --env names an",
+                    "environment that exists ('labctl get environments'); --cloud may be left out (the",
+                    "environment's) and must match it when given. Needs admin everywhere.", "",
                     "Examples:",
                     "  labctl clusters add k3s --kubeconfig /etc/rancher/k3s/k3s.yaml --env lab",
                     "  labctl clusters add prod --kubeconfig ~/.kube/config --kube-context prod-admin --env prod",
@@ -58,8 +59,8 @@ public final class ClustersCommand implements Callable<Integer> {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {
                     "0:added",
-                    "1:labd refused (not admin, the name is taken, the API server did not answer or took not the"
-                            + " credential)",
+                    "1:labd refused (not admin, the name is taken, no such environment, the API server did not"
+                            + " answer or took not the credential)",
                     "2:usage error: bad NAME or --env, a kubeconfig that cannot be read or is refused",
                     "255:labctl could not reach labd"})
     static final class Add extends LabdCommand {
@@ -76,7 +77,7 @@ public final class ClustersCommand implements Callable<Integer> {
         @Option(names = "--env", required = true, paramLabel = "ENV", description = "The environment the cluster belongs to.")
         String env;
 
-        @Option(names = "--cloud", paramLabel = "CLOUD", description = "The cloud of that environment (default: baremetal).")
+        @Option(names = "--cloud", paramLabel = "CLOUD", description = "The cloud of that environment (default: the environment's own).")
         String cloud;
 
         @Option(names = "--no-verify", description = "Do not ask the API server first.")

@@ -48,16 +48,17 @@ import picocli.CommandLine.Spec;
                 "  TOKEN=$(labctl create token --env lab --cloud baremetal --role worker --ttl 2h)",
                 "  labctl create role lab-operator --allow 'exec:baremetal:lab:*' --deny 'destroy:*:*:*'",
                 "  labctl create user alice --out alice.labctl.yaml",
-                "  labctl create credential gitea --token-file ~/.config/gitea-token"},
+                "  labctl create credential gitea --token-file ~/.config/gitea-token",
+                "  labctl create environment staging --cloud baremetal"},
         subcommands = {CreateCommand.Token.class, CreateCommand.Role.class, CreateCommand.User.class,
-                CreateCommand.Credential.class})
+                CreateCommand.Credential.class, CreateCommand.Environment.class})
 public final class CreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of token, role, user, credential");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of token, role, user, credential, environment");
     }
 
     /** Where 'create user NAME' writes the credential bundle without --out: ./NAME.labctl.yaml. */
@@ -69,9 +70,12 @@ public final class CreateCommand implements Callable<Integer> {
             description = {"Mint a join token for enrolling servers.", "",
                     "Prints the token alone on stdout, so it can be captured; what it is (id, one-time or reusable,",
                     "expiry) goes to stderr. The token is shown only this once.", "",
-                    "Every server that enrols with the token gets its scope (--env, --cloud, --role, --label).", "",
+                    "Every server that enrols with the token gets its scope (--env, --cloud, --role, --label).",
+                    "--env names an environment that exists ('labctl get environments'; 'labctl create",
+                    "environment' makes one); --cloud may then be left out (the environment's) and must match.", "",
                     "Examples:",
                     "  labctl create token --env lab --cloud baremetal --role worker",
+                    "  labctl create token --env lab --role worker     # the cloud of lab",
                     "  TOKEN=$(labctl create token --server web-1 --ttl 30m)",
                     "  labctl create token --reusable --ttl 7d --env prod --cloud aws --label asg=workers",
                     "  labctl create token --description 'rack 3 reinstall' -o json"})
@@ -442,6 +446,70 @@ public final class CreateCommand implements Callable<Integer> {
                 throw usage(flag + ": " + ("-".equals(file) ? "stdin" : file) + " is empty");
             }
             return text;
+        }
+    }
+
+    @Command(name = "environment", aliases = {"environments", "env"}, mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {"Create an environment under a cloud. Tokens (--env) and clusters name environments that",
+                    "exist, so a typo is an error rather than a new environment. Names are unique across clouds.",
+                    "A cloud other than baremetal and local comes with its first environment.",
+                    "Needs manage on the whole cloud (manage:CLOUD:*:*).", "",
+                    "Examples:",
+                    "  labctl create environment staging --cloud baremetal",
+                    "  labctl create environment prod --cloud aws",
+                    "  labctl create environment dev --cloud local -o json"})
+    public static final class Environment extends LabdCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The environment's name (lower-case letters, digits, '.', '-').")
+        String name;
+
+        @Option(names = "--cloud", paramLabel = "CLOUD", required = true,
+                description = "The cloud it belongs to, e.g. baremetal, local, aws.")
+        String cloud;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: print the environment.")
+        String output;
+
+        Environment(Cli cli) {
+            super(cli);
+        }
+
+        /**
+         * Makes the environment under the cloud unless labd has it already (the quick start's and a bastion's own);
+         * labd refuses the name under another cloud, with that said.
+         */
+        public static void ensure(io.labctl.cli.http.LabdClient client, String name, String cloud) {
+            List<io.labctl.protocol.environments.EnvironmentInfo> there = client.get(
+                    io.labctl.protocol.environments.EnvironmentInfo.PATH, io.labctl.protocol.Json.json().getTypeFactory()
+                            .constructCollectionType(List.class, io.labctl.protocol.environments.EnvironmentInfo.class));
+            if (there == null || there.stream().noneMatch(e -> e.name().equals(name))) {
+                client.post(io.labctl.protocol.environments.EnvironmentInfo.PATH,
+                        new io.labctl.protocol.environments.EnvironmentSpec(name, cloud),
+                        io.labctl.protocol.environments.EnvironmentInfo.class);
+            }
+        }
+
+        @Override
+        public Integer call() {
+            String format = output(output, Set.of("json", "yaml"));
+            try {
+                io.labctl.protocol.environments.EnvironmentInfo.requireName("environment", name);
+                io.labctl.protocol.environments.EnvironmentInfo.requireName("cloud", cloud);
+            } catch (InvalidInput e) {
+                throw usage(e.getMessage());
+            }
+            io.labctl.protocol.environments.EnvironmentInfo made = client().post(
+                    io.labctl.protocol.environments.EnvironmentInfo.PATH,
+                    new io.labctl.protocol.environments.EnvironmentSpec(name, cloud),
+                    io.labctl.protocol.environments.EnvironmentInfo.class);
+            if ("json".equals(format)) {
+                print(Formats.json(made));
+            } else if ("yaml".equals(format)) {
+                print(Formats.yaml(made));
+            } else {
+                cli.out().println("environment/" + name + " created (cloud " + cloud + ")");
+            }
+            return ExitCodes.OK;
         }
     }
 }

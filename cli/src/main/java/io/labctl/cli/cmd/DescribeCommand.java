@@ -16,20 +16,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", mixinStandardHelpOptions = true,
-        description = {"Show the details of a server, a user, a configuration module or a cluster.", "",
+        description = {"Show the details of a server, a user, a configuration module, a cluster or an environment.", "",
                 "A server: status, scope, labels, certificate, host facts and its modules' state.",
                 "A module: description, versions, targets, inputs (type, default, secret) and revisions.",
                 "A user: its roles, the rules in force for it (deny first, as deny wins) and its certificates.",
-                "A cluster: its API server, whether it answers labd now, and how labd authenticates there.", "",
+                "A cluster: its API server, whether it answers labd now, and how labd authenticates there.",
+                "An environment: its cloud and the servers, bastions and clusters in it.", "",
                 "Examples:",
                 "  labctl describe server/web-1",
                 "  labctl describe server web-1",
                 "  labctl describe server/web-1 server/web-2",
                 "  labctl describe user/alice",
                 "  labctl describe module/k3s-server",
-                "  labctl describe cluster/k3s"})
+                "  labctl describe cluster/k3s",
+                "  labctl describe environment/lab"})
 public final class DescribeCommand extends LabdCommand {
-    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "server/NAME, user/NAME, module/NAME, cluster/NAME, or: TYPE NAME...")
+    @Parameters(paramLabel = "RESOURCE", arity = "1..*", description = "server/NAME, user/NAME, module/NAME, cluster/NAME, environment/NAME, or: TYPE NAME...")
     List<String> args = new ArrayList<>();
 
     DescribeCommand(Cli cli) {
@@ -40,12 +42,14 @@ public final class DescribeCommand extends LabdCommand {
     public Integer call() {
         List<ResourceRef> refs;
         try {
-            refs = ResourceRef.parse(args, "server, user, module, cluster");
+            refs = ResourceRef.parse(args, "server, user, module, cluster, environment");
             for (ResourceRef r : refs) {
                 if (r.type().equals("module")) {
                     ModulesCommand.moduleName(r.name());
                 } else if (r.type().equals("cluster")) {
                     io.labctl.protocol.kube.ClusterInfo.requireName(r.name());
+                } else if (r.type().equals("environment")) {
+                    io.labctl.protocol.environments.EnvironmentInfo.requireName("environment", r.name());
                 } else {
                     Names.require(r.type() + " name", r.name());
                 }
@@ -62,6 +66,10 @@ public final class DescribeCommand extends LabdCommand {
             } else if (r.type().equals("cluster")) {
                 text = io.labctl.cli.render.ClusterPrinter.describe(client.get(io.labctl.protocol.kube.ClusterInfo.PATH
                         + "/" + r.name(), io.labctl.protocol.kube.ClusterInfo.class), cli.now());
+            } else if (r.type().equals("environment")) {
+                text = io.labctl.cli.render.EnvironmentPrinter.describe(client.get(
+                        io.labctl.protocol.environments.EnvironmentInfo.PATH + "/" + r.name(),
+                        io.labctl.protocol.environments.EnvironmentInfo.class), cli.now());
             } else if (r.type().equals("module")) {
                 text = ModulePrinter.describe(client.get(ModulesCommand.MODULES + "/" + r.name(), ModuleDetail.class), cli.now());
             } else {

@@ -39,17 +39,19 @@ import picocli.CommandLine.Spec;
                 "  labctl get permissions -o yaml",
                 "  labctl get recordings",
                 "  labctl get credentials",
-                "  labctl get clusters"},
+                "  labctl get clusters",
+                "  labctl get environments",
+                "  labctl get clouds"},
         subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class, GetCommand.Users.class, GetCommand.Roles.class,
                 GetCommand.Permissions.class, GetCommand.Recordings.class, GetCommand.Credentials.class,
-                GetCommand.Clusters.class})
+                GetCommand.Clusters.class, GetCommand.Environments.class, GetCommand.Clouds.class})
 public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials, clusters");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials, clusters, environments, clouds");
     }
 
     /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
@@ -345,6 +347,56 @@ public final class GetCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return ClustersCommand.list(this, output);
+        }
+    }
+
+    @Command(name = "environments", aliases = {"environment", "envs", "env"}, mixinStandardHelpOptions = true,
+            sortOptions = false,
+            description = {"List the environments you may read (read on CLOUD:ENV:*), each with its cloud.",
+                    "An environment's name is unique across clouds, so --env NAME alone names it.", "",
+                    "Examples:",
+                    "  labctl get environments",
+                    "  labctl get environments -o wide      # who created each",
+                    "  labctl get environments -o json"})
+    static final class Environments extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Environments(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            list(this, output, io.labctl.protocol.environments.EnvironmentInfo.PATH,
+                    io.labctl.protocol.environments.EnvironmentInfo.class, "environments",
+                    (items, wide) -> io.labctl.cli.render.EnvironmentPrinter.table(items, wide, cli.now()));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "clouds", aliases = {"cloud"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List the clouds and how many of their environments you may read. baremetal (machines",
+                    "labctl provisions; every bastion's environment) and local (the machine labctl runs on) are",
+                    "built in; any other cloud comes with its first environment and goes with its last.", "",
+                    "Examples:",
+                    "  labctl get clouds",
+                    "  labctl get clouds -o wide            # with the environments' names",
+                    "  labctl get clouds -o yaml"})
+    static final class Clouds extends LabdCommand {
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Clouds(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            list(this, output, io.labctl.protocol.environments.EnvironmentInfo.CLOUDS,
+                    io.labctl.protocol.environments.CloudInfo.class, "clouds",
+                    (items, wide) -> io.labctl.cli.render.EnvironmentPrinter.clouds(items, wide));
+            return ExitCodes.OK;
         }
     }
 }

@@ -206,6 +206,9 @@ public final class InitCommand implements Runnable, RunsLocally {
                 return null;
             }
             try {
+                // a bastion's environment is under baremetal: made here when it is the first bastion there
+                CreateCommand.Environment.ensure(LabdClient.forContext(context, cli.sessionId()), environment,
+                        "baremetal");
                 IssuedToken issued = LabdClient.forContext(context, cli.sessionId()).post(Api.TOKENS, new TokenSpec(false, Duration.ofMinutes(10).toSeconds(),
                         "baremetal", environment, "bastion", Map.of(), serverName, "standalone bastion " + serverName),
                         IssuedToken.class);

@@ -24,7 +24,10 @@ record ResourceRef(String type, String name) {
             Map.entry("module", "module"),
             Map.entry("modules", "module"),
             Map.entry("cluster", "cluster"),
-            Map.entry("clusters", "cluster"));
+            Map.entry("clusters", "cluster"),
+            Map.entry("environment", "environment"),
+            Map.entry("environments", "environment"),
+            Map.entry("env", "environment"));
 
     @Override
     public String toString() {

@@ -146,6 +146,7 @@ public final class Quickstart {
             }
             waitForLabd(url, labd.orElse(null));
             ContextEntry ctx = quickstartContext(true);
+            ensureEnvironments(ctx);
 
             if (agent.isEmpty()) {
                 Files.deleteIfExists(agentPid());
@@ -225,6 +226,33 @@ public final class Quickstart {
             }
             progress.tick();
             sleep(1000);
+        }
+    }
+
+    /** The environments the quick start makes (cloud local): its own agent's, and the README's examples'. */
+    static final List<String> QUICKSTART_ENVIRONMENTS = List.of("local", "lab");
+
+    /**
+     * What the quick start uses, and the README's 'create token --env lab': both under cloud local, made on every run
+     * (an installation from before environments were records has neither). labd answers health before every
+     * capability's routes are up, so this asks again for a while.
+     */
+    private void ensureEnvironments(ContextEntry ctx) {
+        LabdClient admin = LabdClient.forContext(ctx, cli.sessionId());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (true) {
+            try {
+                for (String env : QUICKSTART_ENVIRONMENTS) {
+                    io.labctl.cli.cmd.CreateCommand.Environment.ensure(admin, env, "local");
+                }
+                return;
+            } catch (CliException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw CliException.refused("labd did not make the quick start's environments ("
+                            + String.join(", ", QUICKSTART_ENVIRONMENTS) + "): " + e.getMessage() + "; see " + labdLog());
+                }
+                sleep(1000);
+            }
         }
     }
 

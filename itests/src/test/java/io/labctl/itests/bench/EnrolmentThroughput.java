@@ -34,6 +34,11 @@ public final class EnrolmentThroughput {
         int concurrency = Integer.parseInt(args[2]);
         String prefix = args[3];
         HttpClient adminClient = Tls.client(admin);
+        // the environment the token names (409 on a later run: it exists, which is as good)
+        adminClient.send(HttpRequest.newBuilder(URI.create(admin.server() + "/api/v1/environments"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(Json.json()
+                        .writeValueAsBytes(new io.labctl.protocol.environments.EnvironmentSpec("bench", "bench")))).build(),
+                HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> created = adminClient.send(HttpRequest.newBuilder(URI.create(admin.server() + "/api/v1/tokens"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(Json.json().writeValueAsBytes(
                         new TokenSpec(true, 3600L, "bench", "bench", "worker", null, null, "enrolment benchmark")))).build(),

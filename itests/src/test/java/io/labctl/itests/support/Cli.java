@@ -92,6 +92,21 @@ public final class Cli {
         return r.stdout();
     }
 
+    /**
+     * Creates environments ({@code NAME:CLOUD} each) with 'create environment', as an admin must before tokens and
+     * clusters name them; one that exists already under that cloud is fine (tests that share a labd).
+     */
+    public Cli environments(String... nameAndCloud) throws Exception {
+        for (String pair : nameAndCloud) {
+            String[] nc = pair.split(":", 2);
+            Processes.Result r = run("create", "environment", nc[0], "--cloud", nc[1]);
+            if (r.exitCode() != 0 && !r.stderr().contains("exists already (under cloud " + nc[1] + ")")) {
+                throw new AssertionError("labctl create environment " + nc[0] + " --cloud " + nc[1] + " failed: " + r);
+            }
+        }
+        return this;
+    }
+
     /** 'get servers -o json', or an empty list while labd cannot answer (for polling). */
     public List<ServerInfo> servers() {
         return listOrEmpty(new TypeReference<List<ServerInfo>>() {},

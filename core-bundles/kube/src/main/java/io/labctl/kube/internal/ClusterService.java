@@ -4,6 +4,7 @@ import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
 import io.labctl.api.Sealer;
 import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.environments.Environments;
 import io.labctl.api.web.Caller;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.Schema;
@@ -46,8 +47,6 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = KubeConfig.class)
 public final class ClusterService {
     static final Permission ADMIN = Permission.everywhere(Action.ADMIN);
-    /** Where a cluster goes when --cloud is not given: the machines labctl runs itself. */
-    static final String DEFAULT_CLOUD = "baremetal";
 
     private final Sealer sealer;
     private final Sessions sessions;
@@ -57,6 +56,10 @@ public final class ClusterService {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AccessDecisions decisions;
+
+    /** A cluster names an existing environment and takes its cloud; without the service no cluster is added. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Environments environments;
 
     @Activate
     public ClusterService(@Reference Database database, @Reference Sealer sealer,
@@ -95,9 +98,9 @@ public final class ClusterService {
         try {
             name = ClusterInfo.requireName(spec.name());
             environment = Names.require("environment", spec.environment());
-            cloud = Names.require("cloud", spec.cloud() == null || spec.cloud().isBlank() ? DEFAULT_CLOUD : spec.cloud());
             context = Kubeconfig.select(spec.kubeconfig(), null, null);
             server = ApiServer.of(context, timeout);
+            cloud = Environments.present(environments).cloudOf(environment, spec.cloud());
         } catch (InvalidInput e) {
             throw ApiException.badRequest(e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -24,4 +24,10 @@ public interface KubeMapper {
 
     @Delete("DELETE FROM kube_clusters WHERE name = #{name}")
     int deleteCluster(@Param("name") String name);
+
+    @Select("SELECT count(*) FROM kube_clusters WHERE environment = #{env}")
+    long countIn(@Param("env") String environment);
+
+    @Select("SELECT name FROM kube_clusters WHERE environment = #{env} ORDER BY name LIMIT #{limit}")
+    List<String> namesIn(@Param("env") String environment, @Param("limit") int limit);
 }

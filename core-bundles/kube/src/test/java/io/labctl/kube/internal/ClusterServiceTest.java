@@ -13,6 +13,7 @@ import io.labctl.api.access.AccessDecisions;
 import io.labctl.api.access.Decision;
 import io.labctl.api.web.Caller;
 import io.labctl.api.web.PeerPrincipal;
+import io.labctl.environments.internal.EnvironmentService;
 import io.labctl.kube.testing.ApiServerDouble;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
@@ -46,12 +47,16 @@ class ClusterServiceTest {
     static ApiServerDouble api;
     static final Rules rules = new Rules();
     static final MarkingSealer sealer = new MarkingSealer();
+    static EnvironmentService environments;
     ClusterService clusters;
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
         TestDatabases.schema(db, "kube");
+        environments = new EnvironmentService(db, TestDatabases.schema(db, "environments"));
+        environments.create("lab", "baremetal", "admin");
+        environments.create("prod", "baremetal", "admin");
         api = ApiServerDouble.start(dir.resolve("api"));
         rules.allow(ADMIN, "admin:*:*:*");
         rules.allow(LAB_READER, "read:baremetal:lab:cluster/*");
@@ -71,6 +76,27 @@ class ClusterServiceTest {
         TestDatabases.sql(db, "TRUNCATE kube_clusters");
         clusters = new ClusterService(db, sealer, Duration.ofSeconds(5), 4);
         clusters.decisions = rules;
+        clusters.environments = environments;
+    }
+
+    @Test
+    void aClusterNamesAnExistingEnvironmentAndTakesItsCloud() throws Exception {
+        int before = api.requests.size();
+        ApiException typo = assertThrows(ApiException.class, () -> clusters.add(ADMIN,
+                new ClusterSpec("k3s", "lba", null, api.kubeconfig("cert"), null)));
+        assertEquals("unknown-environment", typo.code());
+        assertTrue(typo.getMessage().contains("labctl create environment lba --cloud CLOUD"), typo.getMessage());
+        assertEquals("cloud-mismatch", assertThrows(ApiException.class, () -> clusters.add(ADMIN,
+                new ClusterSpec("k3s", "lab", "aws", api.kubeconfig("cert"), null))).code());
+        assertEquals(before, api.requests.size(), "refused before its API server is asked");
+        assertEquals(List.of(), clusters.list(caller(ADMIN)), "nothing half-done");
+        assertEquals("baremetal", clusters.add(ADMIN, new ClusterSpec("k3s", "lab", null, api.kubeconfig("cert"), null))
+                .cloud());
+
+        ClustersInEnvironments in = new ClustersInEnvironments(db, null);
+        assertEquals(List.of(new io.labctl.protocol.environments.EnvironmentInfo.Contents("clusters", 1,
+                List.of("k3s"))), in.in("lab", 20));
+        assertEquals(0, in.in("prod", 20).get(0).count());
     }
 
     @Test

@@ -56,4 +56,13 @@ public interface ServerMapper {
 
     @Delete("DELETE FROM servers WHERE name = #{name}")
     int delete(@Param("name") String name);
+
+    /** Servers of an environment, bastions (role bastion) or the others: how many. */
+    @Select("SELECT count(*) FROM servers WHERE environment = #{env} AND (COALESCE(role, '') = 'bastion') = #{bastions}")
+    long countIn(@Param("env") String environment, @Param("bastions") boolean bastions);
+
+    /** Their first names, sorted. */
+    @Select("SELECT name FROM servers WHERE environment = #{env} AND (COALESCE(role, '') = 'bastion') = #{bastions}"
+            + " ORDER BY name LIMIT #{limit}")
+    List<String> namesIn(@Param("env") String environment, @Param("bastions") boolean bastions, @Param("limit") int limit);
 }

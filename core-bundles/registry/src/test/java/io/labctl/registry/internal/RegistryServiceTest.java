@@ -109,6 +109,25 @@ class RegistryServiceTest {
         }
     }
 
+    /** What environments are told is in one: servers, and bastions (role bastion) apart, with counts and names. */
+    @Test
+    void serversAndBastionsOfAnEnvironmentAreCountedAndNamed() throws Exception {
+        RegistryService registry = new RegistryService(db, schema, config(15, 3600));
+        try {
+            registry.enrolled("in-w2", grant("in-env", "worker", Map.of()), cert("in-w2"));
+            registry.enrolled("in-w1", grant("in-env", null, Map.of()), cert("in-w1"));
+            registry.enrolled("in-b", grant("in-env", "bastion", Map.of()), cert("in-b"));
+            registry.enrolled("out-w", grant("in-other", "worker", Map.of()), cert("out-w"));
+            ServersInEnvironments in = new ServersInEnvironments(db, schema);
+            assertEquals(List.of(new io.labctl.protocol.environments.EnvironmentInfo.Contents("bastions", 1, List.of("in-b")),
+                    new io.labctl.protocol.environments.EnvironmentInfo.Contents("servers", 2, List.of("in-w1"))),
+                    in.in("in-env", 1), "the first names only, sorted, and how many in all");
+            assertEquals(0, in.in("nowhere", 20).get(1).count());
+        } finally {
+            registry.deactivate();
+        }
+    }
+
     @Test
     void selectorsSeeTheFactsAgentsReport() throws Exception {
         RegistryService registry = new RegistryService(db, schema, config(60, 3600));

@@ -7,6 +7,7 @@ import io.labctl.api.CertificateAuthority;
 import io.labctl.api.Identity;
 import io.labctl.api.JoinTokens;
 import io.labctl.api.access.AccessDecisions;
+import io.labctl.api.environments.Environments;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.Sessions;
 import io.labctl.protocol.InvalidInput;
@@ -54,6 +55,10 @@ public class TokenService implements JoinTokens {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile AccessDecisions decisions;
 
+    /** A user's token names an existing environment (a typo is an error); without the service such a token waits. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile Environments environments;
+
     @Activate
     public TokenService(@Reference Database database,
             // present once the tokens schema is current: the component waits for its migrations
@@ -65,7 +70,7 @@ public class TokenService implements JoinTokens {
 
     @Override
     public IssuedToken create(Identity caller, TokenSpec request) {
-        TokenSpec spec = validated(request);
+        TokenSpec spec = inEnvironment(validated(request));
         decisions().require(caller, JoinTokens.scope(Action.MANAGE, spec.cloud(), spec.environment(), spec.server()));
         return mint(spec, caller.name());
     }
@@ -73,6 +78,20 @@ public class TokenService implements JoinTokens {
     @Override
     public IssuedToken create(TokenSpec request, String createdBy) {
         return mint(validated(request), createdBy);
+    }
+
+    /**
+     * The request with the cloud of the environment it names (checked to exist; a cloud given must be that one).
+     * Checked before access, so a typo reads as a typo. labd's own capabilities (installer tokens) pass the
+     * environment of a bastion, which exists, and are not checked.
+     */
+    private TokenSpec inEnvironment(TokenSpec spec) {
+        if (spec.environment() == null && spec.cloud() == null) {
+            return spec;
+        }
+        String cloud = Environments.present(environments).cloudOf(spec.environment(), spec.cloud());
+        return new TokenSpec(spec.reusable(), spec.ttlSeconds(), spec.neverExpires(), cloud, spec.environment(),
+                spec.role(), spec.labels(), spec.server(), spec.description());
     }
 
     private static TokenSpec validated(TokenSpec request) {

@@ -15,6 +15,7 @@ import io.labctl.protocol.IssuedToken;
 import io.labctl.protocol.JoinTokenString;
 import io.labctl.protocol.TokenInfo;
 import io.labctl.protocol.TokenSpec;
+import io.labctl.environments.internal.EnvironmentService;
 import io.labctl.protocol.access.Permission;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ class TokenServiceTest {
     static Path dir;
     static Database db;
     static TokenService tokens;
+    static EnvironmentService environments;
     static final Identity ADMIN = new Identity(Identity.Kind.USER, "admin");
     static final Identity OLGA = new Identity(Identity.Kind.USER, "olga");
     static final RuleAccess ACCESS = new RuleAccess(Map.of("admin", List.of(Permission.parse("*:*:*:*")),
@@ -60,6 +62,10 @@ class TokenServiceTest {
         db = TestDatabases.start(dir.resolve("pg"));
         tokens = new TokenService(db, TestDatabases.schema(db, "tokens"), pinOnlyCa());
         tokens.decisions = ACCESS;
+        environments = new EnvironmentService(db, TestDatabases.schema(db, "environments"));
+        environments.create("lab", "baremetal", "admin");
+        environments.create("prod", "aws", "admin");
+        tokens.environments = environments;
     }
 
     @AfterAll
@@ -173,6 +179,34 @@ class TokenServiceTest {
         // an empty scope is not a scope left out: that would be a token for servers without an environment
         assertEquals("empty-scope", assertThrows(ApiException.class, () -> tokens.create(ADMIN,
                 new TokenSpec(false, 60L, "baremetal", " ", null, null, null, null))).code());
+    }
+
+    /** A token names an existing environment; its cloud may be left out, and a cloud that does not match is an error. */
+    @Test
+    void aTokenNamesAnExistingEnvironmentAndGetsItsCloud() {
+        TokenInfo lab = tokens.create(ADMIN, new TokenSpec(false, 60L, null, "lab", null, null, null, null)).info();
+        assertEquals("baremetal", lab.cloud(), "the environment's cloud");
+        ApiException typo = assertThrows(ApiException.class,
+                () -> tokens.create(ADMIN, new TokenSpec(false, 60L, null, "lba", null, null, null, null)));
+        assertEquals("unknown-environment", typo.code());
+        assertTrue(typo.getMessage().contains("labctl create environment lba --cloud CLOUD"), typo.getMessage());
+        assertEquals("cloud-mismatch", assertThrows(ApiException.class, () -> tokens.create(ADMIN,
+                new TokenSpec(false, 60L, "aws", "lab", null, null, null, null))).code());
+        assertEquals("unknown-cloud", assertThrows(ApiException.class, () -> tokens.create(ADMIN,
+                new TokenSpec(false, 60L, "bearmetal", null, null, null, null, null))).code());
+        // a typo is refused before access is decided: olga learns it is a typo, and mints nothing
+        assertEquals("unknown-environment", assertThrows(ApiException.class, () -> tokens.create(OLGA,
+                new TokenSpec(false, 60L, null, "lba", null, null, null, null))).code());
+
+        tokens.environments = null;
+        try {
+            assertEquals(503, assertThrows(ApiException.class, () -> tokens.create(ADMIN,
+                    new TokenSpec(false, 60L, null, "lab", null, null, null, null))).status());
+            assertEquals(null, tokens.create(ADMIN, new TokenSpec(false, 60L, null, null, null, null, null, null))
+                    .info().environment(), "a token naming no environment needs no environments");
+        } finally {
+            tokens.environments = environments;
+        }
     }
 
     /** The per-token checks REST and shell once each made for themselves: manage on the scope, read to list. */
