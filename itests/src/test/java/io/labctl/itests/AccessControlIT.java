@@ -101,8 +101,7 @@ class AccessControlIT {
     }
 
     static Cli cli(String name) throws Exception {
-        Files.createDirectories(dir.resolve("cli-" + name));
-        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+        return Cli.named(dir, name);
     }
 
     static void enrol(HttpClient anonymous, String name, String cloud, String env) throws Exception {

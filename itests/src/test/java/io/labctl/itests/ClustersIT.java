@@ -66,17 +66,11 @@ class ClustersIT {
     }
 
     static Cli cli(String name) throws Exception {
-        Files.createDirectories(dir.resolve("cli-" + name));
-        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+        return Cli.named(dir, name);
     }
 
     static Cli user(String name, String role) throws Exception {
-        Path bundle = dir.resolve(name + ".labctl.yaml");
-        admin.ok("create", "user", name, "--out", bundle.toString());
-        admin.ok("bind", "role", role, "--user", name);
-        Cli c = cli(name);
-        c.ok("config", "import", bundle.toString());
-        return c;
+        return admin.newUser(dir, name, role);
     }
 
     @Test

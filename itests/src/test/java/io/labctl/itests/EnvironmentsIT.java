@@ -57,11 +57,7 @@ class EnvironmentsIT {
         // viv reads staging and manages the local cloud, nothing else
         admin.ok("create", "role", "staging-viewer", "--allow", "read:baremetal:staging:*", "--allow",
                 "manage:local:*:*");
-        Path bundle = dir.resolve("viv.labctl.yaml");
-        admin.ok("create", "user", "viv", "--out", bundle.toString());
-        admin.ok("bind", "role", "staging-viewer", "--user", "viv");
-        viv = cli("viv");
-        viv.ok("config", "import", bundle.toString());
+        viv = admin.newUser(dir, "viv", "staging-viewer");
     }
 
     @AfterAll
@@ -75,8 +71,7 @@ class EnvironmentsIT {
     }
 
     static Cli cli(String name) throws Exception {
-        Files.createDirectories(dir.resolve("cli-" + name));
-        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+        return Cli.named(dir, name);
     }
 
     @Test

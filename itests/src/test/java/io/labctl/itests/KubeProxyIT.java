@@ -133,10 +133,7 @@ class KubeProxyIT {
     @Test
     @Order(4)
     void watchesAndFollowsStreamAndAWatchEndsWhenTheUserLosesAccess() throws Exception {
-        admin.ok("create", "user", "walt", "--out", dir.resolve("walt.yaml").toString());
-        admin.ok("bind", "role", "k8s-viewer", "--user", "walt");
-        Cli walt = cli("walt");
-        walt.ok("config", "import", dir.resolve("walt.yaml").toString());
+        Cli walt = user("walt", "k8s-viewer");
 
         Process follow = start(viewer, "logs", "-f", "web-0");
         Process watch = start(walt, "get", "pods", "-w", "--output-watch-events");
@@ -294,17 +291,11 @@ class KubeProxyIT {
     // ---- helpers
 
     static Cli cli(String name) throws Exception {
-        Files.createDirectories(dir.resolve("cli-" + name));
-        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+        return Cli.named(dir, name);
     }
 
     static Cli user(String name, String role) throws Exception {
-        Path bundle = dir.resolve(name + ".labctl.yaml");
-        admin.ok("create", "user", name, "--out", bundle.toString());
-        admin.ok("bind", "role", role, "--user", name);
-        Cli c = cli(name);
-        c.ok("config", "import", bundle.toString());
-        return c;
+        return admin.newUser(dir, name, role);
     }
 
     /** labctl kubectl --cluster k3s -- ARGS, with kubectl's cache in the test's folder. */

@@ -110,8 +110,7 @@ class RepositoryIT {
     }
 
     static Cli cli(String name) throws Exception {
-        Files.createDirectories(dir.resolve("cli-" + name));
-        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+        return Cli.named(dir, name);
     }
 
     /** Enrols a server over REST and returns a client that presents its agent certificate. */

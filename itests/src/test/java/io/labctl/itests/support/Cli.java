@@ -20,6 +20,25 @@ public final class Cli {
         this(config, List.of(), List.of("-jar", System.getProperty("cli.jar")));
     }
 
+    /** A CLI of its own for NAME: its config file in DIR/cli-NAME. */
+    public static Cli named(Path dir, String name) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(dir.resolve("cli-" + name));
+        return new Cli(dir.resolve("cli-" + name + "/config.yaml"));
+    }
+
+    /**
+     * Run on an admin's CLI: creates user NAME, binds ROLE to them and gives them a CLI of their own (their credential
+     * bundle in DIR/NAME.labctl.yaml, imported).
+     */
+    public Cli newUser(Path dir, String name, String role) throws Exception {
+        Path bundle = dir.resolve(name + ".labctl.yaml");
+        ok("create", "user", name, "--out", bundle.toString());
+        ok("bind", "role", role, "--user", name);
+        Cli user = named(dir, name);
+        user.ok("config", "import", bundle.toString());
+        return user;
+    }
+
     private Cli(Path config, List<String> prefix, List<String> entry) {
         this.config = config;
         this.prefix = prefix;

@@ -6,13 +6,11 @@ import io.labctl.api.web.ProxyRoute;
 import io.labctl.protocol.Api;
 import io.labctl.protocol.access.AuditEntry;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
@@ -113,13 +111,10 @@ final class ProxyUpgrades implements WebSocketCreator {
         return URI.create(scheme + target.toString().substring(target.getScheme().length()));
     }
 
+    /** The refusal as a plain answer (no upgrade): null tells Jetty that this creator answered itself. */
     private static Object refuse(ServerUpgradeResponse response, Callback callback, ProxyRoute route, int status,
                                  String code, String message, String requestId) {
-        ProxyRoute.Error error = ProxyRoutes.error(route, status, code, message, requestId);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, error.contentType());
-        response.getHeaders().put(RequestIds.HEADER, requestId);
-        response.write(true, ByteBuffer.wrap(error.body()), callback);
+        ProxyHandler.refuse(response, callback, route, status, code, message, requestId);
         return null;
     }
 }
