@@ -234,8 +234,38 @@ class KubeProxyIT {
         }
     }
 
+    /** kubectl asks for a TTY only when its stdin is a terminal: script(1) gives it one, with a set size. */
     @Test
     @Order(6)
+    void execWithATerminalThroughLabd() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "no script(1) here");
+        Cli tess = user("tess", "k8s-exec");
+        assertTrue(terminal(tess, "tty").contains("/dev/pts/0"));
+        assertTrue(api.execs.stream().anyMatch(e -> e.command().equals(List.of("tty")) && e.tty()), api.execs.toString());
+        // the size goes on its own channel while the command runs: one that lasts a second gets it for sure
+        terminal(tess, "sleep", "1");
+        assertTrue(api.resizes.stream().anyMatch(r -> r.trim().equals("{\"Width\":101,\"Height\":31}")),
+                api.resizes.toString());
+    }
+
+    /** labctl kubectl ... exec -it web-0 -- COMMAND in a terminal of 101x31 (script(1)); what it printed. */
+    static String terminal(Cli who, String... command) throws Exception {
+        List<String> labctl = new ArrayList<>(List.of("env", "HOME=" + dir.resolve("kubectl-home"),
+                "LABCTL_KUBECTL=" + kubectlPath()));
+        List<String> args = new ArrayList<>(List.of("kubectl", "--cluster", "k3s", "--", "exec", "-it", "web-0", "--"));
+        args.addAll(List.of(command));
+        labctl.addAll(who.command(args.toArray(new String[0])));
+        Process p = new ProcessBuilder("/usr/bin/script", "-qec", "stty cols 101 rows 31 && " + String.join(" ", labctl),
+                "/dev/null").redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    @Order(7)
     void appLogsAreThePodsOfTheAppReadThroughTheProxy() throws Exception {
         api.log("web-2", "from web-2");
         String logs = viewer.ok("logs", "app/web", "--cluster", "k3s");
@@ -255,7 +285,7 @@ class KubeProxyIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void configWritesAContextThatOtherToolsUseThroughLabd() throws Exception {
         // the exec credential plugin calls back 'labctl' from LABCTL_HOME: here a launcher of the CLI under test
         Path home = Files.createDirectories(dir.resolve("labctl-home"));
@@ -280,7 +310,7 @@ class KubeProxyIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aRemovedClusterAnswersAClearError() throws Exception {
         admin.ok("clusters", "remove", "k3s");
         Processes.Result gone = kubectl(viewer, "get", "pods");
