@@ -10,6 +10,7 @@ import io.labctl.cli.RunsLocally;
 import io.labctl.cli.config.ContextEntry;
 import io.labctl.protocol.InvalidInput;
 import io.labctl.protocol.Json;
+import io.labctl.protocol.Pem;
 import io.labctl.protocol.kube.ClusterInfo;
 import java.io.File;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -353,8 +352,7 @@ public final class KubectlCommand extends LabdCommand implements RunsLocally {
             Map<String, Object> status = new LinkedHashMap<>();
             status.put("clientCertificateData", context.certificate());
             status.put("clientKeyData", context.privateKey());
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-                    new ByteArrayInputStream(context.certificate().getBytes(StandardCharsets.US_ASCII)));
+            X509Certificate cert = Pem.certificates(context.certificate()).get(0);
             // tools keep it until then, and ask again after (labctl renews the certificate when it is due)
             status.put("expirationTimestamp", DateTimeFormatter.ISO_INSTANT.format(cert.getNotAfter().toInstant()));
             Map<String, Object> credential = new LinkedHashMap<>();

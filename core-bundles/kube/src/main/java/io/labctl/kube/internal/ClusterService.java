@@ -173,11 +173,10 @@ public final class ClusterService {
     record Upstream(ClusterRow row, ApiServer server) {}
 
     /**
-     * The cluster's record and a client for its API server, made once per record (a cluster removed and added again
+     * A cluster's record and a client for its API server, made once per record (a cluster removed and added again
      * is a new record), so that the proxy reuses connections instead of a TLS handshake per request.
      */
-    Upstream upstream(String name) {
-        ClusterRow row = row(name);
+    Upstream upstream(ClusterRow row) {
         String key = row.name + "@" + row.addedAt;
         Upstream kept = upstreams.get(key);
         if (kept == null) {

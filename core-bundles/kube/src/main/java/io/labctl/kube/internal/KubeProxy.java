@@ -54,10 +54,12 @@ public final class KubeProxy implements ProxyRoute {
                         + " cluster itself; remove --as/--as-group from the kubectl command");
             }
         }
-        ClusterService.Upstream upstream = clusters.upstream(name);
+        ClusterRow row = clusters.row(name);
         for (Action action : kube.actions()) {
-            request.admit(ClusterService.on(action, upstream.row()));
+            request.admit(ClusterService.on(action, row));
         }
+        // only now is the sealed kubeconfig opened: a refused caller costs no unsealing and no TLS set-up
+        ClusterService.Upstream upstream = clusters.upstream(row);
         Map<String, String> headers = new HashMap<>(upstream.server().credentialHeaders());
         if (upstream.row().impersonate) {
             headers.putAll(ApiServer.impersonating(request.caller().identity().name()));

@@ -9,8 +9,6 @@ import io.labctl.api.web.Forward;
 import io.labctl.api.web.PeerPrincipal;
 import io.labctl.api.web.ProxyRoute;
 import io.labctl.protocol.Api;
-import io.labctl.protocol.access.AuditEntry;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,15 +126,9 @@ final class ProxyRoutes {
         ProxyExchange exchange = new ProxyExchange(new RequestCaller(peer, sessionId, access), request.getMethod(),
                 rest, request.getHttpURI().getQuery(), headers, upgrade, gate, audit, remoteAddress, m.group(1));
         if (peer.identity().kind() != Identity.Kind.USER) {
-            String message = peer.identity().kind().unit() + " certificates cannot use " + CONTEXT + "/" + m.group(1);
-            try {
-                audit.record(new AuditWriter.Event(EnforcementPoint.auditName(peer.identity()), sessionId,
-                        remoteAddress, "proxy." + m.group(1), "proxy/" + m.group(1)), AuditEntry.DENIED, 0L, message);
-            } catch (RuntimeException e) {
-                throw new Refused(503, "audit-unavailable", "the audit log cannot be written; labd refuses actions"
-                        + " it cannot record", route);
-            }
-            throw new Refused(403, "forbidden", message, route);
+            ApiException denied = exchange.deny("forbidden", peer.identity().kind().unit()
+                    + " certificates cannot use " + CONTEXT + "/" + m.group(1));
+            throw new Refused(denied.status(), denied.code(), denied.getMessage(), route);
         }
         try {
             Forward forward = route.forward(exchange);
@@ -175,9 +167,5 @@ final class ProxyRoutes {
             }
         }
         return own != null ? own : new ProxyRoute.Error("application/json", Errors.jsonBytes(code, message, requestId));
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
