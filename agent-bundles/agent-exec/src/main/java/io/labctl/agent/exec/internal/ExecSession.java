@@ -147,11 +147,16 @@ final class ExecSession implements StreamReceiver {
         }
     }
 
-    /** Copies one output stream to labd; keeps reading (and drops) once labd cannot take it, so nothing blocks. */
+    /**
+     * Copies one output stream to labd; keeps reading (and drops) once labd cannot take it, so nothing blocks.
+     * It leaves the stream open: a terminal's output ends when the command has closed its last descriptor, which
+     * may be just before it exits, and closing the terminal's master then would hang the command up (SIGHUP, 129).
+     * {@link #finish} closes the streams once the command has exited.
+     */
     private void pump(InputStream in, byte tag) {
         byte[] buffer = new byte[CHUNK];
         boolean sending = true;
-        try (in) {
+        try {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (n == 0 || !sending) {
@@ -188,6 +193,10 @@ final class ExecSession implements StreamReceiver {
         }
         stdin.stop();
         closeQuietly(process.stdin());
+        closeQuietly(process.stdout());
+        if (process.stderr() != null) {
+            closeQuietly(process.stderr());
+        }
         onEnd.accept(this);
         long millis = (System.nanoTime() - startNanos) / 1_000_000;
         String early = endedEarly;

@@ -285,6 +285,17 @@ class ExecHandlerTest {
     }
 
     @Test
+    void ttyOutputEndingBeforeTheExitDoesNotHangTheCommandUp() throws Exception {
+        // the terminal's output ends when the command closes its last descriptor, not when it exits: closing the
+        // master then would send it SIGHUP (exit 129), as cat's own exit path sometimes did
+        RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
+        handler.open(tty(80, 24, "sh", "-c", "echo closing; exec <&- >&- 2>&-; sleep 0.5; exit 7"), channel);
+        assertTrue(channel.awaitEnd(10_000));
+        assertEquals(7, channel.exitCode());
+        assertTrue(text(channel.output(ExecRequest.STDOUT)).contains("closing"));
+    }
+
+    @Test
     void ttyAbortKillsTheTree() throws Exception {
         RecordingStreamChannel channel = new RecordingStreamChannel(ExecRequest.KIND);
         ExecSession session = (ExecSession) handler.open(tty(80, 24, "sh", "-c", "sleep 300 & sleep 300 & wait"),
