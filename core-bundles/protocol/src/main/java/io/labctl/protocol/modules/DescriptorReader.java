@@ -3,6 +3,7 @@ package io.labctl.protocol.modules;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.Selector;
+import io.labctl.protocol.text.GuardedYaml;
 import io.labctl.protocol.modules.ModuleDescriptor.Dependency;
 import io.labctl.protocol.modules.ModuleDescriptor.InputSpec;
 import io.labctl.protocol.modules.ModuleDescriptor.Targets;
@@ -45,7 +46,7 @@ final class DescriptorReader {
             problems.add("module.yaml is larger than " + MAX_BYTES / 1024 + " KiB");
         }
         problems.throwIfAny("invalid-module", "module.yaml is not valid");
-        JsonNode root = GuardedYaml.read(yaml, "module.yaml");
+        JsonNode root = GuardedYaml.read(yaml, "module.yaml", "invalid-module");
         if (root == null || !root.isObject()) {
             throw new io.labctl.protocol.InvalidInput("invalid-module", null,
                     "module.yaml is not valid: it must be a mapping with name, version and optionally description,"

@@ -1,4 +1,4 @@
-package io.labctl.protocol.modules;
+package io.labctl.protocol.text;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -11,42 +11,46 @@ import io.labctl.protocol.Json;
 import java.io.IOException;
 
 /**
- * Reads a YAML document that comes from outside (a pushed module's {@code module.yaml}) into a tree, refusing what a
- * descriptor never needs and an attacker could use: anchors and aliases (an alias bomb, or a value that silently
+ * Reads a YAML document that comes from outside (a pushed module's {@code module.yaml}, a Pulumi YAML program) into a
+ * tree, refusing what such a document never needs and an attacker could use: anchors and aliases (an alias bomb, or a value that silently
  * reads as the anchor's name), nesting deeper than {@link #MAX_DEPTH}, and a key given twice in one mapping (the
  * last one would silently win). The document is scanned as a stream first, so nothing is built before it passed.
  */
-final class GuardedYaml {
-    /** A descriptor's deepest legitimate value (inputs.NAME.default as a list) is 4 levels down. */
+public final class GuardedYaml {
+    /** A module descriptor's deepest legitimate value is 4 levels down; a program's resources a few more. */
     static final int MAX_DEPTH = 16;
 
     private GuardedYaml() {}
 
-    static JsonNode read(byte[] yaml, String what) {
+    /**
+     * The document as a tree; what names it in messages (e.g. {@code module.yaml}); a refusal is an
+     * {@link InvalidInput} with code (e.g. {@code invalid-module}).
+     */
+    public static JsonNode read(byte[] yaml, String what, String code) {
         try (JsonParser scan = parser(yaml)) {
             int depth = 0;
             for (JsonToken t = scan.nextToken(); t != null; t = scan.nextToken()) {
                 if (scan instanceof YAMLParser y && (y.isCurrentAlias() || y.getObjectId() != null)) {
-                    throw refused(what + " uses YAML anchors and aliases (&name, *name) at " + where(scan)
+                    throw refused(code, what + " uses YAML anchors and aliases (&name, *name) at " + where(scan)
                             + "; they are not allowed: write each value out");
                 }
                 if (t.isStructStart() && ++depth > MAX_DEPTH) {
-                    throw refused(what + " is nested deeper than " + MAX_DEPTH + " levels at " + where(scan)
-                            + "; a module descriptor needs at most 4");
+                    throw refused(code, what + " is nested deeper than " + MAX_DEPTH + " levels at " + where(scan)
+                            + "; flatten it");
                 }
                 if (t.isStructEnd()) {
                     depth--;
                 }
             }
         } catch (StreamReadException e) {
-            throw refused(duplicateOrInvalid(e, what));
+            throw refused(code, duplicateOrInvalid(e, what));
         } catch (IOException e) {
-            throw refused(what + " cannot be read: " + e.getMessage());
+            throw refused(code, what + " cannot be read: " + e.getMessage());
         }
         try (JsonParser parser = parser(yaml)) {
             return Json.yaml().readTree(parser);
         } catch (IOException e) {
-            throw refused(what + " is not valid YAML: " + firstLine(e.getMessage()));
+            throw refused(code, what + " is not valid YAML: " + firstLine(e.getMessage()));
         }
     }
 
@@ -73,8 +77,8 @@ final class GuardedYaml {
         return at == null || at.getLineNr() < 1 ? "an unknown line" : "line " + at.getLineNr();
     }
 
-    private static InvalidInput refused(String message) {
-        return new InvalidInput("invalid-module", null, message);
+    private static InvalidInput refused(String code, String message) {
+        return new InvalidInput(code, null, message);
     }
 
     private static String firstLine(String message) {
