@@ -70,7 +70,9 @@ public final class LabctlCommand implements Callable<Integer> {
     public static final List<Class<?>> VERBS = List.of(GetCommand.class, DescribeCommand.class, CreateCommand.class,
             DeleteCommand.class, BindCommand.class, UnbindCommand.class, AuthCommand.class, LogsCommand.class,
             PingCommand.class, ExecCommand.class, ProvisionCommand.class, RepoCommand.class, InitCommand.class, ConfigCommand.class,
-            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, AgentsCommand.class, ClustersCommand.class, io.labctl.cli.cmd.KubectlCommand.class, CompletionCommand.class,
+            QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, AgentsCommand.class, ClustersCommand.class, io.labctl.cli.cmd.KubectlCommand.class,
+            io.labctl.cli.cmd.PlanCommand.class, io.labctl.cli.cmd.ApplyCommand.class, io.labctl.cli.cmd.DestroyCommand.class,
+            CompletionCommand.class,
             VersionCommand.class);
 
     private final Cli cli;

@@ -41,17 +41,18 @@ import picocli.CommandLine.Spec;
                 "  labctl get credentials",
                 "  labctl get clusters",
                 "  labctl get environments",
-                "  labctl get clouds"},
+                "  labctl get clouds",
+                "  labctl get runs --env lab"},
         subcommands = {GetCommand.Servers.class, GetCommand.Tokens.class, GetCommand.Users.class, GetCommand.Roles.class,
                 GetCommand.Permissions.class, GetCommand.Recordings.class, GetCommand.Credentials.class,
-                GetCommand.Clusters.class, GetCommand.Environments.class, GetCommand.Clouds.class})
+                GetCommand.Clusters.class, GetCommand.Environments.class, GetCommand.Clouds.class, GetCommand.Runs.class})
 public final class GetCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials, clusters, environments, clouds");
+        throw new ParameterException(spec.commandLine(), "missing resource type: one of servers, tokens, users, roles, permissions, recordings, credentials, clusters, environments, clouds, runs");
     }
 
     /** The one selector of a server query: -l text, then --env, --cloud and each --label, all of which must hold. */
@@ -396,6 +397,55 @@ public final class GetCommand implements Callable<Integer> {
             list(this, output, io.labctl.protocol.environments.EnvironmentInfo.CLOUDS,
                     io.labctl.protocol.environments.CloudInfo.class, "clouds",
                     (items, wide) -> io.labctl.cli.render.EnvironmentPrinter.clouds(items, wide));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "runs", aliases = {"run"}, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"List Pulumi runs (plan, apply, destroy) you may read (read on CLOUD:ENV:*), newest first.",
+                    "CHANGES counts creates (+), updates and replaces (~) and deletes (-); a plan's are what an",
+                    "apply would do.", "",
+                    "Examples:",
+                    "  labctl get runs",
+                    "  labctl get runs --env lab -o wide",
+                    "  labctl get runs --app postgresql",
+                    "  labctl get runs -o json | jq -r '.[] | select(.status == \"failed\") | .id'"})
+    static final class Runs extends LabdCommand {
+        @Option(names = "--env", paramLabel = "ENV", description = "Only runs in this environment.")
+        String environment;
+
+        @Option(names = "--app", paramLabel = "APP", description = "Only runs of this app.")
+        String app;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N runs (default 100, at most 1000).")
+        int limit;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "wide, json or yaml (default: a table).")
+        String output;
+
+        Runs(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public Integer call() {
+            if (limit < 1 || limit > 1000) {
+                throw usage("--limit must be from 1 to 1000");
+            }
+            StringBuilder q = new StringBuilder("?limit=" + limit);
+            try {
+                if (environment != null) {
+                    q.append("&env=").append(io.labctl.protocol.Names.require("env", environment));
+                }
+                if (app != null) {
+                    q.append("&app=").append(io.labctl.protocol.Names.require("app", app));
+                }
+            } catch (io.labctl.protocol.InvalidInput e) {
+                throw usage(e.asFlag());
+            }
+            list(this, output, io.labctl.protocol.pulumi.PulumiRun.PATH + q,
+                    io.labctl.protocol.pulumi.PulumiRun.class, "runs",
+                    (items, wide) -> io.labctl.cli.render.RunPrinter.table(items, wide, cli.now()));
             return ExitCodes.OK;
         }
     }

@@ -60,7 +60,8 @@ import picocli.CommandLine.Parameters;
                 "       labctl logs module/RUN-ID [-o FORMAT]",
                 "       labctl logs build/ID [-o FORMAT]",
                 "       labctl logs app/NAME [-f] [-n N] [--container C] [--cluster C] [--namespace NS]",
-                "       labctl logs bastion/ENV [--mac MAC] [-f] [-n N] [--since TIME] [-o json]"},
+                "       labctl logs bastion/ENV [--mac MAC] [-f] [-n N] [--since TIME] [-o json]",
+                "       labctl logs pulumi/RUN-ID [-f]"},
         description = {"Print logs: labd's audit log, a server's journal or log file, or an agent's own log.", "",
                 "audit: every labctl invocation is one session; 'labctl logs audit' shows its handle in the",
                 "SESSION column (user-yyyyMMdd-id), and 'labctl logs audit/HANDLE' prints just that session's",
@@ -89,6 +90,8 @@ import picocli.CommandLine.Parameters;
                 "column is a request the bastion could not tie to a machine. -n: the last N events (default 200,",
                 "at most 5000); -f follows until Ctrl-C; -o json prints one JSON object a line. Needs read on the",
                 "environment (read:baremetal:ENV:*).", "",
+                "pulumi/RUN-ID: what the Pulumi engine printed during a plan, apply or destroy (see 'labctl get",
+                "runs'), as labd kept it; -f follows a running one until it ends. Needs read on its environment.", "",
                 "Examples:",
                 "  labctl logs audit",
                 "  labctl logs audit --user alice --since 1h",
@@ -107,7 +110,8 @@ import picocli.CommandLine.Parameters;
                 "  labctl logs build/3f9a2c71",
                 "  labctl logs bastion/rack9",
                 "  labctl logs bastion/rack9 --mac 52:54:00:12:34:56 -f",
-                "  labctl logs bastion/rack9 --since 1h -o json | jq -r .detail"},
+                "  labctl logs bastion/rack9 --since 1h -o json | jq -r .detail",
+                "  labctl logs pulumi/r-0123456789ab -f"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:ok; server/agent: the log was read to its end (or followed until labd ended it)",
@@ -133,7 +137,9 @@ public final class LogsCommand extends LabdCommand {
             Map.entry("app", "app"),
             Map.entry("apps", "app"),
             Map.entry("bastion", "bastion"),
-            Map.entry("bastions", "bastion"));
+            Map.entry("bastions", "bastion"),
+            Map.entry("pulumi", "pulumi"),
+            Map.entry("run", "pulumi"));
     /** What 'labctl logs audit/...' takes: AuditEntry.session(), user-yyyyMMdd-id. */
     private static final Pattern SESSION = Pattern.compile(".+-\\d{8}-[A-Za-z0-9._-]+");
 
@@ -212,7 +218,8 @@ public final class LogsCommand extends LabdCommand {
     static final class Types implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("audit", "server", "agent", "recording", "module", "build", "app", "bastion").iterator();
+            return List.of("audit", "server", "agent", "recording", "module", "build", "app", "bastion", "pulumi")
+                    .iterator();
         }
     }
 
@@ -231,6 +238,13 @@ public final class LogsCommand extends LabdCommand {
         }
         return switch (ref[0]) {
             case "bastion" -> bastion(ref[1]);
+            case "pulumi" -> {
+                if (unit != null || kernel || priority != null || file != null || since != null || output != null
+                        || lines != null) {
+                    throw usage("pulumi/RUN-ID takes -f only");
+                }
+                yield pulumi(ref[1]);
+            }
             case "audit" -> {
                 rejectStreamFlags();
                 yield audit(ref[1]);
@@ -279,9 +293,37 @@ public final class LogsCommand extends LabdCommand {
         String canonical = TYPES.get(type.toLowerCase(Locale.ROOT));
         if (canonical == null) {
             throw usage("unknown log type '" + type + "'; available: audit, server/NAME, agent/NAME, recording/ID, module/RUN-ID,"
-                    + " build/ID, bastion/ENV, app/NAME");
+                    + " build/ID, bastion/ENV, app/NAME, pulumi/RUN-ID");
         }
         return new String[] {canonical, name};
+    }
+
+    /**
+     * A Pulumi run's log (the engine's output as labd kept it): all of it, or with -f as it comes until the run has
+     * ended. Ctrl-C stops reading; it does not cancel the run (plan, apply and destroy do that).
+     */
+    private int pulumi(String id) {
+        if (id == null) {
+            throw usage("name the run: logs pulumi/RUN-ID (labctl get runs lists them)");
+        }
+        try {
+            DescribeCommand.requireRunId(id);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        if (follow) {
+            io.labctl.protocol.pulumi.PulumiRun run = PulumiRuns.follow(cli, client(), id, cli.out(), false);
+            return run == null ? ExitCodes.CANCELLED : ExitCodes.OK;
+        }
+        client().getLines(io.labctl.protocol.pulumi.PulumiRun.PATH + "/" + id + "/log", c -> { }, line -> {
+            try {
+                cli.out().println(Json.json().readValue(line, io.labctl.protocol.pulumi.RunLine.class).text());
+            } catch (IOException e) {
+                throw CliException.unreachable("labd sent a line that is not a run's log line", e);
+            }
+        });
+        cli.out().flush();
+        return ExitCodes.OK;
     }
 
     /** What the bastion of an environment saw and did: read (the last N events), or follow until Ctrl-C. */

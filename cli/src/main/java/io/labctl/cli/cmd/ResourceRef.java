@@ -27,7 +27,9 @@ record ResourceRef(String type, String name) {
             Map.entry("clusters", "cluster"),
             Map.entry("environment", "environment"),
             Map.entry("environments", "environment"),
-            Map.entry("env", "environment"));
+            Map.entry("env", "environment"),
+            Map.entry("run", "run"),
+            Map.entry("runs", "run"));
 
     @Override
     public String toString() {
