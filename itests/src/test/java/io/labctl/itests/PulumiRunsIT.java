@@ -1,0 +1,241 @@
+package io.labctl.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.Labd;
+import io.labctl.itests.support.Processes;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.pulumi.PulumiRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pulumi runs through the real labd (its database, master key, audit chain, access rules) and the real CLI, with the
+ * stand-in engine: a test double for the pulumi binary (no Pulumi engine can be had here), a real process that labd's
+ * engine driver starts through the Pulumi Java SDK as it would start pulumi.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PulumiRunsIT {
+    static final TypeReference<List<PulumiRun>> RUNS = new TypeReference<>() {};
+    static final Path STANDIN = Path.of(System.getProperty("labctl.root"), "core-bundles", "pulumi-engine", "target",
+            "standin", "pulumi");
+
+    @TempDir
+    static Path dir;
+    static Labd labd;
+    static Cli admin;
+    static Cli deployer;
+    static Cli reader;
+    static Path web;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertTrue(Files.isExecutable(STANDIN), "the stand-in engine is built by core-bundles/pulumi-engine: " + STANDIN);
+        labd = Labd.install(dir.resolve("labd"), null);
+        Files.writeString(dir.resolve("labd/etc/io.labctl.pulumi.engine.cfg"), "pulumiBinary = " + STANDIN + "\n");
+        labd.start();
+        admin = Cli.named(dir, "admin");
+        admin.ok("config", "import", labd.adminBundle().toString());
+        admin.environments("lab:baremetal", "prod:baremetal");
+        admin.ok("create", "role", "lab-deployer", "--allow", "apply:baremetal:lab:*", "--allow", "read:baremetal:lab:*");
+        admin.ok("create", "role", "lab-reader", "--allow", "read:baremetal:lab:*");
+        deployer = admin.newUser(dir, "dora", "lab-deployer");
+        reader = admin.newUser(dir, "rita", "lab-reader");
+        web = program("web.yaml", "web", "v1", "");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (labd != null) {
+            labd.close();
+        }
+    }
+
+    static Path program(String file, String project, String version, String extra) throws Exception {
+        return Files.writeString(dir.resolve(file), "name: " + project + "\nruntime: yaml\n"
+                + "resources:\n"
+                + "  site:\n    type: test:index:Site\n    properties:\n      version: " + version + "\n" + extra
+                + "  config:\n    type: test:index:Config\n    properties:\n      port: 8080\n"
+                + "outputs:\n  url: http://web.lab\n  token:\n    fn::secret: s3cr3t-token\n");
+    }
+
+    static List<PulumiRun> runs(Cli cli, String... query) throws Exception {
+        String[] args = new String[3 + query.length];
+        args[0] = "get";
+        args[1] = "runs";
+        System.arraycopy(query, 0, args, 2, query.length);
+        args[args.length - 1] = "-o";
+        String[] withJson = java.util.Arrays.copyOf(args, args.length + 1);
+        withJson[withJson.length - 1] = "json";
+        return Json.json().readValue(cli.ok(withJson), RUNS);
+    }
+
+    @Test
+    @Order(1)
+    void aPlanShowsWhatWouldChangeAndChangesNothing() throws Exception {
+        Processes.Result r = deployer.run("plan", "-f", web.toString(), "--env", "lab");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("Plan: 2 to create."), r.stdout());
+        assertTrue(r.stdout().contains("[labd] plan of web.yaml (project web) in lab"), r.stdout());
+        List<PulumiRun> runs = runs(deployer);
+        assertEquals(1, runs.size());
+        PulumiRun plan = runs.get(0);
+        assertEquals(List.of(PulumiRun.PLAN, "web/lab", "dora", PulumiRun.SUCCEEDED),
+                List.of(plan.kind(), plan.stack(), plan.user(), plan.status()));
+        assertEquals(2, plan.changes().get("create"));
+        // nothing was made: a second plan still has everything to create
+        assertTrue(deployer.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 2 to create."));
+    }
+
+    @Test
+    @Order(2)
+    void applyShowsThePlanAndAppliesWithYesThenHasNothingToDo() throws Exception {
+        Processes.Result r = deployer.run("apply", "-f", web.toString(), "--env", "lab", "--yes");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("Plan: 2 to create."), r.stdout());
+        assertTrue(r.stdout().contains("Done: 2 created."), r.stdout());
+        assertTrue(r.stdout().contains("url: \"http://web.lab\""), r.stdout());
+        assertTrue(r.stdout().contains("token: " + PulumiRun.SECRET), r.stdout());
+        assertFalse(r.stdout().contains("s3cr3t-token"), "a secret output is masked");
+
+        Processes.Result again = deployer.run("apply", "-f", web.toString(), "--env", "lab", "--yes");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.stdout().contains("No changes: stack web/lab is as the program declares."), again.stdout());
+
+        Path v2 = program("web-v2.yaml", "web", "v2", "");
+        Processes.Result update = deployer.run("apply", "-f", v2.toString(), "--env", "lab", "--yes", "-o", "json");
+        assertEquals(0, update.exitCode(), update.toString());
+        List<PulumiRun> both = Json.json().readValue(update.stdout(), RUNS);
+        assertEquals(List.of(PulumiRun.PLAN, PulumiRun.APPLY), both.stream().map(PulumiRun::kind).toList());
+        assertEquals(1, both.get(1).changes().get("update"));
+        assertTrue(update.stderr().contains("Done: 1 updated"), "the engine's output went to stderr: " + update);
+    }
+
+    @Test
+    @Order(3)
+    void applyWithoutATerminalOrYesRunsNothing() throws Exception {
+        int before = runs(admin).size();
+        Processes.Result r = deployer.run("apply", "-f", web.toString(), "--env", "lab");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("stdin is not a terminal: run it in one, or pass --yes"), r.stderr());
+        assertEquals(before, runs(admin).size());
+    }
+
+    @Test
+    @Order(4)
+    void readersSeeRunsAndLogsButCannotRunAndRefusalsAreAudited() throws Exception {
+        Processes.Result refused = reader.run("plan", "-f", web.toString(), "--env", "lab");
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains("apply"), refused.stderr());
+        assertEquals(1, deployer.run("apply", "-f", web.toString(), "--env", "prod", "--yes").exitCode(),
+                "lab's deployer has nothing in prod");
+        assertEquals(1, deployer.run("destroy", "-f", web.toString(), "--env", "lab", "--yes").exitCode(),
+                "destroy needs destroy");
+
+        PulumiRun applied = runs(reader, "--env", "lab").stream().filter(x -> x.kind().equals(PulumiRun.APPLY))
+                .findFirst().orElseThrow();
+        String described = reader.ok("describe", "run/" + applied.id());
+        assertTrue(described.contains("Stack:") && described.contains("web/lab") && described.contains("succeeded"),
+                described);
+        assertTrue(described.contains("token: " + PulumiRun.SECRET), described);
+        String log = reader.ok("logs", "pulumi/" + applied.id());
+        assertTrue(log.startsWith("[labd] apply of web"), log);
+        assertTrue(log.strip().endsWith("succeeded"), log);
+
+        List<AuditEntry> audit = Json.json().readValue(admin.ok("logs", "audit", "--action", "pulumi", "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        assertTrue(audit.stream().anyMatch(a -> a.user().equals("rita") && a.result().equals(AuditEntry.DENIED)),
+                "the reader's refused plan is audited");
+        assertTrue(audit.stream().anyMatch(a -> a.action().equals("pulumi.apply.end") && a.user().equals("dora")
+                && a.result().equals("ok")), "each run's end is audited");
+    }
+
+    @Test
+    @Order(5)
+    void oneRunPerStackAndCtrlCCancelsTheRun() throws Exception {
+        Path slow = program("slow.yaml", "web", "v3", "      standin:sleepSeconds: 60\n");
+        Process first = new ProcessBuilder(deployer.command("apply", "-f", slow.toString(), "--env", "lab", "--yes"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("first.out").toFile()).start();
+        Processes.await("the slow run to start", Duration.ofSeconds(60), () -> {
+            try {
+                return runs(admin).stream().anyMatch(x -> x.status().equals(PulumiRun.RUNNING));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        PulumiRun running = runs(admin).stream().filter(x -> x.status().equals(PulumiRun.RUNNING)).findFirst()
+                .orElseThrow();
+        Processes.Result locked = admin.run("plan", "-f", web.toString(), "--env", "lab");
+        assertEquals(1, locked.exitCode(), locked.toString());
+        assertTrue(locked.stderr().contains("stack web/lab is locked by run " + running.id()), locked.stderr());
+        assertEquals(0, admin.run("plan", "-f", web.toString(), "--env", "prod").exitCode(), "other stacks go on");
+
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor());
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "labctl ends once the run has stopped");
+        assertEquals(130, first.exitValue(), Files.readString(dir.resolve("first.out")));
+        PulumiRun cancelled = runs(admin).stream().filter(x -> x.id().equals(running.id())).findFirst().orElseThrow();
+        assertEquals(PulumiRun.CANCELLED, cancelled.status());
+        assertEquals("dora", cancelled.cancelledBy());
+    }
+
+    @Test
+    @Order(6)
+    void anEngineErrorFailsTheRunWithTheEnginesWords() throws Exception {
+        Path broken = program("broken.yaml", "broken", "v1", "      standin:fail: quota exceeded for sites\n");
+        Processes.Result r = deployer.run("plan", "-f", broken.toString(), "--env", "lab");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("quota exceeded for sites"), r.stdout());
+        PulumiRun failed = runs(deployer).stream().filter(x -> x.project().equals("broken")).findFirst().orElseThrow();
+        assertEquals(PulumiRun.FAILED, failed.status());
+        assertTrue(failed.error().contains("quota exceeded for sites"), failed.error());
+    }
+
+    @Test
+    @Order(7)
+    void destroyDeletesWhatTheStackHolds() throws Exception {
+        Processes.Result r = admin.run("destroy", "-f", web.toString(), "--env", "lab", "--yes");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("2 deleted"), r.stdout());
+        assertTrue(admin.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 2 to create."),
+                "nothing is left");
+    }
+
+    @Test
+    @Order(8)
+    void withoutTheEngineEveryRunSaysWhatToInstallAndTheRestOfLabdGoesOn() throws Exception {
+        Path cfg = dir.resolve("labd/etc/io.labctl.pulumi.engine.cfg");
+        Files.writeString(cfg, "pulumiBinary = " + dir.resolve("no-such/pulumi") + "\n");
+        try {
+            Processes.await("labd to take the missing engine", Duration.ofSeconds(60), () -> {
+                try {
+                    return admin.run("plan", "-f", web.toString(), "--env", "lab").stderr().contains("install");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            Processes.Result r = admin.run("plan", "-f", web.toString(), "--env", "lab");
+            assertEquals(1, r.exitCode(), r.toString());
+            assertTrue(r.stderr().contains("pulumi"), r.stderr());
+            assertFalse(r.stderr().contains("Exception"), r.stderr());
+            assertFalse(runs(admin).isEmpty(), "the records are still there");
+            admin.ok("get", "servers");
+        } finally {
+            Files.writeString(cfg, "pulumiBinary = " + STANDIN + "\n");
+        }
+    }
+}
