@@ -34,11 +34,14 @@ CREATE TABLE pulumi_run_lines (
     PRIMARY KEY (run_id, seq)
 );
 
--- Each stack's secrets passphrase, sealed with labd's master key (AES-GCM, purpose 'pulumi-passphrase:PROJECT/ENV').
+-- Each stack's secrets passphrase, sealed with labd's master key (AES-GCM, purpose 'pulumi-passphrase:PROJECT/ENV'),
+-- and the stack's settings file as the engine last wrote it (Pulumi.ENV.yaml: the salt of its secrets, no secret),
+-- so that any labd instance can run the stack next.
 CREATE TABLE pulumi_stacks (
     project     VARCHAR(100) NOT NULL,
     environment VARCHAR(253) NOT NULL,
     sealed      BYTEA NOT NULL,
+    settings    TEXT,
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (project, environment)
 );

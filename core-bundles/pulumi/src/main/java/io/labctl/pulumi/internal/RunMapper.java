@@ -51,13 +51,18 @@ public interface RunMapper {
             + " ON CONFLICT (project, environment) DO NOTHING")
     int insertStack(@Param("project") String project, @Param("env") String environment, @Param("sealed") byte[] sealed);
 
-    @Select("SELECT sealed FROM pulumi_stacks WHERE project = #{project} AND environment = #{env}")
+    @Select("SELECT sealed, settings FROM pulumi_stacks WHERE project = #{project} AND environment = #{env}")
     StackRow stack(@Param("project") String project, @Param("env") String environment);
 
     /** A pulumi_stacks row (a byte[] result would read as many rows to MyBatis). */
     class StackRow {
         public byte[] sealed;
+        public String settings;
     }
+
+    @Update("UPDATE pulumi_stacks SET settings = #{settings} WHERE project = #{project} AND environment = #{env}")
+    int saveSettings(@Param("project") String project, @Param("env") String environment,
+                     @Param("settings") String settings);
 
     /** A pulumi_run_lines row. */
     class LineRow {

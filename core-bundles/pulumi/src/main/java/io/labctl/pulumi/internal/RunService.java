@@ -75,6 +75,7 @@ public final class RunService {
     private static final TypeReference<Map<String, Integer>> CHANGES = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> OUTPUTS = new TypeReference<>() {};
     private static final int MAX_LIST = 1000;
+    private static final long MAX_SETTINGS_BYTES = 64 * 1024;
 
     private final Sessions sessions;
     private final Database database;
@@ -194,16 +195,18 @@ public final class RunService {
         row.program = file;
         row.digest = program.digest();
         row.labd = labd;
-        String passphrase = database.transaction(() -> {
+        RunMapper.StackRow stack = database.transaction(() -> {
             if (sessions.mapper(RunMapper.class, m -> m.insertRun(row)) == 0) {
                 throw locked(sessions.mapper(RunMapper.class, m -> m.running(row.project, row.environment)),
                         row.project, row.environment);
             }
-            return passphrase(row.project, row.environment);
+            return stack(row.project, row.environment);
         });
+        String passphrase = new String(sealer.open(stack.sealed, purpose(row.project, row.environment)),
+                StandardCharsets.UTF_8);
         Path folder;
         try {
-            folder = writeProgram(row.project, row.environment, program.text());
+            folder = writeProgram(row.project, row.environment, program.text(), stack.settings);
         } catch (IOException | RuntimeException e) {
             endRun(row, PulumiRun.FAILED, null, "labd could not write the program for the engine: " + e.getMessage());
             throw ApiException.unavailable("run-failed", "labd could not write the program for the engine: "
@@ -251,6 +254,7 @@ public final class RunService {
             log.line("[labd] run " + row.id + " " + status + (error == null ? "" : ": " + error));
             log.close();
             row.cancelledBy = cancelledBy.remove(row.id);
+            saveSettings(row, run.programDir());
             endRun(row, status, outcome, error);
             driving.remove(row.id);
         }
@@ -334,25 +338,52 @@ public final class RunService {
         return row == null ? null : row.status;
     }
 
-    private String passphrase(String project, String environment) {
-        String purpose = "pulumi-passphrase:" + project + "/" + environment;
+    /** The stack's row, made with a fresh random passphrase on its first run. */
+    private RunMapper.StackRow stack(String project, String environment) {
         RunMapper.StackRow stack = sessions.mapper(RunMapper.class, m -> m.stack(project, environment));
         if (stack == null) {
             String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
-            byte[] s = sealer.seal(fresh.getBytes(StandardCharsets.UTF_8), purpose);
+            byte[] s = sealer.seal(fresh.getBytes(StandardCharsets.UTF_8), purpose(project, environment));
             sessions.mapper(RunMapper.class, m -> m.insertStack(project, environment, s));
             stack = sessions.mapper(RunMapper.class, m -> m.stack(project, environment));
         }
-        return new String(sealer.open(stack.sealed, purpose), StandardCharsets.UTF_8);
+        return stack;
+    }
+
+    private static String purpose(String project, String environment) {
+        return "pulumi-passphrase:" + project + "/" + environment;
+    }
+
+    /** Keeps the stack's settings file as the engine left it, for the next run on any labd. */
+    private void saveSettings(RunRow row, Path folder) {
+        Path settings = folder.resolve(settingsFile(row.environment));
+        try {
+            if (Files.isRegularFile(settings) && Files.size(settings) <= MAX_SETTINGS_BYTES) {
+                String text = Files.readString(settings);
+                sessions.mapper(RunMapper.class, m -> m.saveSettings(row.project, row.environment, text));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("run {}: the stack's settings {} could not be kept: {}", row.id, settings, e.toString());
+        }
+    }
+
+    static String settingsFile(String environment) {
+        return "Pulumi." + environment + ".yaml";
     }
 
     /**
      * The stack's folder with the program as Pulumi.yaml. The folder stays between runs: the engine keeps the
      * stack's settings there (Pulumi.ENV.yaml, with the salt of its secrets).
      */
-    private Path writeProgram(String project, String environment, byte[] text) throws IOException {
+    private Path writeProgram(String project, String environment, byte[] text, String settings) throws IOException {
         Path folder = stacks.resolve(project).resolve(environment);
         Files.createDirectories(folder);
+        if (settings != null) {
+            Path next = folder.resolve(".settings.next");
+            Files.writeString(next, settings);
+            Files.move(next, folder.resolve(settingsFile(environment)), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
         Path next = folder.resolve(".Pulumi.yaml.next");
         Files.write(next, text);
         Files.move(next, folder.resolve("Pulumi.yaml"), StandardCopyOption.REPLACE_EXISTING,

@@ -91,6 +91,10 @@ class RunServiceTest {
     }
 
     RunService service(String labd, int concurrent, int maxLines) {
+        return service(labd, concurrent, maxLines, dir.resolve("stacks"));
+    }
+
+    RunService service(String labd, int concurrent, int maxLines, Path stacks) {
         AuditWriter audit = new AuditWriter() {
             @Override
             public <T> T change(Event event, java.util.concurrent.Callable<T> work) throws Exception {
@@ -108,7 +112,7 @@ class RunServiceTest {
             }
         };
         RunService s = new RunService(db, sealer, engine, audit, dir.resolve("state").toUri().toString(),
-                dir.resolve("stacks"), concurrent, maxLines, labd);
+                stacks, concurrent, maxLines, labd);
         s.environments = environments;
         return s;
     }
@@ -164,6 +168,25 @@ class RunServiceTest {
         assertFalse(stored.get(0).contains(first));
         awaitEnd(runs.start(rules.caller(DEPLOYER), apply("lab", PROGRAM.replace("name: web", "name: db"))).id());
         assertFalse(first.equals(engine.runs.get(2).passphrase()), "another stack, another passphrase");
+    }
+
+    @Test
+    void theStacksSettingsFileIsKeptForTheNextRunOnAnyLabd() throws Exception {
+        engine.settings = "encryptionsalt: v1:abc:def\n";
+        PulumiRun first = awaitEnd(runs.start(rules.caller(DEPLOYER), apply("lab")).id());
+        assertEquals(List.of("encryptionsalt: v1:abc:def\n"), TestDatabases.column(db,
+                "SELECT settings FROM pulumi_stacks WHERE project = 'web' AND environment = 'lab'"));
+        // another labd, its own folder: the settings come from the database
+        engine.settings = null;
+        RunService other = service("labd-b", 1, 100, dir.resolve("stacks-b"));
+        try {
+            PulumiRun second = other.start(rules.caller(DEPLOYER), plan("lab"));
+            awaitEnd(second.id());
+            assertEquals("encryptionsalt: v1:abc:def\n", engine.settingsSeen.get(1));
+            assertEquals(first.stack(), second.stack());
+        } finally {
+            other.stop();
+        }
     }
 
     @Test
@@ -363,9 +386,21 @@ class RunServiceTest {
             return status;
         }
 
+        volatile String settings;
+        final List<String> settingsSeen = new CopyOnWriteArrayList<>();
+
         @Override
         public EngineOutcome run(EngineRun run, EngineListener listener) throws EngineException {
             runs.add(run);
+            Path file = run.programDir().resolve("Pulumi." + run.stack() + ".yaml");
+            try {
+                settingsSeen.add(Files.exists(file) ? Files.readString(file) : "");
+                if (settings != null) {
+                    Files.writeString(file, settings);
+                }
+            } catch (java.io.IOException e) {
+                throw new EngineException(e.toString());
+            }
             listener.line("engine: " + (run.operation() == Operation.PREVIEW ? "Previewing" : "Updating") + " ("
                     + run.stack() + ")");
             for (int i = 0; i < extraLines; i++) {
