@@ -1,0 +1,77 @@
+package io.labctl.apps.support.testing;
+
+import io.labctl.apps.support.App;
+import io.labctl.apps.support.AppDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks that an app's {@code app.yaml} and {@code values.yaml} agree: every value names a declared input and has
+ * its type, no secret has a value in the file, and every required input without a default either has a value or is
+ * named in a comment line {@code # NAME: ...} saying it is given at install.
+ */
+public final class AppFiles {
+    private AppFiles() {}
+
+    /** The problems with the app.yaml and values.yaml beside {@code program}; empty when they agree. */
+    public static List<String> problems(Class<?> program) {
+        return problems(read(program, App.APP_YAML), read(program, App.VALUES_YAML));
+    }
+
+    public static List<String> problems(byte[] appYaml, byte[] valuesYaml) {
+        List<String> problems = new ArrayList<>();
+        AppDescriptor d;
+        Map<String, Object> values;
+        try {
+            d = AppDescriptor.parse(appYaml);
+            values = AppDescriptor.parseValues(valuesYaml);
+        } catch (IllegalArgumentException ex) {
+            return List.of(ex.getMessage());
+        }
+        String text = new String(valuesYaml, StandardCharsets.UTF_8);
+        values.forEach((name, value) -> {
+            AppDescriptor.Input input = d.inputs().get(name);
+            if (input == null) {
+                problems.add("values.yaml sets " + name + ", which app.yaml does not declare as an input");
+            } else if (input.secret() && value != null) {
+                problems.add("values.yaml sets secret input " + name + ": a secret comes with the install only");
+            }
+        });
+        d.inputs().forEach((name, input) -> {
+            boolean hasValue = values.get(name) != null;
+            if (input.required() && input.defaultValue() == null && !hasValue
+                    && !Pattern.compile("(?m)^#\\s*" + Pattern.quote(name) + ":").matcher(text).find()) {
+                problems.add("required input " + name + " has no default and no value in values.yaml, and values.yaml"
+                        + " does not say it is given at install (a comment line '# " + name + ": ...')");
+            }
+        });
+        // the values' types: resolving them (config empty) reports each mistyped value by name
+        try {
+            App.resolve(d, values, name -> Optional.empty());
+        } catch (IllegalArgumentException ex) {
+            for (String p : ex.getMessage().substring(ex.getMessage().indexOf(": ") + 2).split("; ")) {
+                if (!p.contains("is required")) {
+                    problems.add(p);
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static byte[] read(Class<?> program, String path) {
+        try (InputStream in = program.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new AssertionError(path + " is not on the class path of " + program.getName());
+            }
+            return in.readAllBytes();
+        } catch (IOException ex) {
+            throw new AssertionError("cannot read " + path, ex);
+        }
+    }
+}
