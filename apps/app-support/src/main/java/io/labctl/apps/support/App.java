@@ -2,7 +2,10 @@ package io.labctl.apps.support;
 
 import com.pulumi.Context;
 import com.pulumi.core.Output;
+import com.pulumi.kubernetes.core.v1.Namespace;
+import com.pulumi.kubernetes.core.v1.NamespaceArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
+import com.pulumi.resources.CustomResourceOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -156,6 +159,19 @@ public final class App {
             b.namespace(namespace);
         }
         return b.build();
+    }
+
+    /**
+     * Options for the app's namespaced resources. When {@code create}, the app owns namespace {@code ns} (declared
+     * here, removed on uninstall) and its resources wait for it; otherwise the namespace must exist (one shared by
+     * several apps, or kube-system).
+     */
+    public CustomResourceOptions namespace(String ns, boolean create) {
+        if (!create) {
+            return CustomResourceOptions.Empty;
+        }
+        Namespace namespace = new Namespace(ns, NamespaceArgs.builder().metadata(meta(ns, null)).build());
+        return CustomResourceOptions.builder().dependsOn(namespace).build();
     }
 
     private Object value(String input, String type, boolean secret) {

@@ -90,6 +90,7 @@ class AppTest {
         byte[] values = """
                 namespace: 5
                 extra: 1
+                replicas: 1
                 token: hunter2
                 """.getBytes(StandardCharsets.UTF_8);
         List<String> problems = AppFiles.problems(APP.getBytes(StandardCharsets.UTF_8), values);
@@ -100,6 +101,8 @@ class AppTest {
                 .toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("input namespace (values.yaml) must be a string")),
                 problems.toString());
+        assertTrue(problems.contains("values.yaml repeats the default of replicas: keep defaults in app.yaml only, so"
+                + " the two cannot drift apart"), problems.toString());
         byte[] good = "# url: given at install\n# token: given at install, a secret\n".getBytes(StandardCharsets.UTF_8);
         assertEquals(List.of(), AppFiles.problems(APP.getBytes(StandardCharsets.UTF_8), good));
     }

@@ -41,6 +41,9 @@ public final class AppFiles {
                 problems.add("values.yaml sets " + name + ", which app.yaml does not declare as an input");
             } else if (input.secret() && value != null) {
                 problems.add("values.yaml sets secret input " + name + ": a secret comes with the install only");
+            } else if (value != null && value.equals(input.defaultValue())) {
+                problems.add("values.yaml repeats the default of " + name + ": keep defaults in app.yaml only, so"
+                        + " the two cannot drift apart");
             }
         });
         d.inputs().forEach((name, input) -> {

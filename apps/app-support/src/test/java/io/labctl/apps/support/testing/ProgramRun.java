@@ -2,7 +2,10 @@ package io.labctl.apps.support.testing;
 
 import com.pulumi.Context;
 import com.pulumi.core.Output;
+import com.google.protobuf.Value;
+import com.pulumi.resources.Resource;
 import com.pulumi.test.Mocks;
+import com.pulumi.test.internal.MockMonitor;
 import com.pulumi.test.PulumiTest;
 import com.pulumi.test.TestOptions;
 import com.pulumi.test.TestResult;
@@ -24,11 +27,18 @@ import java.util.function.Consumer;
  * marked; the public {@code PulumiTest} API has no config, so this uses the SDK's {@code PulumiTestInternal} builder.
  */
 public final class ProgramRun {
+    /** The engine's mark of a secret value on the wire (Pulumi's "secret signature"). */
+    private static final String SIG_KEY = "4dabf18193072939515e22adb298388d";
+    private static final String SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
     private final List<Mocks.ResourceArgs> declared;
+    private final Map<String, Set<String>> secretProperties;
     private final TestResult result;
 
-    private ProgramRun(List<Mocks.ResourceArgs> declared, TestResult result) {
+    private ProgramRun(List<Mocks.ResourceArgs> declared, Map<String, Set<String>> secretProperties,
+            TestResult result) {
         this.declared = declared;
+        this.secretProperties = secretProperties;
         this.result = result;
     }
 
@@ -45,17 +55,51 @@ public final class ProgramRun {
         config.forEach((k, v) -> keyed.put(project + ":" + k, v));
         Set<String> secretKeys = new java.util.HashSet<>();
         secretInputs.stream().filter(config::containsKey).forEach(k -> secretKeys.add(project + ":" + k));
+        // the mocks see secrets unwrapped; what the program sent the engine is read off the wire instead
+        Map<String, Set<String>> secretProperties = new java.util.concurrent.ConcurrentHashMap<>();
         try {
             TestResult result = PulumiTestInternal.builder()
                     .options(TestOptions.builder().projectName(project).stackName("test").build())
                     .mocks(mocks)
                     .config(keyed, secretKeys)
+                    .monitorDecorator(plain -> new MockMonitor(mocks, PulumiTestInternal.mockLog()) {
+                        @Override
+                        public CompletableFuture<pulumirpc.Resource.RegisterResourceResponse> registerResourceAsync(
+                                Resource resource, pulumirpc.Resource.RegisterResourceRequest request) {
+                            Set<String> secret = new java.util.TreeSet<>();
+                            request.getObject().getFieldsMap().forEach((k, v) -> {
+                                if (holdsSecret(v)) {
+                                    secret.add(k);
+                                }
+                            });
+                            secretProperties.put(request.getType() + " " + request.getName(), secret);
+                            return super.registerResourceAsync(resource, request);
+                        }
+                    })
                     .build()
                     .runTest(program);
-            return new ProgramRun(List.copyOf(declared), result);
+            return new ProgramRun(List.copyOf(declared), Map.copyOf(secretProperties), result);
         } finally {
             PulumiTest.cleanup();
         }
+    }
+
+    private static boolean holdsSecret(Value v) {
+        if (v.hasStructValue()) {
+            Map<String, Value> fields = v.getStructValue().getFieldsMap();
+            Value sig = fields.get(SIG_KEY);
+            if (sig != null && SECRET_SIG.equals(sig.getStringValue())) {
+                return true;
+            }
+            return fields.values().stream().anyMatch(ProgramRun::holdsSecret);
+        }
+        return v.hasListValue() && v.getListValue().getValuesList().stream().anyMatch(ProgramRun::holdsSecret);
+    }
+
+    /** The top-level properties of a resource that the program sent as secrets (or that hold one inside). */
+    public Set<String> secretProperties(String type, String name) {
+        resource(type, name);
+        return secretProperties.getOrDefault(type + " " + name, Set.of());
     }
 
     public TestResult result() {
