@@ -136,6 +136,18 @@ public final class App {
         return Output.ofSecret(v == null ? "" : (String) v);
     }
 
+    /**
+     * A secret input whose value must follow {@code rule}: refused with a message naming the input and the rule,
+     * never the value.
+     */
+    public Output<String> secret(String input, java.util.function.Predicate<String> valid, String rule) {
+        Object v = value(input, AppDescriptor.STRING, true);
+        if (v != null && !valid.test((String) v)) {
+            throw new IllegalArgumentException("app " + name() + ": input " + input + " " + rule);
+        }
+        return secret(input);
+    }
+
     /** The labels every resource of the app carries. */
     public Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>(selectorLabels());
