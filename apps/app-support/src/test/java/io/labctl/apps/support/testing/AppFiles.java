@@ -19,9 +19,35 @@ import java.util.regex.Pattern;
 public final class AppFiles {
     private AppFiles() {}
 
-    /** The problems with the app.yaml and values.yaml beside {@code program}; empty when they agree. */
+    /**
+     * The problems with the app.yaml and values.yaml beside {@code program}, and with the program's own shape (the
+     * class labd's runtime looks for: {@code io.labctl.apps.NAME.NAMEProgram} with a public static
+     * {@code define(Context)}); empty when all agree.
+     */
     public static List<String> problems(Class<?> program) {
-        return problems(read(program, App.APP_YAML), read(program, App.VALUES_YAML));
+        byte[] appYaml = read(program, App.APP_YAML);
+        List<String> problems = new ArrayList<>(problems(appYaml, read(program, App.VALUES_YAML)));
+        String name;
+        try {
+            name = AppDescriptor.parse(appYaml).name();
+        } catch (IllegalArgumentException ex) {
+            return problems;
+        }
+        String simple = java.util.Arrays.stream(name.split("-")).map(p -> Character.toUpperCase(p.charAt(0))
+                + p.substring(1)).collect(java.util.stream.Collectors.joining()) + "Program";
+        String expected = "io.labctl.apps." + name.replace("-", "") + "." + simple;
+        if (!program.getName().equals(expected)) {
+            problems.add("the program of app " + name + " is " + program.getName() + ": name it " + expected);
+        }
+        try {
+            java.lang.reflect.Method define = program.getMethod("define", com.pulumi.Context.class);
+            if (!java.lang.reflect.Modifier.isStatic(define.getModifiers())) {
+                problems.add(program.getName() + ".define(Context) must be static");
+            }
+        } catch (NoSuchMethodException ex) {
+            problems.add(program.getName() + " has no public static void define(com.pulumi.Context)");
+        }
+        return problems;
     }
 
     public static List<String> problems(byte[] appYaml, byte[] valuesYaml) {
