@@ -57,10 +57,15 @@ public final class ProgramRun {
         secretInputs.stream().filter(config::containsKey).forEach(k -> secretKeys.add(project + ":" + k));
         // the mocks see secrets unwrapped; what the program sent the engine is read off the wire instead
         Map<String, Set<String>> secretProperties = new java.util.concurrent.ConcurrentHashMap<>();
+        // a program's failure is asserted through error(); the SDK would also print it with its stack trace
+        java.util.logging.Logger quiet = java.util.logging.Logger.getAnonymousLogger();
+        quiet.setUseParentHandlers(false);
+        quiet.setLevel(java.util.logging.Level.OFF);
         try {
             TestResult result = PulumiTestInternal.builder()
                     .options(TestOptions.builder().projectName(project).stackName("test").build())
                     .mocks(mocks)
+                    .standardLogger(quiet)
                     .config(keyed, secretKeys)
                     .monitorDecorator(plain -> new MockMonitor(mocks, PulumiTestInternal.mockLog()) {
                         @Override
