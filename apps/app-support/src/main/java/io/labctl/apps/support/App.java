@@ -9,6 +9,8 @@ import com.pulumi.resources.CustomResourceOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.util.Collections;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,8 +41,8 @@ public final class App {
      * loader, so each app bundle reads its own), with inputs from the stack config of {@code ctx}.
      */
     public static App load(Context ctx, Class<?> program) {
-        AppDescriptor descriptor = AppDescriptor.parse(resource(program, APP_YAML));
-        byte[] valuesYaml = resource(program, VALUES_YAML);
+        AppDescriptor descriptor = AppDescriptor.parse(file(program, APP_YAML));
+        byte[] valuesYaml = file(program, VALUES_YAML);
         Map<String, Object> values = AppDescriptor.parseValues(valuesYaml);
         return resolve(descriptor, values, ctx.config()::get);
     }
@@ -200,13 +202,30 @@ public final class App {
         return values.get(input);
     }
 
-    static byte[] resource(Class<?> program, String path) {
-        try (InputStream in = program.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
+    /**
+     * The file {@code path} of the program's own jar (or classes folder). Where several apps share one class path
+     * (tests, a flat runtime), the class loader sees several {@code app/app.yaml}: the one beside the program's class
+     * is taken, never just the first.
+     */
+    public static byte[] file(Class<?> program, String path) {
+        try {
+            List<URL> found = Collections.list(program.getClassLoader().getResources(path));
+            if (found.isEmpty()) {
                 throw new IllegalStateException("app program " + program.getName() + " has no " + path
                         + " beside it");
             }
-            return in.readAllBytes();
+            URL chosen = found.get(0);
+            if (found.size() > 1) {
+                String classFile = program.getName().replace('.', '/') + ".class";
+                String self = String.valueOf(program.getClassLoader().getResource(classFile));
+                String root = self.substring(0, self.length() - classFile.length());
+                chosen = found.stream().filter(u -> u.toString().equals(root + path)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("app program " + program.getName()
+                                + " sees several " + path + " (" + found + ") and none beside it in " + root));
+            }
+            try (InputStream in = chosen.openStream()) {
+                return in.readAllBytes();
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read " + path + " of " + program.getName(), ex);
         }

@@ -105,6 +105,17 @@ class LabdProgramTest {
     }
 
     @Test
+    void itsValuesPointAtThePostgresqlAppInstalledWithItsDefaults() {
+        ProgramRun db = ProgramRun.run("postgresql", Map.of("password", "pw"), Set.of("password"),
+                io.labctl.apps.postgresql.PostgresqlProgram::define);
+        assertNull(db.error());
+        ProgramRun labd = run(Map.of());
+        assertEquals(db.output("jdbcUrl"), labd.output("databaseUrl"));
+        assertEquals("user = " + db.output("user") + "\n", ((String) at(labd.resource("kubernetes:core/v1:ConfigMap",
+                "labd"), "data", "io.labctl.persistence.cfg")).lines().skip(1).findFirst().orElseThrow() + "\n");
+    }
+
+    @Test
     void appYamlAndValuesAgree() {
         assertEquals(List.of(), AppFiles.problems(LabdProgram.class));
     }

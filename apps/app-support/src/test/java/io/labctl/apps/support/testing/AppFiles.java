@@ -2,8 +2,6 @@ package io.labctl.apps.support.testing;
 
 import io.labctl.apps.support.App;
 import io.labctl.apps.support.AppDescriptor;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,13 +92,6 @@ public final class AppFiles {
     }
 
     private static byte[] read(Class<?> program, String path) {
-        try (InputStream in = program.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new AssertionError(path + " is not on the class path of " + program.getName());
-            }
-            return in.readAllBytes();
-        } catch (IOException ex) {
-            throw new AssertionError("cannot read " + path, ex);
-        }
+        return App.file(program, path);
     }
 }
