@@ -312,9 +312,12 @@ public final class StandInPulumi {
                 save(project, name, state);
                 Map<String, Object> settings = stackSettings(name);
                 if (!settings.containsKey("encryptionsalt")) {
+                    // as the engine: the salt, and a known text encrypted with the key, to check passphrases by
                     byte[] salt = new byte[8];
                     new SecureRandom().nextBytes(salt);
-                    settings.put("encryptionsalt", "v1:" + Base64.getEncoder().encodeToString(salt));
+                    SecretKeySpec key = derive(salt);
+                    settings.put("encryptionsalt", "v1:" + Base64.getEncoder().encodeToString(salt) + ":"
+                            + seal(key, "pulumi"));
                     saveStackSettings(name, settings);
                 }
                 select(project, name);
@@ -381,36 +384,51 @@ public final class StandInPulumi {
         return p;
     }
 
+    private SecretKeySpec derive(byte[] salt) throws Exception {
+        byte[] k = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(passphrase().toCharArray(), salt, 10_000, 256)).getEncoded();
+        return new SecretKeySpec(k, "AES");
+    }
+
+    /** The stack's key from the passphrase, checked against the salt's known text. */
     private SecretKeySpec key(String stack) throws Exception {
         Object salt = stackSettings(stack).get("encryptionsalt");
         if (salt == null) {
             throw new Failure("the stack '" + stack + "' has no encryptionsalt in Pulumi." + stack + ".yaml");
         }
-        byte[] s = Base64.getDecoder().decode(String.valueOf(salt).substring(3));
-        byte[] k = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(passphrase().toCharArray(), s, 10_000, 256)).getEncoded();
-        return new SecretKeySpec(k, "AES");
+        String[] parts = String.valueOf(salt).split(":", 3);
+        SecretKeySpec key = derive(Base64.getDecoder().decode(parts[1]));
+        open(key, parts[2]);
+        return key;
     }
 
-    private String encrypt(String stack, String value) throws Exception {
+    private static String seal(SecretKeySpec key, String value) throws Exception {
         byte[] iv = new byte[12];
         new SecureRandom().nextBytes(iv);
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, key(stack), new GCMParameterSpec(128, iv));
+        c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
         byte[] ct = c.doFinal(value.getBytes(StandardCharsets.UTF_8));
         return "v1:" + Base64.getEncoder().encodeToString(iv) + ":" + Base64.getEncoder().encodeToString(ct);
     }
 
-    private String decrypt(String stack, String value) throws Exception {
+    private static String open(SecretKeySpec key, String value) throws Exception {
         String[] parts = value.split(":");
         Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.DECRYPT_MODE, key(stack), new GCMParameterSpec(128, Base64.getDecoder().decode(parts[1])));
+        c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, Base64.getDecoder().decode(parts[1])));
         try {
             return new String(c.doFinal(Base64.getDecoder().decode(parts[2])), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new Failure("incorrect passphrase, please set PULUMI_CONFIG_PASSPHRASE to the correct passphrase "
                     + "or set PULUMI_CONFIG_PASSPHRASE_FILE to a file containing the passphrase");
         }
+    }
+
+    private String encrypt(String stack, String value) throws Exception {
+        return seal(key(stack), value);
+    }
+
+    private String decrypt(String stack, String value) throws Exception {
+        return open(key(stack), value);
     }
 
     @SuppressWarnings("unchecked")
@@ -667,6 +685,8 @@ public final class StandInPulumi {
                     : !old.get("type").getAsString().equals(d.type()) ? "replace"
                     : old.get("properties").equals(d.properties()) ? "same" : "update";
             String urn = urn(stack, project, d.type(), d.name());
+            // the step starts (the engine prints "creating" as it begins), then takes its time or fails
+            step(op, urn, d.type(), d.name(), preview, changes);
             if (!op.equals("same") && !preview) {
                 Object chars = d.knobs().get("standin:printChars");
                 if (chars != null) {
@@ -678,11 +698,15 @@ public final class StandInPulumi {
                     while (!interrupted && System.nanoTime() < until) {
                         Thread.sleep(20);
                     }
-                    if (interrupted) {
-                        break; // the step in flight does not complete
-                    }
                 }
                 Object fail = d.knobs().get("standin:fail");
+                if (interrupted || fail != null) {
+                    changes.merge(op, -1, Integer::sum);
+                    changes.remove(op, 0);
+                }
+                if (interrupted) {
+                    break; // the step in flight does not complete
+                }
                 if (fail != null) {
                     error = String.valueOf(fail);
                     failedUrn = urn;
@@ -693,11 +717,11 @@ public final class StandInPulumi {
                     diag.addProperty("color", "never");
                     diag.addProperty("severity", "error");
                     event("diagnosticEvent", diag);
-                    out.println(" +  " + d.type() + " " + d.name() + " creating failed error: " + error);
+                    out.println(" " + SYMBOL.get(op) + "  " + d.type() + " " + d.name() + " " + DOING.get(op)
+                            + " failed error: " + error);
                     break;
                 }
             }
-            step(op, urn, d.type(), d.name(), preview, changes);
             if (!preview && !op.equals("same")) {
                 JsonObject r = new JsonObject();
                 r.addProperty("type", d.type());
