@@ -178,6 +178,27 @@ class PulumiEngineStandInTest {
                 "the secret is stored encrypted");
     }
 
+    /** What the SDK's Automation API and the driver invoke for an update of a new stack, as the stand-in recorded it. */
+    @Test
+    void theInvocationsOfAFirstUpdate() throws Exception {
+        program(TWO);
+        engine.run(run(Operation.UP), listener);
+        List<String> argvs = Files.readAllLines(record).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject().get("argv").getAsJsonArray())
+                .map(a -> String.join(" ", a.asList().stream().map(e -> e.getAsString())
+                        .map(w -> w.endsWith("eventlog.txt") ? "FILE" : w).toList()))
+                .toList();
+        assertEquals(List.of(
+                "stack select --stack dev --non-interactive",
+                "stack init dev --secrets-provider passphrase --non-interactive",
+                "config set password --secret --stack dev --non-interactive",
+                "config set size --plaintext --stack dev --non-interactive",
+                "up --yes --skip-preview --exec-kind auto.local --stack dev --non-interactive --event-log FILE",
+                "stack output --json --stack dev --non-interactive",
+                "stack output --json --show-secrets --stack dev --non-interactive",
+                "stack history --json --page-size 1 --page 1 --stack dev --non-interactive"), argvs);
+    }
+
     @Test
     void anEngineErrorComesBackAsItsOwnMessage() throws Exception {
         program(TWO + """
