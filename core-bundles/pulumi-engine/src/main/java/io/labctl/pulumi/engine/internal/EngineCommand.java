@@ -63,6 +63,11 @@ final class EngineCommand implements PulumiCommand {
     private volatile boolean cancelled;
     private volatile boolean killed;
     private volatile String lastError = "";
+    // engine processes' wall time as this side saw it (start to exit), for bench/pulumi-engine-overhead.sh
+    private long engineNanos;
+    private long firstStart;
+    private long lastEnd;
+    private int invocations;
 
     /** Thrown through the SDK when the run was cancelled; the driver turns it into EngineException.Cancelled. */
     static final class CancelledException extends AutomationException {
@@ -89,6 +94,10 @@ final class EngineCommand implements PulumiCommand {
         return version;
     }
 
+    Scrubber scrubber() {
+        return scrubber;
+    }
+
     boolean cancelled() {
         return cancelled;
     }
@@ -96,6 +105,19 @@ final class EngineCommand implements PulumiCommand {
     /** The standard error of the last command that failed (the SDK's exception does not keep it). */
     String lastError() {
         return lastError;
+    }
+
+    /** Invocations, their summed wall time, and the first start and last exit (System.nanoTime()). */
+    synchronized long[] timings() {
+        return new long[] {invocations, engineNanos, firstStart, lastEnd};
+    }
+
+    private synchronized void timed(long start, long end) {
+        if (invocations++ == 0) {
+            firstStart = start;
+        }
+        engineNanos += end - start;
+        lastEnd = end;
     }
 
     boolean killed() {
@@ -158,6 +180,7 @@ final class EngineCommand implements PulumiCommand {
                 // older engines write the event log only with this set
                 env.put("PULUMI_DEBUG_COMMANDS", "true");
             }
+            long started = System.nanoTime();
             Process process = pb.start();
             Collector out = new Collector(process.getInputStream(), streamed ? this::line : null);
             Collector err = new Collector(process.getErrorStream(), streamed ? this::line : null);
@@ -175,6 +198,7 @@ final class EngineCommand implements PulumiCommand {
                 // the engine did not read its input; its own error says why
             }
             int code = await(process);
+            timed(started, System.nanoTime());
             out.join();
             err.join();
             if (tail != null) {

@@ -54,6 +54,8 @@ public class PulumiEngineImpl implements PulumiEngine {
     private final Path home;
     private final Duration grace;
     private volatile Cached cached;
+    /** The last run's engine invocations and times (EngineCommand.timings()), for bench/ only. */
+    volatile long[] lastTimings;
 
     private record Cached(EngineStatus status, Path path, Version version, long at) {
     }
@@ -194,6 +196,15 @@ public class PulumiEngineImpl implements PulumiEngine {
         env.remove("PULUMI_ACCESS_TOKEN");
         EngineCommand command = new EngineCommand(engine.path(), engine.version(), env, run.stack(), grace, scrubber,
                 listener::line);
+        try {
+            return operate(run, command);
+        } finally {
+            lastTimings = command.timings();
+        }
+    }
+
+    private EngineOutcome operate(EngineRun run, EngineCommand command) throws EngineException {
+        Scrubber scrubber = command.scrubber();
         try {
             Files.createDirectories(home);
             LocalWorkspace workspace = LocalWorkspace.create(LocalWorkspaceOptions.builder()

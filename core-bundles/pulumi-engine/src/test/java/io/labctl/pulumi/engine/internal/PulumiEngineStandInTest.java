@@ -215,6 +215,20 @@ class PulumiEngineStandInTest {
         assertEquals(Map.of("same", 3), engine.run(run(Operation.UP), listener).changes());
     }
 
+    /** Several labd instances share the backend, not the program folder: a fresh folder finds the stack and its secrets. */
+    @Test
+    void aFreshProgramFolderFindsTheStackInTheBackend() throws Exception {
+        program(TWO + "outputs:\n  dsn: postgres://app:${password}@db.lab/app\n");
+        engine.run(run(Operation.UP), listener);
+        Path fresh = Files.createDirectories(dir.resolve("fresh"));
+        Files.copy(program.resolve("Pulumi.yaml"), fresh.resolve("Pulumi.yaml"));
+        EngineRun r = run(Operation.UP);
+        EngineOutcome again = engine.run(new EngineRun(r.operation(), r.project(), r.stack(), fresh, r.backendUrl(),
+                r.passphrase(), r.config(), r.secretKeys(), r.environment()), listener);
+        assertEquals(Map.of("same", 3), again.changes());
+        assertTrue(again.outputs().get("dsn").secret());
+    }
+
     @Test
     void aWrongPassphraseIsTheEnginesOwnError() throws Exception {
         program(TWO);

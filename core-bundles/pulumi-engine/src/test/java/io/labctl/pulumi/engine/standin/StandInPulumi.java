@@ -320,6 +320,9 @@ public final class StandInPulumi {
                             + seal(key, "pulumi"));
                     saveStackSettings(name, settings);
                 }
+                // the engine also keeps the secrets provider's state with the stack, for program folders without it
+                state.addProperty("encryptionsalt", String.valueOf(settings.get("encryptionsalt")));
+                save(project, name, state);
                 select(project, name);
                 out.println("Created stack '" + name + "'");
                 return 0;
@@ -392,9 +395,17 @@ public final class StandInPulumi {
 
     /** The stack's key from the passphrase, checked against the salt's known text. */
     private SecretKeySpec key(String stack) throws Exception {
-        Object salt = stackSettings(stack).get("encryptionsalt");
+        Map<String, Object> settings = stackSettings(stack);
+        Object salt = settings.get("encryptionsalt");
         if (salt == null) {
-            throw new Failure("the stack '" + stack + "' has no encryptionsalt in Pulumi." + stack + ".yaml");
+            // a program folder without the stack's settings: the salt from the stack's state, written back
+            JsonObject state = load((String) project().get("name"), stack);
+            if (!state.has("encryptionsalt")) {
+                throw new Failure("the stack '" + stack + "' has no encryptionsalt");
+            }
+            salt = state.get("encryptionsalt").getAsString();
+            settings.put("encryptionsalt", salt);
+            saveStackSettings(stack, settings);
         }
         String[] parts = String.valueOf(salt).split(":", 3);
         SecretKeySpec key = derive(Base64.getDecoder().decode(parts[1]));
