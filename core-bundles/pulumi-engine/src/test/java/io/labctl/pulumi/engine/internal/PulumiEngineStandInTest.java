@@ -230,6 +230,21 @@ class PulumiEngineStandInTest {
     }
 
     @Test
+    void aSecretInTheEnginesWordsIsMasked() throws Exception {
+        program(TWO + """
+                  c:
+                    type: test:index:Thing
+                    properties:
+                      standin:fail: login refused for app with password ${password}
+                """);
+        EngineException e = assertThrows(EngineException.class, () -> engine.run(run(Operation.UP), listener));
+        assertEquals("login refused for app with password [secret]", e.getMessage());
+        assertTrue(lines.stream().anyMatch(l -> l.endsWith("error: login refused for app with password [secret]")),
+                lines.toString());
+        assertTrue(lines.stream().noneMatch(l -> l.contains(SECRET)), lines.toString());
+    }
+
+    @Test
     void aWrongPassphraseIsTheEnginesOwnError() throws Exception {
         program(TWO);
         engine.run(run(Operation.UP), listener);

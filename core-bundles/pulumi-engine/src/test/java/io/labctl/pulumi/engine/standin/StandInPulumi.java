@@ -719,7 +719,7 @@ public final class StandInPulumi {
                     break; // the step in flight does not complete
                 }
                 if (fail != null) {
-                    error = String.valueOf(fail);
+                    error = String.valueOf(eval(fail, config, new boolean[1]));
                     failedUrn = urn;
                     JsonObject diag = new JsonObject();
                     diag.addProperty("urn", urn);
