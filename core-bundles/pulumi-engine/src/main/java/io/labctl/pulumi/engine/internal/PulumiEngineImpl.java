@@ -49,6 +49,7 @@ public class PulumiEngineImpl implements PulumiEngine {
             + " io.labctl.pulumi.engine if it is not on PATH";
     private static final long STATUS_CACHE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_MESSAGE = 4000;
+    static final int VERSION_TIMEOUT_SECONDS = 20;
 
     private final String binary;
     private final Path home;
@@ -111,14 +112,22 @@ public class PulumiEngineImpl implements PulumiEngine {
             return unavailable("the Pulumi engine at " + path + " is not an executable file: " + INSTALL, now);
         }
         String out;
+        Path answer = null;
         try {
-            Process p = new ProcessBuilder(path.toString(), "version").redirectErrorStream(true).start();
+            // into a file, not a pipe: an engine that hangs cannot hang the check with it
+            answer = Files.createTempFile("labctl-pulumi-version", ".txt");
+            Process p = new ProcessBuilder(path.toString(), "version").redirectErrorStream(true)
+                    .redirectOutput(answer.toFile()).start();
             p.getOutputStream().close();
-            byte[] bytes = p.getInputStream().readNBytes(4096);
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            if (!p.waitFor(VERSION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                return unavailable("the Pulumi engine at " + path + " did not answer 'version' within 20 s: "
-                        + INSTALL, now);
+                return unavailable("the Pulumi engine at " + path + " did not answer 'version' within "
+                        + VERSION_TIMEOUT_SECONDS + " s: " + INSTALL, now);
+            }
+            byte[] bytes;
+            try (var in = Files.newInputStream(answer)) {
+                bytes = in.readNBytes(4096);
             }
             out = new String(bytes, StandardCharsets.UTF_8).strip();
             if (p.exitValue() != 0) {
@@ -132,6 +141,14 @@ public class PulumiEngineImpl implements PulumiEngine {
             Thread.currentThread().interrupt();
             return new Cached(new EngineStatus(false, path.toString(), null,
                     "the Pulumi engine check was interrupted; ask again"), null, null, 0);
+        } finally {
+            if (answer != null) {
+                try {
+                    Files.deleteIfExists(answer);
+                } catch (IOException e) {
+                    // a temp file left behind
+                }
+            }
         }
         String text = out.lines().reduce((a, b) -> b).orElse("").strip();
         Version version = Version.tryParse(text.startsWith("v") ? text.substring(1) : text).orElse(null);

@@ -398,6 +398,16 @@ class PulumiEngineStandInTest {
     }
 
     @Test
+    void anEngineThatHangsOnVersionIsUnavailableAfterTheCheck() throws IOException {
+        Path hung = dir.resolve("hung-pulumi");
+        Files.writeString(hung, "#!/bin/sh\nexec sleep 600\n");
+        hung.toFile().setExecutable(true);
+        var status = new PulumiEngineImpl(hung.toString(), dir, Duration.ofSeconds(1)).status();
+        assertFalse(status.available());
+        assertTrue(status.problem().contains("did not answer 'version' within 20 s"), status.problem());
+    }
+
+    @Test
     void badRunsAreRefusedBeforeTheEngineStarts() throws Exception {
         EngineRun r = run(Operation.UP);
         EngineException e = assertThrows(EngineException.class, () -> engine.run(r, listener));
