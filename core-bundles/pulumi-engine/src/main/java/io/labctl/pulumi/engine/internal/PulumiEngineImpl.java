@@ -272,6 +272,11 @@ public class PulumiEngineImpl implements PulumiEngine {
         if (run.programDir() == null || !Files.isRegularFile(run.programDir().resolve("Pulumi.yaml"))) {
             throw new EngineException("no program at " + run.programDir() + ": the folder must hold a Pulumi.yaml");
         }
+        String named = projectName(run.programDir().resolve("Pulumi.yaml"));
+        if (!named.equals(run.project())) {
+            throw new EngineException("the program's Pulumi.yaml names project '" + named + "' but the run is for '"
+                    + run.project() + "': run the program of that project, or name the project as its Pulumi.yaml does");
+        }
         String backend = run.backendUrl() == null ? "" : run.backendUrl().strip();
         if (backend.isEmpty() || backend.contains("api.pulumi.com") || backend.contains("app.pulumi.com")) {
             throw new EngineException("the run's backend is '" + backend + "': labd keeps stack state in a backend of"
@@ -285,6 +290,22 @@ public class PulumiEngineImpl implements PulumiEngine {
                 throw new EngineException("secret key '" + key + "' has no value in the run's configuration");
             }
         }
+    }
+
+    /** The {@code name:} of a Pulumi.yaml, or a message that says why there is none. */
+    private static String projectName(Path file) throws EngineException {
+        Object doc;
+        try {
+            doc = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                    new org.yaml.snakeyaml.LoaderOptions())).load(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            throw new EngineException("the program's Pulumi.yaml cannot be read (" + abbreviate(String.valueOf(
+                    e.getMessage()), 200) + "): it must be a YAML mapping with name: and runtime: yaml");
+        }
+        if (!(doc instanceof Map<?, ?> map) || !(map.get("name") instanceof String name) || name.isBlank()) {
+            throw new EngineException("the program's Pulumi.yaml has no project name: add name: to it");
+        }
+        return name;
     }
 
     /** Each value through the engine's standard input: neither secret nor plain values ever sit on a command line. */

@@ -417,6 +417,11 @@ class PulumiEngineStandInTest {
                 Map.of(), Set.of(), Map.of());
         e = assertThrows(EngineException.class, () -> engine.run(cloud, listener));
         assertTrue(e.getMessage().contains("never in Pulumi Cloud"), e.getMessage());
+        EngineRun other = new EngineRun(Operation.UP, "another", "dev", program, r.backendUrl(), PASSPHRASE,
+                Map.of(), Set.of(), Map.of());
+        e = assertThrows(EngineException.class, () -> engine.run(other, listener));
+        assertEquals("the program's Pulumi.yaml names project 'demo' but the run is for 'another': run the program of"
+                + " that project, or name the project as its Pulumi.yaml does", e.getMessage());
         assertFalse(Files.exists(record), "the engine never ran");
     }
 
