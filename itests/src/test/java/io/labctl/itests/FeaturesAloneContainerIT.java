@@ -85,6 +85,9 @@ public class FeaturesAloneContainerIT {
             editConfigurationFilePut("etc/io.labctl.web.cfg", "host", "127.0.0.1"),
             editConfigurationFilePut("etc/io.labctl.web.cfg", "port", String.valueOf(Ports.free())),
             editConfigurationFilePut("etc/io.labctl.persistence.cfg", "embeddedPort", String.valueOf(Ports.free())),
+            // the engine driver runs the stand-in engine (a test double of the pulumi binary) in pulumiEngineRunsInKaraf
+            editConfigurationFilePut("etc/io.labctl.pulumi.engine.cfg", "pulumiBinary", Path.of(System.getProperty("labctl.root"),
+                "core-bundles/pulumi-engine/target/standin/pulumi").toAbsolutePath().normalize().toString()),
         };
     }
 
@@ -119,6 +122,59 @@ public class FeaturesAloneContainerIT {
             }
             features.uninstallFeature(name, EnumSet.noneOf(FeaturesService.Option.class));
             assertTrue(name + " left no labctl bundle behind", labctlBundlesInstalled().isEmpty());
+        }
+    }
+
+    /**
+     * The engine driver inside Karaf, with the Pulumi SDK and the libraries it embeds loaded through OSGi's class
+     * loading: its status, and an update of a YAML program by the stand-in engine with its outputs. By reflection,
+     * so that the probe never wires to the bundle the uninstall removes.
+     */
+    @Test
+    public void pulumiEngineRunsInKaraf() throws Exception {
+        features.addRepository(URI.create(System.getProperty("labctl.features")));
+        features.installFeature("labd-pulumi-engine", EnumSet.noneOf(FeaturesService.Option.class));
+        try {
+            Object engine = null;
+            Instant until = Instant.now().plus(Duration.ofSeconds(60));
+            while (engine == null && Instant.now().isBefore(until)) {
+                ServiceReference<?>[] refs = context.getAllServiceReferences("io.labctl.pulumi.engine.PulumiEngine", null);
+                if (refs != null) {
+                    engine = context.getService(refs[0]);
+                } else {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue("the PulumiEngine service is registered", engine != null);
+            Object status = engine.getClass().getMethod("status").invoke(engine);
+            assertEquals(status.toString(), Boolean.TRUE, status.getClass().getMethod("available").invoke(status));
+            assertEquals("3.140.0", status.getClass().getMethod("version").invoke(status));
+
+            ClassLoader api = engine.getClass().getClassLoader();
+            Path dir = Files.createTempDirectory("labctl-pulumi-it");
+            Path program = Files.createDirectories(dir.resolve("program"));
+            Files.writeString(program.resolve("Pulumi.yaml"), "name: demo\nruntime: yaml\nresources:\n  a:\n"
+                    + "    type: test:index:Thing\n    properties:\n      size: ${size}\noutputs:\n  size: ${size}\n"
+                    + "  token:\n    fn::secret: abc\n");
+            Class<?> operation = api.loadClass("io.labctl.pulumi.engine.Operation");
+            Class<?> runType = api.loadClass("io.labctl.pulumi.engine.EngineRun");
+            Class<?> listenerType = api.loadClass("io.labctl.pulumi.engine.EngineListener");
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            Object up = Enum.valueOf((Class) operation, "UP");
+            Object run = runType.getConstructors()[0].newInstance(up, "demo", "dev", program,
+                    Files.createDirectories(dir.resolve("state")).toUri().toString(), "a passphrase",
+                    java.util.Map.of("size", "3"), java.util.Set.of(), java.util.Map.of());
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Object listener = java.lang.reflect.Proxy.newProxyInstance(api, new Class<?>[] {listenerType},
+                    (proxy, method, args) -> method.getName().equals("line") ? lines.add((String) args[0]) : null);
+            Object outcome = engine.getClass().getMethod("run", runType, listenerType).invoke(engine, run, listener);
+            assertEquals(lines.toString(), java.util.Map.of("create", 2),
+                    outcome.getClass().getMethod("changes").invoke(outcome));
+            assertEquals("{size=\"3\", token=[secret]}", new java.util.TreeMap<>((java.util.Map<?, ?>)
+                    outcome.getClass().getMethod("outputs").invoke(outcome)).toString());
+            assertTrue(lines.toString(), lines.contains("Updating (dev):"));
+        } finally {
+            features.uninstallFeature("labd-pulumi-engine", EnumSet.noneOf(FeaturesService.Option.class));
         }
     }
 
