@@ -90,16 +90,16 @@ class PulumiRunsIT {
     void aPlanShowsWhatWouldChangeAndChangesNothing() throws Exception {
         Processes.Result r = deployer.run("plan", "-f", web.toString(), "--env", "lab");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stdout().contains("Plan: 2 to create."), r.stdout());
+        assertTrue(r.stdout().contains("Plan: 3 to create."), r.stdout());
         assertTrue(r.stdout().contains("[labd] plan of web.yaml (project web) in lab"), r.stdout());
         List<PulumiRun> runs = runs(deployer);
         assertEquals(1, runs.size());
         PulumiRun plan = runs.get(0);
         assertEquals(List.of(PulumiRun.PLAN, "web/lab", "dora", PulumiRun.SUCCEEDED),
                 List.of(plan.kind(), plan.stack(), plan.user(), plan.status()));
-        assertEquals(2, plan.changes().get("create"));
+        assertEquals(3, plan.changes().get("create"), "the stack itself and its two resources");
         // nothing was made: a second plan still has everything to create
-        assertTrue(deployer.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 2 to create."));
+        assertTrue(deployer.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 3 to create."));
     }
 
     @Test
@@ -107,8 +107,8 @@ class PulumiRunsIT {
     void applyShowsThePlanAndAppliesWithYesThenHasNothingToDo() throws Exception {
         Processes.Result r = deployer.run("apply", "-f", web.toString(), "--env", "lab", "--yes");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stdout().contains("Plan: 2 to create."), r.stdout());
-        assertTrue(r.stdout().contains("Done: 2 created."), r.stdout());
+        assertTrue(r.stdout().contains("Plan: 3 to create."), r.stdout());
+        assertTrue(r.stdout().contains("Done: 3 created."), r.stdout());
         assertTrue(r.stdout().contains("url: \"http://web.lab\""), r.stdout());
         assertTrue(r.stdout().contains("token: " + PulumiRun.SECRET), r.stdout());
         assertFalse(r.stdout().contains("s3cr3t-token"), "a secret output is masked");
@@ -197,10 +197,12 @@ class PulumiRunsIT {
     @Order(6)
     void anEngineErrorFailsTheRunWithTheEnginesWords() throws Exception {
         Path broken = program("broken.yaml", "broken", "v1", "      standin:fail: quota exceeded for sites\n");
-        Processes.Result r = deployer.run("plan", "-f", broken.toString(), "--env", "lab");
+        Processes.Result r = deployer.run("apply", "-f", broken.toString(), "--env", "lab", "--yes");
         assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("Plan: 3 to create."), "the plan went through: " + r.stdout());
         assertTrue(r.stdout().contains("quota exceeded for sites"), r.stdout());
         PulumiRun failed = runs(deployer).stream().filter(x -> x.project().equals("broken")).findFirst().orElseThrow();
+        assertEquals(PulumiRun.APPLY, failed.kind());
         assertEquals(PulumiRun.FAILED, failed.status());
         assertTrue(failed.error().contains("quota exceeded for sites"), failed.error());
     }
@@ -210,8 +212,8 @@ class PulumiRunsIT {
     void destroyDeletesWhatTheStackHolds() throws Exception {
         Processes.Result r = admin.run("destroy", "-f", web.toString(), "--env", "lab", "--yes");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stdout().contains("2 deleted"), r.stdout());
-        assertTrue(admin.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 2 to create."),
+        assertTrue(r.stdout().contains("3 deleted"), r.stdout());
+        assertTrue(admin.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 3 to create."),
                 "nothing is left");
     }
 
