@@ -56,6 +56,11 @@ class PulumiRunsIT {
         admin.ok("create", "role", "lab-reader", "--allow", "read:baremetal:lab:*");
         deployer = admin.newUser(dir, "dora", "lab-deployer");
         reader = admin.newUser(dir, "rita", "lab-reader");
+        // every command after this through one warm labctl session, as ./labctl runs them (one JVM start in all)
+        Path session = dir.resolve("session");
+        admin = admin.throughSession(session);
+        deployer = deployer.throughSession(session);
+        reader = reader.throughSession(session);
         web = program("web.yaml", "web", "v1", "");
     }
 
@@ -171,15 +176,16 @@ class PulumiRunsIT {
         Path slow = program("slow.yaml", "web", "v3", "      standin:sleepSeconds: 60\n");
         Process first = new ProcessBuilder(deployer.command("apply", "-f", slow.toString(), "--env", "lab", "--yes"))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("first.out").toFile()).start();
-        Processes.await("the slow run to start", Duration.ofSeconds(60), () -> {
+        Processes.await("the slow apply to start", Duration.ofSeconds(60), () -> {
             try {
-                return runs(admin).stream().anyMatch(x -> x.status().equals(PulumiRun.RUNNING));
+                return runs(admin).stream().anyMatch(x -> x.status().equals(PulumiRun.RUNNING)
+                        && x.kind().equals(PulumiRun.APPLY));
             } catch (Exception e) {
                 return false;
             }
         });
-        PulumiRun running = runs(admin).stream().filter(x -> x.status().equals(PulumiRun.RUNNING)).findFirst()
-                .orElseThrow();
+        PulumiRun running = runs(admin).stream().filter(x -> x.status().equals(PulumiRun.RUNNING)
+                && x.kind().equals(PulumiRun.APPLY)).findFirst().orElseThrow();
         Processes.Result locked = admin.run("plan", "-f", web.toString(), "--env", "lab");
         assertEquals(1, locked.exitCode(), locked.toString());
         assertTrue(locked.stderr().contains("stack web/lab is locked by run " + running.id()), locked.stderr());
