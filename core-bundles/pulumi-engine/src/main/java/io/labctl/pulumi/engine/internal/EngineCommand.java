@@ -176,6 +176,9 @@ final class EngineCommand implements PulumiCommand {
                 env.putAll(options.additionalEnv());
             }
             env.putAll(environment);
+            // the engine finds its language host (pulumi-language-yaml) and bundled plugins beside itself on PATH
+            String path = env.get("PATH");
+            env.put("PATH", binary.toAbsolutePath().getParent() + (path == null || path.isEmpty() ? "" : ":" + path));
             if (streamed) {
                 // older engines write the event log only with this set
                 env.put("PULUMI_DEBUG_COMMANDS", "true");

@@ -166,6 +166,8 @@ class PulumiEngineStandInTest {
                 assertTrue(env.contains("\"" + name + "\""), name + " in " + env);
             }
             assertTrue(argv.contains("--non-interactive"), argv);
+            assertEquals(STANDIN.getParent().toString(), o.get("pathHead").getAsString(),
+                    "the engine's own folder comes first on its PATH (its language host and plugins)");
             sawConfigSet |= argv.startsWith("[\"config\",\"set\"");
         }
         assertTrue(sawConfigSet, "config was set: " + invocations);

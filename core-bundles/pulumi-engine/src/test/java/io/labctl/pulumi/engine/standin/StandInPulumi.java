@@ -60,7 +60,7 @@ import org.yaml.snakeyaml.Yaml;
  * is locked while an update runs ("the stack is currently locked by ...").
  *
  * <p>With LABCTL_STANDIN_RECORD set, each invocation appends a JSON line to that file: argv, the environment's
- * names, and whether PULUMI_CONFIG_PASSPHRASE was set (never its value).
+ * names, whether PULUMI_CONFIG_PASSPHRASE was set (never its value), the working folder and PATH's first entry.
  */
 public final class StandInPulumi {
     static final String VERSION = "v3.140.0";
@@ -121,6 +121,7 @@ public final class StandInPulumi {
         o.add("env", names);
         o.addProperty("passphraseSet", env.containsKey("PULUMI_CONFIG_PASSPHRASE"));
         o.addProperty("cwd", Path.of("").toAbsolutePath().toString());
+        o.addProperty("pathHead", env.getOrDefault("PATH", "").split(":")[0]);
         Files.writeString(Path.of(file), o + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
