@@ -8,27 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
-import io.labctl.api.Sealer;
-import io.labctl.api.access.AccessDecisions;
-import io.labctl.api.access.Decision;
+import io.labctl.api.testing.MarkingSealer;
+import io.labctl.api.testing.RuleBook;
 import io.labctl.api.web.Caller;
-import io.labctl.api.web.PeerPrincipal;
 import io.labctl.environments.internal.EnvironmentService;
 import io.labctl.kube.testing.ApiServerDouble;
 import io.labctl.persistence.Database;
 import io.labctl.persistence.internal.TestDatabases;
-import io.labctl.protocol.access.Action;
-import io.labctl.protocol.access.Permission;
 import io.labctl.protocol.kube.ClusterInfo;
 import io.labctl.protocol.kube.ClusterSpec;
 import io.labctl.protocol.kube.Kubeconfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +39,7 @@ class ClusterServiceTest {
     static Path dir;
     static Database db;
     static ApiServerDouble api;
-    static final Rules rules = new Rules();
+    static final RuleBook rules = new RuleBook();
     static final MarkingSealer sealer = new MarkingSealer();
     static EnvironmentService environments;
     ClusterService clusters;
@@ -210,97 +204,6 @@ class ClusterServiceTest {
     }
 
     static Caller caller(Identity who) {
-        return new Caller() {
-            @Override
-            public PeerPrincipal peer() {
-                return new PeerPrincipal(who, null, "127.0.0.1");
-            }
-
-            @Override
-            public String sessionId() {
-                return "test";
-            }
-
-            @Override
-            public boolean may(Permission request) {
-                return rules.decide(who, request).allowed();
-            }
-
-            @Override
-            public void require(Permission request) {
-                rules.require(who, request);
-            }
-
-            @Override
-            public Permission onServer(Action action, String serverName) {
-                return rules.onServer(action, serverName);
-            }
-        };
-    }
-
-    /** Allow rules per identity, matched with the real permission grammar; nothing else allowed. */
-    static final class Rules implements AccessDecisions {
-        final Map<Identity, List<Permission>> allowed = new ConcurrentHashMap<>();
-
-        void allow(Identity who, String rule) {
-            allowed.merge(who, List.of(Permission.parse(rule)), (a, b) -> java.util.stream.Stream.concat(a.stream(),
-                    b.stream()).toList());
-        }
-
-        @Override
-        public Decision decide(Identity subject, Permission request) {
-            for (Permission p : allowed.getOrDefault(subject, List.of())) {
-                if (p.covers(request) || p.withAction(request.action()).covers(request) && "admin".equals(p.action())) {
-                    return Decision.allow(p.toString());
-                }
-            }
-            return Decision.deny("no rule of " + subject.name() + " allows " + request);
-        }
-
-        @Override
-        public boolean holdsAnywhere(Identity subject, Action action) {
-            return !allowed.getOrDefault(subject, List.of()).isEmpty();
-        }
-
-        @Override
-        public Permission onServer(Action action, String serverName) {
-            return Permission.on(action, "baremetal", "lab", serverName);
-        }
-
-        @Override
-        public List<String> logPathsOf(Identity subject) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> rolesOf(Identity subject) {
-            return List.of();
-        }
-    }
-
-    /** Seals as "sealed:PURPOSE:SHA-256" and keeps the plaintext aside: shows what reached the database. */
-    static final class MarkingSealer implements Sealer {
-        final Map<String, byte[]> kept = new ConcurrentHashMap<>();
-
-        @Override
-        public byte[] seal(byte[] plaintext, String purpose) {
-            try {
-                String mark = "sealed:" + purpose + ":" + HexFormat.of().formatHex(
-                        java.security.MessageDigest.getInstance("SHA-256").digest(plaintext));
-                kept.put(mark, plaintext.clone());
-                return mark.getBytes(StandardCharsets.UTF_8);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public byte[] open(byte[] sealed, String purpose) {
-            String mark = new String(sealed, StandardCharsets.UTF_8);
-            if (!mark.startsWith("sealed:" + purpose + ":") || !kept.containsKey(mark)) {
-                throw new IllegalStateException("does not open under " + purpose);
-            }
-            return kept.get(mark).clone();
-        }
+        return rules.caller(who);
     }
 }
