@@ -139,6 +139,10 @@ class ProgressStreamTest {
             sink.accept(Progress.step("one", null));
             try {
                 seen.await(10, TimeUnit.SECONDS);
+                // the failed write is seen by the writing thread just after it threw: wait for it, boundedly
+                for (int i = 0; i < 1000 && !sink.clientGone(); i++) {
+                    Thread.sleep(10);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
