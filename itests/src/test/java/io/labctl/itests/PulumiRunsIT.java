@@ -218,7 +218,13 @@ class PulumiRunsIT {
     void destroyDeletesWhatTheStackHolds() throws Exception {
         Processes.Result r = admin.run("destroy", "-f", web.toString(), "--env", "lab", "--yes");
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.stdout().contains("3 deleted"), r.stdout());
+        assertTrue(r.stdout().contains("Plan: 3 to delete."), "the plan of the destroy first: " + r.stdout());
+        assertTrue(r.stdout().contains("Done: 3 deleted."), r.stdout());
+        assertEquals(List.of(PulumiRun.DESTROY, PulumiRun.PLAN_DESTROY), runs(admin).stream().limit(2)
+                .map(PulumiRun::kind).toList());
+        Processes.Result again = admin.run("destroy", "-f", web.toString(), "--env", "lab", "--yes");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.stdout().contains("Nothing to destroy: stack web/lab holds no resources."), again.stdout());
         assertTrue(admin.ok("plan", "-f", web.toString(), "--env", "lab").contains("Plan: 3 to create."),
                 "nothing is left");
     }

@@ -1,25 +1,23 @@
 package io.labctl.cli.cmd;
 
-import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.cli.Cli;
-import io.labctl.cli.render.RunPrinter;
-import io.labctl.protocol.Json;
 import io.labctl.protocol.pulumi.PulumiRun;
 import io.labctl.protocol.pulumi.RunRequest;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "destroy", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Delete every resource a Pulumi YAML program's stack holds in an environment.", "",
-                "Shows the stack's last successful apply and asks first (only 'yes' destroys; --yes skips the",
-                "question). The run is recorded and audited. Needs destroy on the whole environment. Ctrl-C",
-                "cancels the run (exit 130). Exit 0 when destroyed, 1 when the run failed or you declined.", "",
+                "First a plan of the destroy (what would be deleted; recorded as a plan-destroy run), then, when it",
+                "would delete something, the question (only 'yes' destroys; --yes skips it, for scripts), then the",
+                "destroy. Both runs are recorded and audited. Needs destroy on the whole environment. Ctrl-C",
+                "cancels the running run (exit 130). Exit 0 when destroyed or nothing to delete, 1 when a run failed",
+                "or you declined.", "",
                 "Examples:",
                 "  labctl destroy -f web.yaml --env lab",
                 "  labctl destroy -f web.yaml --env lab --yes"})
 public final class DestroyCommand extends RunVerb {
-    @Option(names = "--yes", description = "Destroy without asking.")
+    @Option(names = "--yes", description = "Destroy without asking (after the plan is shown).")
     boolean yes;
 
     DestroyCommand(Cli cli) {
@@ -28,26 +26,25 @@ public final class DestroyCommand extends RunVerb {
 
     @Override
     public Integer call() {
-        RunRequest request = request(PulumiRun.DESTROY);
+        RunRequest plan = request(PulumiRun.PLAN_DESTROY);
         requireAnswerable(yes, "destroy");
-        String stack = project(request) + "/" + environment;
-        if (!yes) {
-            JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, PulumiRun.class);
-            List<PulumiRun> runs = client().get(PulumiRun.PATH + "?env=" + environment, type);
-            PulumiRun last = runs == null ? null : runs.stream().filter(r -> stack.equals(r.stack())
-                    && PulumiRun.APPLY.equals(r.kind()) && PulumiRun.SUCCEEDED.equals(r.status())).findFirst()
-                    .orElse(null);
-            cli.err().println(last == null ? "Stack " + stack + " has no successful apply on record."
-                    : "Stack " + stack + " was last applied by run " + last.id() + " (" + last.user() + ", "
-                    + RunPrinter.summary(last) + ").");
-            if (!confirm("Destroy every resource of stack " + stack + "?")) {
-                cli.err().println("Destroy declined: nothing was changed.");
-                cli.err().flush();
-                return DECLINED;
-            }
+        PulumiRun planned = run(plan);
+        summarize(planned);
+        if (planned == null || !PulumiRun.SUCCEEDED.equals(planned.status())) {
+            return finish(list(planned));
         }
-        PulumiRun destroyed = run(request);
+        if (planned.changed() == 0) {
+            log().println("Nothing to destroy: stack " + planned.stack() + " holds no resources.");
+            log().flush();
+            return finish(list(planned));
+        }
+        if (!yes && !confirm("Destroy every resource of stack " + planned.stack() + "?")) {
+            cli.err().println("Destroy declined: nothing was changed.");
+            cli.err().flush();
+            return DECLINED;
+        }
+        PulumiRun destroyed = run(request(PulumiRun.DESTROY));
         summarize(destroyed);
-        return finish(list(destroyed));
+        return finish(list(planned, destroyed));
     }
 }

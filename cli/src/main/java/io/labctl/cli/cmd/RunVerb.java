@@ -1,12 +1,10 @@
 package io.labctl.cli.cmd;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
 import io.labctl.cli.render.Formats;
 import io.labctl.cli.render.RunPrinter;
 import io.labctl.protocol.InvalidInput;
-import io.labctl.protocol.Json;
 import io.labctl.protocol.Names;
 import io.labctl.protocol.pulumi.PulumiRun;
 import io.labctl.protocol.pulumi.RunRequest;
@@ -68,16 +66,6 @@ abstract class RunVerb extends LabdCommand {
                 f.getFileName().toString());
     }
 
-    /** The program's project name as its file says it (labd checks the program itself). */
-    String project(RunRequest request) {
-        try {
-            JsonNode root = Json.yaml().readTree(request.program());
-            return root == null ? "?" : root.path("name").asText("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
     /** Starts a run and follows it to its end; the engine's output on stdout, or stderr with -o. */
     PulumiRun run(RunRequest request) {
         PulumiRun started = client().post(PulumiRun.PATH, request, PulumiRun.class);
@@ -114,8 +102,8 @@ abstract class RunVerb extends LabdCommand {
         }
         PrintWriter out = log();
         if (PulumiRun.SUCCEEDED.equals(run.status())) {
-            out.println((PulumiRun.PLAN.equals(run.kind()) ? "Plan: " : "Done: ") + RunPrinter.summary(run) + ".");
-            if (run.outputs() != null && !run.outputs().isEmpty() && !PulumiRun.PLAN.equals(run.kind())) {
+            out.println((run.planned() ? "Plan: " : "Done: ") + RunPrinter.summary(run) + ".");
+            if (run.outputs() != null && !run.outputs().isEmpty() && !run.planned()) {
                 out.println("Outputs:");
                 run.outputs().forEach((k, v) -> out.println("  " + k + ": " + v));
             }

@@ -56,7 +56,7 @@ public final class RunPrinter {
         if (c == null || c.isEmpty()) {
             return "no resources";
         }
-        boolean planned = PulumiRun.PLAN.equals(r.kind());
+        boolean planned = r.planned();
         List<String> parts = new ArrayList<>();
         for (String op : ORDER) {
             Integer n = c.get(op);

@@ -9,7 +9,7 @@ import java.util.Map;
  * values are never stored by labd.
  *
  * @param id        the run's id, {@code r-} and 12 hex digits
- * @param kind      plan, apply or destroy
+ * @param kind      plan, apply, destroy or plan-destroy
  * @param stack     the stack: the program's project and the environment ({@code PROJECT/ENV})
  * @param program   the program's file name
  * @param digest    the SHA-256 of the program's text (hex)
@@ -26,12 +26,19 @@ public record PulumiRun(String id, String kind, String environment, String cloud
     public static final String PLAN = "plan";
     public static final String APPLY = "apply";
     public static final String DESTROY = "destroy";
+    /** What a destroy would delete; changes nothing. */
+    public static final String PLAN_DESTROY = "plan-destroy";
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
     public static final String CANCELLED = "cancelled";
     /** What an output marked secret shows. */
     public static final String SECRET = "[secret]";
+
+    /** A plan (of an update or of a destroy): it changed nothing. */
+    public boolean planned() {
+        return PLAN.equals(kind) || PLAN_DESTROY.equals(kind);
+    }
 
     public boolean ended() {
         return !RUNNING.equals(status);

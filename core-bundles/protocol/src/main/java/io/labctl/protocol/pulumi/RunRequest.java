@@ -1,7 +1,7 @@
 package io.labctl.protocol.pulumi;
 
 /**
- * Start a run: {@code kind} plan, apply or destroy; the Pulumi YAML program's text and the name of the file it came
+ * Start a run: {@code kind} plan, apply, destroy or plan-destroy; the Pulumi YAML program's text and the name of the file it came
  * from (shown in the run's record); the environment it runs in (its stack).
  */
 public record RunRequest(String kind, String environment, String program, String file) {

@@ -7,5 +7,7 @@ public enum Operation {
     /** Brings the stack's resources to what the program declares. */
     UP,
     /** Deletes every resource of the stack. */
-    DESTROY
+    DESTROY,
+    /** Computes what a destroy would delete; changes nothing. */
+    PREVIEW_DESTROY
 }

@@ -165,7 +165,7 @@ public final class RunService {
     /** Records a run and starts it; the answer is the running run (its log and end are read by id). */
     public PulumiRun start(Caller caller, RunRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("missing-body", "send a JSON run: kind (plan, apply or destroy),"
+            throw ApiException.badRequest("missing-body", "send a JSON run: kind (plan, apply, destroy or plan-destroy),"
                     + " environment, program, file");
         }
         Operation operation = operation(request.kind());
@@ -411,12 +411,16 @@ public final class RunService {
         if (PulumiRun.DESTROY.equals(kind)) {
             return Operation.DESTROY;
         }
-        throw ApiException.badRequest("invalid-kind", "kind must be plan, apply or destroy"
+        if (PulumiRun.PLAN_DESTROY.equals(kind)) {
+            return Operation.PREVIEW_DESTROY;
+        }
+        throw ApiException.badRequest("invalid-kind", "kind must be plan, apply, destroy or plan-destroy"
                 + (kind == null ? "" : ", not '" + kind + "'"));
     }
 
+    /** Plans and applies need apply; a destroy, and the plan of one, need destroy. */
     static Action action(String kind) {
-        return PulumiRun.DESTROY.equals(kind) ? Action.DESTROY : Action.APPLY;
+        return PulumiRun.DESTROY.equals(kind) || PulumiRun.PLAN_DESTROY.equals(kind) ? Action.DESTROY : Action.APPLY;
     }
 
     /** A run touches the whole environment: the rule must cover all of it ({@code ACTION:CLOUD:ENV:*}). */

@@ -246,6 +246,19 @@ public class PulumiEngineImpl implements PulumiEngine {
                     var result = stack.destroy(DestroyOptions.builder().onEvent(events).build());
                     return new EngineOutcome(changes(summaryChanges(result.summary())), Map.of());
                 }
+                case PREVIEW_DESTROY: {
+                    // a preview writes no history: its summary is the one the engine's event log ends with
+                    var summary = new java.util.concurrent.atomic.AtomicReference<Map<OperationType, Integer>>();
+                    stack.destroy(DestroyOptions.builder().previewOnly(true).onEvent(e -> {
+                        if (e.summaryEvent() != null) {
+                            summary.set(e.summaryEvent().resourceChanges());
+                        }
+                    }).build());
+                    if (summary.get() == null) {
+                        throw new EngineException("the engine's destroy preview ended without a summary");
+                    }
+                    return new EngineOutcome(changes(summary.get()), Map.of());
+                }
                 default:
                     throw new EngineException("unknown operation " + run.operation());
             }

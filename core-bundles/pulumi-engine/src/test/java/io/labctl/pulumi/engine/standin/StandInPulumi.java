@@ -628,8 +628,8 @@ public final class StandInPulumi {
         String name = (String) project.get("name");
         String stack = stackName(name, flagStack);
         JsonObject state = load(name, stack);
-        boolean preview = kind.equals("preview");
         boolean destroy = kind.equals("destroy");
+        boolean preview = kind.equals("preview") || destroy && flag("--preview-only");
         if (!preview && !flag("--yes") && !flag("--skip-preview")) {
             throw new Failure("--yes or --skip-preview must be passed in to proceed when running in non-interactive mode");
         }
@@ -674,7 +674,8 @@ public final class StandInPulumi {
         JsonObject prelude = new JsonObject();
         prelude.add("config", new JsonObject());
         event("preludeEvent", prelude);
-        out.println((preview ? "Previewing update" : destroy ? "Destroying" : "Updating") + " (" + stack + "):");
+        out.println((preview ? destroy ? "Previewing destroy" : "Previewing update" : destroy ? "Destroying"
+                : "Updating") + " (" + stack + "):");
         out.println();
         JsonObject resources = state.getAsJsonObject("resources");
         Map<String, Integer> changes = new LinkedHashMap<>();
