@@ -49,11 +49,12 @@ public class PulumiEngineImpl implements PulumiEngine {
             + " io.labctl.pulumi.engine if it is not on PATH";
     private static final long STATUS_CACHE_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MAX_MESSAGE = 4000;
-    static final int VERSION_TIMEOUT_SECONDS = 20;
+    static final Duration VERSION_TIMEOUT = Duration.ofSeconds(20);
 
     private final String binary;
     private final Path home;
     private final Duration grace;
+    private final Duration versionTimeout;
     private volatile Cached cached;
     /** The last run's engine invocations and times (EngineCommand.timings()), for bench/ only. */
     volatile long[] lastTimings;
@@ -70,6 +71,11 @@ public class PulumiEngineImpl implements PulumiEngine {
     }
 
     PulumiEngineImpl(String binary, Path home, Duration grace) {
+        this(binary, home, grace, VERSION_TIMEOUT);
+    }
+
+    PulumiEngineImpl(String binary, Path home, Duration grace, Duration versionTimeout) {
+        this.versionTimeout = versionTimeout;
         if (binary == null || binary.isBlank()) {
             throw new IllegalArgumentException("pulumiBinary is empty: set it to the pulumi binary's path or name");
         }
@@ -119,11 +125,11 @@ public class PulumiEngineImpl implements PulumiEngine {
             Process p = new ProcessBuilder(path.toString(), "version").redirectErrorStream(true)
                     .redirectOutput(answer.toFile()).start();
             p.getOutputStream().close();
-            if (!p.waitFor(VERSION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(versionTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
                 return unavailable("the Pulumi engine at " + path + " did not answer 'version' within "
-                        + VERSION_TIMEOUT_SECONDS + " s: " + INSTALL, now);
+                        + versionTimeout.toSeconds() + " s: " + INSTALL, now);
             }
             byte[] bytes;
             try (var in = Files.newInputStream(answer)) {

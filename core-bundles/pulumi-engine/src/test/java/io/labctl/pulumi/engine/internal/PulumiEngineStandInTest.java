@@ -404,9 +404,9 @@ class PulumiEngineStandInTest {
         Path hung = dir.resolve("hung-pulumi");
         Files.writeString(hung, "#!/bin/sh\nexec sleep 600\n");
         hung.toFile().setExecutable(true);
-        var status = new PulumiEngineImpl(hung.toString(), dir, Duration.ofSeconds(1)).status();
+        var status = new PulumiEngineImpl(hung.toString(), dir, Duration.ofSeconds(1), Duration.ofSeconds(2)).status();
         assertFalse(status.available());
-        assertTrue(status.problem().contains("did not answer 'version' within 20 s"), status.problem());
+        assertTrue(status.problem().contains("did not answer 'version' within 2 s"), status.problem());
     }
 
     @Test
