@@ -197,6 +197,15 @@ public class TokenService implements JoinTokens {
                 throw ApiException.forbidden("name-out-of-scope", "this join token is for server '" + row.serverName
                         + "' only, not '" + serverName + "'; set the agent's name to " + row.serverName + " or ask for a token for " + serverName);
             }
+            // the environment may have been deleted (or made anew under another cloud) since the token was made:
+            // a server must not land in an environment that is not there
+            Environments envs = Environments.present(environments);
+            if (row.environment != null && !envs.find(row.environment).map(e -> e.cloud().equals(row.cloud))
+                    .orElse(false)) {
+                throw ApiException.forbidden("environment-gone", "this join token is for environment '"
+                        + row.environment + "' (cloud " + row.cloud + "), which no longer exists there; ask an admin"
+                        + " for a token for an existing environment (labctl get environments)");
+            }
             if (m.consume(row.id) != 1) {
                 throw ApiException.unauthorized("token-used", "join token was just used by another enrolment; one-time tokens enrol one server only");
             }

@@ -120,6 +120,26 @@ class TokenServiceTest {
     }
 
     @Test
+    void aTokenForAnEnvironmentDeletedSinceEnrolsNothingAndIsNotUsedUp() {
+        environments.create("short-lived", "baremetal", "admin");
+        IssuedToken issued = tokens.create(ADMIN, new TokenSpec(false, 3600L, "baremetal", "short-lived", "worker",
+                Map.of(), null, null));
+        JoinTokenString t = JoinTokenString.parse(issued.token());
+        environments.delete("short-lived");
+        ApiException gone = assertThrows(ApiException.class, () -> tokens.redeem(t, "late-1"));
+        assertEquals("environment-gone", gone.code());
+        assertEquals(403, gone.status());
+        assertTrue(gone.getMessage().contains("'short-lived'"), gone.getMessage());
+        // made anew under another cloud: still not the token's environment
+        environments.create("short-lived", "local", "admin");
+        assertEquals("environment-gone", assertThrows(ApiException.class, () -> tokens.redeem(t, "late-1")).code());
+        environments.delete("short-lived");
+        environments.create("short-lived", "baremetal", "admin");
+        assertEquals("short-lived", tokens.redeem(t, "late-1").environment(), "the token was not used up");
+        environments.delete("short-lived");
+    }
+
+    @Test
     void reusableTokenServesManyAndCountsUses() {
         IssuedToken issued = tokens.create(ADMIN, spec(true, null, null));
         JoinTokenString t = JoinTokenString.parse(issued.token());
