@@ -191,6 +191,27 @@ class PulumiRunsIT {
         assertTrue(locked.stderr().contains("stack web/lab is locked by run " + running.id()), locked.stderr());
         assertEquals(0, admin.run("plan", "-f", web.toString(), "--env", "prod").exitCode(), "other stacks go on");
 
+        // a reader follows the run's log; taking their read away ends the follow (the run goes on)
+        Process follower = new ProcessBuilder(reader.command("logs", "pulumi/" + running.id(), "-f"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("follower.out").toFile()).start();
+        Processes.await("the reader's follow to print the run's first line", Duration.ofSeconds(30), () -> {
+            try {
+                return Files.readString(dir.resolve("follower.out")).contains("[labd] apply of slow.yaml");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        admin.ok("unbind", "role", "lab-reader", "--user", "rita");
+        try {
+            assertTrue(follower.waitFor(30, TimeUnit.SECONDS), "the follow ends once read is withdrawn");
+            assertTrue(follower.exitValue() != 0, Files.readString(dir.resolve("follower.out")));
+        } finally {
+            follower.destroyForcibly();
+            admin.ok("bind", "role", "lab-reader", "--user", "rita");
+        }
+        assertEquals(PulumiRun.RUNNING, runs(admin).stream().filter(x -> x.id().equals(running.id())).findFirst()
+                .orElseThrow().status());
+
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(first.pid())).start().waitFor());
         assertTrue(first.waitFor(60, TimeUnit.SECONDS), "labctl ends once the run has stopped");
         assertEquals(130, first.exitValue(), Files.readString(dir.resolve("first.out")));

@@ -46,6 +46,8 @@ public class RunResource {
     private static final int PAGE = 1000;
     private static final long POLL_MILLIS = 200;
     private static final long KEEP_ALIVE_MILLIS = 15_000;
+    /** A follow checks its caller's access again every this many polls (a second). */
+    private static final int ACCESS_CHECK_POLLS = 5;
 
     private final RunService runs;
 
@@ -98,7 +100,9 @@ public class RunResource {
     @Requires(value = Action.READ, verb = "pulumi.run.log", perItem = true)
     public Response log(@PathParam("id") String id, @QueryParam("follow") @DefaultValue("false") boolean follow,
                         @QueryParam("after") @DefaultValue("0") long after, @Context SecurityContext security) {
-        runs.row(Caller.of(security.getUserPrincipal()), id);
+        Caller caller = Caller.of(security.getUserPrincipal());
+        RunRow run = runs.row(caller, id);
+        io.labctl.protocol.access.Permission read = RunService.on(Action.READ, run.cloud, run.environment);
         if (after < 0) {
             throw ApiException.badRequest("invalid-after", "after must be a line number, 0 or more");
         }
@@ -109,7 +113,12 @@ public class RunResource {
             }
             long last = after;
             long quietSince = System.currentTimeMillis();
+            int polls = 0;
             while (true) {
+                // a follower whose read on the environment is withdrawn (user deleted, role unbound) stops here
+                if (follow && ++polls % ACCESS_CHECK_POLLS == 0 && !caller.may(read)) {
+                    return;
+                }
                 // the status before the read: a run seen ended has no line after this read
                 boolean ended = !follow || !PulumiRun.RUNNING.equals(runs.status(id));
                 List<RunLine> page = runs.lines(id, last, PAGE);
