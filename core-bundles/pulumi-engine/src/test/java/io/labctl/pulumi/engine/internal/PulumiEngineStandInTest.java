@@ -328,9 +328,10 @@ class PulumiEngineStandInTest {
 
     @Test
     void anEngineThatIgnoresTheInterruptIsKilledAfterTheGrace() throws Exception {
-        // a wrapper that starts the stand-in with SIGINT ignored (as a hung engine would behave)
+        // an engine that ignores SIGINT (as a hung one would): a shell that ignores it, running the stand-in as its
+        // child (the stand-in's launcher takes SIGINT back, so the shell must stay in between)
         Path deaf = dir.resolve("deaf-pulumi");
-        Files.writeString(deaf, "#!/bin/sh\ntrap '' INT\nexec \"" + STANDIN + "\" \"$@\"\n");
+        Files.writeString(deaf, "#!/bin/sh\ntrap '' INT\n\"" + STANDIN + "\" \"$@\"\n");
         deaf.toFile().setExecutable(true);
         PulumiEngineImpl impatient = new PulumiEngineImpl(deaf.toString(), dir.resolve("home"), Duration.ofSeconds(1));
         program(TWO.replace("colour: blue", "colour: blue\n      standin:sleepSeconds: 600"));
