@@ -44,6 +44,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -202,20 +204,29 @@ public final class RunService {
             }
             return stack(row.project, row.environment);
         });
-        String passphrase = new String(sealer.open(stack.sealed, purpose(row.project, row.environment)),
-                StandardCharsets.UTF_8);
-        Path folder;
+        // from here the run is recorded as running: whatever fails before its runner starts must end it
+        EngineRun run;
         try {
-            folder = writeProgram(row.project, row.environment, program.text(), stack.settings);
+            String passphrase = new String(sealer.open(stack.sealed, purpose(row.project, row.environment)),
+                    StandardCharsets.UTF_8);
+            Path folder = writeProgram(row.project, row.environment, program.text(), stack.settings);
+            run = new EngineRun(operation, row.project, row.environment, folder, backendUrl, passphrase, Map.of(),
+                    Set.of(), Map.of());
         } catch (IOException | RuntimeException e) {
-            endRun(row, PulumiRun.FAILED, null, "labd could not write the program for the engine: " + e.getMessage());
-            throw ApiException.unavailable("run-failed", "labd could not write the program for the engine: "
-                    + e.getMessage());
+            endRun(row, PulumiRun.FAILED, null, "labd could not prepare the run: " + e.getMessage());
+            throw ApiException.unavailable("run-failed", "labd could not prepare the run: " + e.getMessage());
         }
-        EngineRun run = new EngineRun(operation, row.project, row.environment, folder, backendUrl, passphrase,
-                Map.of(), Set.of(), Map.of());
         String session = caller.sessionId();
-        driving.put(row.id, runners.submit(() -> drive(row, run, session)));
+        // in the map before it runs: a quick run's end removes it, never the other way round
+        FutureTask<Void> task = new FutureTask<>(() -> drive(row, run, session), null);
+        driving.put(row.id, task);
+        try {
+            runners.execute(task);
+        } catch (RejectedExecutionException e) {
+            driving.remove(row.id);
+            endRun(row, PulumiRun.FAILED, null, "labd is stopping; the run did not start");
+            throw ApiException.unavailable("labd-stopping", "labd is stopping; the run did not start: try again");
+        }
         return toRun(sessions.mapper(RunMapper.class, m -> m.run(row.id)));
     }
 

@@ -190,6 +190,25 @@ class RunServiceTest {
     }
 
     @Test
+    void aRunLabdCannotPrepareEndsFailedAndFreesItsStack() throws Exception {
+        Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "x");
+        RunService broken = service("labd-c", 1, 100, notAFolder);
+        try {
+            ApiException e = assertThrows(ApiException.class, () -> broken.start(rules.caller(DEPLOYER), apply("lab")));
+            assertEquals(503, e.status());
+            assertTrue(e.getMessage().startsWith("labd could not prepare the run"), e.getMessage());
+        } finally {
+            broken.stop();
+        }
+        List<PulumiRun> recorded = runs.list(rules.caller(ADMIN), "lab", null, 10);
+        assertEquals(1, recorded.size());
+        assertEquals(PulumiRun.FAILED, recorded.get(0).status());
+        assertTrue(engine.runs.isEmpty(), "the engine never ran");
+        assertEquals(PulumiRun.SUCCEEDED, awaitEnd(runs.start(rules.caller(DEPLOYER), apply("lab")).id()).status(),
+                "the stack is not left locked");
+    }
+
+    @Test
     void oneRunPerStackAtATimeTheSecondIsToldWhichHoldsIt() throws Exception {
         engine.block = true;
         PulumiRun holder = runs.start(rules.caller(DEPLOYER), apply("lab"));
