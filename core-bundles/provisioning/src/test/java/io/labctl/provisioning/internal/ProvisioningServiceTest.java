@@ -23,6 +23,7 @@ import io.labctl.protocol.provision.BootReport;
 import io.labctl.protocol.provision.InstallerGrant;
 import io.labctl.protocol.provision.MachineInfo;
 import io.labctl.protocol.provision.PlanRequest;
+import io.labctl.environments.internal.EnvironmentService;
 import io.labctl.tokens.internal.TokenService;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
@@ -55,6 +56,13 @@ class ProvisioningServiceTest {
     static void start() throws Exception {
         db = TestDatabases.start(dir.resolve("pg"));
         tokens = new TokenService(db, TestDatabases.schema(db, "tokens"), double_(CertificateAuthority.class, Map.of("caPin", a -> "0f".repeat(32))));
+        // a token's environment must still exist when it is redeemed: the bastion's, as labd keeps it
+        EnvironmentService environments = new EnvironmentService(db, TestDatabases.schema(db, "environments"));
+        environments.create("lab", "baremetal", "admin");
+        // as DS injects it (the field is the tokens bundle's own)
+        java.lang.reflect.Field f = TokenService.class.getDeclaredField("environments");
+        f.setAccessible(true);
+        f.set(tokens, environments);
         schema = TestDatabases.schema(db, "provisioning");
     }
 
