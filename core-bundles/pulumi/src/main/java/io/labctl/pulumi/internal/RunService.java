@@ -497,7 +497,7 @@ public final class RunService {
     private static String backend(PulumiConfig config) {
         if (!config.backendUrl().isBlank()) {
             String url = config.backendUrl().strip();
-            if (url.startsWith("https://api.pulumi.com") || url.startsWith("http")) {
+            if (url.startsWith("http")) {
                 throw new IllegalArgumentException("backendUrl " + url + ": labd keeps state in a folder or an object"
                         + " store it controls, never Pulumi Cloud");
             }
