@@ -6,6 +6,8 @@ import com.pulumi.kubernetes.core.v1.Namespace;
 import com.pulumi.kubernetes.core.v1.NamespaceArgs;
 import com.pulumi.kubernetes.meta.v1.inputs.ObjectMetaArgs;
 import com.pulumi.resources.CustomResourceOptions;
+import io.labctl.protocol.apps.AppDescriptor;
+import io.labctl.protocol.apps.AppInputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +27,8 @@ import java.util.function.Function;
  * the program starts, so one message names every missing or mistyped input before any resource is declared.
  */
 public final class App {
-    public static final String APP_YAML = "app/app.yaml";
-    public static final String VALUES_YAML = "app/values.yaml";
+    public static final String APP_YAML = AppDescriptor.APP_YAML;
+    public static final String VALUES_YAML = AppDescriptor.VALUES_YAML;
 
     private final AppDescriptor descriptor;
     private final Map<String, Object> values;
@@ -50,38 +52,11 @@ public final class App {
     /** The inputs of {@code descriptor} from {@code config} (by input name), then {@code values}, then defaults. */
     public static App resolve(AppDescriptor descriptor, Map<String, Object> values,
             Function<String, Optional<String>> config) {
-        List<String> problems = new ArrayList<>();
-        Map<String, Object> resolved = new LinkedHashMap<>();
-        descriptor.inputs().forEach((name, input) -> {
-            Optional<String> fromConfig = config.apply(name);
-            Object value;
-            String where;
-            if (fromConfig.isPresent()) {
-                value = fromConfig.get();
-                where = "input " + name + " (stack config)";
-            } else if (values.get(name) != null) {
-                value = values.get(name);
-                where = "input " + name + " (values.yaml)";
-            } else {
-                value = input.defaultValue();
-                where = "input " + name;
-            }
-            if (value == null) {
-                if (input.required()) {
-                    problems.add("input " + name + " is required: give it at install (labctl apps install "
-                            + descriptor.name() + " --set " + name + "=...)");
-                }
-                return;
-            }
-            Object typed = InputTypes.coerce(input.type(), value, where, problems);
-            if (typed != null) {
-                resolved.put(name, typed);
-            }
-        });
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("app " + descriptor.name() + ": " + String.join("; ", problems));
+        AppInputs.Resolved resolved = AppInputs.resolve(descriptor, values, config::apply);
+        if (!resolved.ok()) {
+            throw new IllegalArgumentException("app " + descriptor.name() + ": " + String.join("; ", resolved.problems()));
         }
-        return new App(descriptor, resolved);
+        return new App(descriptor, resolved.values());
     }
 
     public String name() {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.labctl.protocol.apps.AppDescriptor;
 import org.junit.jupiter.api.Test;
 
 class AppTest {
@@ -51,10 +52,11 @@ class AppTest {
     void everyMissingOrMistypedInputIsNamedInOneMessage() {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> App.resolve(descriptor(),
                 Map.of(), k -> k.equals("replicas") ? Optional.of("three") : Optional.empty()));
+        // token is secret: it goes in a file, never on the command line
         assertTrue(ex.getMessage().contains("input token is required: give it at install (labctl apps install demo"
-                + " --set token=...)"), ex.getMessage());
+                + " -f secrets.yaml with token: ...)"), ex.getMessage());
         assertTrue(ex.getMessage().contains("input url is required"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("input replicas (stack config) must be an integer, not 'three'"),
+        assertTrue(ex.getMessage().contains("input replicas must be an integer, not 'three'"),
                 ex.getMessage());
     }
 

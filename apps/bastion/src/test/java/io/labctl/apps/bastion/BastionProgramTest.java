@@ -86,7 +86,7 @@ class BastionProgramTest {
     void missingRequiredInputsAreNamed() {
         ProgramRun run = ProgramRun.run("bastion", Map.of("environment", "lab"), Set.of(), BastionProgram::define);
         assertTrue(run.error().contains("input joinToken is required: give it at install (labctl apps install"
-                + " bastion --set joinToken=...)"), run.error());
+                + " bastion -f secrets.yaml with joinToken: ...)"), run.error());
         assertTrue(run.error().contains("input labdAddress is required"), run.error());
         assertEquals(List.of(), run.typesAndNames(), "nothing declared");
     }

@@ -76,14 +76,14 @@ class CiliumProgramTest {
     void mistypedInputsAreNamed() {
         ProgramRun run = ProgramRun.run("cilium", Map.of("operatorReplicas", "two", "values", "[1]"), Set.of(),
                 CiliumProgram::define);
-        assertEquals("app cilium: input operatorReplicas (stack config) must be an integer, not 'two'; input values"
-                + " (stack config) must be an object (a mapping; JSON in the stack config), not '[1]'", run.error());
+        assertEquals("app cilium: input operatorReplicas must be an integer, not 'two'; input values"
+                + " must be an object (a mapping; JSON in the stack config), not '[1]'", run.error());
     }
 
     @Test
     void appYamlAndValuesAgree() {
         assertEquals(List.of(), AppFiles.problems(CiliumProgram.class));
-        assertEquals(Set.of(), io.labctl.apps.support.AppDescriptor.parse(readAppYaml()).inputs().entrySet().stream()
+        assertEquals(Set.of(), io.labctl.protocol.apps.AppDescriptor.parse(readAppYaml()).inputs().entrySet().stream()
                 .filter(e -> e.getValue().secret()).map(Map.Entry::getKey).collect(java.util.stream.Collectors
                         .toSet()), "cilium takes no secret");
     }

@@ -88,7 +88,7 @@ class PostgresqlProgramTest {
     void aMissingPasswordIsNamed() {
         ProgramRun run = ProgramRun.run("postgresql", Map.of(), Set.of(), PostgresqlProgram::define);
         assertEquals("app postgresql: input password is required: give it at install (labctl apps install postgresql"
-                + " --set password=...)", run.error());
+                + " -f secrets.yaml with password: ...)", run.error());
         assertEquals(List.of(), run.typesAndNames());
     }
 

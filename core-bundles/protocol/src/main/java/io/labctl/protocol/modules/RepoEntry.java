@@ -10,6 +10,8 @@ public record RepoEntry(String name, String version, String kind, String sha256,
         Instant uploadedAt, ModuleDescriptor descriptor) {
     /** A bundle jar with a module.yaml at its root. */
     public static final String MODULE = "module";
+    /** A jar with app/app.yaml: an app labd deploys with the Pulumi engine (its name and version from app.yaml). */
+    public static final String APP = "app";
     /** A Karaf features XML. */
     public static final String FEATURE = "feature";
     /** Anything else, such as a binary a module installs; pushed with an explicit name and version. */

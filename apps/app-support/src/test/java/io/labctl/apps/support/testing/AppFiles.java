@@ -1,7 +1,7 @@
 package io.labctl.apps.support.testing;
 
 import io.labctl.apps.support.App;
-import io.labctl.apps.support.AppDescriptor;
+import io.labctl.protocol.apps.AppDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.labctl.apps.support;
+package io.labctl.protocol.apps;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
+import io.labctl.protocol.InvalidInput;
+import io.labctl.protocol.Json;
+import io.labctl.protocol.text.GuardedYaml;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 /**
  * An app's {@code app.yaml}: name, version, description, the inputs it takes and the labctl permissions an install
  * needs. Strict on purpose: an unknown key is refused (a typo such as {@code requried: true} would otherwise make a
- * secret optional), and every problem is collected so the author fixes them in one round.
+ * secret optional), and every problem is collected so the author fixes them in one round. The same reading serves the
+ * app's program (through the apps' support library), labd's repository (a pushed app jar) and labd's checks before an
+ * install runs, so the three never disagree. Both files are read with {@link GuardedYaml}'s limits (size, depth, no
+ * anchors): they come from whoever pushed the app.
  */
 public record AppDescriptor(String name, String version, String description, Map<String, Input> inputs,
         List<String> permissions) {
@@ -26,7 +29,6 @@ public record AppDescriptor(String name, String version, String description, Map
     public static final String BOOLEAN = "boolean";
     public static final String OBJECT = "object";
 
-    static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> TOP_KEYS = Set.of("name", "version", "description", "inputs", "permissions");
     private static final Set<String> INPUT_KEYS = Set.of("type", "required", "default", "secret", "description");
     private static final Set<String> TYPES = Set.of(STRING, INTEGER, BOOLEAN, OBJECT);
@@ -46,7 +48,11 @@ public record AppDescriptor(String name, String version, String description, Map
         permissions = List.copyOf(permissions);
     }
 
-    /** Reads and checks {@code yaml}; throws {@link IllegalArgumentException} naming every problem. */
+    /** Where an app jar holds its descriptor and its values. */
+    public static final String APP_YAML = "app/app.yaml";
+    public static final String VALUES_YAML = "app/values.yaml";
+
+    /** Reads and checks {@code yaml}; throws {@link InvalidInput} (code {@code invalid-app}) naming every problem. */
     public static AppDescriptor parse(byte[] yaml) {
         List<String> problems = new ArrayList<>();
         JsonNode root = tree(yaml, "app.yaml", problems);
@@ -112,7 +118,7 @@ public record AppDescriptor(String name, String version, String description, Map
             throw invalid("values.yaml", List.of("values.yaml must be a mapping of input name to value"));
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> values = YAML.convertValue(root, LinkedHashMap.class);
+        Map<String, Object> values = Json.yaml().convertValue(root, LinkedHashMap.class);
         return values;
     }
 
@@ -145,10 +151,10 @@ public record AppDescriptor(String name, String version, String description, Map
                         + " app; remove the default");
             }
             if (type != null) {
-                def = InputTypes.coerce(type, YAML.convertValue(d, Object.class), field + ".default", problems);
+                def = AppInputs.coerce(type, Json.yaml().convertValue(d, Object.class), field + ".default", problems);
             }
         }
-        if (secret && STRING.equals(type) == false && type != null) {
+        if (secret && !STRING.equals(type) && type != null) {
             problems.add(field + " is secret but of type " + type + ": only string inputs can be secret");
         }
         return problems.size() == before ? new Input(type, required, def, secret, description) : null;
@@ -159,9 +165,9 @@ public record AppDescriptor(String name, String version, String description, Map
             return null;
         }
         try {
-            return YAML.readTree(yaml);
-        } catch (IOException ex) {
-            problems.add(file + " is not valid YAML: " + (ex instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : ex.getMessage()));
+            return GuardedYaml.read(yaml, file, "invalid-app");
+        } catch (InvalidInput ex) {
+            problems.add(ex.getMessage());
             return null;
         }
     }
@@ -204,7 +210,7 @@ public record AppDescriptor(String name, String version, String description, Map
         return v.asBoolean();
     }
 
-    private static IllegalArgumentException invalid(String what, List<String> problems) {
-        return new IllegalArgumentException(what + " is not valid: " + String.join("; ", problems));
+    private static InvalidInput invalid(String what, List<String> problems) {
+        return new InvalidInput("invalid-app", null, what + " is not valid: " + String.join("; ", problems));
     }
 }
