@@ -2,6 +2,7 @@ package io.labctl.repository.internal;
 
 import io.labctl.api.ApiException;
 import io.labctl.protocol.InvalidInput;
+import io.labctl.protocol.apps.AppDescriptor;
 import io.labctl.protocol.modules.RepoCoordinates;
 import io.labctl.protocol.modules.RepoEntry;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import javax.xml.stream.XMLStreamReader;
 
 /**
  * Tells what a received file is. A jar with {@code module.yaml} at its root is a module (checked by
- * {@link ModuleJar}; its NAME/VERSION come from the descriptor); an XML file whose root element is {@code features}
+ * {@link ModuleJar}; its NAME/VERSION come from the descriptor); a jar with {@code app/app.yaml} is an app (checked
+ * by {@link AppJar}, NAME/VERSION from app.yaml); an XML file whose root element is {@code features}
  * is a Karaf feature descriptor; anything else is a plain artifact. Features and artifacts need a version, and
  * artifacts a name, from the pusher.
  */
@@ -41,6 +43,9 @@ final class ContentClassifier {
             try (JarFile jar = new JarFile(file.toFile())) {
                 if (jar.getEntry(ModuleJar.DESCRIPTOR) != null) {
                     return ModuleJar.check(fileName, jar, name, version);
+                }
+                if (jar.getEntry(AppDescriptor.APP_YAML) != null) {
+                    return AppJar.check(fileName, jar, name, version);
                 }
             } catch (ZipException e) {
                 // starts like a zip but is none: an artifact like any other

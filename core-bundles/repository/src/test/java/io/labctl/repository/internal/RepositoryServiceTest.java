@@ -134,6 +134,28 @@ class RepositoryServiceTest {
     }
 
     @Test
+    void anAppJarIsNamedByItsAppYaml() throws Exception {
+        byte[] jar = TestJars.app("web", "1.2.0", "replicas: 3\n", "com.example.WebProgram");
+        RepoEntry e = push(jar, "web-app.jar", null, null).entry();
+        assertEquals(List.of("web", "1.2.0", RepoEntry.APP), List.of(e.name(), e.version(), e.kind()));
+        assertArrayEquals(jar, read("web", "1.2.0"));
+    }
+
+    @Test
+    void aBadAppJarIsRefusedNamingEveryProblem() {
+        byte[] jar = TestJars.app("web", "1.2.0", "replicas: three\npassword: hunter2\ncolour: blue\n", null);
+        ApiException e = assertThrows(ApiException.class, () -> push(jar, "web.jar", null, "1.3.0"));
+        assertEquals(400, e.status());
+        for (String expected : List.of("web.jar is not a valid app", "values.yaml sets colour, which app.yaml does not"
+                + " declare", "values.yaml sets the secret input password", "values.yaml's replicas must be an integer",
+                "no Main-Class", "the version given (1.3.0)")) {
+            assertTrue(e.getMessage().contains(expected), () -> expected + " missing in " + e.getMessage());
+        }
+        assertFalse(e.getMessage().contains("hunter2"), "a secret's value is never echoed");
+        assertTrue(repository.list().isEmpty());
+    }
+
+    @Test
     void aBadModuleJarIsRefusedNamingEveryProblem() {
         byte[] jar = TestJars.jar(Map.of("Bundle-Version", "2.0.0", "Import-Package", "org.osgi.framework"),
                 TestJars.descriptor("motd", "1.0.0"), "x");

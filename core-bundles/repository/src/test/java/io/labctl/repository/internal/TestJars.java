@@ -18,6 +18,19 @@ final class TestJars {
                 + "inputs:\n  motd: { type: string, default: hello }\n  token: { type: string, secret: true }\n";
     }
 
+    /** An app jar: app/app.yaml of this name and version, this values.yaml (null: none) and Main-Class (null: none). */
+    static byte[] app(String name, String version, String valuesYaml, String mainClass) {
+        String appYaml = "name: " + name + "\nversion: " + version + "\ndescription: test app\n"
+                + "inputs:\n  replicas: { type: integer, default: 1 }\n  password: { type: string, secret: true }\n"
+                + "permissions: [\"apply:<cloud>:<env>:*\"]\n";
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("app/app.yaml", appYaml.getBytes(StandardCharsets.UTF_8));
+        if (valuesYaml != null) {
+            files.put("app/values.yaml", valuesYaml.getBytes(StandardCharsets.UTF_8));
+        }
+        return jarWith(mainClass == null ? Map.of() : Map.of("Main-Class", mainClass), null, files);
+    }
+
     /** A well-formed module bundle; extra is put in as one more file, so two jars of one version can differ. */
     static byte[] module(String name, String version, String extra) {
         return jar(Map.of("Bundle-SymbolicName", "io.labctl.modules." + name.replace('-', '.'),
