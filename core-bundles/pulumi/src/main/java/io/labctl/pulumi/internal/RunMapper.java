@@ -17,6 +17,15 @@ public interface RunMapper {
             + " ON CONFLICT (project, environment) WHERE status = 'running' DO NOTHING")
     int insertRun(RunRow row);
 
+    /**
+     * Who else has run the stack: '' when an earlier run was a program's and this one is an app's, the app's name when
+     * an earlier run was that app's and this one is not; null when the stack is this run's owner's alone.
+     */
+    @Select("SELECT COALESCE(app, '') FROM pulumi_runs WHERE project = #{project} AND environment = #{env}"
+            + " AND id <> #{id} AND app IS DISTINCT FROM #{app,jdbcType=VARCHAR} LIMIT 1")
+    String otherOwner(@Param("project") String project, @Param("env") String environment, @Param("id") String id,
+                      @Param("app") String app);
+
     @Select("SELECT " + RUN + " FROM pulumi_runs WHERE id = #{id}")
     RunRow run(@Param("id") String id);
 

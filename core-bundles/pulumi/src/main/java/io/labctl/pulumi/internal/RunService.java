@@ -77,6 +77,8 @@ public final class RunService {
     private static final TypeReference<Map<String, Integer>> CHANGES = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> OUTPUTS = new TypeReference<>() {};
     private static final int MAX_LIST = 1000;
+    private static final Set<String> PROGRAM_KINDS = Set.of(PulumiRun.PLAN, PulumiRun.APPLY, PulumiRun.DESTROY,
+            PulumiRun.PLAN_DESTROY);
     private static final long MAX_SETTINGS_BYTES = 64 * 1024;
 
     private final Sessions sessions;
@@ -170,6 +172,11 @@ public final class RunService {
             throw ApiException.badRequest("missing-body", "send a JSON run: kind (plan, apply, destroy or plan-destroy),"
                     + " environment, program, file");
         }
+        if (request.kind() == null || !PROGRAM_KINDS.contains(request.kind())) {
+            throw ApiException.badRequest("invalid-kind", "kind must be plan, apply, destroy or plan-destroy"
+                    + (request.kind() == null ? "" : ", not '" + request.kind() + "'")
+                    + " (apps are installed, upgraded and uninstalled with labctl apps)");
+        }
         Operation operation = operation(request.kind());
         String environment;
         Programs.Program program;
@@ -183,25 +190,57 @@ public final class RunService {
         }
         EnvironmentInfo env = Environments.present(environments).require(environment);
         caller.require(on(action(request.kind()), env.cloud(), env.name()));
+        return launch(caller, new Launch(request.kind(), operation, env, program.project(), null, file,
+                program.digest(), folder -> writeAtomically(folder, "Pulumi.yaml", program.text()), Map.of(),
+                Set.of(), row -> { }));
+    }
+
+    /** What labd writes into a stack's folder before the engine starts. */
+    @FunctionalInterface
+    interface ProgramFiles {
+        void write(Path folder) throws IOException;
+    }
+
+    /**
+     * One run to record and start, its access already decided. {@code app} is the app whose stack it is (null for a
+     * program's run): a stack belongs to an app or to programs, never both. {@code recorded} runs in the transaction
+     * that records the run (it holds the stack's lock), so what it writes is serialised per stack.
+     */
+    record Launch(String kind, Operation operation, EnvironmentInfo env, String project, String app, String program,
+                  String digest, ProgramFiles files, Map<String, String> config, Set<String> secretKeys,
+                  java.util.function.Consumer<RunRow> recorded) {}
+
+    /** Records the run (holding the stack's lock), prepares the stack's folder and starts the engine. */
+    PulumiRun launch(Caller caller, Launch launch) {
         EngineStatus status = engine.status();
         if (!status.available()) {
             throw ApiException.unavailable("engine-unavailable", status.problem());
         }
         RunRow row = new RunRow();
         row.id = "r-" + HexFormat.of().formatHex(randomBytes(6));
-        row.kind = request.kind();
-        row.environment = env.name();
-        row.cloud = env.cloud();
-        row.project = program.project();
+        row.kind = launch.kind();
+        row.environment = launch.env().name();
+        row.cloud = launch.env().cloud();
+        row.project = launch.project();
+        row.app = launch.app();
         row.username = caller.identity().name();
-        row.program = file;
-        row.digest = program.digest();
+        row.program = launch.program();
+        row.digest = launch.digest();
         row.labd = labd;
         RunMapper.StackRow stack = database.transaction(() -> {
             if (sessions.mapper(RunMapper.class, m -> m.insertRun(row)) == 0) {
                 throw locked(sessions.mapper(RunMapper.class, m -> m.running(row.project, row.environment)),
                         row.project, row.environment);
             }
+            String other = sessions.mapper(RunMapper.class, m -> m.otherOwner(row.project, row.environment, row.id,
+                    row.app));
+            if (other != null) {
+                throw ApiException.conflict("stack-owned", "stack " + row.project + "/" + row.environment
+                        + (other.isEmpty() ? " is run from program files (labctl apply -f): an app cannot share it;"
+                        + " destroy it first or use another environment"
+                        : " belongs to app " + other + ": use labctl apps upgrade|uninstall " + other));
+            }
+            launch.recorded().accept(row);
             return stack(row.project, row.environment);
         });
         // from here the run is recorded as running: whatever fails before its runner starts must end it
@@ -209,9 +248,10 @@ public final class RunService {
         try {
             String passphrase = new String(sealer.open(stack.sealed, purpose(row.project, row.environment)),
                     StandardCharsets.UTF_8);
-            Path folder = writeProgram(row.project, row.environment, program.text(), stack.settings);
-            run = new EngineRun(operation, row.project, row.environment, folder, backendUrl, passphrase, Map.of(),
-                    Set.of(), Map.of());
+            Path folder = stackFolder(row.project, row.environment, stack.settings);
+            launch.files().write(folder);
+            run = new EngineRun(launch.operation(), row.project, row.environment, folder, backendUrl, passphrase,
+                    launch.config(), launch.secretKeys(), Map.of());
         } catch (IOException | RuntimeException e) {
             endRun(row, PulumiRun.FAILED, null, "labd could not prepare the run: " + e.getMessage());
             throw ApiException.unavailable("run-failed", "labd could not prepare the run: " + e.getMessage());
@@ -383,23 +423,27 @@ public final class RunService {
     }
 
     /**
-     * The stack's folder with the program as Pulumi.yaml. The folder stays between runs: the engine keeps the
-     * stack's settings there (Pulumi.ENV.yaml, with the salt of its secrets).
+     * The stack's folder, with the stack's settings as the last run left them. The folder stays between runs: the
+     * engine keeps the stack's settings there (Pulumi.ENV.yaml, with the salt of its secrets).
      */
-    private Path writeProgram(String project, String environment, byte[] text, String settings) throws IOException {
+    private Path stackFolder(String project, String environment, String settings) throws IOException {
         Path folder = stacks.resolve(project).resolve(environment);
         Files.createDirectories(folder);
         if (settings != null) {
-            Path next = folder.resolve(".settings.next");
-            Files.writeString(next, settings);
-            Files.move(next, folder.resolve(settingsFile(environment)), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            writeAtomically(folder, settingsFile(environment), settings.getBytes(StandardCharsets.UTF_8));
         }
-        Path next = folder.resolve(".Pulumi.yaml.next");
-        Files.write(next, text);
-        Files.move(next, folder.resolve("Pulumi.yaml"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
         return folder;
+    }
+
+    /** Writes a file of the stack's folder whole or not at all (a run that failed to start leaves no half file). */
+    static void writeAtomically(Path folder, String name, byte[] content) throws IOException {
+        writeAtomically(folder, name, new java.io.ByteArrayInputStream(content));
+    }
+
+    static void writeAtomically(Path folder, String name, java.io.InputStream content) throws IOException {
+        Path next = folder.resolve("." + name + ".next");
+        Files.copy(content, next, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(next, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static ApiException locked(RunRow holder, String project, String environment) {
@@ -425,13 +469,20 @@ public final class RunService {
         if (PulumiRun.PLAN_DESTROY.equals(kind)) {
             return Operation.PREVIEW_DESTROY;
         }
+        if (PulumiRun.INSTALL.equals(kind) || PulumiRun.UPGRADE.equals(kind) || PulumiRun.ROLLBACK.equals(kind)) {
+            return Operation.UP;
+        }
+        if (PulumiRun.UNINSTALL.equals(kind)) {
+            return Operation.DESTROY;
+        }
         throw ApiException.badRequest("invalid-kind", "kind must be plan, apply, destroy or plan-destroy"
                 + (kind == null ? "" : ", not '" + kind + "'"));
     }
 
-    /** Plans and applies need apply; a destroy, and the plan of one, need destroy. */
+    /** Plans, applies, installs, upgrades and rollbacks need apply; a destroy, its plan and an uninstall, destroy. */
     static Action action(String kind) {
-        return PulumiRun.DESTROY.equals(kind) || PulumiRun.PLAN_DESTROY.equals(kind) ? Action.DESTROY : Action.APPLY;
+        return PulumiRun.DESTROY.equals(kind) || PulumiRun.PLAN_DESTROY.equals(kind) || PulumiRun.UNINSTALL.equals(kind)
+                ? Action.DESTROY : Action.APPLY;
     }
 
     /** A run touches the whole environment: the rule must cover all of it ({@code ACTION:CLOUD:ENV:*}). */
@@ -462,7 +513,7 @@ public final class RunService {
     static PulumiRun toRun(RunRow r) {
         return new PulumiRun(r.id, r.kind, r.environment, r.cloud, r.project, r.project + "/" + r.environment,
                 r.username, r.program, r.digest, r.status, r.startedAt, r.endedAt, read(r.changes, CHANGES),
-                read(r.outputs, OUTPUTS), r.error, r.cancelledBy);
+                read(r.outputs, OUTPUTS), r.error, r.cancelledBy, r.app);
     }
 
     private static <T> T read(String json, TypeReference<T> type) {

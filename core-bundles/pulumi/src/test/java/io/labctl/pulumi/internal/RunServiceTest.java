@@ -80,7 +80,7 @@ class RunServiceTest {
 
     @BeforeEach
     void fresh() throws Exception {
-        TestDatabases.sql(db, "TRUNCATE pulumi_runs, pulumi_run_lines, pulumi_stacks");
+        TestDatabases.sql(db, "TRUNCATE pulumi_app_revisions, pulumi_runs, pulumi_run_lines, pulumi_stacks");
         runs = service("labd-a", 4, 1000);
     }
 

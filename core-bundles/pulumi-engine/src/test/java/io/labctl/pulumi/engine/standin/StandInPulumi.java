@@ -49,7 +49,8 @@ import org.yaml.snakeyaml.Yaml;
  * nothing changed says same, a changed property updates, a changed type replaces, a removed resource deletes and
  * destroy deletes all; the engine's own stack resource counts as the engine counts it. {@code outputs:} are kept
  * (a value under {@code fn::secret}, or one that uses a secret config value, is secret). {@code ${key}} in a string
- * is the stack's config value {@code key}. Secret config values are encrypted with the passphrase from
+ * is the stack's config value {@code key}. A Java program given as a jar (how labd runs apps) cannot run here; it
+ * stands in as one resource (see {@code javaProgram}). Secret config values are encrypted with the passphrase from
  * PULUMI_CONFIG_PASSPHRASE (AES-GCM, key from PBKDF2 and the stack's salt), so a wrong passphrase fails as the
  * engine's does.
  *
@@ -217,8 +218,9 @@ public final class StandInPulumi {
         if (!(p.get("name") instanceof String)) {
             throw new Failure("project is missing a 'name' attribute");
         }
-        if (!"yaml".equals(String.valueOf(p.get("runtime")))) {
-            throw new Failure("the stand-in runs only YAML programs (runtime: yaml), not " + p.get("runtime"));
+        if (!"yaml".equals(String.valueOf(p.get("runtime"))) && javaBinary(p) == null) {
+            throw new Failure("the stand-in runs only YAML programs (runtime: yaml) and Java programs given as a jar"
+                    + " (runtime: {name: java, options: {binary: app.jar}}), not " + p.get("runtime"));
         }
         return p;
     }
@@ -549,8 +551,65 @@ public final class StandInPulumi {
     private record Declared(String name, String type, JsonObject properties, Map<String, Object> knobs) {
     }
 
+    /** The jar of a Java program ({@code runtime: {name: java, options: {binary: JAR}}}), else null. */
+    @SuppressWarnings("unchecked")
+    private static String javaBinary(Map<String, Object> project) {
+        if (project.get("runtime") instanceof Map<?, ?> runtime && "java".equals(runtime.get("name"))
+                && runtime.get("options") instanceof Map<?, ?> options && options.get("binary") instanceof String b) {
+            return b;
+        }
+        return null;
+    }
+
+    /**
+     * A Java program cannot run here (its SDK talks to the engine over gRPC, which the stand-in does not speak), so it
+     * stands in as one resource, {@code labctl:standin:JavaProgram} named after the project, whose properties are the
+     * jar's digest, its Main-Class and the project's config values (a secret one as a digest of the passphrase and
+     * the value, never the value): a new jar or changed inputs update it, the same ones leave it the same.
+     */
+    private List<Declared> javaProgram(String project, String jar, Map<String, Value> config) throws Failure {
+        Path file = programDir().resolve(jar);
+        String mainClass;
+        byte[] bytes;
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(file.toFile())) {
+            java.util.jar.Manifest m = j.getManifest();
+            mainClass = m == null ? null : m.getMainAttributes().getValue("Main-Class");
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new Failure("could not read the program's jar " + file + ": " + e.getMessage());
+        }
+        if (mainClass == null) {
+            throw new Failure("no main manifest attribute, in " + file);
+        }
+        JsonObject props = new JsonObject();
+        props.addProperty("jar", sha256(bytes));
+        props.addProperty("mainClass", mainClass);
+        for (Map.Entry<String, Value> e : new java.util.TreeMap<>(config).entrySet()) {
+            if (e.getKey().startsWith(project + ":")) {
+                String key = e.getKey().substring(project.length() + 1);
+                Value v = e.getValue();
+                props.add(key, v.secret() ? new com.google.gson.JsonPrimitive("secret:" + sha256(
+                        (passphrase() + "\0" + v.value()).getBytes(StandardCharsets.UTF_8)))
+                        : GSON.toJsonTree(v.value()));
+            }
+        }
+        return List.of(new Declared(project, "labctl:standin:JavaProgram", props, Map.of()));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private List<Declared> resources(Map<String, Object> project, Map<String, Value> config) throws Failure {
+        String jar = javaBinary(project);
+        if (jar != null) {
+            return javaProgram((String) project.get("name"), jar, config);
+        }
         List<Declared> list = new ArrayList<>();
         Object r = project.get("resources");
         if (r == null) {
