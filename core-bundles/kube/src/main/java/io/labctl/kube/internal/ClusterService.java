@@ -1,5 +1,8 @@
 package io.labctl.kube.internal;
 
+import io.labctl.api.kube.ClusterKubeconfigs;
+import java.util.Optional;
+
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
 import io.labctl.api.Sealer;
@@ -42,10 +45,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * server; nothing labd answers or logs holds it. Adding and removing need admin everywhere; reading a cluster needs
  * read on {@code CLOUD:ENV:cluster/NAME}. What labd shows of a cluster's health it asks the API server just then.
  */
-@Component(service = ClusterService.class, configurationPid = "io.labctl.kube",
+@Component(service = {ClusterService.class, ClusterKubeconfigs.class}, configurationPid = "io.labctl.kube",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = KubeConfig.class)
-public final class ClusterService {
+public final class ClusterService implements ClusterKubeconfigs {
     static final Permission ADMIN = Permission.everywhere(Action.ADMIN);
 
     private final Sealer sealer;
@@ -185,6 +188,20 @@ public final class ClusterService {
             upstreams.put(key, kept);
         }
         return kept;
+    }
+
+    @Override
+    public Optional<String> kubeconfig(String cluster, String environment) {
+        try {
+            ClusterInfo.requireName(cluster);
+        } catch (InvalidInput e) {
+            return Optional.empty();
+        }
+        ClusterRow row = sessions.mapper(KubeMapper.class, m -> m.cluster(cluster));
+        if (row == null || !row.environment.equals(environment)) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(sealer.open(row.sealed, purpose(row.name)), StandardCharsets.UTF_8));
     }
 
     /** The cluster's kubeconfig context, opened: only to reach its API server, never returned to a caller. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.api.ApiException;
 import io.labctl.api.Sealer;
 import io.labctl.api.environments.Environments;
+import io.labctl.api.kube.ClusterKubeconfigs;
 import io.labctl.api.repository.BundleRepository;
 import io.labctl.api.repository.RepositoryUsage;
 import io.labctl.api.web.Caller;
@@ -68,6 +69,7 @@ public final class AppService implements RepositoryUsage {
     private static final int MAX_REVISIONS = 1000;
     private static final int MAX_LISTED = 10_000;
     private static final String PROGRAM_JAR = "app.jar";
+    static final String KUBECONFIG = "kubernetes:kubeconfig";
 
     private final RunService runs;
     private final BundleRepository repository;
@@ -78,6 +80,10 @@ public final class AppService implements RepositoryUsage {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Environments environments;
+
+    /** Registered clusters (labd-kube); without it, installs to a cluster are refused and the rest works. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile ClusterKubeconfigs clusters;
 
     @Activate
     public AppService(@Reference RunService runs, @Reference BundleRepository repository, @Reference Sealer sealer,
@@ -168,11 +174,6 @@ public final class AppService implements RepositoryUsage {
             throw ApiException.badRequest("invalid-request", "only an upgrade has a dry run (labctl apps upgrade"
                     + " --dry-run)");
         }
-        if (request.cluster() != null && !request.cluster().isBlank()) {
-            throw ApiException.badRequest("cluster-not-supported", "deploying an app to a registered cluster"
-                    + " (--cluster) is not built yet: leave --cluster out (the program then uses the engine host's"
-                    + " own Kubernetes configuration)");
-        }
         if (request.values().size() + request.sets().size() > AppRequest.MAX_VALUES) {
             throw ApiException.badRequest("too-many-values", "at most " + AppRequest.MAX_VALUES + " input values");
         }
@@ -187,6 +188,14 @@ public final class AppService implements RepositoryUsage {
         Map<String, String> secrets = new TreeMap<>();
         String version = request.version();
         Integer rollbackOf = null;
+        String cluster = blankToNull(request.cluster());
+        if (cluster != null) {
+            try {
+                io.labctl.protocol.kube.ClusterInfo.requireName(cluster);
+            } catch (InvalidInput e) {
+                throw ApiException.badRequest(e.code(), e.getMessage());
+            }
+        }
         switch (kind) {
             case AppRequest.INSTALL -> {
                 if (deployed != null) {
@@ -197,6 +206,7 @@ public final class AppService implements RepositoryUsage {
             }
             case AppRequest.UPGRADE -> {
                 requireInstalled(name, env, deployed);
+                cluster = sameCluster(cluster, deployed);
                 given.putAll(values(deployed));
                 secrets.putAll(secrets(deployed));
             }
@@ -205,6 +215,7 @@ public final class AppService implements RepositoryUsage {
                 AppMapper.RevisionRow target = target(name, env, history, request.revision());
                 requireInstalled(name, env, deployed);
                 version = target.version;
+                cluster = sameCluster(cluster, target);
                 given.putAll(values(target));
                 secrets.putAll(secrets(target));
                 rollbackOf = target.revision;
@@ -216,15 +227,21 @@ public final class AppService implements RepositoryUsage {
                     throw notInstalled(name, env);
                 }
                 version = from.version;
+                cluster = sameCluster(cluster, from);
                 given.putAll(values(from));
                 secrets.putAll(secrets(from));
             }
+        }
+        String kubeconfig = null;
+        if (cluster != null) {
+            caller.require(Permission.on(RunService.action(runKind), env.cloud(), env.name(), Permission.CLUSTER + cluster));
+            kubeconfig = kubeconfig(cluster, env);
         }
         AppPackage pkg = load(entry(name, version));
         AppDescriptor descriptor = pkg.descriptor();
         if (!AppRequest.UNINSTALL.equals(kind)) {
             for (String p : descriptor.permissions()) {
-                caller.require(permission(p, env));
+                caller.require(permission(p, env, cluster));
             }
         }
         applyGiven(descriptor, request, given, secrets);
@@ -244,6 +261,12 @@ public final class AppService implements RepositoryUsage {
         secrets.forEach((k, v) -> config.put(name + ":" + k, v));
         Set<String> secretKeys = secrets.keySet().stream().map(k -> name + ":" + k)
                 .collect(Collectors.toCollection(TreeSet::new));
+        if (kubeconfig != null) {
+            // Pulumi's Kubernetes provider reads its cluster from this key; secret, so the engine encrypts and masks it
+            config.put(KUBECONFIG, kubeconfig);
+            secretKeys.add(KUBECONFIG);
+        }
+        String onCluster = cluster;
         String coordinates = name + "/" + descriptor.version();
         String sha256 = pkg.sha256();
         Integer rollback = rollbackOf;
@@ -265,6 +288,7 @@ public final class AppService implements RepositoryUsage {
                     r.kind = kind;
                     r.version = descriptor.version();
                     r.digest = sha256;
+                    r.cluster = onCluster;
                     r.inputValues = json(given);
                     r.secretKeys = String.join(",", secrets.keySet());
                     r.secretValues = secrets.isEmpty() ? null : sealer.seal(json(secrets).getBytes(
@@ -445,11 +469,38 @@ public final class AppService implements RepositoryUsage {
         }
     }
 
-    /** An app.yaml permission with the install's cloud and environment in place of its placeholders. */
-    private static Permission permission(String template, EnvironmentInfo env) {
+    /**
+     * An app.yaml permission with the install's cloud, environment and cluster in place of its placeholders (without a
+     * cluster, {@code cluster/<cluster>} asks for every cluster of the environment).
+     */
+    private static Permission permission(String template, EnvironmentInfo env, String cluster) {
         String text = template.replace("<cloud>", env.cloud()).replace("<env>", env.name())
-                .replace("cluster/<cluster>", "cluster/*");
+                .replace("cluster/<cluster>", "cluster/" + (cluster == null ? "*" : cluster));
         return Permission.parse(text);
+    }
+
+    private String kubeconfig(String cluster, EnvironmentInfo env) {
+        ClusterKubeconfigs store = clusters;
+        if (store == null) {
+            throw ApiException.unavailable("kube-unavailable", "labd's Kubernetes capability (labd-kube) is not"
+                    + " running, so no cluster can be deployed to: start it, or leave --cluster out");
+        }
+        return store.kubeconfig(cluster, env.name()).orElseThrow(() -> ApiException.notFound("cluster-not-found",
+                "no cluster " + cluster + " is registered in environment " + env.name() + " (labctl clusters list)"));
+    }
+
+    /** The cluster a later verb deploys to: the revision's; naming another is refused, not silently ignored. */
+    private static String sameCluster(String asked, AppMapper.RevisionRow revision) {
+        if (asked != null && !asked.equals(revision.cluster)) {
+            throw ApiException.badRequest("cluster-fixed", "app " + revision.app + " in " + revision.environment
+                    + " deploys to " + (revision.cluster == null ? "no registered cluster" : "cluster " + revision.cluster)
+                    + " (revision " + revision.revision + "): leave --cluster out, or uninstall and install again");
+        }
+        return revision.cluster;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     private EnvironmentInfo environment(String name) {

@@ -232,6 +232,32 @@ class AppServiceTest {
     }
 
     @Test
+    void anInstallToARegisteredClusterHandsTheEngineItsKubeconfigAsASecretAndLaterVerbsKeepIt() throws Exception {
+        apps.clusters = (cluster, env) -> "edge".equals(cluster) && "lab".equals(env)
+                ? Optional.of("apiVersion: v1\nkind: Config\n# edge's credentials\n") : Optional.empty();
+        ApiException unknown = assertThrows(ApiException.class, () -> act(DEPLOYER, AppRequest.INSTALL,
+                new AppRequest("lab", "core", null, Map.of("password", "pw"), Map.of(), null, false)));
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.getMessage().contains("no cluster core is registered in environment lab"));
+
+        awaitEnd(act(DEPLOYER, AppRequest.INSTALL, new AppRequest("lab", "edge", null, Map.of("password", "pw"),
+                Map.of(), null, false)).id());
+        EngineRun install = engine.runs.get(0);
+        assertEquals("apiVersion: v1\nkind: Config\n# edge's credentials\n", install.config().get(AppService.KUBECONFIG));
+        assertTrue(install.secretKeys().contains(AppService.KUBECONFIG));
+        assertEquals("edge", apps.status(rules.caller(READER), "web", "lab").cluster());
+        assertEquals(List.of(), TestDatabases.column(db, "SELECT app FROM pulumi_app_revisions WHERE input_values"
+                + " LIKE '%credentials%'"), "the kubeconfig is the cluster store's, never copied into a revision");
+
+        ApiException other = assertThrows(ApiException.class, () -> act(DEPLOYER, AppRequest.UPGRADE,
+                new AppRequest("lab", "core", null, Map.of(), Map.of(), null, false)));
+        assertEquals(400, other.status());
+        assertTrue(other.getMessage().contains("deploys to cluster edge"), other.getMessage());
+        awaitEnd(act(DEPLOYER, AppRequest.UPGRADE, request(null, Map.of(), Map.of())).id());
+        assertTrue(engine.runs.get(1).config().containsKey(AppService.KUBECONFIG), "the upgrade deploys to edge too");
+    }
+
+    @Test
     void aStackIsAnAppsOrProgramsNeverBoth() throws Exception {
         String program = "name: web\nruntime: yaml\nresources: {}\n";
         awaitEnd(runs.start(rules.caller(DEPLOYER), new io.labctl.protocol.pulumi.RunRequest(PulumiRun.APPLY, "lab",
