@@ -430,9 +430,23 @@ public final class RunService {
         Path folder = stacks.resolve(project).resolve(environment);
         Files.createDirectories(folder);
         if (settings != null) {
-            writeAtomically(folder, settingsFile(environment), settings.getBytes(StandardCharsets.UTF_8));
+            writeAtomically(folder, settingsFile(environment), withoutConfig(settings).getBytes(StandardCharsets.UTF_8));
         }
         return folder;
+    }
+
+    /**
+     * The settings without their {@code config:}: labd hands the engine a run's whole configuration every time, so a
+     * key set by an earlier run (an input a rollback's revision never had) must not linger for the program to read.
+     * What stays is the secrets provider's state (the salt).
+     */
+    static String withoutConfig(String settings) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode tree = Json.yaml().readTree(settings);
+        if (tree instanceof com.fasterxml.jackson.databind.node.ObjectNode o && o.has("config")) {
+            o.remove("config");
+            return Json.yaml().writeValueAsString(o);
+        }
+        return settings;
     }
 
     /** Writes a file of the stack's folder whole or not at all (a run that failed to start leaves no half file). */

@@ -169,6 +169,8 @@ class AppServiceTest {
     void upgradeKeepsGivenInputsRollbackReturnsToARevisionAndUninstallDestroys() throws Exception {
         awaitEnd(act(DEPLOYER, AppRequest.INSTALL, request("1.0.0", Map.of("password", "pw1"),
                 Map.of("replicas", "2"))).id());
+        // the engine leaves the config it was given in the stack's settings file, as the real one does
+        engine.settings = "encryptionsalt: v1:abc:def\nconfig:\n  web:port: \"9191\"\n";
         PulumiRun upgrade = act(DEPLOYER, AppRequest.UPGRADE, request("1.1.0", Map.of(), Map.of("port", "9191")));
         assertEquals(PulumiRun.SUCCEEDED, awaitEnd(upgrade.id()).status());
         assertEquals(Map.of("web:replicas", "2", "web:password", "pw1", "web:port", "9191"),
@@ -185,6 +187,9 @@ class AppServiceTest {
         assertEquals(PulumiRun.SUCCEEDED, awaitEnd(rollback.id()).status());
         assertEquals("web@1.0.0", rollback.program());
         assertEquals(Map.of("web:replicas", "2", "web:password", "pw1"), engine.runs.get(3).config());
+        assertFalse(engine.settingsSeen.get(3).contains("web:port"), "no input of a later revision lingers: "
+                + engine.settingsSeen.get(3));
+        assertTrue(engine.settingsSeen.get(3).contains("encryptionsalt: v1:abc:def"), engine.settingsSeen.get(3));
 
         List<AppRevision> history = apps.history(rules.caller(READER), "web", "lab");
         assertEquals(List.of(3, 2, 1), history.stream().map(AppRevision::revision).toList(), "the plan is no revision");
