@@ -120,7 +120,7 @@ class SourcesCommandsTest {
     @Test
     void sourcesAndABuildLog() {
         labd.on("GET", SourceInfo.PATH, 200, List.of(new SourceInfo("motd", "https://git.example/motd.git", "main", null,
-                "5d0c1e2a9b7f00112233", "1.1.0", "admin", TestCli.NOW, null, null, ID, "succeeded")));
+                "5d0c1e2a9b7f00112233", "1.1.0", "admin", TestCli.NOW, null, null, ID, "succeeded", "module")));
         TestCli.Result r = cli.run("modules", "sources");
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("motd   https://git.example/motd.git   main   5d0c1e2a9b7f"), r.out());

@@ -8,6 +8,7 @@ import java.time.Instant;
  * that version, who added it and when, and the last build (its id for {@code labctl logs build/ID}, its state).
  */
 public record SourceInfo(String name, String url, String ref, String credential, String commit, String version,
-        String addedBy, Instant addedAt, String updatedBy, Instant updatedAt, String lastBuild, String lastState) {
+        String addedBy, Instant addedAt, String updatedBy, Instant updatedAt, String lastBuild, String lastState,
+        String kind) {
     public static final String PATH = Api.ROOT + "/sources";
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 public class BuildRow {
     public String id;
     public String module;
+    public String kind;
     public String url;
     public String ref;
     public String credential;

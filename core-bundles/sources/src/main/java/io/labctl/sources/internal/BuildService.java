@@ -11,6 +11,7 @@ import io.labctl.persistence.Sessions;
 import io.labctl.protocol.access.Action;
 import io.labctl.protocol.access.AuditEntry;
 import io.labctl.protocol.access.Permission;
+import io.labctl.protocol.apps.AppDescriptor;
 import io.labctl.protocol.modules.RepoEntry;
 import io.labctl.protocol.sources.BuildInfo;
 import io.labctl.protocol.sources.SourceInfo;
@@ -113,6 +114,7 @@ public final class BuildService {
             throw ApiException.badRequest("missing-body", "send a JSON source: name, url, ref, credential");
         }
         String name = moduleName(spec.name());
+        String kind = kind(spec.kind());
         String url;
         try {
             url = GitFetch.requireUrl(spec.url());
@@ -126,10 +128,10 @@ public final class BuildService {
         }
         SourceRow existing = sessions.mapper(SourcesMapper.class, m -> m.source(name));
         if (existing != null) {
-            throw ApiException.conflict("source-exists", "module " + name + " comes from " + existing.url + " already:"
-                    + " rebuild it with 'labctl modules update " + name + "'");
+            throw ApiException.conflict("source-exists", existing.kind + " " + name + " comes from " + existing.url
+                    + " already: rebuild it with 'labctl " + existing.kind + "s update " + name + "'");
         }
-        return start(caller, name, url, ref, credential, true);
+        return start(caller, name, kind, url, ref, credential, true);
     }
 
     /** {@code modules update}: fetches the source's ref again, rebuilds and publishes the new version. */
@@ -141,7 +143,7 @@ public final class BuildService {
             throw ApiException.notFound("source-not-found", "module " + name + " was not added from git; see 'labctl"
                     + " modules sources', or add it with 'labctl modules add " + name + " --git URL'");
         }
-        return start(caller, name, s.url, s.ref, s.credential, false);
+        return start(caller, name, s.kind, s.url, s.ref, s.credential, false);
     }
 
     /**
@@ -176,7 +178,7 @@ public final class BuildService {
 
     private static SourceInfo info(SourceRow s, BuildRow last) {
         return new SourceInfo(s.name, s.url, s.ref, s.credential, s.commitId, s.version, s.addedBy, s.addedAt,
-                s.updatedBy, s.updatedAt, last == null ? null : last.id, last == null ? null : last.state);
+                s.updatedBy, s.updatedAt, last == null ? null : last.id, last == null ? null : last.state, s.kind);
     }
 
     /** A build by id or unique prefix (6 or more hex digits), with its log. */
@@ -201,10 +203,12 @@ public final class BuildService {
 
     // ---------------------------------------------------------------- the build
 
-    private BuildInfo start(Identity caller, String name, String url, String ref, String credential, boolean adding) {
+    private BuildInfo start(Identity caller, String name, String kind, String url, String ref, String credential,
+                            boolean adding) {
         BuildRow row = new BuildRow();
         row.id = UUID.randomUUID().toString();
         row.module = name;
+        row.kind = kind;
         row.url = url;
         row.ref = ref;
         row.credential = credential;
@@ -292,22 +296,26 @@ public final class BuildService {
                 int tests = testsRun(src);
                 if (result.exitCode() != 0) {
                     boolean testFailure = tests > 0 && failedTests(src);
-                    throw new StepFailure(testFailure ? "test" : "build", (testFailure ? "the module's tests failed"
+                    throw new StepFailure(testFailure ? "test" : "build", (testFailure ? "the " + row.kind + "'s tests failed"
                             : "the build failed (Maven exit " + result.exitCode() + ")") + firstError(row.id)
                             + "; nothing was published");
                 }
                 if (tests == 0) {
-                    throw new StepFailure("test", "no test ran: labd publishes only modules whose own tests run and"
-                            + " pass; add tests under src/test/java (the module archetype's ModuleTest is a start)");
+                    throw new StepFailure("test", "no test ran: labd publishes only " + row.kind + "s whose own tests run"
+                            + " and pass; add tests under src/test/java" + (SourceSpec.APP.equals(row.kind)
+                            ? " (apps/README.md, Tests)" : " (the module archetype's ModuleTest is a start)"));
                 }
                 log.labd(tests + " tests ran and passed");
-                Path jar = moduleJar(src);
-                String declared = declaredName(jar);
+                boolean app = SourceSpec.APP.equals(row.kind);
+                Path jar = app ? appJar(src) : moduleJar(src);
+                String descriptor = app ? AppDescriptor.APP_YAML : "module.yaml";
+                String declared = declaredName(jar, descriptor);
                 if (!row.module.equals(declared)) {
-                    throw new StepFailure("check", jar.getFileName() + " declares the module '" + declared + "' in"
-                            + " module.yaml, not '" + row.module + "': add it under its own name or change module.yaml");
+                    throw new StepFailure("check", jar.getFileName() + " declares the " + row.kind + " '" + declared
+                            + "' in " + descriptor + ", not '" + row.module + "': add it under its own name or change "
+                            + descriptor);
                 }
-                String range = ApiRange.problem(jar, ApiRange.shipped(work.resolve("m2")));
+                String range = app ? null : ApiRange.problem(jar, ApiRange.shipped(work.resolve("m2")));
                 if (range != null) {
                     throw new StepFailure("check", jar.getFileName() + " is not published: " + range);
                 }
@@ -329,6 +337,7 @@ public final class BuildService {
                 sessions.mapper(SourcesMapper.class, m -> {
                     SourceRow s = new SourceRow();
                     s.name = row.module;
+                    s.kind = row.kind;
                     s.url = row.url;
                     s.ref = row.ref;
                     s.credential = row.credential;
@@ -446,17 +455,10 @@ public final class BuildService {
     /** The one jar under target/ of the project (or of one of its modules) with a module.yaml at its root. */
     static Path moduleJar(Path src) throws IOException, StepFailure {
         List<Path> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(src, 4)) {
-            for (Path p : files.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("target")
-                    && p.getFileName().toString().endsWith(".jar")).toList()) {
-                String n = p.getFileName().toString();
-                if (n.endsWith("-sources.jar") || n.endsWith("-javadoc.jar") || n.endsWith("-tests.jar")) {
-                    continue;
-                }
-                try (JarFile jar = new JarFile(p.toFile())) {
-                    if (jar.getEntry("module.yaml") != null) {
-                        found.add(p);
-                    }
+        for (Path p : targetJars(src)) {
+            try (JarFile jar = new JarFile(p.toFile())) {
+                if (jar.getEntry("module.yaml") != null) {
+                    found.add(p);
                 }
             }
         }
@@ -471,9 +473,45 @@ public final class BuildService {
         return found.get(0);
     }
 
-    private static String declaredName(Path jar) throws IOException {
+    /**
+     * The app's jar to publish: of the jars under target/ with app/app.yaml, the one that runs on its own (its
+     * Main-Class and the Pulumi SDK inside: the shaded {@code -app.jar} an app's build makes beside its plain jar).
+     */
+    static Path appJar(Path src) throws IOException, StepFailure {
+        List<Path> found = new ArrayList<>();
+        for (Path p : targetJars(src)) {
+            try (JarFile jar = new JarFile(p.toFile())) {
+                if (jar.getEntry(AppDescriptor.APP_YAML) != null && jar.getEntry("com/pulumi/Pulumi.class") != null
+                        && jar.getManifest() != null
+                        && jar.getManifest().getMainAttributes().getValue("Main-Class") != null) {
+                    found.add(p);
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            throw new StepFailure("check", "the build made no app jar that runs on its own (a jar under target/ with"
+                    + " app/app.yaml, a Main-Class and the Pulumi SDK inside): shade the app as apps/pom.xml does");
+        }
+        if (found.size() > 1) {
+            throw new StepFailure("check", "the build made more than one app jar (" + found.stream()
+                    .map(p -> src.relativize(p).toString()).toList() + "): an app source builds one app");
+        }
+        return found.get(0);
+    }
+
+    private static List<Path> targetJars(Path src) throws IOException {
+        try (Stream<Path> files = Files.walk(src, 4)) {
+            return files.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("target")
+                    && p.getFileName().toString().endsWith(".jar")).filter(p -> {
+                        String n = p.getFileName().toString();
+                        return !n.endsWith("-sources.jar") && !n.endsWith("-javadoc.jar") && !n.endsWith("-tests.jar");
+                    }).toList();
+        }
+    }
+
+    private static String declaredName(Path jar, String descriptor) throws IOException {
         try (JarFile j = new JarFile(jar.toFile())) {
-            ZipEntry e = j.getEntry("module.yaml");
+            ZipEntry e = j.getEntry(descriptor);
             try (InputStream in = j.getInputStream(e)) {
                 Matcher m = YAML_NAME.matcher(new String(in.readNBytes(256 * 1024), StandardCharsets.UTF_8));
                 return m.find() ? m.group(1) : "(none)";
@@ -549,6 +587,17 @@ public final class BuildService {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** module (also when none is given) or app. */
+    static String kind(String kind) {
+        if (kind == null || kind.isBlank() || SourceSpec.MODULE.equals(kind)) {
+            return SourceSpec.MODULE;
+        }
+        if (SourceSpec.APP.equals(kind)) {
+            return SourceSpec.APP;
+        }
+        throw ApiException.badRequest("invalid-kind", "a source builds a module or an app, not '" + kind + "'");
+    }
 
     static String moduleName(String name) {
         if (name == null || !name.matches("[a-z0-9-]{1,63}")) {

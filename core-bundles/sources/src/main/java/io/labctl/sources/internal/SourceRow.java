@@ -5,6 +5,7 @@ import java.time.Instant;
 /** One row of sources_modules: where a published custom module comes from and what was built. */
 public class SourceRow {
     public String name;
+    public String kind;
     public String url;
     public String ref;
     public String credential;

@@ -9,8 +9,8 @@ import org.apache.ibatis.annotations.Update;
 
 public interface SourcesMapper {
     String CREDENTIAL = "name, kind, sealed, created_by, created_at";
-    String SOURCE = "name, url, ref, credential, commit_id, version, sha256, added_by, added_at, updated_by, updated_at";
-    String BUILD = "CAST(id AS TEXT) AS id, module, url, ref, credential, commit_id, state, step, detail, version, sha256,"
+    String SOURCE = "name, kind, url, ref, credential, commit_id, version, sha256, added_by, added_at, updated_by, updated_at";
+    String BUILD = "CAST(id AS TEXT) AS id, module, kind, url, ref, credential, commit_id, state, step, detail, version, sha256,"
             + " started_by, started_at, ended_at";
 
     /** 1 when inserted, 0 when the name is taken. */
@@ -36,8 +36,8 @@ public interface SourcesMapper {
     @Select("SELECT " + SOURCE + " FROM sources_modules ORDER BY name")
     List<SourceRow> sources();
 
-    @Insert("INSERT INTO sources_modules (name, url, ref, credential, commit_id, version, sha256, added_by)"
-            + " VALUES (#{name}, #{url}, #{ref}, #{credential}, #{commitId}, #{version}, #{sha256}, #{addedBy})")
+    @Insert("INSERT INTO sources_modules (name, kind, url, ref, credential, commit_id, version, sha256, added_by)"
+            + " VALUES (#{name}, #{kind}, #{url}, #{ref}, #{credential}, #{commitId}, #{version}, #{sha256}, #{addedBy})")
     int insertSource(SourceRow row);
 
     /** 1 when removed, 0 when there is no such source or a build of it is running (it would record it again). */
@@ -50,8 +50,8 @@ public interface SourcesMapper {
     int updateSource(SourceRow row);
 
     /** 1 when inserted, 0 when a build of that module is running (the partial unique index). */
-    @Insert("INSERT INTO sources_builds (id, module, url, ref, credential, state, started_by)"
-            + " VALUES (CAST(#{id} AS UUID), #{module}, #{url}, #{ref}, #{credential}, 'running', #{startedBy})"
+    @Insert("INSERT INTO sources_builds (id, module, kind, url, ref, credential, state, started_by)"
+            + " VALUES (CAST(#{id} AS UUID), #{module}, #{kind}, #{url}, #{ref}, #{credential}, 'running', #{startedBy})"
             + " ON CONFLICT DO NOTHING")
     int insertBuild(BuildRow row);
 
