@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.labctl.itests.support.AppJars;
 import io.labctl.itests.support.Cli;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.protocol.Json;
 import io.labctl.protocol.access.AuditEntry;
+import io.labctl.protocol.apps.AppRelease;
+import io.labctl.protocol.apps.AppRevision;
 import io.labctl.protocol.pulumi.PulumiRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -252,6 +256,91 @@ class PulumiRunsIT {
 
     @Test
     @Order(8)
+    void anAppIsInstalledUpgradedRolledBackAndUninstalledAsRevisions() throws Exception {
+        // the jar an app's build publishes runs on its own: java -jar reaches the Pulumi SDK's engine connection
+        Path published = Path.of(System.getProperty("labctl.root"), "apps", "postgresql", "target",
+                "io.labctl.apps.postgresql-" + System.getProperty("labctl.version", "0.1.0-SNAPSHOT") + "-app.jar");
+        Processes.Result alone = Processes.run(dir, List.of("java", "-jar", published.toString()), Duration.ofSeconds(60));
+        assertTrue(alone.stderr().contains("Program run without the Pulumi engine available"), alone.toString());
+
+        assertTrue(admin.ok("repo", "push", published.toString()).contains("postgresql"));
+        Path next = AppJars.withVersion(published, dir.resolve("postgresql-1.0.1.jar"), "1.0.1");
+        admin.ok("repo", "push", next.toString());
+        admin.ok("create", "role", "lab-operator", "--allow", "apply:baremetal:lab:*", "--allow",
+                "destroy:baremetal:lab:*", "--allow", "read:baremetal:lab:*");
+        Cli operator = admin.newUser(dir, "olga", "lab-operator").throughSession(dir.resolve("session"));
+        Path secrets = Files.writeString(dir.resolve("secrets.yaml"), "password: pg-s3cret-value\n");
+
+        // the app asks destroy too (its app.yaml): apply alone is refused, and the refusal audited
+        Processes.Result refused = deployer.run("apps", "install", "postgresql", "--env", "lab", "-f",
+                secrets.toString());
+        assertEquals(1, refused.exitCode(), refused.toString());
+        // every bad input named before anything runs; a secret is never taken from the command line
+        Processes.Result bad = operator.run("apps", "install", "postgresql", "--env", "lab", "--set",
+                "password=on-the-command-line", "--set", "createNamespace=maybe", "--set", "colour=blue");
+        assertEquals(1, bad.exitCode(), bad.toString());
+        for (String expected : List.of("input password is secret", "createNamespace must be true or false",
+                "colour is not an input")) {
+            assertTrue(bad.stderr().contains(expected), expected + " missing in " + bad.stderr());
+        }
+        assertFalse(bad.stderr().contains("on-the-command-line"), bad.stderr());
+
+        Processes.Result install = operator.run("apps", "install", "postgresql", "--env", "lab", "--version", "1.0.0",
+                "-f", secrets.toString(), "--set", "storageSize=2Gi");
+        assertEquals(0, install.exitCode(), install.toString());
+        assertTrue(install.stdout().contains("2 created"), "the stack and the program's stand-in resource: "
+                + install.stdout());
+        assertFalse(install.stdout().contains("pg-s3cret-value"), install.stdout());
+        AppRelease status = Json.json().readValue(operator.ok("apps", "status", "postgresql", "--env", "lab", "-o",
+                "json"), AppRelease.class);
+        assertEquals(List.of(AppRelease.DEPLOYED, 1, "1.0.0"), List.of(status.status(), status.deployed().revision(),
+                status.deployed().version()));
+        assertEquals(Map.of("storageSize", "2Gi", "password", AppRevision.MASK), status.deployed().values());
+
+        Processes.Result upgrade = operator.run("apps", "upgrade", "postgresql", "--env", "lab");
+        assertEquals(0, upgrade.exitCode(), upgrade.toString());
+        assertTrue(upgrade.stdout().contains("1 updated"), "a new jar: the program's resource updated: "
+                + upgrade.stdout());
+        Processes.Result dryRun = operator.run("apps", "upgrade", "postgresql", "--env", "lab", "--set",
+                "storageSize=4Gi", "--dry-run");
+        assertEquals(0, dryRun.exitCode(), dryRun.toString());
+        assertTrue(dryRun.stdout().contains("Plan: 1 to update."), dryRun.stdout());
+        assertEquals(0, operator.run("apps", "rollback", "postgresql", "1", "--env", "lab").exitCode());
+
+        List<AppRevision> history = Json.json().readValue(reader.ok("apps", "history", "postgresql", "--env", "lab",
+                "-o", "json"), new TypeReference<List<AppRevision>>() {});
+        assertEquals(List.of("rollback 1.0.0 succeeded", "upgrade 1.0.1 succeeded", "install 1.0.0 succeeded"),
+                history.stream().map(h -> h.kind() + " " + h.version() + " " + h.status()).toList(),
+                "the dry run is no revision");
+        assertEquals(List.of(PulumiRun.ROLLBACK, PulumiRun.PLAN, PulumiRun.UPGRADE, PulumiRun.INSTALL),
+                runs(reader, "--app", "postgresql").stream().map(PulumiRun::kind).toList());
+        Processes.Result inUse = admin.run("repo", "remove", "postgresql/1.0.0");
+        assertEquals(1, inUse.exitCode(), inUse.toString());
+        assertTrue(inUse.stderr().contains("deployed in lab (revision 3)"), inUse.stderr());
+        // a program's run cannot take the app's stack
+        Path clash = Files.writeString(dir.resolve("clash.yaml"), "name: postgresql\nruntime: yaml\n");
+        Processes.Result taken = operator.run("apply", "-f", clash.toString(), "--env", "lab", "--yes");
+        assertEquals(1, taken.exitCode(), taken.toString());
+        assertTrue(taken.stderr().contains("belongs to app postgresql"), taken.stderr());
+
+        Processes.Result uninstall = operator.run("apps", "uninstall", "postgresql", "--env", "lab", "--yes");
+        assertEquals(0, uninstall.exitCode(), uninstall.toString());
+        assertTrue(uninstall.stdout().contains("2 deleted"), uninstall.stdout());
+        assertEquals(AppRelease.UNINSTALLED, Json.json().readValue(operator.ok("apps", "status", "postgresql", "--env",
+                "lab", "-o", "json"), AppRelease.class).status());
+
+        List<AuditEntry> audit = Json.json().readValue(admin.ok("logs", "audit", "--action", "apps", "-o", "json"),
+                new TypeReference<List<AuditEntry>>() {});
+        assertTrue(audit.stream().anyMatch(a -> a.user().equals("dora") && a.result().equals(AuditEntry.DENIED)),
+                "the refused install is audited: " + audit);
+        List<AuditEntry> ends = Json.json().readValue(admin.ok("logs", "audit", "--action", "pulumi.install", "-o",
+                "json"), new TypeReference<List<AuditEntry>>() {});
+        assertTrue(ends.stream().anyMatch(a -> a.user().equals("olga") && a.resource().equals("stack/postgresql/lab")),
+                "the install's end is audited: " + ends);
+    }
+
+    @Test
+    @Order(9)
     void withoutTheEngineEveryRunSaysWhatToInstallAndTheRestOfLabdGoesOn() throws Exception {
         Path cfg = dir.resolve("labd/etc/io.labctl.pulumi.engine.cfg");
         Files.writeString(cfg, "pulumiBinary = " + dir.resolve("no-such/pulumi") + "\n");
