@@ -100,6 +100,11 @@ public final class AppService implements RepositoryUsage {
 
     /** The apps in the repository, with their installs in the environments the caller may read. */
     public List<AppSummary> list(Caller caller) {
+        return list(caller::may);
+    }
+
+    /** As {@link #list(Caller)}, for whoever {@code may} decides for (the shell's user). */
+    public List<AppSummary> list(java.util.function.Predicate<Permission> may) {
         Map<String, List<RepoEntry>> apps = repository.list().stream().filter(e -> RepoEntry.APP.equals(e.kind()))
                 .collect(Collectors.groupingBy(RepoEntry::name, TreeMap::new, Collectors.toList()));
         Map<String, List<AppMapper.RevisionRow>> byApp = sessions.mapper(AppMapper.class, m -> m.all(null, MAX_LISTED))
@@ -108,7 +113,7 @@ public final class AppService implements RepositoryUsage {
         apps.forEach((name, versions) -> {
             String description = versions.isEmpty() ? null : describe(versions.get(0));
             out.add(new AppSummary(name, description, versions.stream().map(RepoEntry::version).toList(),
-                    releases(caller, byApp.getOrDefault(name, List.of()))));
+                    releases(may, byApp.getOrDefault(name, List.of()))));
         });
         return out;
     }
@@ -121,12 +126,12 @@ public final class AppService implements RepositoryUsage {
         }
     }
 
-    private List<AppRelease> releases(Caller caller, List<AppMapper.RevisionRow> rows) {
+    private List<AppRelease> releases(java.util.function.Predicate<Permission> may, List<AppMapper.RevisionRow> rows) {
         Map<String, List<AppMapper.RevisionRow>> byEnv = rows.stream()
                 .collect(Collectors.groupingBy(r -> r.environment, TreeMap::new, Collectors.toList()));
         List<AppRelease> out = new ArrayList<>();
         byEnv.forEach((env, revisions) -> {
-            if (caller.may(RunService.on(Action.READ, revisions.get(0).cloud, env))) {
+            if (may.test(RunService.on(Action.READ, revisions.get(0).cloud, env))) {
                 out.add(release(revisions));
             }
         });

@@ -350,6 +350,12 @@ public final class RunService {
 
     /** The runs the caller may read, newest first; environment and app narrow them. */
     public List<PulumiRun> list(Caller caller, String environment, String app, int limit) {
+        return list(caller::may, environment, app, limit);
+    }
+
+    /** As {@link #list(Caller, String, String, int)}, for whoever {@code may} decides for (the shell's user). */
+    public List<PulumiRun> list(java.util.function.Predicate<Permission> may, String environment, String app,
+                                int limit) {
         String env = blankToNull(environment);
         String a = blankToNull(app);
         try {
@@ -361,7 +367,7 @@ public final class RunService {
         }
         int n = Math.max(1, Math.min(limit, MAX_LIST));
         return sessions.mapper(RunMapper.class, m -> m.runs(env, a, n)).stream()
-                .filter(r -> caller.may(on(Action.READ, r.cloud, r.environment))).map(RunService::toRun).toList();
+                .filter(r -> may.test(on(Action.READ, r.cloud, r.environment))).map(RunService::toRun).toList();
     }
 
     /** The run's lines after {@code after}, at most limit; the caller must be able to read the run. */
