@@ -120,6 +120,7 @@ public class RunResource {
                     return;
                 }
                 // the status before the read: a run seen ended has no line after this read
+                long endings = runs.endings();
                 boolean ended = !follow || !PulumiRun.RUNNING.equals(runs.status(id));
                 List<RunLine> page = runs.lines(id, last, PAGE);
                 for (RunLine line : page) {
@@ -143,7 +144,8 @@ public class RunResource {
                     quietSince = System.currentTimeMillis();
                 }
                 try {
-                    Thread.sleep(POLL_MILLIS);
+                    // the next poll, or at once when a run driven here ends (its last lines are written by then)
+                    runs.awaitEnding(endings, POLL_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;

@@ -49,6 +49,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -98,6 +99,8 @@ public final class RunService {
     /** The runs this labd drives, by id: cancelling one interrupts its runner. */
     private final Map<String, Future<?>> driving = new ConcurrentHashMap<>();
     private final Map<String, String> cancelledBy = new ConcurrentHashMap<>();
+    /** Runs this labd has ended, counted: a follower waits on it instead of sleeping out its poll. */
+    private final AtomicLong endings = new AtomicLong();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile Environments environments;
@@ -308,6 +311,10 @@ public final class RunService {
             saveSettings(row, run.programDir());
             endRun(row, status, outcome, error);
             driving.remove(row.id);
+            synchronized (endings) {
+                endings.incrementAndGet();
+                endings.notifyAll();
+            }
         }
         long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
         try {
@@ -388,6 +395,25 @@ public final class RunService {
         }
         caller.require(on(Action.READ, row.cloud, row.environment));
         return row;
+    }
+
+    /** How many runs this labd has ended so far; with {@link #awaitEnding} a follower learns of an end at once. */
+    long endings() {
+        return endings.get();
+    }
+
+    /**
+     * Waits at most {@code millis} for a run driven here to end after {@code seen} was read (a run driven by another
+     * labd is seen at the next poll).
+     */
+    void awaitEnding(long seen, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        synchronized (endings) {
+            for (long left = millis; endings.get() == seen && left > 0;
+                 left = (deadline - System.nanoTime()) / 1_000_000) {
+                endings.wait(left);
+            }
+        }
     }
 
     String status(String id) {
