@@ -72,6 +72,7 @@ public final class LabctlCommand implements Callable<Integer> {
             PingCommand.class, ExecCommand.class, ProvisionCommand.class, RepoCommand.class, InitCommand.class, ConfigCommand.class,
             QuickstartCommand.class, SessionCommand.class, SystemCommand.class, ModulesCommand.class, AgentsCommand.class, ClustersCommand.class, io.labctl.cli.cmd.KubectlCommand.class,
             io.labctl.cli.cmd.PlanCommand.class, io.labctl.cli.cmd.ApplyCommand.class, io.labctl.cli.cmd.DestroyCommand.class,
+            io.labctl.cli.cmd.AppsCommand.class,
             CompletionCommand.class,
             VersionCommand.class);
 

@@ -38,9 +38,7 @@ public final class ApplyCommand extends RunVerb {
             return finish(list(planned));
         }
         if (!yes && !confirm("Apply these changes to stack " + planned.stack() + "?")) {
-            cli.err().println("Apply declined: nothing was changed.");
-            cli.err().flush();
-            return DECLINED;
+            return declined("Apply");
         }
         PulumiRun applied = run(request(PulumiRun.APPLY));
         summarize(applied);

@@ -39,9 +39,7 @@ public final class DestroyCommand extends RunVerb {
             return finish(list(planned));
         }
         if (!yes && !confirm("Destroy every resource of stack " + planned.stack() + "?")) {
-            cli.err().println("Destroy declined: nothing was changed.");
-            cli.err().flush();
-            return DECLINED;
+            return declined("Destroy");
         }
         PulumiRun destroyed = run(request(PulumiRun.DESTROY));
         summarize(destroyed);

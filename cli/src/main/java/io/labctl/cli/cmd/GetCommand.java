@@ -433,15 +433,15 @@ public final class GetCommand implements Callable<Integer> {
                 throw usage("--limit must be from 1 to 1000");
             }
             StringBuilder q = new StringBuilder("?limit=" + limit);
-            try {
-                if (environment != null) {
-                    q.append("&env=").append(io.labctl.protocol.Names.require("env", environment));
+            if (environment != null) {
+                q.append("&env=").append(requireEnv(environment));
+            }
+            if (app != null) {
+                try {
+                    q.append("&app=").append(AppsCommand.appName(app));
+                } catch (IllegalArgumentException e) {
+                    throw usage("--app: " + e.getMessage());
                 }
-                if (app != null) {
-                    q.append("&app=").append(io.labctl.protocol.Names.require("app", app));
-                }
-            } catch (io.labctl.protocol.InvalidInput e) {
-                throw usage(e.asFlag());
             }
             list(this, output, io.labctl.protocol.pulumi.PulumiRun.PATH + q,
                     io.labctl.protocol.pulumi.PulumiRun.class, "runs",

@@ -50,6 +50,15 @@ abstract class LabdCommand implements Callable<Integer> {
         }
     }
 
+    /** An environment's name checked as labd checks it (before anything is sent); a usage error otherwise. */
+    protected String requireEnv(String environment) {
+        try {
+            return Names.require("env", environment);
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + e.getMessage());
+        }
+    }
+
     /** Validates -o: null means the default table. */
     protected String output(String value, Set<String> allowed) {
         if (value == null) {
