@@ -27,7 +27,7 @@ final class AppJar {
     private AppJar() {}
 
     static Classified check(String fileName, JarFile jar, String name, String version) throws IOException {
-        JarBounds.check(fileName, jar);
+        JarBounds.check(fileName, jar, JarBounds.APP);
         List<String> problems = new ArrayList<>();
         AppDescriptor descriptor = null;
         try {

@@ -16,23 +16,36 @@ import java.util.zip.ZipException;
  */
 final class JarBounds {
     static final int MAX_ENTRIES = 10_000;
+    /** An app carries the Pulumi SDK and its provider SDKs (the Kubernetes one alone is about 18,000 classes). */
+    static final int MAX_APP_ENTRIES = 50_000;
+
+    /** What the jar is, for the bounds and the refusals: a module or an app. */
+    record Kind(String word, int maxEntries, String code) {}
+
+    static final Kind MODULE = new Kind("module", MAX_ENTRIES, "invalid-module");
+    static final Kind APP = new Kind("app", MAX_APP_ENTRIES, "invalid-app");
     static final long MAX_UNPACKED_BYTES = 256L << 20;
     static final int MAX_MANIFEST_BYTES = 1 << 20;
 
     private JarBounds() {}
 
     static void check(String fileName, JarFile jar) throws IOException {
+        check(fileName, jar, MODULE);
+    }
+
+    static void check(String fileName, JarFile jar, Kind kind) throws IOException {
         try {
-            measure(fileName, jar);
+            measure(fileName, jar, kind);
         } catch (ZipException e) {
-            throw refused(fileName + " cannot be unpacked (" + e.getMessage() + "): build the jar again");
+            throw refused(kind, fileName + " cannot be unpacked (" + e.getMessage() + "): build the jar again");
         }
     }
 
-    private static void measure(String fileName, JarFile jar) throws IOException {
-        if (jar.size() > MAX_ENTRIES) {
-            throw refused(fileName + " has " + jar.size() + " entries; a module jar may have at most " + MAX_ENTRIES
-                    + ": leave out what the module does not need (ship large content as an artifact)");
+    private static void measure(String fileName, JarFile jar, Kind kind) throws IOException {
+        if (jar.size() > kind.maxEntries()) {
+            throw refused(kind, fileName + " has " + jar.size() + " entries; " + article(kind) + " jar may have at"
+                    + " most " + kind.maxEntries() + ": leave out what the " + kind.word() + " does not need (ship"
+                    + " large content as an artifact)");
         }
         long unpacked = 0;
         byte[] buffer = new byte[64 * 1024];
@@ -46,12 +59,13 @@ final class JarBounds {
                     entryBytes += n;
                     unpacked += n;
                     if (entryBytes > limit) {
-                        throw refused(fileName + ": its manifest is larger than " + MAX_MANIFEST_BYTES / 1024
+                        throw refused(kind, fileName + ": its manifest is larger than " + MAX_MANIFEST_BYTES / 1024
                                 + " KiB unpacked; a bundle manifest needs a few KiB");
                     }
                     if (unpacked > MAX_UNPACKED_BYTES) {
-                        throw refused(fileName + " unpacks to more than " + (MAX_UNPACKED_BYTES >> 20) + " MiB (stopped"
-                                + " at " + entry.getName() + "); a module jar holds code and small files: ship large"
+                        throw refused(kind, fileName + " unpacks to more than " + (MAX_UNPACKED_BYTES >> 20) + " MiB"
+                                + " (stopped at " + entry.getName() + "); " + article(kind) + " jar holds code and"
+                                + " small files: ship large"
                                 + " content as an artifact (labctl repo push FILE --name NAME --version VERSION)");
                     }
                 }
@@ -59,7 +73,11 @@ final class JarBounds {
         }
     }
 
-    private static ApiException refused(String message) {
-        return ApiException.badRequest("invalid-module", message);
+    private static String article(Kind kind) {
+        return (kind.word().startsWith("a") ? "an " : "a ") + kind.word();
+    }
+
+    private static ApiException refused(Kind kind, String message) {
+        return ApiException.badRequest(kind.code(), message);
     }
 }
