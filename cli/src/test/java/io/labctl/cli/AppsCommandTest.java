@@ -194,6 +194,8 @@ class AppsCommandTest {
         assertTrue(r.err().contains("REVISION 'one' is not a revision number"), r.err());
         r = cli.run("apps", "install", "web", "--env", "lab", "-f", empty.toString());
         assertTrue(r.err().contains("password has no value"), r.err());
+        r = cli.run("apps", "install", "web", "--env", "lab", "--version", "1.0/0");
+        assertTrue(r.err().startsWith("error: --version '1.0/0' is not a version such as 1.0.0"), r.err());
         r = cli.run("apps", "install", "Web", "--env", "lab");
         assertTrue(r.err().contains("app name 'Web' is not valid"), r.err());
         r = cli.run("apps", "install", "web", "--env", "Lab!");
@@ -234,6 +236,13 @@ class AppsCommandTest {
         r = cli.run("apps", "uninstall", "web", "--env", "lab");
         assertEquals(0, r.code(), r.toString());
         assertTrue(posted());
+
+        // destroy without read there: asked without what is deployed
+        labd.on("GET", "/api/v1/apps/web", 403, new ApiError("forbidden", "no permission read:baremetal:lab:*", "r"));
+        cli.stdin = new ByteArrayInputStream("yes\n".getBytes(StandardCharsets.UTF_8));
+        r = cli.run("apps", "uninstall", "web", "--env", "lab");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("Uninstall app web from lab, destroying every resource it deployed?"), r.err());
     }
 
     static AppRelease release() {
