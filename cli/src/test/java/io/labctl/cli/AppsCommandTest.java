@@ -194,6 +194,8 @@ class AppsCommandTest {
         assertTrue(r.err().contains("REVISION 'one' is not a revision number"), r.err());
         r = cli.run("apps", "install", "web", "--env", "lab", "-f", empty.toString());
         assertTrue(r.err().contains("password has no value"), r.err());
+        r = cli.run("apps", "install", "web", "--env", "lab", "--version", "1.0/0");
+        assertTrue(r.err().startsWith("error: --version '1.0/0' is not a version such as 1.0.0"), r.err());
         r = cli.run("apps", "install", "Web", "--env", "lab");
         assertTrue(r.err().contains("app name 'Web' is not valid"), r.err());
         r = cli.run("apps", "install", "web", "--env", "Lab!");
@@ -234,6 +236,13 @@ class AppsCommandTest {
         r = cli.run("apps", "uninstall", "web", "--env", "lab");
         assertEquals(0, r.code(), r.toString());
         assertTrue(posted());
+
+        // destroy without read there: asked without what is deployed
+        labd.on("GET", "/api/v1/apps/web", 403, new ApiError("forbidden", "no permission read:baremetal:lab:*", "r"));
+        cli.stdin = new ByteArrayInputStream("yes\n".getBytes(StandardCharsets.UTF_8));
+        r = cli.run("apps", "uninstall", "web", "--env", "lab");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.err().contains("Uninstall app web from lab, destroying every resource it deployed?"), r.err());
     }
 
     static AppRelease release() {
@@ -264,6 +273,13 @@ class AppsCommandTest {
         assertTrue(out.contains("Outputs (2):  token: [secret]\n              url: http://web.lab\n"), out);
         assertTrue(out.contains("password: ******"), "secret values stay masked as labd sent them: " + out);
         assertTrue(out.contains("storageSize: 20Gi"), out);
+
+        AppRevision gone = new AppRevision(4, "uninstall", "1.0.0", "ab".repeat(32), null, PulumiRun.SUCCEEDED,
+                "r-00000000000d", "bob", AN_HOUR_AGO, null, Map.of());
+        String uninstalled = io.labctl.cli.render.AppPrinter.status(new AppRelease("web", "lab", "baremetal", "k3s",
+                AppRelease.UNINSTALLED, null, gone, null, null), TestCli.NOW);
+        assertTrue(uninstalled.contains("Cluster:      k3s\n") && uninstalled.contains("Deployed:     - (uninstalled)\n")
+                && uninstalled.contains("Last:         revision 4: uninstall of 1.0.0"), uninstalled);
 
         TestCli.Result json = cli.run("apps", "status", "web", "--env", "lab", "-o", "json");
         assertEquals(release(), Json.json().readValue(json.out(), AppRelease.class));
@@ -339,6 +355,32 @@ class AppsCommandTest {
         TestCli.Result r = cli.run("get", "runs", "--app", "web", "--env", "lab");
         assertEquals(0, r.code(), r.toString());
         assertEquals("limit=100&env=lab&app=web", last("GET", "/api/v1/runs").query());
+    }
+
+    /** plan and apply follow their runs through the same code as the apps verbs (EngineVerb): unchanged for them. */
+    @Test
+    void planAndApplyStillFollowAndAskAsBefore(@TempDir Path dir) throws Exception {
+        Path program = Files.writeString(dir.resolve("web.yaml"), "name: web\nruntime: yaml\n");
+        PulumiRun planned = new PulumiRun(RUN, PulumiRun.PLAN, "lab", "baremetal", "web", "web/lab", "alice", "web.yaml",
+                "ab".repeat(32), PulumiRun.SUCCEEDED, AN_HOUR_AGO, TestCli.NOW, Map.of("create", 3), null, null, null,
+                null);
+        labd.on("POST", "/api/v1/runs", 201, new PulumiRun(RUN, PulumiRun.PLAN, "lab", "baremetal", "web", "web/lab",
+                "alice", "web.yaml", "ab".repeat(32), PulumiRun.RUNNING, AN_HOUR_AGO, null, null, null, null, null, null));
+        labd.onLines("GET", "/api/v1/runs/" + RUN + "/log", new RunLine(1, "[labd] plan of web.yaml"));
+        labd.on("GET", "/api/v1/runs/" + RUN, 200, planned);
+        TestCli.Result r = cli.run("plan", "-f", program.toString(), "--env", "lab");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("Run " + RUN + ": plan of stack web/lab (labctl logs pulumi/" + RUN + ")\n[labd] plan of web.yaml\n"
+                + "Plan: 3 to create.\n", r.out());
+        assertEquals(2, cli.run("apply", "-f", program.toString(), "--env", "lab").code(), "no terminal, no --yes");
+        assertEquals(2, cli.run("plan", "-f", program.toString(), "--env", "Lab!").code());
+        cli.stdinIsTerminal = true;
+        cli.stdin = new ByteArrayInputStream("no\n".getBytes(StandardCharsets.UTF_8));
+        TestCli.Result declined = cli.run("apply", "-f", program.toString(), "--env", "lab");
+        assertEquals(1, declined.code(), declined.toString());
+        assertTrue(declined.err().contains("Apply these changes to stack web/lab? Only 'yes' is accepted: Apply declined:"
+                + " nothing was changed."), declined.err());
+        assertEquals(2, labd.requests.stream().filter(q -> q.method().equals("POST")).count(), "two plans, no apply");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.labctl.cli.cmd;
 import com.fasterxml.jackson.databind.JavaType;
 import io.labctl.cli.Cli;
 import io.labctl.cli.ExitCodes;
+import io.labctl.cli.http.LabdRefusal;
 import io.labctl.cli.modules.InputValues;
 import io.labctl.cli.render.AppPrinter;
 import io.labctl.cli.render.Formats;
@@ -245,7 +246,8 @@ public final class AppsCommand implements Runnable {
             try {
                 return version == null ? null : RepoCoordinates.requireVersion(version);
             } catch (IllegalArgumentException e) {
-                throw usage(flag + " " + e.getMessage());
+                throw usage(flag + " '" + version + "' is not a version such as 1.0.0 (labctl apps list shows the"
+                        + " versions)");
             }
         }
     }
@@ -377,9 +379,8 @@ public final class AppsCommand implements Runnable {
             check();
             requireAnswerable(yes, "uninstall");
             if (!yes) {
-                // what is deployed, so the question says what goes (and a never-installed app fails before it)
-                AppRelease release = client().get(APPS + "/" + name + envQuery(environment), AppRelease.class);
-                AppRevision d = release.deployed();
+                AppRelease release = deployed();
+                AppRevision d = release == null ? null : release.deployed();
                 String what = d == null ? "" : " (revision " + d.revision() + ", version " + d.version()
                         + (release.resources() == null ? "" : ", " + release.resources() + " resources") + ")";
                 if (!confirm("Uninstall app " + name + what + " from " + environment + ", destroying every resource"
@@ -388,6 +389,21 @@ public final class AppsCommand implements Runnable {
                 }
             }
             return start(AppRequest.UNINSTALL, new AppRequest(environment, null, null, null, null, null, false));
+        }
+
+        /**
+         * What is deployed, so the question says what goes (and an app never installed there fails before it); null
+         * when the caller may destroy but not read there: the question is then asked without it.
+         */
+        private AppRelease deployed() {
+            try {
+                return client().get(APPS + "/" + name + envQuery(environment), AppRelease.class);
+            } catch (LabdRefusal e) {
+                if (e.status() == 403) {
+                    return null;
+                }
+                throw e;
+            }
         }
     }
 }

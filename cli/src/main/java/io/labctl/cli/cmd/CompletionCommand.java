@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "completion", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script.", "",
-                "Verbs and options complete from the script itself; module names (labctl modules VERB) and",
-                "repository entries (labctl repo remove) are asked of labd as you press TAB.", "",
+                "Verbs and options complete from the script itself; module names (labctl modules VERB), app",
+                "names (labctl apps VERB) and repository entries (labctl repo remove) are asked of labd as you",
+                "press TAB.", "",
                 "Examples:",
                 "  source <(labctl completion bash)",
                 "  labctl completion bash > /etc/bash_completion.d/labctl"})

@@ -46,7 +46,8 @@ public final class AppPrinter {
         b.put("Environment", r.environment() + (r.cloud() == null ? "" : " (cloud " + r.cloud() + ")"));
         b.put("Cluster", r.cluster() == null ? "- (the engine host's Kubernetes configuration)" : r.cluster());
         b.put("Status", r.status());
-        b.put("Deployed", r.deployed() == null ? "- (no revision succeeded)" : revision(r.deployed(), now));
+        b.put("Deployed", r.deployed() != null ? revision(r.deployed(), now)
+                : AppRelease.UNINSTALLED.equals(r.status()) ? "- (uninstalled)" : "- (no revision succeeded yet)");
         if (r.last() != null && (r.deployed() == null || r.last().revision() != r.deployed().revision())) {
             b.put("Last", revision(r.last(), now) + ", " + r.last().status());
         }

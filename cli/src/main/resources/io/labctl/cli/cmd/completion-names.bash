@@ -1,7 +1,8 @@
 
-# Names from labd where a verb takes one: a module name for the modules verbs, NAME/VERSION for 'repo remove'. They
-# are asked of the same labctl that is being completed (its context and credentials), quietly and within 5 seconds
-# (LABCTL_COMPLETION_TIMEOUT); everything else (verbs, options) is the picocli completion above.
+# Names from labd where a verb takes one: a module name for the modules verbs, an app name for the apps verbs,
+# NAME/VERSION for 'repo remove'. They are asked of the same labctl that is being completed (its context and
+# credentials), quietly and within 5 seconds (LABCTL_COMPLETION_TIMEOUT); everything else (verbs, options) is the
+# picocli completion above. The options listed below take a value: the word after one is not a verb or a name.
 function _labctl_complete() {
   local cword=$COMP_CWORD cur=${COMP_WORDS[COMP_CWORD]} i word value=0
   local -a verbs=()
@@ -9,7 +10,8 @@ function _labctl_complete() {
   for ((i = 1; i < cword; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
-      --context|--config|-l|--selector|--set|-f|--values|--batch|--max-failures|-o|--output)
+      --context|--config|-l|--selector|--set|-f|--values|--batch|--max-failures|-o|--output|--env|--version|--to|\
+      --cluster)
         i=$((i + 1))
         [[ $i -eq $cword ]] && value=1
         ;;
@@ -23,6 +25,9 @@ function _labctl_complete() {
       "modules apply"|"modules status"|"modules history"|"modules rollback"|"modules remove"|\
       "module apply"|"module status"|"module history"|"module rollback"|"module remove")
         list="modules list -o name" ;;
+      "apps install"|"apps status"|"apps upgrade"|"apps history"|"apps rollback"|"apps uninstall"|\
+      "app install"|"app status"|"app upgrade"|"app history"|"app rollback"|"app uninstall")
+        list="apps list -o name" ;;
       "repo remove"|"repo rm")
         list="repo list -o name" ;;
     esac

@@ -38,6 +38,7 @@ class CompletionNamesTest {
                 echo "$*" >> '%s'
                 case "$*" in
                   "modules list -o name") printf 'web\\nk3s-server\\nk3s-agent\\n' ;;
+                  "apps list -o name") printf 'postgresql\\nbastion\\n' ;;
                   "repo list -o name") printf 'k3s-server/1.0.0\\nk3s/v1.30.2+k3s1\\nweb/1.1.0\\n' ;;
                 esac
                 """.formatted(asked));
@@ -74,6 +75,18 @@ class CompletionNamesTest {
         }
         assertEquals(List.of("web"), complete("module", "remove", "-l", "role=web", "w"), "after an option and its value");
         assertEquals(List.of("web"), complete("--context", "prod", "modules", "history", "w"), "after a global option");
+    }
+
+    @Test
+    void theAppsVerbsCompleteAppNamesAskedOfLabd() throws Exception {
+        for (String verb : List.of("install", "status", "upgrade", "history", "rollback", "uninstall")) {
+            assertEquals(List.of("postgresql"), complete("apps", verb, "p"), verb);
+        }
+        assertEquals(List.of("bastion"), complete("app", "status", "--env", "lab", "b"), "after --env and its value");
+        assertTrue(complete("apps", "install", "--env", "").stream().noneMatch(c -> c.equals("postgresql")),
+                "an environment is not an app name");
+        assertTrue(complete("apps", "rollback", "postgresql", "").isEmpty(), "the revision is not an app name");
+        assertTrue(asked().stream().allMatch("apps list -o name"::equals), asked().toString());
     }
 
     @Test

@@ -172,6 +172,31 @@ class ModulesRenderingTest {
     }
 
     @Test
+    void appValuesFilesKeepTheirStructureAndALaterFileWinsPerInput(@TempDir Path dir) throws Exception {
+        Path base = Files.writeString(dir.resolve("base.yaml"), "replicas: 2\nresources: {cpu: 500m, memory: 1Gi}\n"
+                + "tls: true\n");
+        Path over = Files.writeString(dir.resolve("over.yaml"), "resources: {cpu: 1}\npassword: s3cret\n");
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        assertEquals(Map.of("replicas", 2, "resources", Map.of("cpu", 1), "tls", true, "password", "s3cret"),
+                InputValues.structured(List.of(base, empty, over)), "an input is one value: an object is replaced whole");
+        assertEquals(Map.of(), InputValues.structured(List.of()));
+
+        Path anchors = Files.writeString(dir.resolve("anchors.yaml"), "a: &x 1\nb: *x\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InputValues.structured(List.of(anchors)));
+        assertTrue(e.getMessage().startsWith("-f " + anchors + " uses YAML anchors"), e.getMessage());
+        Path twice = Files.writeString(dir.resolve("twice.yaml"), "password: a\npassword: s3cret\n");
+        e = assertThrows(IllegalArgumentException.class, () -> InputValues.structured(List.of(twice)));
+        assertTrue(e.getMessage().contains("duplicate key") && !e.getMessage().contains("s3cret"), e.getMessage());
+        Path nulls = Files.writeString(dir.resolve("nulls.yaml"), "password: ~\nport: null\nok: 1\n");
+        e = assertThrows(IllegalArgumentException.class, () -> InputValues.structured(List.of(nulls)));
+        assertEquals("-f " + nulls + ": password, port have no value; give one or leave the key out", e.getMessage());
+        Path list = Files.writeString(dir.resolve("list.yaml"), "- a\n");
+        e = assertThrows(IllegalArgumentException.class, () -> InputValues.structured(List.of(base, list)));
+        assertTrue(e.getMessage().contains(list + " must hold a map"), e.getMessage());
+    }
+
+    @Test
     void secretsAreMaskedWhenShown() {
         assertEquals(Map.of("port", "6443", "token", "******"),
                 InputValues.masked(Map.of("port", "6443", "token", "s3cret"), Set.of("token")));
