@@ -100,6 +100,28 @@ class SourcesCommandsTest {
     }
 
     @Test
+    void appsAreAddedAndListedApartFromModules() {
+        labd.on("POST", SourceInfo.PATH, 202, build(BuildInfo.RUNNING, null, null, ""));
+        labd.on("GET", BuildInfo.PATH + "/" + ID, 200, build(BuildInfo.SUCCEEDED, null, "published web/1.0.0", ""));
+        TestCli.Result r = cli.run("apps", "add", "web", "--git", "https://git.example/web.git");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(labd.requests.get(0).body().contains("\"kind\":\"app\""), labd.requests.get(0).body());
+        cli.run("modules", "add", "motd", "--git", "https://git.example/motd.git");
+        assertTrue(labd.requests.get(2).body().contains("\"kind\":\"module\""), labd.requests.get(2).body());
+
+        labd.on("GET", SourceInfo.PATH, 200, List.of(
+                new SourceInfo("motd", "https://git.example/motd.git", "main", null, "5d0c1e2a9b7f00112233", "1.1.0",
+                        "admin", TestCli.NOW, null, null, ID, "succeeded", "module"),
+                new SourceInfo("web", "https://git.example/web.git", "main", null, "77aa1e2a9b7f00112233", "1.0.0",
+                        "admin", TestCli.NOW, null, null, ID, "succeeded", "app")));
+        TestCli.Result apps = cli.run("apps", "sources");
+        assertTrue(apps.out().contains("web ") && !apps.out().contains("motd"), apps.out());
+        TestCli.Result modules = cli.run("modules", "sources");
+        assertTrue(modules.out().contains("motd ") && !modules.out().contains("web "), modules.out());
+        assertTrue(cli.run("apps", "add", "--help").out().contains("runnable app jar"));
+    }
+
+    @Test
     void aFailedBuildExitsOneNamingTheStepAndItsLog() {
         labd.on("POST", SourceInfo.PATH + "/motd/update", 202, build(BuildInfo.RUNNING, null, null, ""));
         labd.on("GET", BuildInfo.PATH + "/" + ID, 200, build(BuildInfo.FAILED, "test", "no test ran", ""));

@@ -42,7 +42,8 @@ import picocli.CommandLine.Parameters;
                 "  labctl apps uninstall postgresql --env lab"},
         subcommands = {AppsCommand.ListApps.class, AppsCommand.Install.class, AppsCommand.Status.class,
                 AppsCommand.Upgrade.class, AppsCommand.History.class, AppsCommand.Rollback.class,
-                AppsCommand.Uninstall.class})
+                AppsCommand.Uninstall.class, SourcesCommands.AddApp.class, SourcesCommands.UpdateApp.class,
+                SourcesCommands.AppSources.class})
 public final class AppsCommand implements Runnable {
     static final String APPS = AppSummary.PATH;
 

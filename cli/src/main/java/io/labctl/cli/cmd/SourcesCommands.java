@@ -16,7 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code labctl modules add|update|sources}: custom modules built by labd from git. */
+/**
+ * {@code labctl modules add|update|sources} and {@code labctl apps add|update|sources}: custom modules and apps built
+ * by labd from git (one pipeline; a source's kind says which jar its build publishes).
+ */
 final class SourcesCommands {
     private static final long POLL_MILLIS = 2000;   // each poll is an audited read: every 2 s is enough for a build of tens of seconds
 
@@ -116,8 +119,8 @@ final class SourcesCommands {
                             + " build, test, check or publish)",
                     "2:usage error: bad NAME, --git or --ref",
                     "255:labctl could not reach labd"})
-    static final class Add extends Building {
-        @Parameters(index = "0", paramLabel = "NAME", description = "The module's name (as in its module.yaml).")
+    static class Add extends Building {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Its name: as in the module's module.yaml (the app's app.yaml).")
         String name;
 
         @Option(names = "--git", required = true, paramLabel = "URL", description = "The repository: https://, http://, git://, ssh:// or file://.")
@@ -142,8 +145,42 @@ final class SourcesCommands {
             if (ref != null && (ref.isBlank() || ref.startsWith("-") || ref.chars().anyMatch(Character::isWhitespace))) {
                 throw usage("--ref '" + ref + "' is not a branch, tag or commit name");
             }
-            BuildInfo started = client().post(SourceInfo.PATH, new SourceSpec(name, url.strip(), ref, credential), BuildInfo.class);
+            BuildInfo started = client().post(SourceInfo.PATH, new SourceSpec(name, url.strip(), ref, credential,
+                    kind()), BuildInfo.class);
             return follow(started);
+        }
+
+        String kind() {
+            return SourceSpec.MODULE;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Add an app from a git repository: labd clones it (JGit), builds it with Maven in a sandbox",
+                    "(another user, no network, labd's keys and data out of sight, a time limit and a memory cap),",
+                    "runs the app's own tests (an app without tests is refused), checks the build's runnable app jar",
+                    "(app/app.yaml, a Main-Class, the Pulumi SDK inside: shade it as apps/pom.xml does) as 'labctl",
+                    "repo push' does and publishes it. A failed step publishes nothing: the error names it, and",
+                    "'labctl logs build/ID' shows the whole log. NAME is the name in the app's app.yaml. --ref is",
+                    "a branch, a tag or a commit. A private repository needs --credential. Needs admin everywhere.", "",
+                    "Examples:",
+                    "  labctl apps add web --git https://git.example.com/ops/web-app.git",
+                    "  labctl apps add web --git https://git.example.com/ops/web-app.git --ref v1.2.0 --credential gitea"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                    "0:built, tested, checked and published",
+                    "1:labd refused (not admin, already added, unknown credential) or the build failed (clone,"
+                            + " build, test, check or publish)",
+                    "2:usage error: bad NAME, --git or --ref",
+                    "255:labctl could not reach labd"})
+    static final class AddApp extends Add {
+        AddApp(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        String kind() {
+            return SourceSpec.APP;
         }
     }
 
@@ -161,8 +198,8 @@ final class SourcesCommands {
                     "1:labd refused (not admin, not added from git) or the build failed",
                     "2:usage error: bad NAME",
                     "255:labctl could not reach labd"})
-    static final class Update extends Building {
-        @Parameters(index = "0", paramLabel = "NAME", description = "A module added with 'labctl modules add'.")
+    static class Update extends Building {
+        @Parameters(index = "0", paramLabel = "NAME", description = "A module (an app) added from git with 'add'.")
         String name;
 
         Update(Cli cli) {
@@ -184,7 +221,7 @@ final class SourcesCommands {
                     "Examples:",
                     "  labctl modules sources",
                     "  labctl modules sources -o yaml"})
-    static final class Sources extends LabdCommand {
+    static class Sources extends LabdCommand {
         @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml (default: a table).")
         String output;
 
@@ -196,10 +233,10 @@ final class SourcesCommands {
         public Integer call() {
             String format = output(output, Set.of("json", "yaml"));
             JavaType type = Json.json().getTypeFactory().constructCollectionType(List.class, SourceInfo.class);
-            List<SourceInfo> list = client().get(SourceInfo.PATH, type);
-            if (list == null) {
-                list = List.of();
-            }
+            List<SourceInfo> all = client().get(SourceInfo.PATH, type);
+            // a labd from before apps names no kind: its sources are modules
+            List<SourceInfo> list = all == null ? List.of() : all.stream()
+                    .filter(s -> kind().equals(s.kind() == null ? SourceSpec.MODULE : s.kind())).toList();
             if ("json".equals(format)) {
                 print(Formats.json(list));
             } else if ("yaml".equals(format)) {
@@ -208,6 +245,47 @@ final class SourcesCommands {
                 print(SourcePrinter.sources(list, cli.now()));
             }
             return ExitCodes.OK;
+        }
+
+        String kind() {
+            return SourceSpec.MODULE;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Fetch a git-sourced app's ref again, rebuild, test, check and publish the new version (its",
+                    "app.yaml version must be new). Installs stay at their version until 'labctl apps upgrade'.",
+                    "Needs admin everywhere.", "",
+                    "Examples:",
+                    "  labctl apps update web",
+                    "  labctl apps upgrade web --env lab      # then move an install to it"},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {
+                    "0:built, tested, checked and published",
+                    "1:labd refused (not admin, not added from git) or the build failed",
+                    "2:usage error: bad NAME",
+                    "255:labctl could not reach labd"})
+    static final class UpdateApp extends Update {
+        UpdateApp(Cli cli) {
+            super(cli);
+        }
+    }
+
+    @Command(name = "sources", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"The apps built from git: name, URL, ref, the commit the published version was built from,",
+                    "that version, who added it and when, and the last build (its id for 'labctl logs build/ID'",
+                    "and its state). Needs read everywhere.", "",
+                    "Examples:",
+                    "  labctl apps sources",
+                    "  labctl apps sources -o yaml"})
+    static final class AppSources extends Sources {
+        AppSources(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        String kind() {
+            return SourceSpec.APP;
         }
     }
 }
