@@ -135,7 +135,8 @@ public final class SystemCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "install", mixinStandardHelpOptions = true, sortOptions = false,
+    // no mixinStandardHelpOptions: its -V/--version would take --version from the option below (as repo push)
+    @Command(name = "install", sortOptions = false,
             description = {"Install a capability on the running labd: a labd-* feature Karaf knows (the",
                     "distribution's), or a bundle published in labd's repository under the feature's",
                     "name (labctl repo push notes-0.1.0.jar --name labd-notes --version 0.1.0). Such a",
@@ -147,6 +148,9 @@ public final class SystemCommand implements Callable<Integer> {
                     "  labctl system install labd-bastion",
                     "  labctl system install labd-notes --version 0.1.0"})
     static final class Install extends Change {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
         @Parameters(index = "0", paramLabel = "FEATURE", description = "labd-notes, or its short name notes.")
         String feature;
 
