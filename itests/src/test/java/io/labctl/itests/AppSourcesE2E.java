@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.GitRepo;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.protocol.Json;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +36,7 @@ class AppSourcesE2E {
     static Labd labd;
     static Cli cli;
     static Path repo;
+    static GitRepo author;
 
     @BeforeAll
     static void start() throws Exception {
@@ -67,8 +68,9 @@ class AppSourcesE2E {
                 }
             }
         }
-        git("init", "-q", "-b", "main");
-        commit("postgresql app");
+        author = new GitRepo(repo, "App Author");
+        author.git("init", "-q", "-b", "main");
+        author.commit("postgresql app");
     }
 
     @AfterAll
@@ -79,20 +81,6 @@ class AppSourcesE2E {
         if (work != null) {
             Processes.run(dir, List.of("rm", "-rf", work.toString()), Duration.ofSeconds(60));
         }
-    }
-
-    static String git(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=App Author", "-c",
-                "user.email=author@example.com"));
-        command.addAll(List.of(args));
-        Processes.Result r = Processes.run(repo, command, Duration.ofSeconds(30));
-        assertEquals(0, r.exitCode(), r.toString());
-        return r.stdout().strip();
-    }
-
-    static void commit(String message) throws Exception {
-        git("add", "-A");
-        git("commit", "-q", "-m", message);
     }
 
     static Processes.Result build(String... args) throws Exception {
@@ -118,7 +106,7 @@ class AppSourcesE2E {
         Path pom = repo.resolve("pom.xml");
         Files.writeString(pom, Files.readString(pom).replace("<properties>",
                 "<properties><app.version>1.1.0</app.version>"));
-        commit("postgresql app 1.1.0");
+        author.commit("postgresql app 1.1.0");
         Processes.Result updated = build("apps", "update", "postgresql");
         assertEquals(0, updated.exitCode(), updated.toString());
         assertTrue(updated.stdout().contains("published postgresql/1.1.0"), updated.stdout());

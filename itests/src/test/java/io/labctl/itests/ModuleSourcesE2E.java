@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.labctl.itests.support.Agent;
 import io.labctl.itests.support.Cli;
+import io.labctl.itests.support.GitRepo;
 import io.labctl.itests.support.Labd;
 import io.labctl.itests.support.Processes;
 import io.labctl.itests.support.SdkProjects;
@@ -104,18 +105,11 @@ class ModuleSourcesE2E {
     }
 
     static String git(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Module Author", "-c",
-                "user.email=author@example.com"));
-        command.addAll(List.of(args));
-        Processes.Result r = Processes.run(repo, command, Duration.ofSeconds(30));
-        assertEquals(0, r.exitCode(), r.toString());
-        return r.stdout().strip();
+        return new GitRepo(repo, "Module Author").git(args);
     }
 
     static String commit(String message) throws Exception {
-        git("add", "-A");
-        git("commit", "-q", "-m", message);
-        return git("rev-parse", "HEAD");
+        return new GitRepo(repo, "Module Author").commit(message);
     }
 
     /** labctl with time for a build (the CLI follows it to its end). */

@@ -1,6 +1,5 @@
 package io.labctl.pulumi.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.labctl.api.ApiException;
 import io.labctl.api.Sealer;
@@ -64,8 +63,6 @@ public final class AppService implements RepositoryUsage {
     private static final Pattern APP_NAME = Pattern.compile("[a-z0-9-]{1,63}");
     private static final TypeReference<Map<String, Object>> VALUES = new TypeReference<>() {};
     private static final TypeReference<Map<String, String>> SECRETS = new TypeReference<>() {};
-    private static final TypeReference<Map<String, Integer>> CHANGES = new TypeReference<>() {};
-    private static final TypeReference<Map<String, String>> OUTPUTS = new TypeReference<>() {};
     private static final int MAX_REVISIONS = 1000;
     private static final int MAX_LISTED = 10_000;
     private static final String PROGRAM_JAR = "app.jar";
@@ -410,10 +407,10 @@ public final class AppService implements RepositoryUsage {
         Integer resources = null;
         Map<String, String> outputs = null;
         if (deployed != null) {
-            Map<String, Integer> changes = read(deployed.changes, CHANGES);
+            Map<String, Integer> changes = read(deployed.changes, RunService.CHANGES);
             resources = changes == null ? null : changes.entrySet().stream()
                     .filter(e -> !"delete".equals(e.getKey())).mapToInt(Map.Entry::getValue).sum();
-            outputs = read(deployed.outputs, OUTPUTS);
+            outputs = read(deployed.outputs, RunService.OUTPUTS);
         }
         return new AppRelease(last.app, last.environment, last.cloud, last.cluster, status,
                 deployed == null ? null : revision(deployed), revision(last), resources, outputs);
@@ -552,21 +549,10 @@ public final class AppService implements RepositoryUsage {
     }
 
     private static <T> T read(String json, TypeReference<T> type) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return Json.json().readValue(json, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("a stored app value is not JSON", e);
-        }
+        return RunService.read(json, type);
     }
 
     private static String json(Object value) {
-        try {
-            return Json.json().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return RunService.json(value);
     }
 }

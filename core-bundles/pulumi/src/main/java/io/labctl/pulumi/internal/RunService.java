@@ -75,8 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class RunService {
     static final String SOURCE = "labd";
     private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
-    private static final TypeReference<Map<String, Integer>> CHANGES = new TypeReference<>() {};
-    private static final TypeReference<Map<String, String>> OUTPUTS = new TypeReference<>() {};
+    static final TypeReference<Map<String, Integer>> CHANGES = new TypeReference<>() {};
+    static final TypeReference<Map<String, String>> OUTPUTS = new TypeReference<>() {};
     private static final int MAX_LIST = 1000;
     private static final Set<String> PROGRAM_KINDS = Set.of(PulumiRun.PLAN, PulumiRun.APPLY, PulumiRun.DESTROY,
             PulumiRun.PLAN_DESTROY);
@@ -562,18 +562,19 @@ public final class RunService {
                 read(r.outputs, OUTPUTS), r.error, r.cancelledBy, r.app);
     }
 
-    private static <T> T read(String json, TypeReference<T> type) {
+    /** A stored JSON column as {@code type}; null stays null. */
+    static <T> T read(String json, TypeReference<T> type) {
         if (json == null) {
             return null;
         }
         try {
             return Json.json().readValue(json, type);
         } catch (IOException e) {
-            throw new IllegalStateException("a run's stored " + type.getType() + " is not JSON", e);
+            throw new IllegalStateException("a stored " + type.getType() + " is not JSON", e);
         }
     }
 
-    private static String json(Object value) {
+    static String json(Object value) {
         try {
             return Json.json().writeValueAsString(value);
         } catch (JsonProcessingException e) {

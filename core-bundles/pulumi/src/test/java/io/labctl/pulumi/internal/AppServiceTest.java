@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.labctl.api.ApiException;
 import io.labctl.api.Identity;
-import io.labctl.api.audit.AuditWriter;
 import io.labctl.api.repository.BundleRepository;
-import io.labctl.api.testing.MarkingSealer;
 import io.labctl.api.testing.RuleBook;
 import io.labctl.environments.internal.EnvironmentService;
 import io.labctl.persistence.Database;
@@ -93,20 +91,8 @@ class AppServiceTest {
     @BeforeEach
     void fresh() throws Exception {
         TestDatabases.sql(db, "TRUNCATE pulumi_app_revisions, pulumi_runs, pulumi_run_lines, pulumi_stacks");
-        AuditWriter audit = new AuditWriter() {
-            @Override
-            public <T> T change(Event event, java.util.concurrent.Callable<T> work) throws Exception {
-                return work.call();
-            }
-
-            @Override
-            public void record(Event event, String result, Long durationMs, String error) {}
-        };
-        runs = new RunService(db, new MarkingSealer(), engine, audit, dir.resolve("state").toUri().toString(),
-                dir.resolve("stacks"), 4, 1000, "labd-a");
-        runs.environments = environments;
-        apps = new AppService(runs, repository, new MarkingSealer(), db);
-        apps.environments = environments;
+        runs = TestServices.runs(db, engine, environments, dir);
+        apps = TestServices.apps(runs, repository, db, environments);
         repository.put("web", "1.0.0", "8080");
         repository.put("web", "1.1.0", "9090");
     }
