@@ -130,6 +130,16 @@ class AppsCommandTest {
     }
 
     @Test
+    void installDryRunSendsDryRun() throws Exception {
+        runs("install", run(PulumiRun.PLAN, PulumiRun.SUCCEEDED, Map.of("create", 3), null, null));
+        TestCli.Result r = cli.run("apps", "install", "web", "--env", "lab", "--dry-run");
+        assertEquals(0, r.code(), r.toString());
+        AppRequest sent = Json.json().readValue(last("POST", "/api/v1/apps/web/install").body(), AppRequest.class);
+        assertTrue(sent.dryRun(), "dryRun sent");
+        assertTrue(r.out().endsWith("Plan: 3 to create.\n"), r.out());
+    }
+
+    @Test
     void rollbackSendsTheRevision() throws Exception {
         runs("rollback", run(PulumiRun.ROLLBACK, PulumiRun.SUCCEEDED, Map.of("update", 1), null, null));
         TestCli.Result r = cli.run("apps", "rollback", "web", "1", "--env", "lab", "-o", "yaml");

@@ -258,13 +258,16 @@ public final class AppsCommand implements Runnable {
             description = {"Install an app in an environment: its first revision there, a run of labd's engine.", "",
                     "Inputs are checked by labd against the version's app.yaml before anything runs (every bad one",
                     "named). Secret inputs only from -f files: --set of a secret is refused, as a command line",
-                    "lands in shell history. Refused while the app is installed there: use upgrade.", "",
+                    "lands in shell history. Refused while the app is installed there: use upgrade. --dry-run has",
+                    "labd plan the install: nothing changes, no revision is recorded.", "",
                     "Examples:",
                     "  labctl apps install postgresql --env lab",
                     "  labctl apps install postgresql --env lab --version 1.0.0 -f base.yaml -f secrets.yaml",
+                    "  labctl apps install postgresql --env lab -f secrets.yaml --dry-run",
                     "  labctl apps install cilium --env edge --cluster k3s --set ipam=kubernetes -o json"},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:installed", "1:labd refused the request, or the run failed", "2:usage error",
+            exitCodeList = {"0:installed (or planned, with --dry-run)", "1:labd refused the request, or the run failed",
+                    "2:usage error",
                     "130:interrupted: the run was cancelled", "255:labctl could not reach labd"})
     static final class Install extends WithInputs {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -276,6 +279,9 @@ public final class AppsCommand implements Runnable {
         @Option(names = "--cluster", paramLabel = "CLUSTER",
                 description = "A cluster registered in the environment to deploy to (default: the engine host's).")
         String cluster;
+
+        @Option(names = "--dry-run", description = "Plan only: show what the install would create, change nothing.")
+        boolean dryRun;
 
         Install(Cli cli) {
             super(cli);
@@ -292,7 +298,7 @@ public final class AppsCommand implements Runnable {
                 }
             }
             return start(AppRequest.INSTALL, new AppRequest(environment, cluster, version("--version", version),
-                    values, setValues, null, false));
+                    values, setValues, null, dryRun));
         }
     }
 

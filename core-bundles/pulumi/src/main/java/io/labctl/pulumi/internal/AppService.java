@@ -172,9 +172,9 @@ public final class AppService implements RepositoryUsage {
                     + " uninstall, not '" + verb + "'");
         };
         boolean plan = request.dryRun();
-        if (plan && !AppRequest.UPGRADE.equals(kind)) {
-            throw ApiException.badRequest("invalid-request", "only an upgrade has a dry run (labctl apps upgrade"
-                    + " --dry-run)");
+        if (plan && !AppRequest.UPGRADE.equals(kind) && !AppRequest.INSTALL.equals(kind)) {
+            throw ApiException.badRequest("invalid-request", "only an install and an upgrade have a dry run (a"
+                    + " rollback's plan is the revision's own; an uninstall asks first)");
         }
         if (request.values().size() + request.sets().size() > AppRequest.MAX_VALUES) {
             throw ApiException.badRequest("too-many-values", "at most " + AppRequest.MAX_VALUES + " input values");

@@ -153,6 +153,13 @@ class AppServiceTest {
 
     @Test
     void upgradeKeepsGivenInputsRollbackReturnsToARevisionAndUninstallDestroys() throws Exception {
+        PulumiRun installPlan = act(DEPLOYER, AppRequest.INSTALL, new AppRequest("lab", null, "1.0.0",
+                Map.of("password", "pw1"), Map.of(), null, true));
+        assertEquals(PulumiRun.PLAN, installPlan.kind());
+        awaitEnd(installPlan.id());
+        assertEquals(Operation.PREVIEW, engine.runs.remove(0).operation());
+        engine.settingsSeen.remove(0);  // the indexes below count the revisions' runs
+        assertEquals(List.of(), TestDatabases.column(db, "SELECT app FROM pulumi_app_revisions"), "a plan is no revision");
         awaitEnd(act(DEPLOYER, AppRequest.INSTALL, request("1.0.0", Map.of("password", "pw1"),
                 Map.of("replicas", "2"))).id());
         // the engine leaves the config it was given in the stack's settings file, as the real one does
