@@ -406,7 +406,7 @@ public class LabdContainerIT {
     private static final String[] AUDIT_COMMANDS = {"audit", "audit-verify"};
     private static final Set<String> ALL_LAB_COMMANDS = Set.of("servers", "server-delete", "tokens", "token-create",
             "token-revoke", "users", "user-delete", "roles", "role-create", "role-delete", "bind", "unbind", "can-i",
-            "audit", "audit-verify", "ca", "features", "repo", "modules",
+            "audit", "audit-verify", "ca", "features", "repo", "modules", "runs", "apps",
             "features-upgrade", "features-install", "features-uninstall");
 
     private static Set<String> without(Set<String> commands, String... removed) {

@@ -332,6 +332,26 @@ class PulumiRunsIT {
         assertEquals(AppRelease.UNINSTALLED, Json.json().readValue(operator.ok("apps", "status", "postgresql", "--env",
                 "lab", "-o", "json"), AppRelease.class).status());
 
+        // to a registered cluster: the engine gets its kubeconfig; answers and logs show the cluster, never its token
+        Path key = dir.resolve("edge-ca.key");
+        Path ca = dir.resolve("edge-ca.crt");
+        assertEquals(0, Processes.run(dir, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-keyout", key.toString(), "-out", ca.toString(), "-subj",
+                "/CN=edge", "-days", "1"), Duration.ofSeconds(30)).exitCode());
+        Path kubeconfig = Files.writeString(dir.resolve("edge.yaml"), "apiVersion: v1\nkind: Config\n"
+                + "current-context: edge\nclusters:\n- name: edge\n  cluster: {server: \"https://127.0.0.1:6443\","
+                + " certificate-authority-data: " + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(ca))
+                + "}\nusers:\n- name: u\n  user: {token: edge-t0ken-value}\ncontexts:\n- name: edge\n"
+                + "  context: {cluster: edge, user: u}\n");
+        admin.ok("clusters", "add", "edge", "--kubeconfig", kubeconfig.toString(), "--env", "lab", "--no-verify");
+        Processes.Result onCluster = operator.run("apps", "install", "postgresql", "--env", "lab", "--cluster", "edge",
+                "--version", "1.0.1", "-f", secrets.toString());
+        assertEquals(0, onCluster.exitCode(), onCluster.toString());
+        assertFalse(onCluster.stdout().contains("edge-t0ken-value"), onCluster.stdout());
+        AppRelease onEdge = Json.json().readValue(operator.ok("apps", "status", "postgresql", "--env", "lab", "-o",
+                "json"), AppRelease.class);
+        assertEquals(List.of("edge", 5), List.of(onEdge.cluster(), onEdge.deployed().revision()));
+
         List<AuditEntry> audit = Json.json().readValue(admin.ok("logs", "audit", "--action", "apps", "-o", "json"),
                 new TypeReference<List<AuditEntry>>() {});
         assertTrue(audit.stream().anyMatch(a -> a.user().equals("dora") && a.result().equals(AuditEntry.DENIED)),
