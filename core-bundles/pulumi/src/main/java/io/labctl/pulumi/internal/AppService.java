@@ -272,6 +272,7 @@ public final class AppService implements RepositoryUsage {
         String coordinates = name + "/" + descriptor.version();
         String sha256 = pkg.sha256();
         Integer rollback = rollbackOf;
+        int seen = last == null ? 0 : last.revision;
         RunService.ProgramFiles files = folder -> {
             try (InputStream jar = repository.open(name, descriptor.version())) {
                 RunService.writeAtomically(folder, PROGRAM_JAR, jar);
@@ -287,6 +288,13 @@ public final class AppService implements RepositoryUsage {
                     r.app = name;
                     r.environment = env.name();
                     r.revision = sessions.mapper(AppMapper.class, m -> m.nextRevision(name, env.name()));
+                    // decided on the history read before the stack's lock was taken: a revision recorded since
+                    // (a verb that ended in between) would make that decision stale, so this one is refused whole
+                    if (r.revision != seen + 1) {
+                        throw ApiException.conflict("app-changed", "app " + name + " in " + env.name() + " got"
+                                + " revision " + (r.revision - 1) + " while this request was prepared: look at"
+                                + " labctl apps history " + name + " --env " + env.name() + " and try again");
+                    }
                     r.kind = kind;
                     r.version = descriptor.version();
                     r.digest = sha256;
